@@ -1,0 +1,386 @@
+"""Headless commands: the same services the TUI uses, wired for scripts and shells."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from tui_reader import __version__
+from tui_reader.paths import HOME_ENV, Paths
+
+EXIT_CODES = """exit codes:
+  0  success
+  1  failure (a feed failed to refresh, a fetch failed, nothing found)
+  2  usage error (unknown command or option, bad id or URL)"""
+
+
+class UsageError(Exception):
+    """Bad input from the command line; exit status 2."""
+
+
+class CommandError(Exception):
+    """The command could not do what was asked; exit status 1."""
+
+
+def _err(message: str) -> None:
+    from tui_reader.sanitize import clean_line
+
+    print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _err(message)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    home = _Parser(add_help=False)
+    home.add_argument("--home", metavar="DIR",
+                      help=f"keep config, database and cache under DIR (also ${HOME_ENV})")
+    parser = _Parser(
+        prog="tui-reader",
+        description="A terminal reader for entertainment news. Without a command, opens the reader.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[home],
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[home])
+
+    command("tui", "open the reader (the default)")
+    command("demo", "serve the bundled demo site on 127.0.0.1 and open the reader on it")
+    p = command("add", "subscribe to a feed, or to the feed a web page names")
+    p.add_argument("url")
+    p.add_argument("--folder")
+    p = command("remove", "unsubscribe from a feed (its bookmarked articles stay)")
+    p.add_argument("url")
+    p = command("feeds", "list subscriptions with their last refresh and last error")
+    p.add_argument("--json", action="store_true")
+    p = command("refresh", "fetch every feed and download, clean and store new articles")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
+    p = command("articles", "list stored articles, newest first")
+    p.add_argument("--feed", metavar="URL")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--bookmarked", action="store_true")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p = command("read", "print a cleaned article (a URL not cached is fetched first)")
+    p.add_argument("target", metavar="ID|URL")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p = command("search", "full-text search over stored articles")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p = command("bookmark", "bookmark an article")
+    p.add_argument("id", type=int)
+    p = command("unbookmark", "remove a bookmark")
+    p.add_argument("id", type=int)
+    p = command("import-opml", "subscribe to the feeds of an OPML file")
+    p.add_argument("file")
+    p = command("export-opml", "write subscriptions as OPML (to standard output without FILE)")
+    p.add_argument("file", nargs="?")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = COMMANDS.get(args.command or "tui")
+    assert handler is not None
+    try:
+        return handler(args)
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:
+        if not _is_user_error(exc):
+            raise
+        _err(str(exc))
+        return 1
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from tui_reader.fetch.errors import FetchError, NotAFeed
+    from tui_reader.opml import OpmlError
+    from tui_reader.store import StoreError
+
+    return isinstance(exc, CommandError | FetchError | NotAFeed | StoreError | OpmlError | OSError)
+
+
+def _paths(args: argparse.Namespace) -> Paths:
+    return Paths.resolve(args.home).ensure()
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from tui_reader.store import Store
+
+    return Store.open(_paths(args).database)
+
+
+def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any], Any]) -> Any:
+    from tui_reader.fetch.http import Fetcher
+
+    async def runner() -> Any:
+        with _store(args) as store:
+            async with Fetcher() as fetcher:
+                return await job(store, fetcher)
+
+    return asyncio.run(runner())
+
+
+def _print_json(data: object, out: TextIO = sys.stdout) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui_reader.ui.app import ReaderApp
+
+    paths = _paths(args)
+    ReaderApp(paths).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tui_reader.demo import run_demo
+
+    return run_demo(args.home)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from tui_reader.refresh import subscribe
+
+    feed, others = _run_with_fetcher(args, lambda s, f: subscribe(s, f, args.url, args.folder))
+    print(feed.title)
+    for other in others:
+        print(f"  the page also names: {other}", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if not store.remove_feed(args.url):
+            raise CommandError(f"not subscribed: {args.url}")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        feeds = store.feeds()
+    if args.json:
+        _print_json([f.to_json() for f in feeds])
+        return 0
+    for feed in feeds:
+        when = feed.last_refresh.astimezone().strftime("%Y-%m-%d %H:%M") if feed.last_refresh else "never"
+        state = f"error: {feed.last_error}" if feed.last_error else ("ok" if feed.last_refresh else "")
+        flag = " (malformed but readable)" if feed.bozo else ""
+        print(f"{feed.title}\n  {feed.url}\n  refreshed {when}  {state}{flag}  {feed.unread} unread")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from tui_reader.refresh import FeedResult, refresh_all
+
+    tty = sys.stderr.isatty()
+
+    def progress(result: FeedResult, done: int, total: int) -> None:
+        line = f"[{done}/{total}] {result.title}: {result.outcome}"
+        if result.outcome == "ok":
+            line += f", {result.new} new"
+        if result.error:
+            line += f" ({result.error})"
+        _progress_line(line, tty)
+
+    report = _run_with_fetcher(args, lambda s, f: refresh_all(s, f, force=args.force, progress=progress))
+    if tty:
+        sys.stderr.write("\r\033[K")
+    for failed in report.failed:
+        _err(f"{failed.url}: {failed.error}")
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.summary())
+    return 1 if report.failed else 0
+
+
+def _progress_line(line: str, tty: bool) -> None:
+    from tui_reader.sanitize import clean_line
+
+    line = clean_line(line)
+    if tty:
+        sys.stderr.write("\r\033[K" + line[:200])
+    else:
+        sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with _store(args) as store:
+        feed_id = None
+        if args.feed:
+            feed = store.feed_by_url(args.feed)
+            if feed is None:
+                raise UsageError(f"not subscribed: {args.feed}")
+            feed_id = feed.id
+        rows = store.articles(feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+                              limit=args.limit)
+        urls = {f.id: f.url for f in store.feeds()}
+    if args.json:
+        _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
+        return 0
+    for row in rows:
+        marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
+        date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
+        print(f"{row.id:>6} {marks} {date}  {row.title}  — {row.feed_title}")
+    return 0
+
+
+def _resolve_article(store: Any, target: str, args: argparse.Namespace) -> int:
+    if target.isdigit():
+        if store.row(int(target)) is None:
+            raise UsageError(f"no article with id {target}")
+        return int(target)
+    from tui_reader.fetch.http import check_url
+
+    check_url(target)
+    found = store.id_for_url(target)
+    if found is not None:
+        return int(found)
+    from tui_reader.refresh import fetch_article
+
+    store.close()
+    return int(_run_with_fetcher(args, lambda s, f: fetch_article(s, f, target)))
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    from tui_reader.fetch.errors import FetchError
+
+    store = _store(args)
+    try:
+        article_id = _resolve_article(store, args.target, args)
+    except FetchError as exc:
+        if str(exc).startswith(("malformed", "only http", "URL has no")):
+            raise UsageError(str(exc)) from exc
+        raise
+    finally:
+        store.close()
+    with _store(args) as store:
+        article = store.article(article_id)
+        store.set_read([article_id])
+    if args.format == "json":
+        _print_json({"id": article_id, **article.to_json()})
+    elif args.format == "markdown":
+        print(f"# {article.title}\n\n{article.markdown}")
+    else:
+        print(render_text(article))
+    return 0
+
+
+def render_text(article: Any) -> str:
+    lines = [article.title]
+    byline = " · ".join(
+        part for part in (article.author, article.published.date().isoformat() if article.published
+                          else None, article.site_name) if part
+    )
+    if byline:
+        lines.append(byline)
+    lines += ["", article.text]
+    if article.truncated:
+        lines += ["", "[article cut: too long to keep whole]"]
+    if article.related:
+        lines += ["", "Related:"] + [f"- {r.title} <{r.url}>" for r in article.related]
+    return "\n".join(lines)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from tui_reader.store import InvalidSearch
+
+    with _store(args) as store:
+        try:
+            hits = store.search(args.query, limit=args.limit)
+        except InvalidSearch as exc:
+            raise UsageError(f"invalid search: {args.query!r}") from exc
+    if args.json:
+        _print_json([{**h.row.to_json(), "snippet": _plain_snippet(h.snippet)} for h in hits])
+        return 0
+    if not hits:
+        print("no matches")
+        return 1
+    for hit in hits:
+        print(f"{hit.row.id:>6}  {hit.row.title}  — {hit.row.feed_title}")
+        print(f"        {_plain_snippet(hit.snippet, mark=True)}")
+    return 0
+
+
+def _plain_snippet(snippet: str, mark: bool = False) -> str:
+    open_, close = ("«", "»") if mark else ("", "")
+    return " ".join(snippet.replace("\x02", open_).replace("\x03", close).split())
+
+
+def _set_bookmark(args: argparse.Namespace, on: bool) -> int:
+    with _store(args) as store:
+        if store.row(args.id) is None:
+            raise UsageError(f"no article with id {args.id}")
+        store.set_bookmarked(args.id, on)
+    return 0
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from tui_reader.opml import parse_opml
+
+    text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+    feeds, skipped = parse_opml(text)
+    added = 0
+    with _store(args) as store:
+        for feed in feeds:
+            _, new = store.add_feed(feed.url, feed.title or feed.url, folder=feed.folder)
+            added += new
+    for url in skipped:
+        print(f"skipped (not an http/https feed URL): {url}", file=sys.stderr)
+    print(f"added {added} feeds, {len(feeds) - added} already subscribed, {len(skipped)} skipped")
+    return 0
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from tui_reader.files import write_atomic
+    from tui_reader.opml import OpmlFeed, write_opml
+
+    with _store(args) as store:
+        text = write_opml([OpmlFeed(f.url, f.title, f.folder) for f in store.feeds()])
+    if args.file:
+        write_atomic(Path(args.file), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "tui": cmd_tui,
+    "demo": cmd_demo,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "feeds": cmd_feeds,
+    "refresh": cmd_refresh,
+    "articles": cmd_articles,
+    "read": cmd_read,
+    "search": cmd_search,
+    "bookmark": lambda a: _set_bookmark(a, True),
+    "unbookmark": lambda a: _set_bookmark(a, False),
+    "import-opml": cmd_import_opml,
+    "export-opml": cmd_export_opml,
+}

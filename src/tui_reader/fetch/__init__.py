@@ -1,0 +1,1 @@
+"""The network side: HTTP, feed parsing, autodiscovery and article cleaning. No UI, no SQL."""

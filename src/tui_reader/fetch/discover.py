@@ -1,0 +1,33 @@
+"""Feed autodiscovery: the `<link rel="alternate">` feeds an HTML page names."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from tui_reader.sanitize import safe_url
+
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+     "application/rdf+xml", "application/xml", "text/xml"}
+)
+
+
+def discover_feeds(html: str, base_url: str) -> list[str]:
+    """Feed URLs in page order, absolute, http(s) only, without duplicates."""
+    tree = LexborHTMLParser(html)
+    base = base_url
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        base = urljoin(base_url, base_node.attributes.get("href") or "")
+    found: list[str] = []
+    for node in tree.css("link[rel][href]"):
+        rels = (node.attributes.get("rel") or "").lower().split()
+        kind = (node.attributes.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" not in rels or kind not in FEED_TYPES:
+            continue
+        url = safe_url(urljoin(base, (node.attributes.get("href") or "").strip()))
+        if url and url not in found:
+            found.append(url)
+    return found

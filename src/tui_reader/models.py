@@ -1,0 +1,154 @@
+"""Plain data shared by every layer; no I/O and no third-party imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+BlockKind = Literal["p", "h", "ul", "ol", "quote", "pre", "img"]
+TextSource = Literal["page", "feed-content", "feed-summary", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A titled link: a related read, or a link inside an article body."""
+
+    title: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of inline text; `href` is an absolute http(s) URL when the run is a link."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of an article body.
+
+    `lines` holds one line of spans for a paragraph, heading, quote or code block, and one
+    line per item for a list. An image keeps its URL in `src` and its caption in `lines`.
+    """
+
+    kind: BlockKind
+    lines: list[list[Span]]
+    level: int = 0
+    src: str | None = None
+
+    @property
+    def text(self) -> str:
+        joined = ["".join(span.text for span in line) for line in self.lines]
+        if self.kind == "ul":
+            return "\n".join(f"- {line}" for line in joined)
+        if self.kind == "ol":
+            return "\n".join(f"{n}. {line}" for n, line in enumerate(joined, 1))
+        return "\n".join(joined)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "lines": [[[s.text, s.href] if s.href else [s.text] for s in line] for line in self.lines],
+        }
+        if self.level:
+            data["level"] = self.level
+        if self.src:
+            data["src"] = self.src
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        lines = [[Span(*part) for part in line] for line in data["lines"]]
+        return cls(data["kind"], lines, data.get("level", 0), data.get("src"))
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article, as `extract_article` returns it and the store keeps it."""
+
+    url: str | None = None
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    source: TextSource = "page"
+    truncated: bool = False
+
+    @property
+    def text(self) -> str:
+        """The body as plain text, blank line between blocks, without the title."""
+        return "\n\n".join(b.text for b in self.blocks if b.kind != "img" and b.text)
+
+    @property
+    def markdown(self) -> str:
+        from tui_reader.markdown import blocks_to_markdown
+
+        return blocks_to_markdown(self.blocks)
+
+    @property
+    def links(self) -> list[Link]:
+        """Every link in the body, in reading order, numbered from 1 by the reader."""
+        found: list[Link] = []
+        for block in self.blocks:
+            for line in block.lines:
+                found.extend(Link(s.text, s.href) for s in line if s.href)
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published.isoformat() if self.published else None,
+            "image": self.image,
+            "tags": list(self.tags),
+            "site_name": self.site_name,
+            "source": self.source,
+            "truncated": self.truncated,
+            "text": self.text,
+            "markdown": self.markdown,
+            "related": [link.to_dict() for link in self.related],
+        }
+
+
+@dataclass(slots=True)
+class FeedEntry:
+    """One item of a parsed feed, before its page is downloaded."""
+
+    guid: str | None = None
+    link: str | None = None
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    summary: str = ""
+    content: str = ""
+    image: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """Identity used to dedupe: the guid, else the link."""
+        return self.guid or self.link
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A feed document reduced to what the reader keeps."""
+
+    title: str
+    site_url: str | None = None
+    entries: list[FeedEntry] = field(default_factory=list)
+    bozo: bool = False
+    ttl_minutes: int | None = None
+    kind: str = "rss"
