@@ -23,7 +23,9 @@ def _inline(line: list[Span]) -> str:
 
 def block_to_markdown(block: Block) -> str:
     if block.kind == "h":
-        return "#" * min(max(block.level, 2), 6) + " " + _inline(block.lines[0] if block.lines else [])
+        return (
+            "#" * min(max(block.level, 2), 6) + " " + _inline(block.lines[0] if block.lines else [])
+        )
     if block.kind == "ul":
         return "\n".join(f"- {_inline(line)}" for line in block.lines)
     if block.kind == "ol":

@@ -54,7 +54,9 @@ class Block:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kind": self.kind,
-            "lines": [[[s.text, s.href] if s.href else [s.text] for s in line] for line in self.lines],
+            "lines": [
+                [[s.text, s.href] if s.href else [s.text] for s in line] for line in self.lines
+            ],
         }
         if self.level:
             data["level"] = self.level

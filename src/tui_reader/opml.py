@@ -54,8 +54,12 @@ def parse_opml(text: str) -> tuple[list[OpmlFeed], list[str]]:
 
 def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -> str:
     """OPML 2.0 with one outline level per folder segment."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"  <head><title>{_text(title)}</title></head>", "  <body>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        f"  <head><title>{_text(title)}</title></head>",
+        "  <body>",
+    ]
     open_path: list[str] = []
     for feed in sorted(feeds, key=lambda f: ((f.folder or ""), f.title.lower())):
         path = feed.folder.split("/") if feed.folder else []
@@ -68,7 +72,8 @@ def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -
             lines.append("  " * (depth + 2) + f"<outline text={quoteattr(path[depth])}>")
         open_path = path
         lines.append(
-            "  " * (len(path) + 2)
+            "  "
+            * (len(path) + 2)
             + f'<outline type="rss" text={quoteattr(feed.title)} title={quoteattr(feed.title)}'
             f" xmlUrl={quoteattr(feed.url)}/>"
         )

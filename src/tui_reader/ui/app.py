@@ -1,0 +1,298 @@
+"""The reader app: owns the store handle, settings and the refresh worker; screens do the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import webbrowser
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui_reader.config import Settings, save_theme
+from tui_reader.fetch.http import Fetcher
+from tui_reader.files import write_atomic
+from tui_reader.paths import Paths
+from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
+from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.store import Store, StoreError
+from tui_reader.ui.library import Library
+from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.text import plain
+
+
+def styles_dir() -> Path:
+    """Styles ship inside the wheel; an editable install finds them at the repository root."""
+    packaged = Path(__file__).resolve().parents[1] / "styles"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "styles"
+
+
+T = TypeVar("T")
+TERMINAL_BROWSERS = ("lynx", "w3m", "links", "elinks", "browsh", "carbonyl", "links2")
+NETWORK_ERRORS = ("cannot connect", "timed out", "server stopped")
+
+
+class ReaderApp(App[None]):
+    TITLE = "tui-reader"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
+        Binding("R", "refresh_all", "Refresh all", show=False, id="app.refresh_all"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(
+        self, paths: Paths, *, settings: Settings | None = None, refresh_on_start: bool = False
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings or Settings()
+        self.refresh_on_start = refresh_on_start
+        self.library = Library(paths.database)
+        self.scroll_memory: dict[int, float] = {}
+        self.offline = False
+        self._themes = ["textual-dark", "textual-light"]
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[1] if len(self.screen_stack) > 1 else None
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+        for warning in self.settings.warnings:
+            self.notify(clean_line(warning), severity="warning", markup=False)
+        if self.refresh_on_start:
+            self.start_refresh(None)
+        minutes = self.settings.auto_refresh_minutes
+        if minutes:
+            self.set_interval(minutes * 60, lambda: self.start_refresh(None))
+
+    def on_unmount(self) -> None:
+        self.library.close()
+
+    def watch_theme(self, theme: str) -> None:
+        if theme != self.settings.theme and self.is_running:
+            try:
+                save_theme(self.paths.config_file, theme)
+            except OSError as exc:
+                self.notify(
+                    f"Could not remember the theme: {exc}", severity="warning", markup=False
+                )
+
+    # Refresh
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def start_refresh(self, feed_ids: list[int] | None) -> None:
+        self.main.set_status("Refreshing…")
+        self._refresh(feed_ids)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh(self, feed_ids: list[int] | None) -> None:
+        """Runs in a thread with its own event loop and its own store connection."""
+
+        def progress(result: FeedResult, done: int, total: int) -> None:
+            self.call_from_thread(self._progress, result, done, total)
+
+        async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
+            feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
+            return await refresh_all(store, fetcher, feeds, force=True, progress=progress)
+
+        try:
+            report = asyncio.run(self._with_services(run))
+        except StoreError as exc:
+            self.call_from_thread(self.notify, clean_line(str(exc)), severity="error", markup=False)
+            return
+        self.call_from_thread(self._refreshed, report)
+
+    def _progress(self, result: FeedResult, done: int, total: int) -> None:
+        self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")
+        if result.new:
+            self.call_later(self.main.reload)
+
+    def _refreshed(self, report: RefreshReport) -> None:
+        failed = report.failed
+        self.offline = bool(failed) and all(
+            (r.error or "").startswith(NETWORK_ERRORS)
+            for r in report.results
+            if r.outcome != "skipped"
+        )
+        for result in failed[:5]:
+            self.notify(
+                f"{clean_line(result.title)}: {clean_line(result.error or '')}",
+                severity="error",
+                markup=False,
+                timeout=6,
+            )
+        status = report.summary()
+        if self.offline:
+            status = "offline · " + status
+        self.main.set_status(status)
+        self.call_later(self.main.reload)
+
+    # Actions shared by screens
+
+    def open_reader(self, ids: list[int], index: int) -> None:
+        self.push_screen(ReaderScreen(ids, index))
+
+    def open_link(self, url: str) -> None:
+        """Only http(s), never through a shell; terminal browsers get the terminal to themselves."""
+        safe = safe_url(url)
+        if safe is None or safe.startswith("-"):
+            self.notify("Refusing to open a link that is not http or https", severity="warning")
+            return
+        browser = os.environ.get("BROWSER", "").split(":")[0]
+        if Path(browser).name in TERMINAL_BROWSERS and shutil.which(browser):
+            with self.suspend():
+                webbrowser.open(safe)
+        else:
+            self.run_worker(lambda: webbrowser.open(safe), thread=True, exit_on_error=False)
+        self.notify(f"Opening {clean_line(safe)}", markup=False, timeout=2)
+
+    async def network(self, job: Callable[[Store, Fetcher], Awaitable[T]]) -> T:
+        """Run a network job in a thread, with its own event loop, client and store connection,
+        so a slow site never holds the store the screens read from."""
+
+        return await asyncio.to_thread(asyncio.run, self._with_services(job))
+
+    async def _with_services(self, job: Callable[[Store, Fetcher], Awaitable[T]]) -> T:
+        with Store.open(self.paths.database) as store:
+            async with Fetcher(self.settings.http) as fetcher:
+                return await job(store, fetcher)
+
+    async def subscribe(self, url: str) -> str:
+        feed, _ = await self.network(lambda store, fetcher: subscribe(store, fetcher, url))
+        return feed.title
+
+    async def fetch_page(self, url: str) -> int | None:
+        """Fetch, clean and cache a page from the sidebar; None (and a notice) when it fails."""
+        try:
+            return await self.network(lambda store, fetcher: fetch_article(store, fetcher, url))
+        except USER_ERRORS as exc:
+            self.notify(
+                f"Could not fetch the page: {clean_line(str(exc))}", severity="error", markup=False
+            )
+            return None
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, list[Binding]]] = []
+        for node in (self.screen, *self.screen.query("*")):
+            bindings = [b for _, b in node._bindings]
+            if bindings and any(b.description for b in bindings):
+                name = "This screen" if node is self.screen else type(node).__name__
+                sections.append((name, bindings))
+        sections.append(("Everywhere", [b for _, b in self._bindings]))
+        self.push_screen(HelpScreen(sections))
+
+    def action_search(self) -> None:
+        self.push_screen(SearchScreen())
+
+    def action_add_feed(self) -> None:
+        def added(title: str | None) -> None:
+            if title:
+                self.notify(f"Subscribed to {clean_line(title)}", markup=False)
+                self.start_refresh(None)
+
+        self.push_screen(AddFeedScreen(), added)
+
+    def action_remove_feed(self) -> None:
+        feed = self.main.selected_feed
+        if feed is None:
+            self.notify("Select a feed in the left pane first", timeout=3)
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                await self.library.run(lambda s: s.remove_feed(feed.url))
+                self.notify(f"Removed {clean_line(feed.title)}", markup=False)
+                self.main.select_all()
+                await self.main.reload()
+
+        question = plain(f"Unsubscribe from {feed.title}? Bookmarked articles stay.")
+        self.push_screen(ConfirmScreen(question), confirmed)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    async def action_export_bookmarks(self) -> None:
+        target = self.paths.data_dir / "bookmarks.md"
+
+        def export(store: Store) -> int:
+            rows = store.articles(bookmarked=True, limit=1_000_000)
+            parts = []
+            for row in rows:
+                article = store.article(row.id)
+                if article is not None:
+                    parts.append(f"# {article.title}\n\n<{article.url}>\n\n{article.markdown}\n")
+            write_atomic(target, "\n".join(parts))
+            return len(rows)
+
+        try:
+            count = await self.library.run(export)
+        except (OSError, StoreError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Exported {count} bookmarks to {target}", markup=False)
+
+    def action_toggle_sidebar(self) -> None:
+        if isinstance(self.screen, ReaderScreen):
+            self.screen.action_toggle_sidebar()
+        else:
+            self.notify(
+                "Open an article first: the related sidebar sits beside the reader", timeout=3
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh all feeds", "Fetch every feed now", self.action_refresh_all)
+        yield SystemCommand("Add feed", "Subscribe to a feed or a site", self.action_add_feed)
+        yield SystemCommand(
+            "Remove feed", "Unsubscribe from the selected feed", self.action_remove_feed
+        )
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Refresh feed", "Fetch the selected feed", screen.action_refresh_feed
+            )
+            yield SystemCommand(
+                "Mark feed read",
+                "Mark every article of the selected feed read",
+                screen.action_mark_feed_read,
+            )
+            yield SystemCommand(
+                "Show bookmarks", "List bookmarked articles", screen.action_show_bookmarks
+            )
+        yield SystemCommand(
+            "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
+        )
+        yield SystemCommand(
+            "Export bookmarks",
+            "Write bookmarked articles as Markdown",
+            self.action_export_bookmarks,
+        )
+        yield SystemCommand(
+            "Toggle related sidebar",
+            "Show or hide related reads beside the reader",
+            self.action_toggle_sidebar,
+        )
+        yield SystemCommand("Search", "Full-text search over stored articles", self.action_search)
+        yield SystemCommand("Help", "Every key", self.action_help)

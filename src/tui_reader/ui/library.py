@@ -1,0 +1,33 @@
+"""The UI's door to the store: calls run in a worker thread, never on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from tui_reader.store import Store
+
+T = TypeVar("T")
+
+
+class Library:
+    """One SQLite connection, used by one thread at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._store = Store.open(path)
+        self._lock = threading.Lock()
+
+    def _call(self, job: Callable[[Store], T]) -> T:
+        with self._lock:
+            return job(self._store)
+
+    async def run(self, job: Callable[[Store], T]) -> T:
+        return await asyncio.to_thread(self._call, job)
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()

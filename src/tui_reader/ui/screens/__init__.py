@@ -1,0 +1,1 @@
+"""The reader's screens: main lists, reader, search, help and dialogs."""

@@ -1,0 +1,248 @@
+"""The main screen: feeds on the left, articles on the right, a status line below."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from tui_reader.store import ArticleRow, FeedRow, Store
+from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+PAGE = 300
+WELCOME = """Welcome to tui-reader.
+
+You have no feeds yet.
+
+  a        add a feed (a feed URL, or a site that names one)
+  ctrl+p   every command, by name
+  ?        every key
+
+To try it offline first, quit (q) and run:  tui-reader demo
+To subscribe to curated entertainment feeds:  tui-reader feeds --suggest"""
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="main.quit"),
+        Binding("enter,l", "open", "Open", id="main.open"),
+        Binding("j", "cursor('down')", "Down", show=False, id="main.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="main.up"),
+        Binding("g", "cursor('first')", "First", show=False, id="main.first"),
+        Binding("G", "cursor('last')", "Last", show=False, id="main.last"),
+        Binding("h", "focus_feeds", "Feeds", show=False, id="main.feeds"),
+        Binding("n", "next_unread", "Next unread", show=False, id="main.next_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="main.previous_unread"),
+        Binding("r", "refresh_feed", "Refresh feed", show=False, id="main.refresh_feed"),
+        Binding("R", "app.refresh_all", "Refresh all", id="main.refresh_all"),
+        Binding("o", "browser", "Browser", show=False, id="main.browser"),
+        Binding("b", "bookmark", "Bookmark", id="main.bookmark"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="main.toggle_read"),
+        Binding("A", "mark_feed_read", "Mark feed read", show=False, id="main.mark_feed_read"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo"),
+        Binding("B", "show_bookmarks", "Bookmarks", show=False, id="main.bookmarks"),
+        Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
+        Binding("slash", "app.search", "Search", id="main.search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._undo: list[int] = []
+        self._status = ""
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield FeedList(id="feeds")
+            with Vertical(id="right"):
+                yield ArticleList(id="articles")
+                yield Static(WELCOME, id="welcome", markup=False)
+        yield Static(id="status", markup=False)
+        yield Footer()
+
+    @property
+    def feed_list(self) -> FeedList:
+        return self.query_one(FeedList)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    async def on_mount(self) -> None:
+        self.article_list.focus()
+        await self.reload()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        """Re-read feeds and the current article page from the store."""
+        feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
+        self.feed_list.show(feeds, counts)
+        self.query_one("#welcome").display = not feeds and not counts["all"]
+        self.article_list.display = bool(feeds) or counts["all"] > 0
+        await self.load_articles()
+
+    def _query(self, offset: int) -> tuple[int | None, bool, bool, int]:
+        selection = self.feed_list.selection
+        feed = self.feed_list.selected_feed
+        return (feed.id if feed else None, selection == UNREAD, selection == BOOKMARKS, offset)
+
+    async def load_articles(self, *, append: bool = False) -> None:
+        listing = self.article_list
+        feed_id, unread, bookmarked, offset = self._query(len(listing.rows) if append else 0)
+        size = max(PAGE, len(listing.rows)) if not append else PAGE
+
+        def fetch(store: Store) -> list[ArticleRow]:
+            return store.articles(
+                feed_id=feed_id, unread=unread, bookmarked=bookmarked, limit=size, offset=offset
+            )
+
+        rows = await self.reader_app.library.run(fetch)
+        listing.show(rows, append=append, page=size)
+
+    @on(OptionList.OptionHighlighted, "#feeds")
+    async def _feed_changed(self) -> None:
+        self.article_list.rows = []
+        await self.load_articles()
+
+    @on(OptionList.OptionSelected, "#feeds")
+    def _feed_chosen(self) -> None:
+        self.article_list.focus()
+
+    @on(OptionList.OptionHighlighted, "#articles")
+    async def _maybe_load_more(self, event: OptionList.OptionHighlighted) -> None:
+        listing = self.article_list
+        if not listing.exhausted and event.option_index >= len(listing.rows) - 20:
+            listing.exhausted = True
+            await self.load_articles(append=True)
+
+    @on(OptionList.OptionSelected, "#articles")
+    def _article_chosen(self) -> None:
+        self.action_open()
+
+    def action_cursor(self, where: str) -> None:
+        target = self.focused if isinstance(self.focused, OptionList) else self.article_list
+        action = {"down": "cursor_down", "up": "cursor_up", "first": "first", "last": "last"}[where]
+        getattr(target, f"action_{action}")()
+
+    def action_focus_feeds(self) -> None:
+        self.feed_list.focus()
+
+    def action_open(self) -> None:
+        if self.focused is self.feed_list:
+            self.article_list.focus()
+            return
+        row = self.article_list.current
+        if row is None:
+            return
+        ids = [r.id for r in self.article_list.rows]
+        self.reader_app.open_reader(ids, ids.index(row.id))
+
+    def _move_unread(self, step: int) -> None:
+        rows = self.article_list.rows
+        start = self.article_list.highlighted
+        start = (-1 if step > 0 else len(rows)) if start is None else start
+        index = start + step
+        while 0 <= index < len(rows):
+            if not rows[index].read:
+                self.article_list.highlighted = index
+                return
+            index += step
+        self.notify("No more unread articles here", timeout=2)
+
+    def action_next_unread(self) -> None:
+        self._move_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._move_unread(-1)
+
+    def action_refresh_feed(self) -> None:
+        feed = self.feed_list.selected_feed
+        if feed is None:
+            self.reader_app.action_refresh_all()
+        else:
+            self.reader_app.start_refresh([feed.id])
+
+    def action_browser(self) -> None:
+        row = self.article_list.current
+        if row is not None and row.url:
+            self.reader_app.open_link(row.url)
+
+    @work(exclusive=True, group="row")
+    async def _update(
+        self, row: ArticleRow, *, read: bool | None = None, bookmarked: bool | None = None
+    ) -> None:
+        def change(store: Store) -> ArticleRow | None:
+            if read is not None:
+                store.set_read([row.id], read)
+            if bookmarked is not None:
+                store.set_bookmarked(row.id, bookmarked)
+            return store.row(row.id)
+
+        updated = await self.reader_app.library.run(change)
+        if updated is not None:
+            self.article_list.replace(updated)
+        await self.refresh_counts()
+
+    def action_bookmark(self) -> None:
+        row = self.article_list.current
+        if row is not None:
+            self._update(row, bookmarked=not row.bookmarked)
+            self.notify("Bookmark removed" if row.bookmarked else "Bookmarked", timeout=2)
+
+    def action_toggle_read(self) -> None:
+        row = self.article_list.current
+        if row is not None:
+            self._update(row, read=not row.read)
+
+    async def action_mark_feed_read(self) -> None:
+        feed = self.feed_list.selected_feed
+        self._undo = await self.reader_app.library.run(
+            lambda s: s.mark_feed_read(feed.id if feed else None)
+        )
+        label = feed.title if feed else "everything"
+        self.notify(
+            f"Marked {len(self._undo)} read in {label} (u to undo)", markup=False, timeout=3
+        )
+        await self.reload()
+
+    async def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        ids, self._undo = self._undo, []
+        await self.reader_app.library.run(lambda s: s.set_read(ids, False))
+        self.notify(f"Marked {len(ids)} unread again", timeout=2)
+        await self.reload()
+
+    def action_show_bookmarks(self) -> None:
+        self.feed_list.highlighted = self.feed_list.get_option_index(BOOKMARKS)
+        self.article_list.focus()
+
+    async def refresh_counts(self) -> None:
+        feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
+        self.feed_list.show(feeds, counts)
+
+    def set_status(self, text: str) -> None:
+        self._status = text
+        self.query_one("#status", Static).update(text)
+
+    def select_all(self) -> None:
+        self.feed_list.highlighted = self.feed_list.get_option_index(ALL)
+
+    @property
+    def selected_feed(self) -> FeedRow | None:
+        return self.feed_list.selected_feed

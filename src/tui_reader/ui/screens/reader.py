@@ -1,0 +1,199 @@
+"""The reader: one article, its links numbered, related reads beside it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from tui_reader.models import Article
+from tui_reader.store import ArticleRow, RelatedRead, Store
+from tui_reader.ui.widgets.article_view import ArticleView
+from tui_reader.ui.widgets.related import RelatedSidebar
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+SIDEBAR_MIN_WIDTH = 100
+
+
+class ReaderScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q,h", "back", "Back", id="reader.back"),
+        Binding("j", "scroll('down')", "Down", show=False, id="reader.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="reader.up"),
+        Binding("g", "scroll('home')", "Top", show=False, id="reader.top"),
+        Binding("G", "scroll('end')", "Bottom", show=False, id="reader.bottom"),
+        Binding("space", "scroll('page_down')", "Page down", show=False, id="reader.page_down"),
+        Binding("n", "step(1)", "Next", id="reader.next"),
+        Binding("p", "step(-1)", "Previous", id="reader.previous"),
+        Binding("o", "browser", "Browser", id="reader.browser"),
+        Binding("b", "bookmark", "Bookmark", id="reader.bookmark"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
+        Binding("s", "toggle_sidebar", "Related", id="reader.sidebar"),
+        Binding("tab", "switch_pane", "Switch pane", show=False, id="reader.switch_pane"),
+        *[
+            Binding(str(n), f"follow({n})", f"Link {n}", show=False, id=f"reader.link{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(self, ids: list[int], index: int) -> None:
+        super().__init__()
+        self.ids = ids
+        self.index = index
+        self.row: ArticleRow | None = None
+        self.article: Article | None = None
+        self._sidebar_chosen: bool | None = None
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="reader-panes"):
+            yield ArticleView(id="article")
+            yield RelatedSidebar(id="related")
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def sidebar(self) -> RelatedSidebar:
+        return self.query_one(RelatedSidebar)
+
+    def on_mount(self) -> None:
+        self._fit_sidebar(self.size.width)
+        self.view.focus()
+        self.load(self.ids[self.index])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        shown = (
+            self._sidebar_chosen if self._sidebar_chosen is not None else width >= SIDEBAR_MIN_WIDTH
+        )
+        self.sidebar.display = shown
+
+    def _remember_scroll(self) -> None:
+        if self.row is not None:
+            self.reader_app.scroll_memory[self.row.id] = self.view.scroll_y
+
+    @work(exclusive=True, group="article")
+    async def load(self, article_id: int) -> None:
+        """Show an article from the store, mark it read, then fill the sidebar."""
+        self._remember_scroll()
+        self.view.loading = True
+
+        def fetch(store: Store) -> tuple[ArticleRow | None, Article | None]:
+            row, article = store.row(article_id), store.article(article_id)
+            if row is not None and not row.read:
+                store.set_read([article_id])
+            return row, article
+
+        row, article = await self.reader_app.library.run(fetch)
+        self.view.loading = False
+        if row is None or article is None:
+            self.notify("That article is no longer stored", severity="warning")
+            return
+        self.row, self.article = row, article
+        self.view.show(article, row.feed_title)
+        self.view.scroll_to(y=self.reader_app.scroll_memory.get(article_id, 0), animate=False)
+        self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
+
+    def action_back(self) -> None:
+        self._remember_scroll()
+        self.dismiss()
+
+    def action_scroll(self, where: str) -> None:
+        getattr(self.view, f"scroll_{where}")(animate=False)
+
+    def action_step(self, step: int) -> None:
+        index = self.index + step
+        if not 0 <= index < len(self.ids):
+            self.notify("No more articles" if step > 0 else "This is the first article", timeout=2)
+            return
+        self.index = index
+        self.load(self.ids[index])
+
+    def action_browser(self) -> None:
+        if self.article is not None and self.article.url:
+            self.reader_app.open_link(self.article.url)
+
+    def action_follow(self, number: int) -> None:
+        links = self.view.links
+        if 0 < number <= len(links):
+            self.reader_app.open_link(links[number - 1])
+        else:
+            self.notify(f"This article has no link [{number}]", timeout=2)
+
+    @work(exclusive=True, group="row")
+    async def _update(self, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
+        row = self.row
+        if row is None:
+            return
+
+        def change(store: Store) -> ArticleRow | None:
+            if read is not None:
+                store.set_read([row.id], read)
+            if bookmarked is not None:
+                store.set_bookmarked(row.id, bookmarked)
+            return store.row(row.id)
+
+        self.row = await self.reader_app.library.run(change) or row
+
+    def action_bookmark(self) -> None:
+        if self.row is not None:
+            self.notify("Bookmark removed" if self.row.bookmarked else "Bookmarked", timeout=2)
+            self._update(bookmarked=not self.row.bookmarked)
+
+    def action_toggle_read(self) -> None:
+        if self.row is not None:
+            self.notify("Marked unread" if self.row.read else "Marked read", timeout=2)
+            self._update(read=not self.row.read)
+
+    def action_toggle_sidebar(self) -> None:
+        self._sidebar_chosen = not self.sidebar.display
+        self.sidebar.display = self._sidebar_chosen
+        if self._sidebar_chosen:
+            self.sidebar.options.focus()
+        else:
+            self.view.focus()
+
+    def action_switch_pane(self) -> None:
+        if self.sidebar.display and self.focused is not self.sidebar.options:
+            self.sidebar.options.focus()
+        else:
+            self.view.focus()
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _related_chosen(self) -> None:
+        read = self.sidebar.current
+        if read is not None:
+            self.open_related(read)
+
+    @work(exclusive=True, group="related")
+    async def open_related(self, read: RelatedRead) -> None:
+        """A cached read opens at once; another is fetched, cleaned and cached first."""
+        article_id = read.article_id
+        if article_id is None and read.url:
+            self.sidebar.loading = True
+            try:
+                article_id = await self.reader_app.fetch_page(read.url)
+            finally:
+                self.sidebar.loading = False
+        if article_id is None:
+            return
+        if article_id not in self.ids:
+            self.ids.insert(self.index + 1, article_id)
+        self.index = self.ids.index(article_id)
+        self.load(article_id)
+        self.view.focus()

@@ -1,0 +1,111 @@
+"""Web text made into Textual `Content`: plain, sanitised, never parsed as markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.content import Content
+
+from tui_reader.models import Article, Block, Span
+from tui_reader.sanitize import clean_line, clean_text
+
+WORDS_PER_MINUTE = 230
+_MARKERS = re.compile("[\x02\x03]")
+_WS = re.compile(r"\s+")
+
+
+def plain(text: str | None) -> Content:
+    """Untrusted text as literal content: no markup, no control characters."""
+    return Content(clean_line(text or ""))
+
+
+def relative_date(when: datetime | None, now: datetime | None = None) -> str:
+    if when is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - when).total_seconds()
+    if seconds < 60:
+        return "now"
+    for unit, size in (("m", 60), ("h", 3600), ("d", 86400)):
+        if seconds < size * (60 if unit == "m" else 24 if unit == "h" else 7):
+            return f"{int(seconds // size)}{unit}"
+    if seconds < 86400 * 365:
+        return when.astimezone().strftime("%b %d")
+    return when.astimezone().strftime("%Y-%m-%d")
+
+
+def snippet(text: str) -> Content:
+    """A search snippet with the store's hit markers turned into highlight spans."""
+    chunks = _MARKERS.split(text)
+    parts = [
+        (_WS.sub(" ", clean_text(c)), "bold $accent" if n % 2 else "") for n, c in enumerate(chunks)
+    ]
+    return Content.assemble(*parts)
+
+
+def reading_minutes(article: Article) -> int:
+    return max(1, round(len(article.text.split()) / WORDS_PER_MINUTE))
+
+
+SOURCE_LABELS = {
+    "page": "cleaned from the page",
+    "feed-content": "from the feed's full text",
+    "feed-summary": "from the feed's summary only",
+    "none": "no text found",
+}
+
+
+def render_body(article: Article) -> tuple[Content, list[str]]:
+    """The body as one Content (fast to lay out) and the link URLs in [n] order."""
+    links: list[str] = []
+    pieces: list[Content] = []
+
+    def inline(line: list[Span]) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        for span in line:
+            text = clean_text(span.text).replace("\n", " ")
+            if span.href:
+                links.append(span.href)
+                parts.append((text, "underline"))
+                parts.append((f"[{len(links)}]", "$text-accent"))
+            else:
+                parts.append(text)
+        return Content.assemble(*parts)
+
+    for block in article.blocks:
+        pieces.append(_block(block, inline))
+    if article.truncated:
+        pieces.append(Content.styled("[article cut: too long to keep whole]", "italic $text-muted"))
+    if links:
+        listing = [Content.styled("Links", "bold")]
+        listing += [
+            Content.assemble((f"[{n}] ", "$text-accent"), clean_line(url))
+            for n, url in enumerate(links, 1)
+        ]
+        pieces.append(Content("\n").join(listing))
+    return Content("\n\n").join(pieces), links
+
+
+def _block(block: Block, inline: Callable[[list[Span]], Content]) -> Content:
+    if block.kind == "h":
+        return Content.assemble((clean_line(block.text), "bold $accent"))
+    if block.kind in ("ul", "ol"):
+        items = []
+        for n, line in enumerate(block.lines, 1):
+            bullet = f"{n}. " if block.kind == "ol" else "• "
+            items.append(Content.assemble("  ", (bullet, "$text-muted"), inline(line)))
+        return Content("\n").join(items)
+    if block.kind == "quote":
+        return Content("\n").join(
+            Content.assemble(("▌ ", "$accent"), inline(line).stylize("italic"))
+            for line in block.lines
+        )
+    if block.kind == "pre":
+        code = "\n".join(clean_text("".join(s.text for s in line)) for line in block.lines)
+        return Content.styled(code, "$text-muted")
+    if block.kind == "img":
+        caption = clean_line(block.text) or "image"
+        return Content.styled(f"[image: {caption}]", "italic $text-muted")
+    return Content("\n").join(inline(line) for line in block.lines)

@@ -1,0 +1,1 @@
+"""Widgets of the reader; each shows store rows and knows nothing of SQL or HTTP."""
