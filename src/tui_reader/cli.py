@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from tui_reader import __version__
 from tui_reader.paths import HOME_ENV, Paths
@@ -141,9 +141,9 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any], Any]) 
     return asyncio.run(runner())
 
 
-def _print_json(data: object, out: TextIO = sys.stdout) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
