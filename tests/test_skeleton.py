@@ -109,11 +109,15 @@ def test_fetch_and_store_never_import_textual() -> None:
     assert out.stdout.strip() == "[]"
 
 
-async def test_reader_shows_article_and_sidebar(
-    home: Path, marquee: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    run(capsys, "add", marquee)
-    run(capsys, "refresh")
+@pytest.fixture
+def refreshed(home: Path, marquee: str) -> Path:
+    assert main(["add", marquee]) == 0
+    assert main(["refresh"]) == 0
+    return home
+
+
+async def test_reader_shows_article_and_sidebar(refreshed: Path) -> None:
+    home = refreshed
     app = ReaderApp(Paths.resolve(home))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
