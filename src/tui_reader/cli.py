@@ -41,9 +41,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    home_help = f"keep config, database and cache under DIR (also ${HOME_ENV})"
     home = _Parser(add_help=False)
-    home.add_argument("--home", metavar="DIR",
-                      help=f"keep config, database and cache under DIR (also ${HOME_ENV})")
+    home.add_argument("--home", metavar="DIR", help=home_help)
+    # On subcommands --home must not reset a value given before the command name.
+    sub_home = _Parser(add_help=False)
+    sub_home.add_argument("--home", metavar="DIR", help=home_help, default=argparse.SUPPRESS)
     parser = _Parser(
         prog="tui-reader",
         description="A terminal reader for entertainment news. Without a command, opens the reader.",
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, parents=[home])
+        return sub.add_parser(name, help=help, description=help, parents=[sub_home])
 
     command("tui", "open the reader (the default)")
     command("demo", "serve the bundled demo site on 127.0.0.1 and open the reader on it")
