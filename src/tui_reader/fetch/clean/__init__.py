@@ -1,0 +1,163 @@
+"""Turn a downloaded page into a clean `Article`.
+
+The steps: read metadata from the untouched tree (`metadata`), strip what is never article text
+(`boilerplate`), let paragraphs vote for the article's container (`score`), walk it into blocks
+(`blocks`, diverting related reads via `related`), then tidy the top of the body, where sites
+repeat the headline and print the byline and date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tui_reader.fetch.charset import decode
+from tui_reader.fetch.clean import boilerplate
+from tui_reader.fetch.clean.blocks import BodyBuilder, line_text
+from tui_reader.fetch.clean.dates import is_date_line, parse_date
+from tui_reader.fetch.clean.metadata import Metadata, read_metadata
+from tui_reader.fetch.clean.score import find_content
+from tui_reader.models import Article, Block, FeedEntry, Link
+from tui_reader.sanitize import clean_line
+
+__all__ = ["MAX_BODY_CHARS", "MIN_BODY_CHARS", "article_with_fallback", "extract_article"]
+
+MIN_BODY_CHARS = 200
+# The reader view renders this much quickly; longer bodies are cut and flagged `truncated`.
+MAX_BODY_CHARS = 200_000
+_BYLINE = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|story\s+)?by\s+(.{2,80}?)\s*$", re.I)
+_BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
+_SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,60}$")
+_TOP_BLOCKS = 4
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _prepare(tree: LexborHTMLParser) -> LexborNode | None:
+    """Remove what is never article text. A chrome element holding most of the page's text
+    (some sites wrap everything in <header> or <aside>) stays."""
+    tree.strip_tags(boilerplate.STRIP_TAGS)
+    body = tree.body
+    if body is None:
+        return None
+    total = len(body.text())
+    for node in body.css(boilerplate.DROP_SELECTOR):
+        if node.parent is not None and len(node.text()) < 0.5 * total:
+            node.decompose()
+    return body
+
+
+def _title(meta: Metadata, tree: LexborHTMLParser) -> str:
+    """The declared title, else the first <h1>, else <title> without its " | Site" tail."""
+    if meta.title:
+        return meta.title
+    h1 = tree.css_first("h1")
+    if h1 is not None and (text := clean_line(h1.text(separator=" "))):
+        return text
+    node = tree.css_first("title")
+    text = clean_line(node.text()) if node is not None else ""
+    return _SITE_SUFFIX.sub("", text) or text
+
+
+def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
+    """Drop headline copies, byline and date lines near the top, learning author/date from
+    them when the metadata had none."""
+    title = _norm(article.title)
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if index >= _TOP_BLOCKS:
+            kept.extend(blocks[index:])
+            break
+        text = block.text
+        if block.kind == "img" or block.kind not in ("p", "h") or len(text) > 150:
+            kept.append(block)
+            continue
+        normal = _norm(text)
+        if title and (normal == title or (block.kind == "h" and block.level == 1)):
+            continue
+        byline = _BYLINE.match(text)
+        if byline:
+            article.author = article.author or clean_line(_BYLINE_TAIL.sub("", byline[1])) or None
+            continue
+        if is_date_line(text):
+            article.published = article.published or parse_date(text)
+            continue
+        kept.append(block)
+    return kept
+
+
+def _drop_link_lists(blocks: list[Block]) -> list[Block]:
+    """Paragraphs and lists that are nearly all links (tag lines, prev/next, stray menus)."""
+    kept = []
+    for block in blocks:
+        if block.kind in ("p", "ul", "ol"):
+            text = "".join(line_text(line) for line in block.lines)
+            linked = sum(len(s.text) for line in block.lines for s in line if s.href)
+            if text and linked / len(text) > 0.8 and (block.kind != "p" or len(text) < 120):
+                continue
+        kept.append(block)
+    return kept
+
+
+def extract_article(html: str | bytes, url: str | None = None) -> Article:
+    """Always returns an Article; an empty `.text` means no article was found."""
+    if isinstance(html, bytes):
+        html = decode(html)
+    tree = LexborHTMLParser(html)
+    meta = read_metadata(tree, url)
+    article = Article(url=meta.url, title=_title(meta, tree), author=meta.author,
+                      published=meta.published, image=meta.image, tags=meta.tags,
+                      site_name=meta.site_name)
+    body = _prepare(tree)
+    if body is None:
+        return article
+    roots = find_content(body)
+    if not roots:
+        return article
+    builder = BodyBuilder(article.url or url, MAX_BODY_CHARS)
+    builder.build(roots)
+    article.blocks = _drop_link_lists(_tidy_top(builder.blocks, article))
+    article.related = _unique(builder.related, article.url)
+    article.truncated = builder.truncated
+    if not any(b.kind != "img" for b in article.blocks):
+        article.blocks = []
+    return article
+
+
+def _unique(links: list[Link], page_url: str | None) -> list[Link]:
+    seen = {page_url}
+    out = []
+    for link in links:
+        if link.url not in seen and link.title:
+            seen.add(link.url)
+            out.append(link)
+    return out
+
+
+def article_with_fallback(page: Article | None, entry: FeedEntry) -> Article:
+    """A page that yields too little text gives way to the feed's content, then its summary."""
+    if page is not None and len(page.text) >= MIN_BODY_CHARS:
+        return page
+    for source, markup in (("feed-content", entry.content), ("feed-summary", entry.summary)):
+        if not markup.strip():
+            continue
+        body = extract_article(f"<html><body><article>{markup}</article></body></html>", entry.link)
+        if body.text and (page is None or len(body.text) > len(page.text)):
+            base = page or Article(url=entry.link)
+            base.blocks, base.source = body.blocks, source  # type: ignore[assignment]
+            base.related = base.related or body.related
+            return _with_entry_meta(base, entry)
+    return _with_entry_meta(page or Article(url=entry.link, source="none"), entry)
+
+
+def _with_entry_meta(article: Article, entry: FeedEntry) -> Article:
+    article.title = article.title or clean_line(entry.title)
+    article.author = article.author or entry.author
+    article.published = article.published or entry.published
+    article.image = article.image or entry.image
+    article.tags = article.tags or list(entry.categories)
+    article.url = article.url or entry.link
+    return article

@@ -1,0 +1,207 @@
+"""Article metadata, read in order of trust: JSON-LD, OpenGraph/Twitter, standard meta,
+microformats. Visible byline and date lines are handled later, by the body builder, because
+they sit among the body's own blocks."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tui_reader.fetch.clean.dates import parse_date
+from tui_reader.sanitize import clean_line, safe_url
+
+_ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "review", "techarticle", "scholarlyarticle",
+    "socialmediaposting", "liveblogposting", "backgroundnewsarticle",
+})
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "byl", "twitter:creator")
+_DATE_META = ("article:published_time", "parsely-pub-date", "datepublished", "dc.date.issued",
+              "dcterms.created", "dc.date", "dcterms.date", "sailthru.date", "pubdate",
+              "publish-date", "date", "og:published_time", "article:modified_time")
+_AUTHOR_MICRO = ("[itemprop=author] [itemprop=name], .h-entry .p-author, "
+                 ".hentry .author .fn, .author.vcard .fn, .vcard .fn, [itemprop=author], "
+                 "a[rel=author], .byline .author, .author-name, .byline")
+_DATE_MICRO = ("[itemprop=datePublished], time.published, time.entry-date, .h-entry .dt-published, "
+               "time[pubdate], time[datetime]")
+_BY = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+)?by[:\s]+", re.I)
+_SPLIT_TAGS = re.compile(r"\s*[,;|]\s*")
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What the page says about itself, before the body is read."""
+
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    url: str | None = None
+
+
+def _text(value: object) -> str:
+    """JSON-LD strings are not HTML-decoded by the parser, so entities are undone here."""
+    return clean_line(html.unescape(value)) if isinstance(value, str) else ""
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower() for k in kinds if isinstance(k, str)}
+
+
+def _walk_ld(data: object, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_ld(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_ld(data["@graph"], depth + 1)
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [_text(value)]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value[:10] for name in _names(item)]
+    return []
+
+
+def _first_url(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _first_url(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    if isinstance(value, list) and value:
+        return _first_url(value[0])
+    return None
+
+
+def _words(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [t for t in (_text(v) for v in _SPLIT_TAGS.split(value)) if t]
+    if isinstance(value, list):
+        return [t for item in value[:50] for t in _words(item)]
+    return []
+
+
+def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The first article object among the page's JSON-LD scripts, else the first WebPage."""
+    fallback: dict[str, Any] = {}
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text(deep=True, strip=True) or "null")
+        except (ValueError, RecursionError):
+            continue
+        for item in _walk_ld(data):
+            kinds = _types(item)
+            if kinds & _ARTICLE_TYPES:
+                return item
+            if "webpage" in kinds and not fallback:
+                fallback = item
+    return fallback
+
+
+def _metas(tree: LexborHTMLParser) -> tuple[dict[str, str], list[str]]:
+    """Meta tags by lowercased property/name/itemprop (first wins), and every article:tag."""
+    found: dict[str, str] = {}
+    tags: list[str] = []
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        value = clean_line(attrs.get("content") or "")
+        if not key or not value:
+            continue
+        if key in ("article:tag", "parsely-tags", "news_keywords"):
+            tags.extend(_words(value))
+        found.setdefault(key, value)
+    return found, tags
+
+
+def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((found[k] for k in keys if found.get(k)), None)
+
+
+def _micro(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
+    for node in tree.css(selector):
+        attrs = node.attributes
+        if node.text(strip=True) or attrs.get("datetime") or attrs.get("content"):
+            return node
+    return None
+
+
+def _person(value: str | None) -> str | None:
+    """A name, not a profile URL or a bare handle; "By " prefixes dropped."""
+    if not value:
+        return None
+    value = _BY.sub("", clean_line(value)).strip(" ,|·-")
+    if not value or value.startswith(("http://", "https://", "@")) or len(value) > 100:
+        return None
+    return value
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in items if not (i.lower() in seen or seen.add(i.lower()))]  # type: ignore[func-returns-value]
+
+
+def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
+    """Every field from the most trusted source that has it."""
+    ld = _json_ld(tree)
+    metas, meta_tags = _metas(tree)
+    meta = Metadata()
+
+    meta.title = (_text(ld.get("headline")) or _first(metas, ("og:title", "twitter:title"))
+                  or "")
+    authors = _dedupe([a for a in _names(ld.get("author")) if _person(a)])
+    author = ", ".join(authors) or _person(_first(metas, _AUTHOR_META))
+    if not author:
+        node = _micro(tree, _AUTHOR_MICRO)
+        if node is not None:
+            author = _person(node.attributes.get("content") or node.text(separator=" "))
+    meta.author = author
+
+    meta.published = parse_date(_text(ld.get("datePublished"))) or parse_date(
+        _first(metas, _DATE_META))
+    if meta.published is None:
+        node = _micro(tree, _DATE_MICRO)
+        if node is not None:
+            attrs = node.attributes
+            meta.published = parse_date(attrs.get("datetime") or attrs.get("content")
+                                        or node.text(strip=True))
+
+    canonical = tree.css_first('link[rel="canonical"]')
+    candidates = (canonical.attributes.get("href") if canonical else None, metas.get("og:url"),
+                  _first_url(ld.get("url")))
+    base = url or ""
+    meta.url = next((u for c in candidates if c and (u := safe_url(urljoin(base, c)))), None) or url
+
+    image = _first_url(ld.get("image")) or _first(metas, ("og:image", "og:image:url",
+                                                          "twitter:image", "twitter:image:src"))
+    meta.image = safe_url(urljoin(meta.url or base, image)) if image else None
+
+    section = _words(ld.get("articleSection")) or _words(metas.get("article:section"))
+    keywords = _words(ld.get("keywords")) or meta_tags
+    meta.tags = _dedupe(section + keywords)[:30]
+
+    # og:site_name before JSON-LD here: publishers often name the parent company in JSON-LD.
+    publisher = ld.get("publisher")
+    meta.site_name = (metas.get("og:site_name") or metas.get("application-name")
+                      or (_names(publisher)[0] if _names(publisher) else None))
+    return meta

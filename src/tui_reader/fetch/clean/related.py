@@ -1,0 +1,68 @@
+"""The site's own related reads: interstitial lines ("ALSO READ- <link>", "Read More: <link>",
+"Related: <links>") and related-post boxes (Jetpack, YARPP, "You may also like")."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborNode
+
+from tui_reader.models import Link, Span
+from tui_reader.sanitize import clean_line, safe_url
+
+_PREFIX = re.compile(
+    r"\s*(?:also read|read also|read more|more to read|read next|read|related( stories| posts"
+    r"| articles| reads| coverage| content)?|see also|also see|also|more|watch|don'?t miss"
+    r"|must read|recommended( reading)?|more from [^:]{1,40}|you (?:may|might) also like"
+    r"|editor'?s pick)\s*(?:[:>»|–—-]+|\s-\s)",
+    re.I,
+)
+_HEADING = re.compile(
+    r"\s*(?:related( stories| posts| articles| reads| coverage| content)?|see also"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy)|recommended( for you| reading)?"
+    r"|read (?:more|next|also)|also read|more (?:on|about) this( story| topic)?)\s*[:.!]?\s*",
+    re.I,
+)
+
+
+def absolute(base: str | None, href: str | None) -> str | None:
+    """An absolute http(s) URL for an href, or None (javascript:, data:, mailto:, junk)."""
+    if not href:
+        return None
+    try:
+        return safe_url(urljoin(base or "", href.strip()))
+    except ValueError:
+        return None
+
+
+def interstitial(line: list[Span]) -> list[Link] | None:
+    """The links of an "ALSO READ: <link>" style line, or None when it is prose."""
+    links = [Link(clean_line(s.text), s.href) for s in line if s.href and s.text.strip()]
+    if not links:
+        return None
+    text = "".join(s.text for s in line)
+    prefix = _PREFIX.match(text)
+    linked = sum(len(link.title) for link in links)
+    rest = len(text) - (prefix.end() if prefix else 0)
+    if prefix and linked >= 0.6 * rest:
+        return links
+    return None
+
+
+def is_heading(text: str) -> bool:
+    """A label such as "Related Posts" or "You may also like" that introduces a link list."""
+    return len(text) < 60 and _HEADING.fullmatch(text) is not None
+
+
+def harvest(node: LexborNode, base: str | None) -> list[Link]:
+    """Headline-like links of a related-posts box, in page order, without duplicates."""
+    found: list[Link] = []
+    seen: set[str] = set()
+    for anchor in node.css("a[href]"):
+        url = absolute(base, anchor.attributes.get("href"))
+        title = clean_line(anchor.text(separator=" "))
+        if url and url not in seen and len(title) >= 12 and " " in title:
+            seen.add(url)
+            found.append(Link(title, url))
+    return found
