@@ -21,11 +21,15 @@ def plain(text: str | None) -> Content:
     return Content(clean_line(text or ""))
 
 
-def relative_date(when: datetime | None, now: datetime | None = None) -> str:
+def now() -> datetime:
+    """The clock the UI's relative dates read; tests pin it."""
+    return datetime.now(UTC)
+
+
+def relative_date(when: datetime | None) -> str:
     if when is None:
         return ""
-    now = now or datetime.now(UTC)
-    seconds = (now - when).total_seconds()
+    seconds = (now() - when).total_seconds()
     if seconds < 60:
         return "now"
     for unit, size in (("m", 60), ("h", 3600), ("d", 86400)):

@@ -50,6 +50,7 @@ class ReaderScreen(Screen[None]):
         self.row: ArticleRow | None = None
         self.article: Article | None = None
         self._sidebar_chosen: bool | None = None
+        self._history: list[int] = []
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -110,6 +111,11 @@ class ReaderScreen(Screen[None]):
         self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
     def action_back(self) -> None:
+        """Back from a related read to the article it was opened from, else to the list."""
+        if self._history:
+            self.index = self._history.pop()
+            self.load(self.ids[self.index])
+            return
         self._remember_scroll()
         self.dismiss()
 
@@ -194,6 +200,7 @@ class ReaderScreen(Screen[None]):
             return
         if article_id not in self.ids:
             self.ids.insert(self.index + 1, article_id)
+        self._history.append(self.index)
         self.index = self.ids.index(article_id)
         self.load(article_id)
         self.view.focus()

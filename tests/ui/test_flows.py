@@ -1,0 +1,257 @@
+"""Every reader flow, driven through the pilot as a person would use the keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Static
+from ui_library import HOSTILE
+
+from tui_reader.paths import Paths
+from tui_reader.store import Store
+from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.screens.dialogs import AddFeedScreen
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.search import SearchScreen
+
+SIZE = (120, 40)
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def reader(app: ReaderApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+async def test_main_lists_feeds_and_articles(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [r.title for r in app.main.article_list.rows]
+        assert titles[0] == HOSTILE
+        assert titles[-1] == "Seoul Screen awards shortlist"
+        feed_prompts = [str(o.prompt) for o in app.main.feed_list.options]
+        assert any("Marquee Weekly" in p for p in feed_prompts)
+        assert any("K-Drama" in p for p in feed_prompts)
+
+
+async def test_open_back_next_previous(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert reader(app).article is not None
+        assert reader(app).article.title == "Harbor Lights renewed for a third season"
+        await pilot.press("n")
+        await settle(pilot)
+        assert reader(app).article.title == "Moonlit Palace finale breaks records"
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert reader(app).article.title.startswith("Drake")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        rows = app.main.article_list.rows
+        assert [r.read for r in rows[:3]] == [True, True, True]
+
+
+async def test_reader_shows_structure_and_numbered_links(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        body = str(app.screen.query_one("#article-body", Static).render())
+        assert "cast list[1]" in body
+        assert "• Mara Ellison returns" in body
+        assert "▌ We always knew" in body
+        assert "[1] https://marquee.example/harbor-lights-cast" in body
+        opened: list[str] = []
+        app.open_link = opened.append  # type: ignore[method-assign]
+        await pilot.press("1")
+        assert opened == ["https://marquee.example/harbor-lights-cast"]
+
+
+async def test_bookmark_and_read_toggle(app: ReaderApp, library: Paths) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        row = app.main.article_list.rows[0]
+        assert row.bookmarked and row.read
+        await pilot.press("B")
+        await settle(pilot)
+        assert [r.id for r in app.main.article_list.rows] == [row.id]
+    with Store.open(library.database) as store:
+        assert [r.id for r in store.articles(bookmarked=True)] == [row.id]
+
+
+async def test_mark_feed_read_and_undo(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert all(r.read for r in app.main.article_list.rows)
+        await pilot.press("u")
+        await settle(pilot)
+        assert not any(r.read for r in app.main.article_list.rows)
+
+
+async def test_sidebar_toggle_and_related_reads(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        screen = reader(app)
+        assert screen.sidebar.display
+        reads = screen.sidebar.reads
+        assert [r.title for r in reads[:2]] == [
+            "Inside the score of Glass Orchard",
+            "Festival line-up announced",
+        ]
+        assert reads[0].cached and not reads[1].cached
+        await pilot.press("s")
+        assert not screen.sidebar.display
+        await pilot.press("s")
+        assert screen.sidebar.display
+        # A cached related read opens from the store.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article is not None
+        assert screen.article.title == "Inside the score of Glass Orchard"
+        # Back returns to the article the related read was opened from.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.article.title == "Harbor Lights renewed for a third season"
+        # An uncached one is fetched, cleaned, cached and shown.
+        await pilot.press("tab", "down", "enter")
+        await settle(pilot)
+        assert screen.article.title == "Festival line-up announced"
+        assert "silent comedy" in screen.article.text
+
+
+async def test_narrow_terminal_hides_sidebar(app: ReaderApp) -> None:
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not reader(app).sidebar.display
+
+
+async def test_search_as_you_type(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"moonlit")
+        await settle(pilot)
+        assert [h.row.title for h in app.screen.hits] == [
+            "Moonlit Palace finale breaks records",
+            "Seoul Screen awards shortlist",
+        ]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader(app).article.title == "Moonlit Palace finale breaks records"
+
+
+async def test_search_with_broken_syntax(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for query in ('"unclosed', "a OR", "NEAR(", "*", "col:x", "AND"):
+            app.screen.query_one(Input).value = query
+            await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_add_feed_with_bad_url(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddFeedScreen)
+        await pilot.press(*"ftp://x", "enter")
+        error = str(app.screen.query_one("#add-error", Static).render())
+        assert "only http and https" in error
+        app.screen.query_one(Input).value = "http://127.0.0.1:9/feed.xml"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AddFeedScreen)
+        assert "cannot connect" in str(app.screen.query_one("#add-error", Static).render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_refresh_with_one_failing_feed(library: Paths, site: Any) -> None:
+    good = site.add(
+        "/good.xml",
+        "<rss version='2.0'><channel><title>Good Feed</title><item><title>Fresh story</title>"
+        "<guid>fresh-1</guid><description>A fresh story about the Moonlit Palace cast and "
+        "their next drama, long enough to keep.</description></item></channel></rss>",
+        "application/rss+xml",
+    )
+    with Store.open(library.database) as store:
+        for feed in store.feeds():
+            store.remove_feed(feed.url)
+        store.add_feed(good, "Good Feed")
+        store.add_feed(site.url("/missing.xml"), "Broken Feed")
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await settle(pilot)
+        status = str(app.main.query_one("#status", Static).render())
+        assert "1 failed" in status
+        prompts = [str(o.prompt) for o in app.main.feed_list.options]
+        assert any("Broken Feed" in p and "⚠" in p for p in prompts)
+        assert any(r.title == "Fresh story" for r in app.main.article_list.rows)
+
+
+async def test_hostile_headline_is_literal(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        prompt = str(app.main.article_list.get_option_at_index(0).prompt)
+        assert "[@click=app.quit]click[/]" in prompt
+        assert "\x1b" not in prompt and "\x07" not in prompt
+        await pilot.click("#articles", offset=(10, 0))
+        await settle(pilot)
+        assert app.is_running
+        await pilot.press("enter")
+        await settle(pilot)
+        header = str(app.screen.query_one("#article-header", Static).render())
+        assert "[b]bold?[/b]" in header and "\x1b" not in header
+
+
+async def test_help_lists_every_key(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = str(app.screen.query_one("#help-body Static", Static).render())
+        for binding in MainScreen.BINDINGS:
+            assert binding.id in listed  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_scroll_position_is_remembered(app: ReaderApp) -> None:
+    async with app.run_test(size=(120, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        position = reader(app).view.scroll_y
+        assert position > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert reader(app).view.scroll_y == position
