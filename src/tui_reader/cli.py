@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tui_reader import __version__
+from tui_reader.config import ConfigError, Settings, load_settings
 from tui_reader.paths import HOME_ENV, Paths
 
 EXIT_CODES = """exit codes:
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _err(str(exc))
         return 2
+    except ConfigError as exc:
+        _err(f"{exc}; fix or remove the file (nothing was changed)")
+        return 2
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
@@ -127,6 +131,14 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths.resolve(args.home).ensure()
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The config, written with comments on first run; unknown keys are reported on stderr."""
+    settings = load_settings(_paths(args).config_file)
+    for warning in settings.warnings:
+        _err(warning)
+    return settings
+
+
 def _store(args: argparse.Namespace) -> Any:
     from tui_reader.store import Store
 
@@ -136,9 +148,11 @@ def _store(args: argparse.Namespace) -> Any:
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any], Any]) -> Any:
     from tui_reader.fetch.http import Fetcher
 
+    settings = _settings(args)
+
     async def runner() -> Any:
         with _store(args) as store:
-            async with Fetcher() as fetcher:
+            async with Fetcher(settings.http) as fetcher:
                 return await job(store, fetcher)
 
     return asyncio.run(runner())
@@ -152,8 +166,8 @@ def _print_json(data: object) -> None:
 def cmd_tui(args: argparse.Namespace) -> int:
     from tui_reader.ui.app import ReaderApp
 
-    paths = _paths(args)
-    ReaderApp(paths).run()
+    settings = _settings(args)
+    ReaderApp(_paths(args), settings=settings).run()
     return 0
 
 

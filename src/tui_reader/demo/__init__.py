@@ -21,6 +21,7 @@ def subscribe_demo(store: object, server: DemoServer) -> None:
 
 def run_demo(home: str | None) -> int:
     """Serve the demo site and open the reader on it, in a throwaway home unless one is given."""
+    from tui_reader.config import load_settings
     from tui_reader.paths import Paths
     from tui_reader.store import Store
     from tui_reader.ui.app import ReaderApp
@@ -32,5 +33,6 @@ def run_demo(home: str | None) -> int:
                 if feed.url.startswith("http://127.0.0.1:") and not server.owns(feed.url):
                     store.remove_feed(feed.url)
             subscribe_demo(store, server)
-        ReaderApp(paths, refresh_on_start=True).run()
+        settings = load_settings(paths.config_file)
+        ReaderApp(paths, settings=settings, refresh_on_start=True).run()
     return 0
