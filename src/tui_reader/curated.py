@@ -1,4 +1,4 @@
-"""A built-in, curated set of entertainment news feeds, for `feeds --suggest` and `add --suggested`."""
+"""A curated set of entertainment news feeds for `feeds --suggest` and `add --suggested`."""
 
 from __future__ import annotations
 
