@@ -1,11 +1,14 @@
 """The refresh pipeline: fetch feeds, download and clean new articles, store them.
 
-Shared by the CLI and the UI (which runs it in a worker thread with its own Store).
+Shared by the CLI and the UI (which runs it in a worker thread with its own Store). Every
+article is saved as soon as it is ready and a feed's validators only once all of its entries
+are in, so a refresh cut short loses nothing and the next one picks up where it stopped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +20,9 @@ from tui_reader.fetch.clean import article_with_fallback, extract_article
 from tui_reader.fetch.discover import discover_feeds
 from tui_reader.fetch.errors import FetchError, NotAFeed
 from tui_reader.fetch.feeds import parse_feed
-from tui_reader.fetch.http import MiB, Fetcher, Response, cache_lifetime
+from tui_reader.fetch.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.models import Article, FeedEntry, ParsedFeed
-from tui_reader.store import FeedRow, Store
+from tui_reader.store import FeedRow, Store, StoreError
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
@@ -36,6 +39,7 @@ class FeedResult:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    status: int | None = None
 
 
 @dataclass(slots=True)
@@ -58,22 +62,26 @@ class RefreshReport:
         return (
             f"{self.count('ok')} feeds ok, {self.count('failed')} failed, "
             f"{self.count('unchanged')} unchanged, {self.count('skipped')} not due; "
-            f"{self.new_articles} new articles, {_size(self.bytes_received)} downloaded"
+            f"{self.new_articles} new articles, {format_size(self.bytes_received)} downloaded"
         )
 
     def to_json(self) -> dict[str, object]:
         return {
             "feeds": [
                 {"url": r.url, "title": r.title, "outcome": r.outcome, "new": r.new,
-                 "updated": r.updated, "error": r.error}
+                 "updated": r.updated, "error": r.error, "status": r.status}
                 for r in self.results
             ],
+            "ok": self.count("ok"),
+            "failed": self.count("failed"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
             "new_articles": self.new_articles,
             "bytes": self.bytes_received,
         }
 
 
-def _size(n: int) -> str:
+def format_size(n: int) -> str:
     return f"{n / MiB:.1f} MiB" if n >= MiB else f"{n / 1024:.0f} KiB"
 
 
@@ -81,143 +89,181 @@ Progress = Callable[[FeedResult, int, int], None]
 
 
 def entry_hash(entry: FeedEntry) -> str:
+    """What makes an entry worth updating in place when it comes back changed."""
     parts = (entry.title, entry.link or "", entry.content, entry.summary,
              entry.updated.isoformat() if entry.updated else "")
     return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
-def _http_error(response: Response) -> str | None:
+def _http_error(response: Response, url: str) -> FetchError | None:
+    """The failure a status means for a subscribed feed, with advice where there is some."""
     if response.status == 410:
-        return "feed is gone (HTTP 410); remove it with: tui-reader remove URL"
+        return FetchError(f"feed is gone (HTTP 410); unsubscribe with: tui-reader remove {url}",
+                          410)
     if response.status >= 400:
-        return f"HTTP {response.status}"
+        return FetchError(status_message(response.status), response.status)
     return None
-
-
-async def _clean_entry(fetcher: Fetcher, entry: FeedEntry, download: bool) -> tuple[Article, bytes | None]:
-    page: Article | None = None
-    raw: bytes | None = None
-    if download and entry.link:
-        try:
-            response = await fetcher.get(entry.link, max_bytes=PAGE_CAP)
-        except FetchError:
-            response = None
-        if response is not None and response.status == 200:
-            raw = response.content
-            html = decode(raw, response.content_type)
-            page = await asyncio.to_thread(extract_article, html, response.url)
-    return article_with_fallback(page, entry), raw
-
-
-async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
-                       download: bool = True) -> FeedResult:
-    """One feed; its failure is recorded and returned, never raised."""
-    result = FeedResult(feed.url, feed.title, "ok")
-    if not force and feed.next_due and feed.next_due > datetime.now(UTC):
-        result.outcome = "skipped"
-        return result
-    try:
-        response = await fetcher.get(feed.url, max_bytes=FEED_CAP, etag=feed.etag,
-                                     last_modified=feed.last_modified, accept=FEED_ACCEPT)
-        if response.not_modified:
-            store.record_feed_result(feed.id, error=None, status=304,
-                                     next_due=_due(cache_lifetime(response.headers)))
-            result.outcome = "unchanged"
-            return result
-        error = _http_error(response)
-        if error:
-            raise FetchError(error, response.status)
-        parsed = await asyncio.to_thread(parse_feed, response.content, response.url, response.content_type)
-    except (FetchError, NotAFeed) as exc:
-        status = exc.status if isinstance(exc, FetchError) else None
-        store.record_feed_result(feed.id, error=str(exc), status=status)
-        result.outcome, result.error = "failed", str(exc)
-        return result
-    result.title = parsed.title or feed.title
-    await _store_entries(store, fetcher, feed, parsed, result, download)
-    store.record_feed_result(
-        feed.id, error=None, status=response.status, title=parsed.title, site_url=parsed.site_url,
-        etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
-        validators=True, bozo=parsed.bozo,
-        next_due=_due(cache_lifetime(response.headers, parsed.ttl_minutes)),
-    )
-    return result
 
 
 def _due(seconds: float | None) -> datetime | None:
     return datetime.now(UTC) + timedelta(seconds=seconds) if seconds else None
 
 
-async def _store_entries(store: Store, fetcher: Fetcher, feed: FeedRow, parsed: ParsedFeed,
-                         result: FeedResult, download: bool) -> None:
-    known = store.entry_hashes(feed.id)
-    todo: dict[str, tuple[FeedEntry, str]] = {}
-    for entry in parsed.entries:
-        key = entry.key
-        if not key or key in todo:
-            continue
-        digest = entry_hash(entry)
-        if known.get(key) != digest:
-            todo[key] = (entry, digest)
+class _Refresh:
+    """One refresh run: the shared store and fetcher, and a bound on articles in flight.
 
-    async def one(key: str, entry: FeedEntry, digest: str) -> None:
-        article, raw = await _clean_entry(fetcher, entry, download)
-        _, new = store.save_article(article, feed_id=feed.id, guid=key, raw_html=raw, entry_hash=digest)
-        if new:
-            result.new += 1
-        else:
-            result.updated += 1
+    Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
+    thousands of them up in memory.
+    """
 
-    await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+    def __init__(self, store: Store, fetcher: Fetcher, download: bool) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.download = download
+        self.in_flight = asyncio.Semaphore(fetcher.settings.concurrency * 2)
+
+    async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
+        result = FeedResult(feed.url, feed.title, "ok")
+        if not force and feed.next_due and feed.next_due > datetime.now(UTC):
+            result.outcome = "skipped"
+            return result
+        try:
+            response = await self.fetcher.get(feed.url, max_bytes=FEED_CAP, etag=feed.etag,
+                                              last_modified=feed.last_modified, accept=FEED_ACCEPT)
+            result.status = response.status
+            if response.not_modified:
+                self.store.record_feed_result(feed.id, error=None, status=304,
+                                              next_due=_due(cache_lifetime(response.headers)))
+                result.outcome = "unchanged"
+                return result
+            error = _http_error(response, feed.url)
+            if error:
+                raise error
+            parsed = await asyncio.to_thread(parse_feed, response.content, response.url,
+                                             response.content_type)
+        except (FetchError, NotAFeed) as exc:
+            status = exc.status if isinstance(exc, FetchError) else result.status
+            retry = exc.retry_after if isinstance(exc, FetchError) else None
+            self.store.record_feed_result(feed.id, error=str(exc), status=status,
+                                          next_due=_due(retry))
+            result.outcome, result.error, result.status = "failed", str(exc), status
+            return result
+        result.title = parsed.title or feed.title
+        await self._entries(feed, parsed, result)
+        self.store.record_feed_result(
+            feed.id, error=None, status=response.status, title=parsed.title,
+            site_url=parsed.site_url, etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"), validators=True,
+            bozo=parsed.bozo, next_due=_due(cache_lifetime(response.headers, parsed.ttl_minutes)),
+        )
+        return result
+
+    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult) -> None:
+        known = self.store.entry_hashes(feed.id)
+        todo: dict[str, tuple[FeedEntry, str]] = {}
+        for entry in parsed.entries:
+            key = entry.key
+            if not key or key in todo:
+                continue
+            digest = entry_hash(entry)
+            if known.get(key) != digest:
+                todo[key] = (entry, digest)
+
+        async def one(key: str, entry: FeedEntry, digest: str) -> None:
+            async with self.in_flight:
+                article, raw = await self._article(entry)
+                _, new = self.store.save_article(article, feed_id=feed.id, guid=key,
+                                                 raw_html=raw, entry_hash=digest)
+            if new:
+                result.new += 1
+            else:
+                result.updated += 1
+
+        await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+
+    async def _article(self, entry: FeedEntry) -> tuple[Article, bytes | None]:
+        """The cleaned page, or the feed's own text when the page cannot be had."""
+        page: Article | None = None
+        raw: bytes | None = None
+        if self.download and entry.link:
+            try:
+                response = await self.fetcher.get(entry.link, max_bytes=PAGE_CAP)
+            except FetchError:
+                response = None
+            if response is not None and response.status == 200:
+                raw = response.content
+                html = decode(raw, response.content_type)
+                page = await asyncio.to_thread(extract_article, html, response.url)
+        return article_with_fallback(page, entry), raw
+
+
+async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
+                       download: bool = True) -> FeedResult:
+    """One feed; its failure is recorded and returned, never raised."""
+    return await _Refresh(store, fetcher, download).feed(feed, force)
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,
-                      force: bool = False, progress: Progress | None = None) -> RefreshReport:
+                      force: bool = False, download: bool = True,
+                      progress: Progress | None = None) -> RefreshReport:
     """Every feed concurrently; one feed's failure never stops the others."""
     feeds = store.feeds() if feeds is None else feeds
+    run = _Refresh(store, fetcher, download)
     report = RefreshReport()
-    done = 0
+    start = fetcher.bytes_received
 
     async def one(feed: FeedRow) -> None:
-        nonlocal done
-        result = await refresh_feed(store, fetcher, feed, force=force)
+        try:
+            result = await run.feed(feed, force)
+        except Exception as exc:  # a bug or a full disk must not take the other feeds down
+            error = f"unexpected error: {type(exc).__name__}: {exc}"
+            result = FeedResult(feed.url, feed.title, "failed", error=error)
+            with contextlib.suppress(StoreError):
+                store.record_feed_result(feed.id, error=error, status=None)
         report.results.append(result)
-        done += 1
         if progress:
-            progress(result, done, len(feeds))
+            progress(result, len(report.results), len(feeds))
 
     await asyncio.gather(*(one(f) for f in feeds))
-    report.bytes_received = fetcher.bytes_received
+    report.bytes_received = fetcher.bytes_received - start
     return report
 
 
 async def subscribe(store: Store, fetcher: Fetcher, url: str,
                     folder: str | None = None) -> tuple[FeedRow, list[str]]:
     """Subscribe to a feed URL, or to the first feed an HTML page names; returns the others."""
-    response = await fetcher.get(url, max_bytes=FEED_CAP, accept=FEED_ACCEPT)
-    if response.status >= 400:
-        raise FetchError(f"HTTP {response.status} for {url}", response.status)
+    response = await _get_feed(fetcher, url)
     others: list[str] = []
     try:
-        parsed = parse_feed(response.content, response.url, response.content_type)
-    except NotAFeed:
-        found = discover_feeds(decode(response.content, response.content_type), response.url)
+        parsed = await asyncio.to_thread(parse_feed, response.content, response.url,
+                                         response.content_type)
+    except NotAFeed as exc:
+        if "HTML" not in str(exc):
+            raise
+        html = decode(response.content, response.content_type)
+        found = discover_feeds(html, response.url)
         if not found:
-            raise NotAFeed(f"not a feed, and the page names no feed: {url}") from None
+            raise NotAFeed(f"not a feed: {url} is an HTML page that names no feed") from None
         url, others = found[0], found[1:]
-        response = await fetcher.get(url, max_bytes=FEED_CAP, accept=FEED_ACCEPT)
-        if response.status >= 400:
-            raise FetchError(f"HTTP {response.status} for {url}", response.status) from None
-        parsed = parse_feed(response.content, response.url, response.content_type)
+        response = await _get_feed(fetcher, url)
+        parsed = await asyncio.to_thread(parse_feed, response.content, response.url,
+                                         response.content_type)
     feed, _ = store.add_feed(url, parsed.title, parsed.site_url, folder)
     return feed, others
+
+
+async def _get_feed(fetcher: Fetcher, url: str) -> Response:
+    response = await fetcher.get(url, max_bytes=FEED_CAP, accept=FEED_ACCEPT)
+    if response.status >= 400:
+        raise FetchError(f"{url}: {status_message(response.status)}", response.status)
+    return response
 
 
 async def fetch_article(store: Store, fetcher: Fetcher, url: str) -> int:
     """Download, clean and cache a page that is in no feed; returns its article id."""
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
-        raise FetchError(f"HTTP {response.status} for {url}", response.status)
+        raise FetchError(f"{url}: {status_message(response.status)}", response.status)
     html = decode(response.content, response.content_type)
     article = await asyncio.to_thread(extract_article, html, response.url)
     article.url = article.url or url

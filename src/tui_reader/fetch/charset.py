@@ -1,12 +1,17 @@
-"""Decode web bytes by the order of trust: HTTP header, BOM, in-document declaration."""
+"""Decode web bytes by the order of trust: HTTP header, BOM, in-document declaration.
+
+Labels are mapped the way browsers map them (ISO-8859-1 means windows-1252, Shift_JIS means
+cp932, "utf8" means UTF-8), because that is what the publisher's own browser showed them.
+Decoding never raises: undecodable bytes become U+FFFD.
+"""
 
 from __future__ import annotations
 
 import codecs
 import re
 
-_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -15,23 +20,41 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Without a BOM, how "<?" or "<" starts in each wide encoding (XML 1.0, appendix F).
+_WIDE_STARTS = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
 # Labels that browsers treat as a superset: decoding by the superset is what the page meant.
-_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
-            "ascii": "cp1252", "shift-jis": "cp932", "shift_jis": "cp932", "sjis": "cp932",
-            "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
-            "utf8": "utf-8", "x-sjis": "cp932"}
+_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin-1": "cp1252",
+            "latin1": "cp1252", "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
+            "shift-jis": "cp932", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+            "ms_kanji": "cp932", "windows-31j": "cp932", "euc-kr": "cp949", "euckr": "cp949",
+            "ks_c_5601-1987": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
+            "x-gbk": "gb18030", "iso-8859-9": "cp1254", "iso-8859-11": "cp874",
+            "tis-620": "cp874", "big5": "big5hkscs", "utf8": "utf-8", "unicode": "utf-16"}
+# Python codecs that are not web charsets: escape decoders and friends would turn plain bytes
+# into other characters than the publisher wrote.
+_REFUSED = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape", "utf-7",
+                      "mbcs", "oem", "undefined", "charmap"})
 
 
 def normalise(label: str | None) -> str | None:
-    """A Python codec name for a charset label, or None when the label is unknown."""
+    """A Python text codec name for a charset label, or None when the label is unusable."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
     label = _ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Bytes-to-bytes codecs such as "zlib" or "base64" are not charsets at all.
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("_", "-") in _REFUSED:
+        return None
+    return info.name
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -39,28 +62,48 @@ def header_charset(content_type: str | None) -> str | None:
     return normalise(match.group(1)) if match else None
 
 
-def sniff(data: bytes, content_type: str | None = None) -> tuple[str, int]:
-    """The encoding to use and how many BOM bytes to skip."""
-    declared = header_charset(content_type)
-    if declared:
-        return declared, 0
+def _bom(data: bytes) -> tuple[str, int] | None:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, len(bom)
+    return None
+
+
+def sniff(data: bytes, content_type: str | None = None) -> tuple[str, int]:
+    """The encoding to use and how many BOM bytes to skip."""
+    bom = _bom(data)
+    declared = header_charset(content_type)
+    if declared:
+        # The header wins, but when it names a Unicode encoding the BOM says which one exactly
+        # (and is not text).
+        if bom and declared.startswith("utf"):
+            return bom
+        return declared, 0
+    if bom:
+        return bom
+    for start, name in _WIDE_STARTS:
+        if data.startswith(start):
+            return name, 0
     head = data[:4096]
     match = _XML_DECL.search(head) or _META.search(head)
     if match:
         found = normalise(match.group(1).decode("ascii", "replace"))
-        if found and not found.startswith("utf-16") and not found.startswith("utf-32"):
+        # A declaration we could read as ASCII cannot really be in UTF-16 or UTF-32.
+        if found and not found.startswith(("utf-16", "utf-32")):
             return found, 0
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252", 0
+    except UnicodeDecodeError as exc:
+        # A cut-off multi-byte character at the very end is still UTF-8.
+        if exc.start < len(data) - 3:
+            return "cp1252", 0
     return "utf-8", 0
 
 
 def decode(data: bytes, content_type: str | None = None) -> str:
     """Decode never raises: undecodable bytes become U+FFFD."""
     encoding, skip = sniff(data, content_type)
-    return data[skip:].decode(encoding, errors="replace")
+    try:
+        return data[skip:].decode(encoding, errors="replace")
+    except (LookupError, UnicodeError):
+        return data[skip:].decode("utf-8", errors="replace")

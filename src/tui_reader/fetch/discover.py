@@ -8,19 +8,18 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tui_reader.sanitize import safe_url
 
-FEED_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-     "application/rdf+xml", "application/xml", "text/xml"}
-)
+# Plain application/json is left out on purpose: WordPress names its REST API that way.
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json",
+                        "application/rdf+xml"})
 
 
 def discover_feeds(html: str, base_url: str) -> list[str]:
-    """Feed URLs in page order, absolute, http(s) only, without duplicates."""
+    """Feed URLs in page order, absolute (against `<base href>` too), http(s) only, no repeats."""
     tree = LexborHTMLParser(html)
     base = base_url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
-        base = urljoin(base_url, base_node.attributes.get("href") or "")
+        base = urljoin(base_url, (base_node.attributes.get("href") or "").strip())
     found: list[str] = []
     for node in tree.css("link[rel][href]"):
         rels = (node.attributes.get("rel") or "").lower().split()

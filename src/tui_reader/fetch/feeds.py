@@ -1,108 +1,199 @@
-"""Parse RSS 0.9x/1.0/2.0, Atom and JSON Feed bytes into a `ParsedFeed`."""
+"""Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed bytes into a `ParsedFeed`.
+
+We decode the bytes ourselves (see `charset`), drop any DTD internal subset and entity
+declarations so an entity blow-up has nothing to expand, and hand feedparser clean UTF-8 in
+an `io.BytesIO`: given a str or bytes it could take the document for a path or URL and read it.
+"""
 
 from __future__ import annotations
 
-import calendar
 import io
 import re
-import time
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+import feedparser.api
 
+from tui_reader.fetch.charset import decode
+from tui_reader.fetch.dates import from_struct
 from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.jsonfeed import looks_like_json, parse_json_feed
-from tui_reader.fetch.text import html_to_line
+from tui_reader.fetch.text import html_to_line, plain_to_html
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.sanitize import clean_text, safe_url
 
-# An internal DTD subset is where entity bombs live; feeds never need one.
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.I | re.S)
-_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.I | re.S)
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+# libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
+feedparser.api.PREFERRED_XML_PARSERS = []
+
+# More entries than this are cut: a news feed never needs them, a hostile one could send 100k.
+MAX_ENTRIES = 500
+_UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
+_XML_DECL = re.compile(r"<\?xml[^>]{0,200}?\?>")
+_FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
+_DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+_SUBSET_END = re.compile(r"\]\s*>")
+# `>?` makes an unterminated declaration match to the end instead of backtracking, so many of
+# them cost linear time, not quadratic.
+_ENTITY_DECL = re.compile(r"<!ENTITY[^>]*>?", re.I)
+_HTML = re.compile(r"(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]{0,60})")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_EMAIL_NAME = re.compile(r"[^\s@()<>]+@[^\s()<>]+\s*\((.+)\)$")
+_NAME_EMAIL = re.compile(r"(.+?)\s*[(<][^\s@()<>]+@[^\s()<>]+[)>]$")
 
 
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Raise `NotAFeed` with a user-facing reason when the document yields no feed."""
+    if not data.strip():
+        raise NotAFeed("not a feed: the document is empty")
     if looks_like_json(data, content_type):
         return parse_json_feed(data, url)
-    if _HTML_START.match(data[:2048]):
+    text = decode(data, content_type).lstrip("\ufeff \t\r\n")
+    if _HTML.match(text, 0, 4096):
         raise NotAFeed("not a feed: got an HTML page")
-    data = _ENTITY_DECL.sub(b"", _DOCTYPE.sub(b"", data))
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False,
-                              resolve_relative_uris=False)
-    feed = parsed.get("feed", {})
+    parsed = feedparser.parse(
+        io.BytesIO(_defuse(text).encode("utf-8", "replace")),
+        response_headers={**_UTF8_HEADERS, "content-location": url},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     if not parsed.get("version") and not parsed.get("entries"):
-        if b"<html" in data[:4096].lower():
-            raise NotAFeed("not a feed: got an HTML page")
-        raise NotAFeed("not a feed: no RSS, Atom or JSON Feed found")
-    ttl = feed.get("ttl")
+        raise NotAFeed(_what_instead(text))
+    feed = parsed.get("feed", {})
+    ttl = str(feed.get("ttl", "")).strip()
     return ParsedFeed(
-        title=html_to_line(feed.get("title", "")) or url,
+        title=_line(feed, "title") or url,
         site_url=safe_url(urljoin(url, feed.get("link", "") or "")),
-        entries=[_entry(e, url) for e in parsed.get("entries", [])],
+        entries=[_entry(e, url) for e in parsed.get("entries", [])[:MAX_ENTRIES]],
         bozo=bool(parsed.get("bozo")),
-        ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
+        ttl_minutes=int(ttl) if ttl.isdigit() and len(ttl) < 7 else None,
         kind=parsed.get("version") or "rss",
     )
 
 
-def _date(value: time.struct_time | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC)
-    except (OverflowError, ValueError, OSError):
-        return None
+def _defuse(text: str) -> str:
+    """A UTF-8 XML declaration, and a prolog without a DTD internal subset or entities.
+
+    An external DOCTYPE stays (feedparser reads the RSS 0.91 flavour from it; expat is set not
+    to fetch it). Undeclared entity references then stay literal text.
+    """
+    decl = _XML_DECL.match(text)
+    text = '<?xml version="1.0" encoding="utf-8"?>' + (text[decl.end():] if decl else "\n" + text)
+    first = _FIRST_ELEMENT.search(text)
+    prolog_end = first.start() if first else len(text)
+    doctype = _DOCTYPE.search(text, 0, prolog_end)
+    if doctype:
+        closing = text.find(">", doctype.end())
+        bracket = text.find("[", doctype.end(), closing if closing >= 0 else len(text))
+        if bracket >= 0:
+            end = _SUBSET_END.search(text, bracket)
+            if end is None:
+                after = _FIRST_ELEMENT.search(text, bracket)
+                text = text[:doctype.start()] + (text[after.start():] if after else "")
+            else:
+                text = text[:bracket] + ">" + text[end.end():]
+        first = _FIRST_ELEMENT.search(text)
+        prolog_end = first.start() if first else len(text)
+    return _ENTITY_DECL.sub("", text[:prolog_end]) + text[prolog_end:]
 
 
-def _base(entry: Any, fallback: str) -> str:
-    for key in ("link", "id"):
-        detail = entry.get(f"{key}_detail") or {}
-        if detail.get("base"):
-            return str(detail["base"])
-    title = entry.get("title_detail") or {}
-    return str(title.get("base") or fallback)
+def _what_instead(text: str) -> str:
+    head = text[:4096]
+    if "<html" in head.lower():
+        return "not a feed: got an HTML page"
+    first = _FIRST_ELEMENT.search(head)
+    root = _ROOT.match(head, first.start()) if first and head.startswith("<") else None
+    if root:
+        return f"not a feed: an XML document whose root is <{root.group(1)}>, not RSS or Atom"
+    return "not a feed: neither RSS, Atom nor JSON Feed"
 
 
-def _image(entry: Any, base: str) -> str | None:
-    candidates: list[str] = []
-    for media in entry.get("media_content", []) or []:
-        if str(media.get("medium", "image")) == "image" or str(media.get("type", "")).startswith("image/"):
-            candidates.append(media.get("url", ""))
-    candidates += [m.get("url", "") for m in entry.get("media_thumbnail", []) or []]
-    for link in entry.get("links", []) or []:
-        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
-            candidates.append(link.get("href", ""))
-    for candidate in candidates:
-        url = safe_url(urljoin(base, candidate or ""))
-        if url:
-            return url
+def _line(source: Any, key: str) -> str:
+    detail = source.get(f"{key}_detail") or {}
+    return html_to_line(source.get(key), is_html=detail.get("type", "text/html") in _HTML_TYPES)
+
+
+def _html(detail: Any) -> str:
+    """Entry text as HTML: plain-text values are escaped rather than parsed as markup."""
+    value = str(detail.get("value", "") or "")
+    if detail.get("type", "text/html") not in _HTML_TYPES:
+        value = plain_to_html(value)
+    return clean_text(value)
+
+
+def _absolute(base: str, values: list[Any]) -> str | None:
+    """The first value that resolves to an http(s) URL."""
+    for value in values:
+        if value and str(value).strip():
+            found = safe_url(urljoin(base, str(value).strip()))
+            if found:
+                return found
     return None
 
 
+def _image(entry: Any, base: str) -> str | None:
+    candidates = [m.get("url") for m in entry.get("media_content", []) or []
+                  if m.get("medium") == "image" or str(m.get("type", "")).startswith("image/")]
+    candidates += [m.get("url") for m in entry.get("media_thumbnail", []) or []]
+    candidates += [link.get("href") for link in entry.get("links", []) or []
+                   if link.get("rel") == "enclosure"
+                   and str(link.get("type", "")).startswith("image/")]
+    candidates.append((entry.get("image") or {}).get("href"))
+    return _absolute(base, candidates)
+
+
+def _link(entry: Any, base: str) -> str | None:
+    """The entry's page: its link, else an alternate link; only http(s) is kept."""
+    hrefs = [entry.get("link")]
+    hrefs += [link.get("href") for link in entry.get("links", []) or []
+              if link.get("rel", "alternate") == "alternate"]
+    return _absolute(base, hrefs)
+
+
+def _author(entry: Any) -> str | None:
+    """One name, or several joined; "desk@site (Name)" and "Name <desk@site>" give Name.
+
+    feedparser's own split of such strings cuts addresses with long top-level domains, so a
+    single author is taken from the raw string.
+    """
+    people = entry.get("authors", []) or []
+    raw = [p.get("name") for p in people if p] if len(people) > 1 else [entry.get("author")]
+    names: list[str] = []
+    for value in raw:
+        text = html_to_line(str(value or ""))
+        match = _EMAIL_NAME.match(text) or _NAME_EMAIL.match(text)
+        name = match.group(1).strip() if match else text
+        if name and name not in names:
+            names.append(name)
+    return ", ".join(names)[:1000] or None
+
+
 def _entry(entry: Any, feed_url: str) -> FeedEntry:
-    base = _base(entry, feed_url)
+    # feedparser has already resolved links against xml:base and the feed URL; joining again
+    # only matters for values it left relative.
+    base = str((entry.get("title_detail") or {}).get("base") or feed_url)
     content = ""
     for part in entry.get("content", []) or []:
-        if len(part.get("value", "")) > len(content):
-            content = part["value"]
-    author = entry.get("author") or (entry.get("author_detail") or {}).get("name")
-    guid = entry.get("id") or None
+        value = _html(part)
+        if len(value) > len(content):
+            content = value
+    # Without its own detail, feedparser's summary is a copy of the content.
+    summary = _html(entry["summary_detail"]) if entry.get("summary_detail") else ""
+    guid = html_to_line(str(entry.get("id") or ""), is_html=False, limit=2000)
+    # dict.get skips feedparser's deprecated "updated falls back to published" mapping.
+    published = from_struct(dict.get(entry, "published_parsed"))
+    updated = from_struct(dict.get(entry, "updated_parsed"))
+    tags = (html_to_line(t.get("term") or t.get("label")) for t in entry.get("tags", []) or [])
     return FeedEntry(
-        guid=clean_text(str(guid)).strip() or None if guid else None,
-        link=safe_url(urljoin(base, (entry.get("link") or "").strip())) if entry.get("link") else None,
-        title=html_to_line(entry.get("title", "")),
-        author=html_to_line(author) or None if author else None,
-        published=_date(entry.get("published_parsed")) or None,
-        updated=_date(entry.get("updated_parsed")),
-        categories=[c for c in (html_to_line(t.get("term") or "") for t in entry.get("tags", []) or []) if c],
-        summary=clean_text(entry.get("summary", "") or ""),
-        content=clean_text(content),
+        guid=guid or None,
+        link=_link(entry, base),
+        title=_line(entry, "title"),
+        author=_author(entry),
+        published=published or updated,
+        updated=updated,
+        categories=list(dict.fromkeys(t for t in tags if t)),
+        summary="" if summary == content else summary,
+        content=content,
         image=_image(entry, base),
     )

@@ -1,7 +1,8 @@
 """A polite, bounded HTTP client: one pool per run, deadlines, size caps, retries.
 
-httpx alone decompresses without limit and has no total deadline, so this module reads raw
-bytes, inflates them itself with a cap, and wraps every request in a deadline.
+httpx alone decompresses without limit (a 421-byte brotli body becomes one 256 MiB chunk) and
+has no total deadline, so this module streams raw bytes, inflates them itself with a cap
+counted on the output, and wraps every request in a deadline.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -21,14 +23,19 @@ from tui_reader import __version__
 from tui_reader.fetch.errors import FetchError
 from tui_reader.sanitize import SAFE_SCHEMES
 
-DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader)"
+DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"
 MiB = 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Only what we can inflate with a bound; a server that sends anything else is refused.
+ACCEPT_ENCODING = "gzip, deflate"
+MAX_CACHE_SECONDS = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
+    """Network knobs; tests pass short deadlines and backoff so faults resolve quickly."""
+
     user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = 16
     per_host: int = 4
@@ -37,7 +44,10 @@ class HttpSettings:
     deadline: float = 45.0
     retries: int = 2
     backoff: float = 0.5
-    max_retry_after: float = 30.0
+    max_backoff: float = 8.0
+    # Retry-After up to this is waited out in place; a longer one fails the fetch and is
+    # returned in FetchError.retry_after so the feed is simply not due until then.
+    max_retry_after: float = 10.0
     max_redirects: int = 5
 
 
@@ -54,7 +64,7 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "")
+        return str(self.headers.get("content-type", ""))
 
 
 class _Inflater:
@@ -63,32 +73,37 @@ class _Inflater:
     def __init__(self, encoding: str, limit: int) -> None:
         self.limit = limit
         self.total = 0
-        self._z: zlib._Decompress | None
-        if encoding in ("", "identity"):
-            self._z = None
-        elif encoding in ("gzip", "x-gzip"):
+        self._z: zlib._Decompress | None = None
+        self._deflate = encoding == "deflate"
+        if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._z = zlib.decompressobj()
-        else:
-            raise FetchError(f"unsupported content encoding {encoding!r}")
+        elif encoding not in ("", "identity", "deflate"):
+            raise FetchError(f"server sent a body encoded as {encoding!r}, which was not asked for")
 
     def feed(self, chunk: bytes) -> bytes:
+        if self._deflate and chunk:
+            # "deflate" is meant to be zlib-wrapped, but many servers send it raw.
+            head = int.from_bytes(chunk[:2])
+            wrapped = len(chunk) > 1 and chunk[0] & 0x0F == 8 and head % 31 == 0
+            self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+            self._deflate = False
         if self._z is None:
             out = chunk
         else:
-            room = self.limit - self.total + 1
+            # max_length bounds the output of this one call: without it a few hundred bytes
+            # can inflate to hundreds of MiB at once. Output reaching it means over the cap.
             try:
-                out = self._z.decompress(chunk, room)
+                out = self._z.decompress(chunk, self.limit - self.total + 1)
             except zlib.error as exc:
                 raise FetchError("corrupt compressed body") from exc
         self.total += len(out)
         if self.total > self.limit:
-            raise FetchError(f"response larger than {self.limit // MiB} MiB, cut off")
+            raise FetchError(f"response larger than {self.limit / MiB:g} MiB, cut off")
         return out
 
 
-def _retry_after(value: str | None, cap: float) -> float | None:
+def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> float | None:
+    """Retry-After as seconds (delta or HTTP date), clamped to [0, cap]; None when unusable."""
     if not value:
         return None
     value = value.strip()
@@ -96,7 +111,7 @@ def _retry_after(value: str | None, cap: float) -> float | None:
         return min(float(value), cap)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -107,17 +122,31 @@ def check_url(url: str) -> str:
     """Refuse anything but an absolute http(s) URL with a host, with a user-facing message."""
     try:
         parts = urlsplit(url)
+        host = parts.hostname
     except ValueError as exc:
         raise FetchError(f"malformed URL: {url!r}") from exc
     if parts.scheme.lower() not in SAFE_SCHEMES:
         raise FetchError(f"only http and https URLs are fetched, not {url!r}")
-    if not parts.hostname:
+    if not host:
         raise FetchError(f"URL has no host: {url!r}")
     return url
 
 
+def status_message(status: int) -> str:
+    """`HTTP 404 (not found)`: the status with its reason, for per-feed error lines."""
+    try:
+        reason = HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return f"HTTP {status}"
+    return f"HTTP {status} ({reason})"
+
+
 class Fetcher:
-    """One shared httpx.AsyncClient with global and per-host limits."""
+    """One shared httpx.AsyncClient with global and per-host limits.
+
+    A request takes its host's slot before a global one, so requests queued behind a hanging
+    host hold no global slot while they wait and other hosts keep going.
+    """
 
     def __init__(
         self,
@@ -130,8 +159,9 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            limits=httpx.Limits(max_connections=s.concurrency,
+                                max_keepalive_connections=s.concurrency),
             trust_env=False,
         )
         self._global = asyncio.Semaphore(s.concurrency)
@@ -148,12 +178,12 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def _host_lock(self, url: str) -> asyncio.Semaphore:
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
-        lock = self._hosts.get(host)
-        if lock is None:
-            lock = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
-        return lock
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return slot
 
     async def get(
         self,
@@ -164,7 +194,12 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str | None = None,
     ) -> Response:
-        """GET with redirects checked hop by hop, retries, and a total deadline per attempt."""
+        """GET with redirects checked hop by hop, a total deadline, and polite retries.
+
+        Connection failures and 502/503/504 are retried with exponential backoff and jitter;
+        429/503 wait for Retry-After when it is short. A deadline or a cut-off body is not
+        retried: trying again would only spend the same time or bytes twice.
+        """
         check_url(url)
         headers: dict[str, str] = {}
         if etag:
@@ -177,54 +212,87 @@ class Fetcher:
         attempt = 0
         while True:
             try:
-                async with asyncio.timeout(s.deadline):
-                    response = await self._follow(url, headers, max_bytes)
+                response = await self._follow(url, headers, max_bytes)
             except TimeoutError:
-                error: FetchError = FetchError(f"timed out after {s.deadline:g} s")
-                delay = None
-            except httpx.TransportError as exc:
+                raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError,
+                    httpx.WriteError, httpx.RemoteProtocolError) as exc:
                 error = FetchError(_describe(exc))
-                delay = None
+                wait = None
+            except httpx.TransportError as exc:
+                raise FetchError(_describe(exc)) from exc
             else:
                 if response.status not in RETRY_STATUSES:
                     return response
-                error = FetchError(f"HTTP {response.status}", response.status)
-                delay = _retry_after(response.headers.get("retry-after"), s.max_retry_after)
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+                error = FetchError(status_message(response.status), response.status,
+                                   retry_after=wait)
+                if wait is not None and wait > s.max_retry_after:
+                    error.message += f"; the server asks to wait {_duration(wait)}"
+                    raise error
             if attempt >= s.retries:
+                if attempt:
+                    error.message += f" (gave up after {attempt + 1} tries)"
                 raise error
             attempt += 1
-            if delay is None:
-                delay = s.backoff * (2 ** (attempt - 1)) * (1 + random.random())  # noqa: S311
-            await asyncio.sleep(delay)
+            if wait is None:
+                wait = min(s.backoff * 2 ** (attempt - 1), s.max_backoff)
+                wait *= 0.5 + random.random()  # noqa: S311 - jitter, not cryptography
+            await asyncio.sleep(wait)
 
     async def _follow(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+        seen = {url}
         for _ in range(self.settings.max_redirects + 1):
-            async with self._global, self._host_lock(url):
-                response = await self._once(url, headers, max_bytes)
-            if response.status not in REDIRECT_STATUSES:
+            async with self._host_slot(url), self._global:
+                # The clock starts once a slot is ours: time queued behind other feeds is
+                # not the server's fault.
+                deadline = deadline or loop.time() + self.settings.deadline
+                async with asyncio.timeout_at(deadline):
+                    response = await self._once(url, headers, max_bytes)
+            location = response.headers.get("location", "").strip()
+            if response.status not in REDIRECT_STATUSES or not location:
                 return response
-            location = response.headers.get("location")
-            if not location:
-                return response
-            url = check_url(urljoin(url, location.strip()))
+            url = _redirect_target(url, location)
+            if url in seen:
+                raise FetchError(f"redirect loop at {url}")
+            seen.add(url)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
         request = self._client.build_request("GET", url, headers=headers)
         response = await self._client.send(request, stream=True)
         try:
+            # Bodies of redirects and 304s are never read, let alone decompressed.
             if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
                 return Response(str(response.url), response.status_code, response.headers, b"")
-            inflater = _Inflater(response.headers.get("content-encoding", "").strip().lower(), max_bytes)
+            encoding = response.headers.get("content-encoding", "").strip().lower()
+            inflater = _Inflater(encoding, max_bytes)
+            length = response.headers.get("content-length", "")
+            if not encoding and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
             chunks: list[bytes] = []
             async for raw in response.aiter_raw():
                 self.bytes_received += len(raw)
                 if self._on_bytes:
                     self._on_bytes(len(raw))
                 chunks.append(inflater.feed(raw))
-            return Response(str(response.url), response.status_code, response.headers, b"".join(chunks))
+            return Response(str(response.url), response.status_code, response.headers,
+                            b"".join(chunks))
         finally:
             await response.aclose()
+
+
+def _redirect_target(current: str, location: str) -> str:
+    target = urljoin(current, location)
+    try:
+        check_url(target)
+    except FetchError:
+        raise FetchError(f"redirect to a non-http(s) URL refused: {target!r}") from None
+    if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
+        raise FetchError(f"redirect from https down to plain http refused: {target}")
+    return target
 
 
 def _describe(exc: httpx.TransportError) -> str:
@@ -234,29 +302,50 @@ def _describe(exc: httpx.TransportError) -> str:
         return "server stopped sending"
     if isinstance(exc, httpx.ConnectError):
         return "cannot connect (host unreachable or offline)"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
         return "server closed the connection mid-response"
     return f"network error: {type(exc).__name__}"
 
 
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
 def cache_lifetime(headers: httpx.Headers, ttl_minutes: int | None = None) -> float | None:
-    """Seconds the server (Cache-Control max-age, Expires) or the feed (<ttl>) asks us to wait."""
+    """Seconds the server (Cache-Control max-age, Expires) or the feed (<ttl>) asks us to wait.
+
+    Capped at a day so a misconfigured server cannot silence a feed for weeks.
+    """
     seconds: float | None = None
     for directive in headers.get("cache-control", "").lower().split(","):
         name, _, value = directive.strip().partition("=")
-        if name == "max-age" and value.strip().isdigit():
-            seconds = float(value.strip())
+        value = value.strip().strip('"')
+        if name in ("max-age", "s-maxage") and value.isdigit():
+            seconds = float(value)
         elif name in ("no-cache", "no-store"):
             seconds = 0.0
-    if seconds is None and headers.get("expires"):
-        try:
-            expires = email.utils.parsedate_to_datetime(headers["expires"])
-            if expires.tzinfo is None:
-                expires = expires.replace(tzinfo=UTC)
-            seconds = max(0.0, (expires - datetime.now(UTC)).total_seconds())
-        except (TypeError, ValueError):
-            seconds = None
+            break
+    if seconds is not None:
+        age = headers.get("age", "").strip()
+        if age.isdigit():
+            seconds = max(0.0, seconds - float(age))
+    elif headers.get("expires"):
+        seconds = _expires(headers["expires"])
     if ttl_minutes:
         seconds = max(seconds or 0.0, ttl_minutes * 60.0)
-    # A server cannot make us wait longer than a day.
-    return min(seconds, 86400.0) if seconds is not None else None
+    return min(seconds, MAX_CACHE_SECONDS) if seconds is not None else None
+
+
+def _expires(value: str) -> float:
+    """An unparseable Expires (often "0" or "-1") means already expired (RFC 9111 §5.3)."""
+    try:
+        expires = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return 0.0
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    return max(0.0, (expires - datetime.now(UTC)).total_seconds())

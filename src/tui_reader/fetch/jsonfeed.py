@@ -1,83 +1,106 @@
-"""JSON Feed 1.0 and 1.1, which feedparser does not read."""
+"""JSON Feed 1.0 and 1.1 (jsonfeed.org), which feedparser does not read.
+
+Every field but `items` is optional in practice, so each is read defensively: a wrong type
+counts as absent rather than failing the feed.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from tui_reader.fetch.dates import parse_date
 from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.text import html_to_line
+from tui_reader.fetch.text import html_to_line, plain_to_html
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.sanitize import clean_text, safe_url
 
+MAX_ITEMS = 500
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+
 
 def looks_like_json(data: bytes, content_type: str | None) -> bool:
-    if content_type and "json" in content_type.lower():
+    """An object at the start, or a JSON content type on a body that is not markup."""
+    first = data.lstrip(_BLANK)[:1]
+    if first == b"{":
         return True
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    return first != b"<" and "json" in (content_type or "").lower()
 
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _date(value: Any) -> datetime | None:
-    text = _str(value).strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def _url(base: str, value: Any) -> str | None:
+    return safe_url(urljoin(base, _str(value).strip())) if _str(value).strip() else None
 
 
-def _authors(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
-    for source in (item, feed):
+def _authors(*sources: dict[str, Any]) -> str | None:
+    """1.1 `authors` (a list), else 1.0 `author` (one object); the item's before the feed's."""
+    for source in sources:
         people = source.get("authors")
         if not isinstance(people, list):
             people = [source.get("author")]
-        names = [html_to_line(_str(p.get("name"))) for p in people if isinstance(p, dict)]
+        names = [html_to_line(_str(p.get("name")), is_html=False)
+                 for p in people if isinstance(p, dict)]
         names = [n for n in names if n]
         if names:
             return ", ".join(names)
     return None
 
 
+def _image(item: dict[str, Any], base: str) -> str | None:
+    candidates = [item.get("image"), item.get("banner_image")]
+    attachments = item.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if isinstance(attachment, dict) and _str(attachment.get("mime_type")).startswith("image/"):
+            candidates.append(attachment.get("url"))
+    return next((u for u in (_url(base, c) for c in candidates) if u), None)
+
+
+def _entry(item: dict[str, Any], doc: dict[str, Any], base: str) -> FeedEntry:
+    tags = item.get("tags")
+    raw_id = item.get("id")
+    guid = html_to_line(str(raw_id), is_html=False) if isinstance(raw_id, str | int) else ""
+    content = clean_text(_str(item.get("content_html"))
+                         or plain_to_html(_str(item.get("content_text"))))
+    summary = clean_text(plain_to_html(_str(item.get("summary"))))
+    published = parse_date(item.get("date_published"))
+    updated = parse_date(item.get("date_modified"))
+    return FeedEntry(
+        guid=guid or None,
+        link=_url(base, item.get("url")) or _url(base, item.get("external_url")),
+        title=html_to_line(_str(item.get("title")), is_html=False),
+        author=_authors(item, doc),
+        published=published or updated,
+        updated=updated,
+        categories=[t for t in (html_to_line(t, is_html=False) for t in tags
+                                if isinstance(t, str)) if t] if isinstance(tags, list) else [],
+        summary=summary,
+        content=content,
+        image=_image(item, base),
+    )
+
+
 def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
+    """JSON is UTF-8 by definition (RFC 8259), whatever the header says."""
     try:
         doc = json.loads(data.decode("utf-8-sig", errors="replace"))
     except (ValueError, RecursionError) as exc:
         raise NotAFeed("not a feed: invalid JSON") from exc
-    if not isinstance(doc, dict) or "jsonfeed.org/version" not in _str(doc.get("version")):
-        raise NotAFeed("not a feed: JSON without a JSON Feed version")
+    if not isinstance(doc, dict):
+        raise NotAFeed("not a feed: JSON, but not a JSON Feed")
+    version = _str(doc.get("version"))
     items = doc.get("items")
-    entries: list[FeedEntry] = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        link = safe_url(urljoin(url, _str(item.get("url")))) if item.get("url") else None
-        image = _str(item.get("image")) or _str(item.get("banner_image"))
-        tags = item.get("tags")
-        entries.append(
-            FeedEntry(
-                guid=clean_text(str(item["id"])) if item.get("id") not in (None, "") else None,
-                link=link,
-                title=html_to_line(_str(item.get("title"))),
-                author=_authors(item, doc),
-                published=_date(item.get("date_published")),
-                updated=_date(item.get("date_modified")),
-                categories=[html_to_line(t) for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
-                summary=clean_text(_str(item.get("summary"))),
-                content=clean_text(_str(item.get("content_html")) or _str(item.get("content_text"))),
-                image=safe_url(urljoin(url, image)) if image else None,
-            )
-        )
+    if "jsonfeed.org/version" not in version and not isinstance(items, list):
+        raise NotAFeed("not a feed: JSON, but not a JSON Feed")
+    items = items[:MAX_ITEMS] if isinstance(items, list) else []
+    entries = [_entry(item, doc, url) for item in items if isinstance(item, dict)]
     return ParsedFeed(
-        title=html_to_line(_str(doc.get("title"))) or url,
-        site_url=safe_url(_str(doc.get("home_page_url"))),
+        title=html_to_line(_str(doc.get("title")), is_html=False) or url,
+        site_url=_url(url, doc.get("home_page_url")),
         entries=entries,
-        kind="json" + _str(doc.get("version")).rsplit("/", 1)[-1],
+        bozo="jsonfeed.org/version" not in version or not isinstance(doc.get("items"), list),
+        kind="json" + (version.rsplit("/", 1)[-1] if "jsonfeed.org/version" in version else ""),
     )

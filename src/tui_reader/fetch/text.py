@@ -1,4 +1,4 @@
-"""Small text helpers shared by the feed parser and the cleaner."""
+"""Small text helpers shared by the feed parsers and the cleaner."""
 
 from __future__ import annotations
 
@@ -8,13 +8,29 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tui_reader.sanitize import clean_line
 
+# Titles, names and tags longer than this are cut: they are one line on a screen.
+MAX_LINE = 1000
 
-def html_to_line(value: str | None) -> str:
-    """Feed titles and names may hold tags and entities; reduce them to one plain line."""
+
+def html_to_line(value: str | None, *, is_html: bool = True, limit: int = MAX_LINE) -> str:
+    """Reduce a feed title or name to one plain, safe line.
+
+    Marked-up values (`is_html`) lose their tags and entities; plain values are kept as they
+    are, so a title like "x < y" survives.
+    """
     if not value:
         return ""
-    if "<" in value:
-        value = LexborHTMLParser(f"<body>{value}</body>").body.text(separator=" ") if "<" in value else value
-    elif "&" in value:
+    if is_html and "<" in value:
+        body = LexborHTMLParser(f"<body>{value}</body>").body
+        value = body.text(separator=" ") if body is not None else value
+    elif is_html and "&" in value:
         value = html.unescape(value)
-    return clean_line(value)
+    return clean_line(value)[:limit]
+
+
+def plain_to_html(value: str) -> str:
+    """Plain-text feed content as HTML paragraphs, so downstream HTML handling keeps it all."""
+    paragraphs = [p.strip() for p in value.replace("\r\n", "\n").split("\n\n")]
+    return "".join(
+        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p
+    )
