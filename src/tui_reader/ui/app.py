@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_reader.config import Settings, save_theme
+from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
 from tui_reader.fetch.http import Fetcher
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
@@ -62,6 +63,7 @@ class ReaderApp(App[None]):
         self.library = Library(paths.database)
         self.scroll_memory: dict[int, float] = {}
         self.offline = False
+        self._demo: DemoServer | None = None
         self._themes = ["textual-dark", "textual-light"]
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -84,8 +86,24 @@ class ReaderApp(App[None]):
         if minutes:
             self.set_interval(minutes * 60, lambda: self.start_refresh(None))
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self._demo is not None:
+            server, self._demo = self._demo, None
+            await self.library.run(
+                lambda s: [s.remove_feed(server.url(p)) for p, _, _ in DEMO_FEEDS]
+            )
+            server.__exit__(None, None, None)
         self.library.close()
+
+    async def action_try_demo(self) -> None:
+        """Serve the demo site for this session; its feeds are removed again on quit."""
+        if self._demo is not None:
+            return
+        server = self._demo = DemoServer().__enter__()
+        await self.library.run(lambda s: subscribe_demo(s, server))
+        self.notify("Demo feeds added for this session; they are removed when you quit")
+        await self.main.reload()
+        self.start_refresh(None)
 
     def watch_theme(self, theme: str) -> None:
         if theme != self.settings.theme and self.is_running:
@@ -296,3 +314,6 @@ class ReaderApp(App[None]):
         )
         yield SystemCommand("Search", "Full-text search over stored articles", self.action_search)
         yield SystemCommand("Help", "Every key", self.action_help)
+        yield SystemCommand(
+            "Try the demo", "Serve the sample site for this session", self.action_try_demo
+        )

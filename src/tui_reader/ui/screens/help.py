@@ -26,18 +26,16 @@ class HelpScreen(ModalScreen[None]):
         lines: list[Content] = []
         for title, bindings in self.sections:
             lines.append(Content.styled(title, "bold $accent"))
-            seen: set[str] = set()
+            # Keys bound to the same action share one line: "enter, l  Open".
+            grouped: dict[tuple[str, str], list[Binding]] = {}
             for binding in bindings:
-                if not binding.description or binding.key in seen:
-                    continue
-                seen.add(binding.key)
-                where = f"  [{binding.id}]" if binding.id else ""
+                if binding.description:
+                    grouped.setdefault((binding.action, binding.description), []).append(binding)
+            for (_, description), same in grouped.items():
+                keys = ", ".join(dict.fromkeys(_key_label(b.key) for b in same))
+                where = f"  [{same[0].id}]" if same[0].id else ""
                 lines.append(
-                    Content.assemble(
-                        (f"  {_key_label(binding.key):<16}", "bold"),
-                        binding.description,
-                        (where, "$text-muted"),
-                    )
+                    Content.assemble((f"  {keys:<16}", "bold"), description, (where, "$text-muted"))
                 )
             lines.append(Content(""))
         lines.append(

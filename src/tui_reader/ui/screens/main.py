@@ -27,7 +27,9 @@ You have no feeds yet.
   ctrl+p   every command, by name
   ?        every key
 
-To try it offline first, quit (q) and run:  tui-reader demo
+  d        try the demo: a sample entertainment site served by tui-reader
+           itself, offline; its feeds are removed again when you quit
+
 To subscribe to curated entertainment feeds:  tui-reader feeds --suggest"""
 
 
@@ -52,6 +54,7 @@ class MainScreen(Screen[None]):
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="main.bookmarks"),
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
+        Binding("d", "try_demo", "Try the demo", id="main.demo"),
     ]
 
     def __init__(self) -> None:
@@ -91,6 +94,7 @@ class MainScreen(Screen[None]):
         """Re-read feeds and the current article page from the store."""
         feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
         self.feed_list.show(feeds, counts)
+        self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
         await self.load_articles()
@@ -137,6 +141,14 @@ class MainScreen(Screen[None]):
         target = self.focused if isinstance(self.focused, OptionList) else self.article_list
         action = {"down": "cursor_down", "up": "cursor_up", "first": "first", "last": "last"}[where]
         getattr(target, f"action_{action}")()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "try_demo":
+            return not self.feed_list.feeds
+        return True
+
+    async def action_try_demo(self) -> None:
+        await self.reader_app.action_try_demo()
 
     def action_focus_feeds(self) -> None:
         self.feed_list.focus()
