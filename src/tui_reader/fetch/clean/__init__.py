@@ -13,11 +13,10 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import boilerplate
+from tui_reader.fetch.clean import metadata, score
 from tui_reader.fetch.clean.blocks import BodyBuilder, line_text
 from tui_reader.fetch.clean.dates import is_date_line, parse_date
-from tui_reader.fetch.clean.metadata import Metadata, read_metadata
-from tui_reader.fetch.clean.score import find_content
+from tui_reader.fetch.clean.metadata import Metadata
 from tui_reader.models import Article, Block, FeedEntry, Link
 from tui_reader.sanitize import clean_line
 
@@ -30,24 +29,22 @@ _BYLINE = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|story\s+)?by\s+(.{2,
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
 _SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,60}$")
 _TOP_BLOCKS = 4
+_META_TAGS = frozenset({"meta", "script", "link"})
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
 
-def _prepare(tree: LexborHTMLParser) -> LexborNode | None:
-    """Remove what is never article text. A chrome element holding most of the page's text
-    (some sites wrap everything in <header> or <aside>) stays."""
-    tree.strip_tags(boilerplate.STRIP_TAGS)
-    body = tree.body
-    if body is None:
-        return None
-    total = len(body.text())
-    for node in body.css(boilerplate.DROP_SELECTOR):
-        if node.parent is not None and len(node.text()) < 0.5 * total:
-            node.decompose()
-    return body
+def _surroundings(roots: list[LexborNode]) -> LexborNode | None:
+    """Where a byline or date would be printed: the article element around the body, else a
+    few levels up from it."""
+    node = roots[0].parent if roots else None
+    for _ in range(4):
+        if node is None or node.tag in ("article", "main", "body"):
+            break
+        node = node.parent
+    return node
 
 
 def _title(meta: Metadata, tree: LexborHTMLParser) -> str:
@@ -107,14 +104,16 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     if isinstance(html, bytes):
         html = decode(html)
     tree = LexborHTMLParser(html)
-    meta = read_metadata(tree, url)
+    head, body = tree.head, tree.body
+    # One CSS query per region: each query is a walk over the whole tree.
+    found = body.css(f"{metadata.QUERY}, {score.QUERY}") if body is not None else []
+    meta_nodes = (head.css(metadata.QUERY) if head is not None else []) + [
+        node for node in found if node.tag in _META_TAGS]
+    roots = score.find_content([node for node in found if node.tag not in _META_TAGS])
+    meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or body)
     article = Article(url=meta.url, title=_title(meta, tree), author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,
                       site_name=meta.site_name)
-    body = _prepare(tree)
-    if body is None:
-        return article
-    roots = find_content(body)
     if not roots:
         return article
     builder = BodyBuilder(article.url or url, MAX_BODY_CHARS)

@@ -7,16 +7,14 @@ nesting costs time proportional to its size and never a RecursionError.
 
 from __future__ import annotations
 
-import re
-
 from selectolax.lexbor import LexborNode
 
 from tui_reader.fetch.clean import boilerplate, related
+from tui_reader.fetch.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
 
 _MAX_DEPTH = 100
-_WS = re.compile(r"\s+")
 _INLINE = frozenset({
     "span", "b", "strong", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q",
     "code", "time", "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi",
@@ -34,8 +32,21 @@ _BLOCK_INSIDE = "p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "src")
 
 
-def finish_line(spans: list[Span]) -> list[Span]:
-    """Collapse whitespace across spans, keep link spaces outside the link, merge neighbours."""
+def _collapse(text: str) -> str:
+    """Web text with whitespace runs folded to one space (an edge run stays one space) and,
+    when anything unprintable is left, passed through `clean_text`. Splitting first and
+    cleaning only unprintable text is what keeps this cheap; the result is the same."""
+    core = " ".join(text.split())
+    if not core.isprintable():
+        core = " ".join(clean_text(core).split())
+    if not core:
+        return " " if text else ""
+    return f"{' ' if text[0].isspace() else ''}{core}{' ' if text[-1].isspace() else ''}"
+
+
+def finish_line(raw: list[tuple[str, str | None]]) -> list[Span]:
+    """Spans from raw (text, href) runs: web text cleaned, whitespace collapsed across runs,
+    spaces kept outside links, neighbouring runs merged."""
     out: list[Span] = []
     space = True  # a line never starts with a space
 
@@ -51,20 +62,26 @@ def finish_line(spans: list[Span]) -> list[Span]:
         else:
             out.append(Span(text, href))
 
-    for span in spans:
-        text = _WS.sub(" ", clean_text(span.text))
-        if span.href is None:
-            emit(text, None)
+    plain: list[str] = []
+    for text, href in raw:
+        if href is None:
+            plain.append(text)
             continue
+        if plain:
+            emit(_collapse("".join(plain)), None)
+            plain = []
+        text = _collapse(text)
         core = text.strip()
         if not core:
             emit(text, None)
             continue
         if text[0] == " ":
             emit(" ", None)
-        emit(core, span.href)
+        emit(core, href)
         if text[-1] == " ":
             emit(" ", None)
+    if plain:
+        emit(_collapse("".join(plain)), None)
     while out and not out[-1].text.rstrip():
         out.pop()
     if out:
@@ -74,6 +91,11 @@ def finish_line(spans: list[Span]) -> list[Span]:
 
 def line_text(line: list[Span]) -> str:
     return "".join(span.text for span in line)
+
+
+def _line_link(line: list[Span]) -> Link:
+    """A list item of a related-reads list: the whole item as title, its first link as URL."""
+    return Link(line_text(line), next(s.href for s in line if s.href))
 
 
 class BodyBuilder:
@@ -86,7 +108,7 @@ class BodyBuilder:
         self.related: list[Link] = []
         self.truncated = False
         self._size = 0
-        self._line: list[Span] = []
+        self._line: list[tuple[str, str | None]] = []
         self._flat = 0
         self._breaks = 0
         self._scope = 1
@@ -110,9 +132,13 @@ class BodyBuilder:
     def _element(self, node: LexborNode, depth: int, check: bool = True) -> None:
         tag = node.tag
         if tag == "-text":
-            self._text(node.text_content or "")
+            text = node.text_content
+            if text:
+                if self._breaks and not text.isspace():
+                    self._breaks = 0
+                self._line.append((text, None))
             return
-        if tag is None or tag.startswith("-") or tag in _SKIP:
+        if tag is None or tag in _SKIP or tag[0] == "-":
             return
         if depth > _MAX_DEPTH:
             self._text(node.text(separator=" "))
@@ -135,18 +161,15 @@ class BodyBuilder:
     def _drop(self, node: LexborNode) -> bool:
         """Hidden elements and boilerplate boxes; a related box yields its links first.
         A box holding most of the article's text is never dropped on its class alone."""
-        if boilerplate.is_hidden(node):
-            return True
-        hint = boilerplate.hints(node)
-        if not hint.strip():
+        verdict = boilerplate.verdict(node)
+        if verdict is Verdict.KEEP or verdict is Verdict.HIDDEN:
+            return verdict is Verdict.HIDDEN
+        if len(node.text()) > 0.5 * self._scope:
             return False
-        if boilerplate.is_related(hint):
-            if len(node.text()) > 0.5 * self._scope:
-                return False
+        if verdict is Verdict.RELATED:
             self._flush()
             self.related.extend(related.harvest(node, self.base))
-            return True
-        return boilerplate.is_junk(hint) and len(node.text()) <= 0.5 * self._scope
+        return True
 
     def _block(self, node: LexborNode, tag: str, depth: int) -> None:
         self._flush()
@@ -170,19 +193,23 @@ class BodyBuilder:
         self._flush()
 
     def _anchor(self, node: LexborNode, depth: int) -> None:
-        if node.css_first(_BLOCK_INSIDE) is not None:
-            self._children(node, depth)
-            return
+        """A link is one span, unless it wraps blocks (a teaser card): then its content."""
+        child = node.child
+        while child is not None:
+            if child.tag not in _INLINE and child.tag not in ("br", "-comment", "img"):
+                self._children(node, depth)
+                return
+            child = child.next
         text = node.text()
         if text.strip():
             self._breaks = 0
-            self._line.append(Span(text, related.absolute(self.base, node.attributes.get("href"))))
+            self._line.append((text, related.absolute(self.base, node.attributes.get("href"))))
 
     def _text(self, text: str) -> None:
         if text:
             if not text.isspace():
                 self._breaks = 0
-            self._line.append(Span(text))
+            self._line.append((text, None))
 
     def _break(self) -> None:
         """One <br> is a space; two in a row end the paragraph (old layouts have no <p>)."""
@@ -190,7 +217,7 @@ class BodyBuilder:
         if self._breaks >= 2 and not self._flat:
             self._flush()
         else:
-            self._line.append(Span(" "))
+            self._line.append((" ", None))
 
     def _list(self, node: LexborNode, tag: str, depth: int) -> None:
         lines: list[list[Span]] = []
@@ -241,7 +268,7 @@ class BodyBuilder:
         if caption is not None:
             for credit in caption.css("[class*=credit], [class*=copyright], small"):
                 text = text.replace(credit.text(separator=" "), "")
-        line = finish_line([Span(text)])
+        line = finish_line([(text, None)])
         self.blocks.append(Block("img", [line] if line else [], src=src))
 
     # -- emitting -------------------------------------------------------------------------
@@ -256,20 +283,20 @@ class BodyBuilder:
             self._add(Block("h" if kind == "h" else "p", [line], level))
 
     def _add(self, block: Block) -> None:
-        if block.kind == "p":
-            links = related.interstitial(block.lines[0])
+        if block.kind in ("p", "h"):
+            line = block.lines[0]
+            links = related.interstitial(line) if any(s.href for s in line) else None
             if links is not None:
                 self.related.extend(links)
                 return
-            if boilerplate.junk_text(line_text(block.lines[0])):
+            if boilerplate.junk_text(line_text(line)):
                 return
         if block.kind in ("ul", "ol") and self.blocks and self.blocks[-1].kind in ("p", "h"):
             heading = self.blocks[-1].text
             if related.is_heading(heading) and block.lines and all(
                     any(s.href for s in line) for line in block.lines):
                 self.blocks.pop()
-                self.related.extend(Link(line_text(l_), s.href) for l_ in block.lines
-                                    for s in l_[:1] if s.href)
+                self.related.extend(_line_link(line) for line in block.lines)
                 return
         size = len(block.text)
         if self._size + size > self.cap:

@@ -6,21 +6,11 @@ Class and id hints are matched per hyphen/underscore-separated word, so `share-b
 
 from __future__ import annotations
 
+import enum
+import functools
 import re
 
 from selectolax.lexbor import LexborNode
-
-# Never rendered as text, or interactive chrome; removed from the whole tree before scoring.
-STRIP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
-              "canvas", "button", "input", "select", "textarea", "nav", "dialog", "map",
-              "audio", "video", "math", "head"]
-# Removed before scoring (unless one holds most of the page's text, as in some old layouts):
-# page chrome and comment sections that are never the article.
-DROP_SELECTOR = ("header, footer, aside, [hidden], [aria-hidden=true], #comments, .comments-area, "
-                 "#respond, .comment-respond, #disqus_thread, .cookie-banner, #cookie-banner, "
-                 "[role=navigation], [role=banner], [role=contentinfo], [role=complementary], "
-                 "[role=dialog], [role=alert], amp-sidebar, amp-ad, amp-embed, amp-analytics, "
-                 "amp-consent, amp-social-share, amp-list")
 
 _WORDS = (
     r"ads?|adv|advert\w*|adsbygoogle|ad\d+|adunit\w*|adslot\w*|adwrap\w*|dfp\w*|gpt|"
@@ -74,19 +64,45 @@ def hints(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def is_hidden(node: LexborNode) -> bool:
+_HIDDEN_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dialog",
+                           "alert", "search", "menu", "menubar", "toolbar"})
+
+
+class Verdict(enum.IntEnum):
+    KEEP = 0
+    HIDDEN = 1
+    JUNK = 2
+    RELATED = 3
+
+
+@functools.lru_cache(maxsize=8192)
+def _verdict(klass: str, ident: str, style: str, role: str, hidden: bool) -> Verdict:
+    """Cached: class, id and style strings repeat heavily within and across pages."""
+    if (hidden or role in _HIDDEN_ROLES or _HIDDEN_STYLE.search(style)
+            or _HIDDEN_CLASS.search(klass)):
+        return Verdict.HIDDEN
+    hint = f"{klass} {ident}"
+    if _RELATED.search(hint):
+        return Verdict.RELATED
+    if _JUNK.search(hint) and not _KEEP.search(hint):
+        return Verdict.JUNK
+    return Verdict.KEEP
+
+
+def verdict(node: LexborNode) -> Verdict:
+    """Whether an element is hidden from readers (hidden, aria-hidden, display:none,
+    screen-reader-only copies, chrome ARIA roles), boilerplate by its class/id, a related-reads
+    box, or neither."""
     attrs = node.attributes
-    style = attrs.get("style")
-    return bool((style and _HIDDEN_STYLE.search(style))
-                or _HIDDEN_CLASS.search(attrs.get("class") or ""))
+    if not attrs:
+        return Verdict.KEEP
+    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true"
+    return _verdict(attrs.get("class") or "", attrs.get("id") or "", attrs.get("style") or "",
+                    attrs.get("role") or "", hidden)
 
 
-def is_junk(hint: str) -> bool:
-    return bool(hint.strip()) and _JUNK.search(hint) is not None and not _KEEP.search(hint)
-
-
-def is_related(hint: str) -> bool:
-    return _RELATED.search(hint) is not None
+def is_hidden(node: LexborNode) -> bool:
+    return verdict(node) is Verdict.HIDDEN
 
 
 def junk_text(text: str) -> bool:

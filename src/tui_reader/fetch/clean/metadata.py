@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from tui_reader.fetch.clean.dates import parse_date
 from tui_reader.sanitize import clean_line, safe_url
@@ -23,6 +23,7 @@ _ARTICLE_TYPES = frozenset({
     "opinionnewsarticle", "reviewnewsarticle", "review", "techarticle", "scholarlyarticle",
     "socialmediaposting", "liveblogposting", "backgroundnewsarticle",
 })
+_TAG_META = frozenset({"article:tag", "parsely-tags", "news_keywords"})
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                 "dcterms.creator", "byl", "twitter:creator")
 _DATE_META = ("article:published_time", "parsely-pub-date", "datepublished", "dc.date.issued",
@@ -33,6 +34,7 @@ _AUTHOR_MICRO = ("[itemprop=author] [itemprop=name], .h-entry .p-author, "
                  "a[rel=author], .byline .author, .author-name, .byline")
 _DATE_MICRO = ("[itemprop=datePublished], time.published, time.entry-date, .h-entry .dt-published, "
                "time[pubdate], time[datetime]")
+QUERY = 'meta[content], script[type="application/ld+json"], link[rel=canonical]'
 _BY = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+)?by[:\s]+", re.I)
 _SPLIT_TAGS = re.compile(r"\s*[,;|]\s*")
 
@@ -101,10 +103,10 @@ def _words(value: object) -> list[str]:
     return []
 
 
-def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+def _json_ld(scripts: list[LexborNode]) -> dict[str, Any]:
     """The first article object among the page's JSON-LD scripts, else the first WebPage."""
     fallback: dict[str, Any] = {}
-    for script in tree.css('script[type="application/ld+json"]'):
+    for script in scripts:
         try:
             data = json.loads(script.text(deep=True, strip=True) or "null")
         except (ValueError, RecursionError):
@@ -118,28 +120,29 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
     return fallback
 
 
-def _metas(tree: LexborHTMLParser) -> tuple[dict[str, str], list[str]]:
+def _metas(nodes: list[LexborNode]) -> tuple[dict[str, str], list[str]]:
     """Meta tags by lowercased property/name/itemprop (first wins), and every article:tag."""
     found: dict[str, str] = {}
     tags: list[str] = []
-    for node in tree.css("meta[content]"):
+    for node in nodes:
         attrs = node.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        value = clean_line(attrs.get("content") or "")
-        if not key or not value:
+        value = attrs.get("content")
+        if not key or not value or (key in found and key not in _TAG_META):
             continue
-        if key in ("article:tag", "parsely-tags", "news_keywords"):
+        if key in _TAG_META:
             tags.extend(_words(value))
         found.setdefault(key, value)
     return found, tags
 
 
 def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    return next((found[k] for k in keys if found.get(k)), None)
+    """The first of these meta values that is not blank, cleaned (only used values are)."""
+    return next((value for k in keys if k in found and (value := clean_line(found[k]))), None)
 
 
-def _micro(tree: LexborHTMLParser, selector: str) -> LexborNode | None:
-    for node in tree.css(selector):
+def _micro(scope: LexborNode | None, selector: str) -> LexborNode | None:
+    for node in scope.css(selector) if scope is not None else ():
         attrs = node.attributes
         if node.text(strip=True) or attrs.get("datetime") or attrs.get("content"):
             return node
@@ -161,10 +164,17 @@ def _dedupe(items: list[str]) -> list[str]:
     return [i for i in items if not (i.lower() in seen or seen.add(i.lower()))]  # type: ignore[func-returns-value]
 
 
-def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
-    """Every field from the most trusted source that has it."""
-    ld = _json_ld(tree)
-    metas, meta_tags = _metas(tree)
+def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | None) -> Metadata:
+    """Every field from the most trusted source that has it.
+
+    `nodes` are the page's `QUERY` matches, selected by the caller together with other
+    elements because every CSS query costs a walk over the whole tree. Microformats are
+    looked for only within `scope` (the article's surroundings) for the same reason."""
+    by_tag: dict[str, list[LexborNode]] = {"meta": [], "script": [], "link": []}
+    for node in nodes:
+        by_tag.get(node.tag or "", []).append(node)
+    ld = _json_ld(by_tag["script"])
+    metas, meta_tags = _metas(by_tag["meta"])
     meta = Metadata()
 
     meta.title = (_text(ld.get("headline")) or _first(metas, ("og:title", "twitter:title"))
@@ -172,22 +182,22 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     authors = _dedupe([a for a in _names(ld.get("author")) if _person(a)])
     author = ", ".join(authors) or _person(_first(metas, _AUTHOR_META))
     if not author:
-        node = _micro(tree, _AUTHOR_MICRO)
-        if node is not None:
-            author = _person(node.attributes.get("content") or node.text(separator=" "))
+        byline = _micro(scope, _AUTHOR_MICRO)
+        if byline is not None:
+            author = _person(byline.attributes.get("content") or byline.text(separator=" "))
     meta.author = author
 
     meta.published = parse_date(_text(ld.get("datePublished"))) or parse_date(
         _first(metas, _DATE_META))
     if meta.published is None:
-        node = _micro(tree, _DATE_MICRO)
-        if node is not None:
-            attrs = node.attributes
+        stamp = _micro(scope, _DATE_MICRO)
+        if stamp is not None:
+            attrs = stamp.attributes
             meta.published = parse_date(attrs.get("datetime") or attrs.get("content")
-                                        or node.text(strip=True))
+                                        or stamp.text(strip=True))
 
-    canonical = tree.css_first('link[rel="canonical"]')
-    candidates = (canonical.attributes.get("href") if canonical else None, metas.get("og:url"),
+    canonical = by_tag["link"][0].attributes.get("href") if by_tag["link"] else None
+    candidates = (canonical, _first(metas, ("og:url",)),
                   _first_url(ld.get("url")))
     base = url or ""
     meta.url = next((u for c in candidates if c and (u := safe_url(urljoin(base, c)))), None) or url
@@ -196,12 +206,12 @@ def read_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
                                                           "twitter:image", "twitter:image:src"))
     meta.image = safe_url(urljoin(meta.url or base, image)) if image else None
 
-    section = _words(ld.get("articleSection")) or _words(metas.get("article:section"))
+    section = _words(ld.get("articleSection")) or _words(_first(metas, ("article:section",)))
     keywords = _words(ld.get("keywords")) or meta_tags
     meta.tags = _dedupe(section + keywords)[:30]
 
     # og:site_name before JSON-LD here: publishers often name the parent company in JSON-LD.
     publisher = ld.get("publisher")
-    meta.site_name = (metas.get("og:site_name") or metas.get("application-name")
-                      or (_names(publisher)[0] if _names(publisher) else None))
+    meta.site_name = (_first(metas, ("og:site_name", "application-name"))
+                      or next(iter(_names(publisher)), None))
     return meta

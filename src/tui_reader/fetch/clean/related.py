@@ -30,8 +30,11 @@ def absolute(base: str | None, href: str | None) -> str | None:
     """An absolute http(s) URL for an href, or None (javascript:, data:, mailto:, junk)."""
     if not href:
         return None
+    href = href.strip()
+    if href.startswith(("https://", "http://")):
+        return safe_url(href)
     try:
-        return safe_url(urljoin(base or "", href.strip()))
+        return safe_url(urljoin(base or "", href))
     except ValueError:
         return None
 

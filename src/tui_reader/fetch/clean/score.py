@@ -8,11 +8,12 @@ the winner that score well join it, because many sites split one story into seve
 
 from __future__ import annotations
 
+import functools
 import re
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean.boilerplate import hints
+from tui_reader.fetch.clean.boilerplate import is_hidden
 
 _POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
                        r"story|prose|rich-?text|paragraph", re.I)
@@ -27,19 +28,30 @@ _TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3
 _BLOCKY = frozenset({"p", "div", "section", "article", "td", "li", "ul", "ol", "table", "h1",
                      "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"})
 _MIN_PARAGRAPH = 25
-_LINK_DENSITY_FOR = 8
+_WHOLE = frozenset({"p", "pre"})
+_TOP = frozenset({"html", "#document", None})
+# A paragraph's score goes to its parent, grandparent and great-grandparent in these shares.
+_SHARES = (1.0, 0.5, 1 / 3)
+_LINK_DENSITY_FOR = 4
 
 
 def _weight(node: LexborNode) -> float:
-    hint = hints(node)
-    weight = float(_TAG_BONUS.get(node.tag or "", 0))
-    if node.attributes.get("itemprop") == "articleBody":
-        weight += 30
-    if hint.strip():
-        if _NEGATIVE.search(hint):
-            weight -= 25
-        if _POSITIVE.search(hint):
-            weight += 25
+    attrs = node.attributes
+    if not attrs:
+        return float(_TAG_BONUS.get(node.tag or "", 0))
+    return _hinted_weight(node.tag or "", attrs.get("class") or "", attrs.get("id") or "",
+                          attrs.get("itemprop") == "articleBody")
+
+
+@functools.lru_cache(maxsize=4096)
+def _hinted_weight(tag: str, klass: str, ident: str, body: bool) -> float:
+    """Cached: the same class names recur on every page of a site and across sites."""
+    hint = f"{klass} {ident}"
+    weight = float(_TAG_BONUS.get(tag, 0)) + (30 if body else 0)
+    if _NEGATIVE.search(hint):
+        weight -= 25
+    if _POSITIVE.search(hint):
+        weight += 25
     return weight
 
 
@@ -51,45 +63,60 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
     return min(linked / length, 1.0)
 
 
-def _paragraphs(body: LexborNode) -> list[tuple[LexborNode, str]]:
-    """Paragraph-like elements and their own text: <p>/<pre>, plus any element whose direct
-    text is long (text in bare divs or table cells split by <br>)."""
-    found: list[tuple[LexborNode, str]] = []
-    for node in body.css("p, pre"):
-        found.append((node, node.text()))
-    for node in body.css("div, td, section, article, span, font, center, blockquote, li"):
-        own = node.text(deep=False)
-        if len(own) >= _MIN_PARAGRAPH and len(own.strip()) >= _MIN_PARAGRAPH:
-            found.append((node, own))
-    return found
+# Everything that can carry paragraph text; `find_content` takes this query's result.
+# List items are left out: they are many, and their text nearly always sits beside <p>s
+# that vote already.
+QUERY = "p, pre, div, td, section, article, span, font, center, blockquote"
+_CHROME = frozenset({"footer", "aside", "nav", "header", "template", "noscript"})
 
 
-def find_content(body: LexborNode) -> list[LexborNode]:
-    """The article's elements in page order; empty when nothing looks like prose."""
+def _inside_chrome(node: LexborNode) -> bool:
+    """Page chrome is not stripped up front (that costs a tree walk); a winner inside it is
+    rejected instead."""
+    ancestor: LexborNode | None = node
+    while ancestor is not None and ancestor.tag not in ("body", "html", None):
+        if ancestor.tag in _CHROME or is_hidden(ancestor):
+            return True
+        ancestor = ancestor.parent
+    return False
+
+
+def find_content(candidates: list[LexborNode]) -> list[LexborNode]:
+    """The article's elements in page order; empty when nothing looks like prose.
+
+    `candidates` are the page's `QUERY` matches: <p>/<pre> vote with all their text, other
+    elements with their direct text only (bare text in divs or table cells split by <br>)."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for node, text in _paragraphs(body):
-        length = len(text.strip())
-        if length < _MIN_PARAGRAPH:
+    for node in candidates:
+        if node.tag in _WHOLE:
+            text = node.text()
+            ancestor = node.parent
+        else:
+            text = node.text(deep=False)
+            ancestor = node
+        length = len(text)
+        if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
             continue
         score = 1 + text.count(",") + text.count("，") + text.count("、") + min(length / 100, 3)
-        ancestor = node if node.tag not in ("p", "pre") else node.parent
-        for level in range(3):
-            if ancestor is None or ancestor.tag in ("html", "#document", None):
+        for share in _SHARES:
+            if ancestor is None:
                 break
             key = ancestor.mem_id
-            if key not in scores:
+            if key in scores:
+                scores[key] += score * share
+            else:
+                if ancestor.tag in _TOP:
+                    break
                 nodes[key] = ancestor
-                scores[key] = _weight(ancestor)
-            scores[key] += score / (level + 1 if level < 2 else 3)
+                scores[key] = _weight(ancestor) + score * share
             ancestor = ancestor.parent
-    if not scores:
-        return []
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:_LINK_DENSITY_FOR]
     final = {key: scores[key] * (1 - link_density(nodes[key])) for key in ranked}
-    best = max(final, key=final.__getitem__)
-    top, top_score = nodes[best], final[best]
-    return _with_siblings(top, top_score, scores)
+    for key in sorted(final, key=final.__getitem__, reverse=True):
+        if not _inside_chrome(nodes[key]):
+            return _with_siblings(nodes[key], final[key], scores)
+    return []
 
 
 def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, float]) -> list[LexborNode]:
@@ -102,7 +129,7 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, float]) 
     while sibling is not None:
         if sibling.mem_id == top.mem_id:
             chosen.append(sibling)
-        elif sibling.tag in _BLOCKY:
+        elif sibling.tag in _BLOCKY and not is_hidden(sibling):
             score = scores.get(sibling.mem_id, 0.0)
             if score >= threshold or (sibling.tag == "p" and _good_paragraph(sibling)):
                 chosen.append(sibling)
