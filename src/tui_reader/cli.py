@@ -201,10 +201,18 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         _print_json([f.to_json() for f in feeds])
         return 0
     for feed in feeds:
-        when = feed.last_refresh.astimezone().strftime("%Y-%m-%d %H:%M") if feed.last_refresh else "never"
-        state = f"error: {feed.last_error}" if feed.last_error else ("ok" if feed.last_refresh else "")
+        when = (
+            feed.last_refresh.astimezone().strftime("%Y-%m-%d %H:%M")
+            if feed.last_refresh
+            else "never"
+        )
+        state = (
+            f"error: {feed.last_error}" if feed.last_error else ("ok" if feed.last_refresh else "")
+        )
         flag = " (malformed but readable)" if feed.bozo else ""
-        print(f"{feed.title}\n  {feed.url}\n  refreshed {when}  {state}{flag}  {feed.unread} unread")
+        print(
+            f"{feed.title}\n  {feed.url}\n  refreshed {when}  {state}{flag}  {feed.unread} unread"
+        )
     return 0
 
 
@@ -221,7 +229,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line += f" ({result.error})"
         _progress_line(line, tty)
 
-    report = _run_with_fetcher(args, lambda s, f: refresh_all(s, f, force=args.force, progress=progress))
+    report = _run_with_fetcher(
+        args, lambda s, f: refresh_all(s, f, force=args.force, progress=progress)
+    )
     if tty:
         sys.stderr.write("\r\033[K")
     for failed in report.failed:
@@ -254,8 +264,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
-        rows = store.articles(feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
-                              limit=args.limit)
+        rows = store.articles(
+            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, limit=args.limit
+        )
         urls = {f.id: f.url for f in store.feeds()}
     if args.json:
         _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
@@ -311,8 +322,13 @@ def cmd_read(args: argparse.Namespace) -> int:
 def render_text(article: Any) -> str:
     lines = [article.title]
     byline = " · ".join(
-        part for part in (article.author, article.published.date().isoformat() if article.published
-                          else None, article.site_name) if part
+        part
+        for part in (
+            article.author,
+            article.published.date().isoformat() if article.published else None,
+            article.site_name,
+        )
+        if part
     )
     if byline:
         lines.append(byline)
