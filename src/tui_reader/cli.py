@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub_home.add_argument("--home", metavar="DIR", help=home_help, default=argparse.SUPPRESS)
     parser = _Parser(
         prog="tui-reader",
-        description="A terminal reader for entertainment news. Without a command, opens the reader.",
+        description="A terminal reader for entertainment news. With no command, opens the reader.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[home],
