@@ -27,7 +27,7 @@ MIN_BODY_CHARS = 200
 MAX_BODY_CHARS = 200_000
 _BYLINE = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|story\s+)?by\s+(.{2,80}?)\s*$", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
-_SITE_SUFFIX = re.compile(r"\s+[|–—:-]\s+[^|–—:-]{2,60}$")
+_SEPARATORS = re.compile(r"\s+[|–—:-]\s+")
 _TOP_BLOCKS = 4
 _META_TAGS = frozenset({"meta", "script", "link"})
 
@@ -55,14 +55,16 @@ def _title(meta: Metadata, tree: LexborHTMLParser) -> str:
     if h1 is not None and (text := clean_line(h1.text(separator=" "))):
         return text
     node = tree.css_first("title")
-    text = clean_line(node.text()) if node is not None else ""
-    return _SITE_SUFFIX.sub("", text) or text
+    return clean_line(node.text()) if node is not None else ""
 
 
 def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
     """Drop headline copies, byline and date lines near the top, learning author/date from
     them when the metadata had none."""
     title = _norm(article.title)
+    # A title read from <title> may carry the site's name on either side; the segment the page
+    # prints as its headline is the real title.
+    segments = {_norm(part): part.strip() for part in _SEPARATORS.split(article.title)}
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if index >= _TOP_BLOCKS:
@@ -75,9 +77,13 @@ def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
         normal = _norm(text)
         if title and (normal == title or (block.kind == "h" and block.level == 1)):
             continue
+        if len(segments) > 1 and normal in segments:
+            article.title = segments[normal]
+            continue
         byline = _BYLINE.match(text)
         if byline:
             article.author = article.author or clean_line(_BYLINE_TAIL.sub("", byline[1])) or None
+            article.published = article.published or parse_date(byline[1])
             continue
         if is_date_line(text):
             article.published = article.published or parse_date(text)

@@ -110,6 +110,7 @@ class BodyBuilder:
         self._size = 0
         self._line: list[tuple[str, str | None]] = []
         self._flat = 0
+        self._in_p = 0
         self._breaks = 0
         self._scope = 1
 
@@ -188,6 +189,10 @@ class BodyBuilder:
             self._flat += 1
             self._children(node, depth)
             self._flat -= 1
+        elif tag == "p":
+            self._in_p += 1
+            self._children(node, depth)
+            self._in_p -= 1
         else:
             self._children(node, depth)
         self._flush()
@@ -212,12 +217,13 @@ class BodyBuilder:
             self._line.append((text, None))
 
     def _break(self) -> None:
-        """One <br> is a space; two in a row end the paragraph (old layouts have no <p>)."""
+        """Outside a <p> (old layouts have none) a <br> ends the paragraph; inside one, only
+        two in a row do, and a single one is a space."""
         self._breaks += 1
-        if self._breaks >= 2 and not self._flat:
-            self._flush()
-        else:
+        if self._flat or (self._in_p and self._breaks < 2):
             self._line.append((" ", None))
+        else:
+            self._flush()
 
     def _list(self, node: LexborNode, tag: str, depth: int) -> None:
         lines: list[list[Span]] = []

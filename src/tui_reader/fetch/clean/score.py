@@ -29,6 +29,7 @@ _BLOCKY = frozenset({"p", "div", "section", "article", "td", "li", "ul", "ol", "
                      "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"})
 _MIN_PARAGRAPH = 25
 _WHOLE = frozenset({"p", "pre"})
+_INLINE = frozenset({"font", "span", "b", "i", "em", "strong", "center", "small", "big"})
 _TOP = frozenset({"html", "#document", None})
 # A paragraph's score goes to its parent, grandparent and great-grandparent in these shares.
 _SHARES = (1.0, 0.5, 1 / 3)
@@ -115,7 +116,10 @@ def find_content(candidates: list[LexborNode]) -> list[LexborNode]:
     final = {key: scores[key] * (1 - link_density(nodes[key])) for key in ranked}
     for key in sorted(final, key=final.__getitem__, reverse=True):
         if not _inside_chrome(nodes[key]):
-            return _with_siblings(nodes[key], final[key], scores)
+            top = nodes[key]
+            while top.tag in _INLINE and top.parent is not None:
+                top = top.parent  # text voted for a <font> or <span>: its box is the article
+            return _with_siblings(top, final[key], scores)
     return []
 
 
