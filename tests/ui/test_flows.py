@@ -255,3 +255,74 @@ async def test_scroll_position_is_remembered(app: ReaderApp) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert reader(app).view.scroll_y == position
+
+
+async def test_keys_are_rebindable_by_id(library: Paths) -> None:
+    from tui_reader.config import Settings
+
+    app = ReaderApp(library, settings=Settings(keys={"main.bookmark": "x"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.main.article_list.rows[0].bookmarked
+
+
+async def test_theme_choice_is_remembered(app: ReaderApp, library: Paths) -> None:
+    from tui_reader.config import load_settings
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    assert load_settings(library.config_file).theme == "nord"
+    again = ReaderApp(library, settings=load_settings(library.config_file))
+    assert again.theme == "nord"
+
+
+async def test_palette_offers_every_action(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+    for wanted in (
+        "Refresh all feeds",
+        "Add feed",
+        "Remove feed",
+        "Mark feed read",
+        "Toggle light/dark theme",
+        "Export bookmarks",
+        "Toggle related sidebar",
+        "Search",
+    ):
+        assert wanted in titles
+
+
+async def test_remove_feed_keeps_bookmarks(app: ReaderApp, library: Paths) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        bookmarked = app.main.article_list.rows[0]
+        app.main.feed_list.focus()
+        app.main.feed_list.highlighted = app.main.feed_list.get_option_index(
+            f"feed:{bookmarked.feed_id}"
+        )
+        await settle(pilot)
+        app.action_remove_feed()
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+    with Store.open(library.database) as store:
+        assert [f.title for f in store.feeds()] == ["Seoul Screen"]
+        assert [r.id for r in store.articles(bookmarked=True)] == [bookmarked.id]
+
+
+async def test_export_bookmarks(app: ReaderApp, library: Paths) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "b")
+        await settle(pilot)
+        await app.action_export_bookmarks()
+    exported = (library.data_dir / "bookmarks.md").read_text()
+    assert exported.startswith("# Harbor Lights renewed for a third season")
+    assert "Showrunner Priya Castellan" in exported
