@@ -11,7 +11,11 @@ from types import TracebackType
 
 # (path, title, folder) of each demo feed.
 DEMO_FEEDS: list[tuple[str, str, str | None]] = [
-    ("/feed.xml", "Reel Talk", "Film & TV"),
+    ("/reeltalk/feed.xml", "Reel Talk", "Film & TV"),
+    ("/callsheet/film-tv.atom", "The Callsheet: Film & TV", "Film & TV"),
+    ("/callsheet/music.atom", "The Callsheet: Music", "Music"),
+    ("/seoulsignal/feed.json", "Seoul Signal", "K-Drama & K-Pop"),
+    ("/cartridge/index.rdf", "The Cartridge Shelf", "Games"),
 ]
 
 _TYPES = {
