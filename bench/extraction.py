@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tui_reader.fetch.clean import extract_article
 
@@ -69,7 +70,7 @@ EXTRACTORS: dict[str, Callable[[], Extractor]] = {
 }
 
 
-def _timed(fn: Extractor, pages: list, repeat: int) -> tuple[list[str], float]:
+def _timed(fn: Extractor, pages: list[Any], repeat: int) -> tuple[list[str], float]:
     """Outputs of the first pass and the best pass's pages/s."""
     best = float("inf")
     outputs: list[str] = []

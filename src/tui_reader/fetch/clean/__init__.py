@@ -149,13 +149,24 @@ def article_with_fallback(page: Article | None, entry: FeedEntry) -> Article:
     for source, markup in (("feed-content", entry.content), ("feed-summary", entry.summary)):
         if not markup.strip():
             continue
-        body = extract_article(f"<html><body><article>{markup}</article></body></html>", entry.link)
+        body = _fragment(markup, entry.link)
         if body.text and (page is None or len(body.text) > len(page.text)):
             base = page or Article(url=entry.link)
             base.blocks, base.source = body.blocks, source  # type: ignore[assignment]
             base.related = base.related or body.related
+            base.truncated = body.truncated
             return _with_entry_meta(base, entry)
     return _with_entry_meta(page or Article(url=entry.link, source="none"), entry)
+
+
+def _fragment(markup: str, base: str | None) -> Article:
+    """A feed's HTML is all article: no container to find, however short it is."""
+    body = LexborHTMLParser(markup).body
+    builder = BodyBuilder(base, MAX_BODY_CHARS)
+    if body is not None:
+        builder.build([body])
+    return Article(url=base, blocks=_drop_link_lists(builder.blocks),
+                   related=_unique(builder.related, base), truncated=builder.truncated)
 
 
 def _with_entry_meta(article: Article, entry: FeedEntry) -> Article:

@@ -1,0 +1,45 @@
+"""`tui-reader read <url>` on a sample page prints exactly the cleaned article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui_reader.cli import main
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def test_read_prints_the_article(site: Any, home: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    url = site.add("/2024/03/neon-harbor/", (PAGES / "wordpress.html").read_bytes())
+    assert main(["read", url]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        "Neon Harbor Season 2 Gets a Premiere Date\n"
+        "Dana Whitfield · 2024-03-05 · Popcorn Dispatch\n"
+        "\n"
+        "The wait is nearly over for fans of Neon Harbor. Streamline confirmed on Tuesday that "
+        "the noir drama returns for a second season on May 17, with all eight episodes dropping "
+        "at once.\n\n"
+        "Showrunner Priya Castellanos told reporters the new episodes pick up six months after "
+        "the finale, with Detective Rui Almeida’s investigation “turning inward” as the harbor’s "
+        "old families close ranks.\n\n"
+        "Who is back\n\n"
+        "Most of the core cast returns, including Mara Lindqvist and Tobias Reyes. Newcomer Ilse "
+        "Brandt joins as a port authority auditor with secrets of her own.\n\n"
+        "The first season became the service’s most-watched original debut of 2023, according "
+        "to the company.\n"
+        "\n"
+        "Related:\n"
+        "- Neon Harbor Finale Explained: Who Really Sank the Marlowe? "
+        "<https://popcorndispatch.example/2024/02/neon-harbor-finale-explained/>\n"
+        "- Ilse Brandt on Her Leap From Stage to Streaming "
+        "<https://popcorndispatch.example/2024/01/ilse-brandt-interview/>\n"
+        "- The Best TV Noir Shows to Stream Right Now "
+        "<https://popcorndispatch.example/2024/02/best-tv-noir-shows/>\n"
+        "- Streamline Unveils Its Spring Slate "
+        "<https://popcorndispatch.example/2023/11/streamline-spring-slate/>\n"
+    )
