@@ -101,6 +101,16 @@ def verdict(node: LexborNode) -> Verdict:
                     attrs.get("role") or "", hidden)
 
 
+_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|discussion|"
+                       r"replies|community)(?=$|[\s_-])", re.I)
+
+
+def is_comments(node: LexborNode) -> bool:
+    """A comment section, however much text it holds (it can outweigh the article)."""
+    attrs = node.attributes
+    return bool(attrs) and _COMMENTS.search(hints(node)) is not None
+
+
 def is_hidden(node: LexborNode) -> bool:
     return verdict(node) is Verdict.HIDDEN
 

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean.boilerplate import is_hidden
+from tui_reader.fetch.clean.boilerplate import is_comments, is_hidden
 
 _POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
                        r"story|prose|rich-?text|paragraph", re.I)
@@ -72,11 +72,11 @@ _CHROME = frozenset({"footer", "aside", "nav", "header", "template", "noscript"}
 
 
 def _inside_chrome(node: LexborNode) -> bool:
-    """Page chrome is not stripped up front (that costs a tree walk); a winner inside it is
-    rejected instead."""
+    """Page chrome and comment sections are not stripped up front (that costs a tree walk); a
+    winner inside one is rejected instead."""
     ancestor: LexborNode | None = node
     while ancestor is not None and ancestor.tag not in ("body", "html", None):
-        if ancestor.tag in _CHROME or is_hidden(ancestor):
+        if ancestor.tag in _CHROME or is_hidden(ancestor) or is_comments(ancestor):
             return True
         ancestor = ancestor.parent
     return False
