@@ -76,8 +76,8 @@ class ReaderApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen())
+    async def on_mount(self) -> None:
+        await self.push_screen(MainScreen())
         for warning in self.settings.warnings:
             self.notify(clean_line(warning), severity="warning", markup=False)
         if self.refresh_on_start:
