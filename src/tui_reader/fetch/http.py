@@ -262,7 +262,11 @@ class Fetcher:
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
         request = self._client.build_request("GET", url, headers=headers)
-        response = await self._client.send(request, stream=True)
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.InvalidURL as exc:
+            # httpx parses a redirect's Location even when not following it.
+            raise FetchError(f"redirect to an invalid URL refused ({exc})") from None
         try:
             # Bodies of redirects and 304s are never read, let alone decompressed.
             if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
