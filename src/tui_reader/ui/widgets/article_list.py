@@ -11,14 +11,13 @@ from tui_reader.ui.text import plain, relative_date
 
 
 def article_prompt(row: ArticleRow) -> Content:
+    """`● ★ 3d    Title · Source`: the date leads so a long title never hides it."""
     unread = ("● ", "$accent") if not row.read else ("  ", "")
     mark = ("★ ", "$warning") if row.bookmarked else ("  ", "")
-    title = plain(row.title or "(untitled)")
-    title = title.stylize("$text-muted") if row.read else title.stylize("bold")
-    meta = Content.assemble(
-        "  ", plain(row.feed_title), " · ", relative_date(row.published or row.sort_time)
-    ).stylize("$text-muted")
-    return Content.assemble(unread, mark, title, meta)
+    when = (f"{relative_date(row.published or row.sort_time):<7}", "$text-muted")
+    title = plain(row.title or "(untitled)").stylize("$text-muted" if row.read else "bold")
+    source = Content.assemble("  · ", plain(row.feed_title)).stylize("$text-muted")
+    return Content.assemble(unread, mark, when, title, source)
 
 
 class ArticleList(OptionList):
