@@ -26,6 +26,7 @@ _CONTROLS = re.compile(
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 SAFE_SCHEMES = frozenset({"http", "https"})
+_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str) -> str:
@@ -47,7 +48,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url):
+    if _URL_UNSAFE.search(url) or not url[:8].lower().startswith(("http://", "https://")):
         return None
     try:
         parts = urlsplit(url)

@@ -1,0 +1,66 @@
+"""The one boundary where web text is made safe for a terminal."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_reader.sanitize import clean_line, clean_text, safe_url
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+PAYLOADS = [
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "\x1b[2J\x1b[31mred",
+    "\x9b31m",
+    "\x9d0;title\x9c",
+    "\x1bP+q544e\x1b\\",
+    "\u202eevil\u202c",
+]
+
+
+def test_known_payloads_are_removed() -> None:
+    for payload in PAYLOADS:
+        cleaned = clean_text(f"Title {payload} end")
+        assert "\x1b" not in cleaned and not FORBIDDEN.search(cleaned)
+        assert cleaned.startswith("Title ") and cleaned.endswith(" end")
+    assert clean_text("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\") == "click"
+
+
+@given(st.text())
+def test_clean_text_is_idempotent_and_leaves_no_controls(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert not FORBIDDEN.search(once)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs"))))
+def test_visible_text_is_kept(text: str) -> None:
+    assert clean_text(text) == text
+
+
+@given(st.text())
+def test_clean_line_is_one_line(text: str) -> None:
+    line = clean_line(text)
+    assert "\n" not in line and "\t" not in line
+    assert clean_line(line) == line
+
+
+def test_only_http_urls_are_safe() -> None:
+    assert safe_url("https://variety.example/news") == "https://variety.example/news"
+    for bad in (
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "--incognito",
+        "smb://host/share",
+        "data:text/html,hi",
+        "https://evil.example/\x1b\\",
+        "http://a b.example/",
+        "exec:rm",
+        "|cmd",
+        "http://",
+    ):
+        assert safe_url(bad) is None
