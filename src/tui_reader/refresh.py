@@ -22,6 +22,7 @@ from tui_reader.fetch.errors import FetchError, NotAFeed
 from tui_reader.fetch.feeds import parse_feed
 from tui_reader.fetch.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.models import Article, FeedEntry, ParsedFeed
+from tui_reader.pictures import Pictures
 from tui_reader.store import FeedRow, Store, StoreError
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -85,6 +86,27 @@ def format_size(n: int) -> str:
     return f"{n / MiB:.1f} MiB" if n >= MiB else f"{n / 1024:.0f} KiB"
 
 
+def _local(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def feed_status(feed: FeedRow) -> str:
+    """One line on a feed's last refresh: outcome and when, the error and its advice, flags."""
+    if feed.last_refresh is None:
+        return "not refreshed yet"
+    if feed.last_error:
+        since = f"last success {_local(feed.last_success)}" if feed.last_success else "no success yet"
+        parts = [f"failed {_local(feed.last_refresh)}: {feed.last_error}", since]
+    else:
+        outcome = "unchanged (304)" if feed.status == 304 else "ok"
+        parts = [f"{outcome} {_local(feed.last_refresh)}"]
+    if feed.bozo:
+        parts.append("malformed but readable")
+    if feed.next_due and feed.next_due > datetime.now(UTC):
+        parts.append(f"next due {_local(feed.next_due)}")
+    return " · ".join(parts)
+
+
 Progress = Callable[[FeedResult, int, int], None]
 
 
@@ -116,10 +138,12 @@ class _Refresh:
     thousands of them up in memory.
     """
 
-    def __init__(self, store: Store, fetcher: Fetcher, download: bool) -> None:
+    def __init__(self, store: Store, fetcher: Fetcher, download: bool,
+                 pictures: Pictures | None = None) -> None:
         self.store = store
         self.fetcher = fetcher
         self.download = download
+        self.pictures = pictures
         self.in_flight = asyncio.Semaphore(fetcher.settings.concurrency * 2)
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
@@ -174,6 +198,8 @@ class _Refresh:
                 article, raw = await self._article(entry)
                 _, new = self.store.save_article(article, feed_id=feed.id, guid=key,
                                                  raw_html=raw, entry_hash=digest)
+                if self.pictures:
+                    await self.pictures.save(self.fetcher, article)
             if new:
                 result.new += 1
             else:
@@ -198,17 +224,18 @@ class _Refresh:
 
 
 async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
-                       download: bool = True) -> FeedResult:
+                       download: bool = True, pictures: Pictures | None = None) -> FeedResult:
     """One feed; its failure is recorded and returned, never raised."""
-    return await _Refresh(store, fetcher, download).feed(feed, force)
+    return await _Refresh(store, fetcher, download, pictures).feed(feed, force)
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,
                       force: bool = False, download: bool = True,
-                      progress: Progress | None = None) -> RefreshReport:
+                      progress: Progress | None = None,
+                      pictures: Pictures | None = None) -> RefreshReport:
     """Every feed concurrently; one feed's failure never stops the others."""
     feeds = store.feeds() if feeds is None else feeds
-    run = _Refresh(store, fetcher, download)
+    run = _Refresh(store, fetcher, download, pictures)
     report = RefreshReport()
     start = fetcher.bytes_received
 
@@ -259,7 +286,8 @@ async def _get_feed(fetcher: Fetcher, url: str) -> Response:
     return response
 
 
-async def fetch_article(store: Store, fetcher: Fetcher, url: str) -> int:
+async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
+                        pictures: Pictures | None = None) -> int:
     """Download, clean and cache a page that is in no feed; returns its article id."""
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
@@ -270,4 +298,6 @@ async def fetch_article(store: Store, fetcher: Fetcher, url: str) -> int:
     if not article.text:
         raise FetchError(f"no article found at {url}")
     article_id, _ = store.save_article(article, feed_id=None, guid=url, raw_html=response.content)
+    if pictures:
+        await pictures.save(fetcher, article)
     return article_id
