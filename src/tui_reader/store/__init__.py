@@ -1,7 +1,20 @@
 """The offline cache: SQLite with FTS5. No HTTP, no UI."""
 
 from tui_reader.store.errors import InvalidSearch, StoreError
-from tui_reader.store.rows import ArticleRow, FeedRow, RelatedRead, SearchHit
-from tui_reader.store.store import Store
+from tui_reader.store.rows import ArticleRow, FeedRow, RawPage, RelatedRead, SearchHit
+from tui_reader.store.search import HIT_END, HIT_START
+from tui_reader.store.store import DEFAULT_RETENTION_DAYS, Store
 
-__all__ = ["ArticleRow", "FeedRow", "InvalidSearch", "RelatedRead", "SearchHit", "Store", "StoreError"]
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "HIT_END",
+    "HIT_START",
+    "ArticleRow",
+    "FeedRow",
+    "InvalidSearch",
+    "RawPage",
+    "RelatedRead",
+    "SearchHit",
+    "Store",
+    "StoreError",
+]

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
+
+# The light list row: every query that lists articles selects exactly these columns.
+ARTICLE_COLUMNS = (
+    "a.id, a.feed_id, coalesce(f.title, a.site_name, ''), a.url, a.title, a.author,"
+    " a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL"
+)
+ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +90,22 @@ class RelatedRead:
     @property
     def cached(self) -> bool:
         return self.article_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A stored page as downloaded, for cleaning again offline; None if its blob is damaged."""
+
+    id: int
+    url: str | None
+    html: bytes | None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def article_row(r: Sequence[Any]) -> ArticleRow:
+    """An ArticleRow from the first columns of a row selected with ARTICLE_COLUMNS."""
+    return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], parse_time(r[6]),
+                      parse_time(r[7]) or datetime.now(UTC), bool(r[8]), bool(r[9]))

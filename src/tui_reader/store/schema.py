@@ -75,20 +75,56 @@ CREATE TRIGGER articles_au AFTER UPDATE OF title, author, body ON articles BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# v2: tombstones so pruned articles are not fetched again as unread; a partial index for the
+# per-feed unread counts and lists; and 4-character prefixes indexed too, since a search as
+# typed ends in a prefix and merging every term of an unindexed prefix is slow.
+_V2 = """
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, author, body, content='articles', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE TABLE pruned (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    entry_hash TEXT,
+    pruned_at TEXT NOT NULL,
+    PRIMARY KEY (feed_id, guid)
+) WITHOUT ROWID;
+CREATE INDEX articles_unread_by_feed ON articles (feed_id, sort_time DESC, id DESC) WHERE read = 0;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the database forward; a database from a newer release is refused, not touched."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_version(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database from a newer release before anything writes to it."""
+    current = _version(conn)
     if current > VERSION:
         raise StoreError(
-            f"{path} was written by a newer tui-reader (schema {current}, this one knows {VERSION});"
-            " upgrade tui-reader"
+            f"{path} was written by a newer tui-reader (schema {current}, this one knows"
+            f" {VERSION}); upgrade tui-reader, or pass another --home"
         )
-    for version in range(current, VERSION):
+
+
+def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION) -> None:
+    """Bring the database forward one version per transaction; a failed step changes nothing.
+
+    The version is read again inside each write transaction, so two processes opening a new
+    database at once do not both run the same step.
+    """
+    while _version(conn) < target:
         conn.execute("BEGIN IMMEDIATE")
+        version = _version(conn)
+        if version >= target:
+            conn.execute("ROLLBACK")
+            break
         try:
             # executescript would commit early; run statement by statement inside the transaction.
             for statement in _statements(MIGRATIONS[version]):
@@ -96,10 +132,16 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             if version == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version + 1}")
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(
+                    f"could not upgrade {path} from schema {version} to {version + 1} ({exc});"
+                    " it is unchanged and still usable by the previous tui-reader"
+                ) from exc
             raise
-        conn.execute("COMMIT")
 
 
 def _statements(script: str) -> list[str]:

@@ -2,76 +2,199 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
+import unicodedata
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from tui_reader.store.errors import InvalidSearch
+from tui_reader.store.rows import ARTICLE_COLUMNS, ARTICLE_FROM
 
+MAX_QUERY = 500
+PREFIX_LENGTHS = (2, 3, 4)  # the FTS5 prefix= option of the current schema
+# Characters and keywords that mean the person is writing FTS5 syntax on purpose.
+_SYNTAX = re.compile(r'["*():^+{}]|\b(?:AND|OR|NOT|NEAR)\b')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(
-    "a about after again all also an and any are as at be because been before being but by can "
-    "could did do does for from had has have he her here him his how i if in into is it its just "
-    "like more most my new no not now of on one or our out over said says she so some than that "
-    "the their them then there these they this those through to too under up us was we were what "
-    "when where which while who will with would you your year years first last time".split()
+_STOP = frozenset(re.findall(r"\w+", """
+    a about after again all also an and any are as at be because been before being but by can
+    could did do does for from had has have he her here him his how i if in into is it its just
+    like more most my new no not now of on one or our out over said says she so some than that
+    the their them then there these they this those through to too under up us was we were what
+    when where which while who will with would you your year years first last time
+"""))
+# Title hits count most, then the author, then the body.
+_WEIGHTS = "10.0, 3.0, 1.0"
+HIT_START, HIT_END = "\x02", "\x03"
+# Relevance within this much bm25 counts as equal, and the newer article comes first.
+_RANK_STEP = 0.5
+# Matches ranked per search: the newest this many. Ranking every match of a word found in
+# nearly every article costs ~1 µs each; no real search has more useful hits than this.
+RANK_WINDOW = 2000
+_CANDIDATES = (
+    f"SELECT rowid, bm25(articles_fts, {_WEIGHTS}) FROM articles_fts"  # noqa: S608
+    " WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 )
 
 
-def _quoted(query: str) -> str:
-    """Every word as a quoted term, the last one a prefix: what the person most likely meant."""
-    words = _WORD.findall(query)
-    if not words:
+def _tidy(query: str) -> str:
+    """Whatever was typed, as text SQLite can bind: no lone surrogates, no controls, bounded."""
+    text = query.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub(" ", text)[:MAX_QUERY]
+
+
+def _quoted(conn: sqlite3.Connection, query: str) -> str:
+    """Every word group as a quoted phrase, the last a prefix unless a space ends the query.
+
+    A prefix FTS5 has no prefix index for (1 or 5+ characters) is answered by merging the
+    doclists of every word it starts; when the whole word alone already matches more than
+    RANK_WINDOW articles, that merge (~70 ms at 50,000 articles) could not change what the
+    window shows, so the word is searched as it is.
+    """
+    chunks = [c for c in query.split() if _WORD.search(c)]
+    if not chunks:
         return ""
-    terms = [f'"{w}"' for w in words]
-    if not query.rstrip().endswith((" ", '"')):
+    terms = ['"' + c.replace('"', '""') + '"' for c in chunks]
+    last = _WORD.findall(chunks[-1])[-1]
+    indexed = len(last) in PREFIX_LENGTHS
+    if not query[-1:].isspace() and (
+        indexed or documents_matching(conn, terms[-1], RANK_WINDOW) <= RANK_WINDOW
+    ):
         terms[-1] += "*"
     return " ".join(terms)
 
 
-def run_search(conn: sqlite3.Connection, row_sql: str, query: str, limit: int) -> list[Any]:
-    """Try the query as FTS5 syntax, then as plain words; raise InvalidSearch otherwise."""
-    sql = (
-        row_sql.replace("SELECT a.id", "SELECT a.id", 1).replace(
-            "FROM articles a", ", snippet(articles_fts, 2, '\x02', '\x03', '…', 12) "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid", 1)
-        + " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 10.0, 3.0, 1.0), a.sort_time DESC"
-        " LIMIT ?"
-    )
-    candidates = [query.strip(), _quoted(query)]
-    last_error: sqlite3.Error | None = None
-    for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            return conn.execute(sql, (candidate, limit)).fetchall()
-        except sqlite3.OperationalError as exc:
-            last_error = exc
-    if last_error is None:
+def documents_matching(conn: sqlite3.Connection, match: str, cap: int) -> int:
+    """How many articles match, counting no further than cap + 1.
+
+    Bounded because a common word's full count walks its whole doclist; the fts5vocab
+    table does exactly that, positions and all, and took ~60 ms per article at 50,000.
+    """
+    return int(conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (match, cap + 1),
+    ).fetchone()[0])
+
+
+def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
+    """Ranked rows (article columns, snippet, score); InvalidSearch if nothing can run.
+
+    Plain words become quoted prefix phrases at once. A query with FTS5 syntax runs as
+    written, falling back to the quoted form when FTS5 rejects it (FTS5 reports bad syntax
+    and unknown columns as the generic SQLITE_ERROR). The quoted form is always valid, so
+    an error from it, like a damaged index or a busy disk, is not the query's fault and
+    propagates.
+    """
+    text = _tidy(query)
+    if not text.strip():
         return []
-    raise InvalidSearch("invalid search")
+    if _SYNTAX.search(text):
+        try:
+            return _ranked(conn, text.strip(), limit)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorname != "SQLITE_ERROR":
+                raise
+    quoted = _quoted(conn, text)
+    if not quoted:
+        raise InvalidSearch(f"invalid search: {query[:80]!r}")
+    return _ranked(conn, quoted, limit)
 
 
-def distinctive_terms(title: str, body: str, count: int = 12) -> list[str]:
-    """The article's most frequent meaningful words, the title's counted thrice."""
-    words = Counter(w for w in _WORD.findall(body[:20000].lower()) if len(w) > 3 and w not in _STOP)
-    for w in _WORD.findall(title.lower()):
-        if len(w) > 2 and w not in _STOP:
-            words[w] += 3
-    return [w for w, _ in words.most_common(count) if not w.isdigit()]
+def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[Any]:
+    """The best `limit` of the newest RANK_WINDOW matches by bm25; equal relevance, newest first.
+
+    Two passes so that only the rows returned are joined and get a snippet: an ORDER BY
+    over the joined rows would build every match's snippet before sorting.
+    """
+    scores = dict(conn.execute(_CANDIDATES, (match, RANK_WINDOW)).fetchall())
+    best = sorted(scores, key=scores.__getitem__)[:limit]
+    if not best:
+        return []
+    marks = ",".join("?" * len(best))
+    snippets = dict(conn.execute(
+        f"SELECT rowid, snippet(articles_fts, 2, '{HIT_START}', '{HIT_END}', '…', 16)"  # noqa: S608
+        f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})", (match, *best)
+    ).fetchall())
+    rows = conn.execute(
+        f"SELECT {ARTICLE_COLUMNS}, a.sort_time FROM {ARTICLE_FROM} WHERE a.id IN ({marks})",  # noqa: S608
+        best,
+    ).fetchall()
+    rows.sort(key=lambda r: (round(scores[r[0]] / _RANK_STEP), -_epoch(r[-1])))
+    return [(*r[:-1], snippets.get(r[0], "")) for r in rows]
 
 
-def related_query(
+def _epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics, as the unicode61 tokenizer stores terms."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def term_counts(title: str, body: str) -> Counter[str]:
+    """Meaningful words and how often they occur, a title word counting as three."""
+    words = Counter(
+        _fold(w) for w in _WORD.findall(body[:20000]) if len(w) > 3 and not w.isdigit()
+    )
+    for w in _WORD.findall(title):
+        if len(w) > 2 and not w.isdigit():
+            words[_fold(w)] += 3
+    for stop in _STOP & words.keys():
+        del words[stop]
+    return words
+
+
+def distinctive_terms(conn: sqlite3.Connection, title: str, body: str, count: int = 8) -> list[str]:
+    """The words that best tell this article apart: tf-idf over the cached articles.
+
+    A word only this article has finds nothing else, and one in more than 2% of articles
+    finds too much; both are skipped.
+    """
+    counts = term_counts(title, body)
+    total = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    cap = max(total // 50, 50)
+    scored = []
+    for word, tf in counts.most_common(40):
+        docs = documents_matching(conn, f'"{word}"', cap)
+        if 2 <= docs <= cap:
+            scored.append((tf * math.log(total / docs), word))
+    return [w for _, w in sorted(scored, reverse=True)[:count]]
+
+
+def similar_articles(
     conn: sqlite3.Connection, article_id: int, title: str, body: str, limit: int
-) -> list[tuple[int, str, str | None]]:
-    terms = distinctive_terms(title, body)
+) -> list[tuple[int, str, str | None, str]]:
+    """(id, title, url, body) of the articles closest to this one by bm25, best first."""
+    terms = distinctive_terms(conn, title, body)
     if not terms:
         return []
     match = " OR ".join(f'"{t}"' for t in terms)
     rows = conn.execute(
-        "SELECT a.id, a.title, a.url FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH ? AND a.id != ? ORDER BY bm25(articles_fts, 5.0, 1.0, 1.0) LIMIT ?",
+        "SELECT a.id, a.title, a.url, a.body FROM ("
+        " SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0, 1.0) AS score FROM articles_fts"
+        " WHERE articles_fts MATCH ? AND rowid != ? ORDER BY score LIMIT ?"
+        ") AS hit JOIN articles a ON a.id = hit.id ORDER BY hit.score",
         (match, article_id, limit),
     )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def index_is_sound(conn: sqlite3.Connection) -> bool:
+    """FTS5's own check, including agreement with the articles table."""
+    try:
+        conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
+            return False
+        raise
+    return True
+
+
+def rebuild_index(conn: sqlite3.Connection) -> None:
+    """Rebuild the whole index from the articles table (inside the caller's transaction)."""
+    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")

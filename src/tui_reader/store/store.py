@@ -5,22 +5,33 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui_reader.models import Article, Block, Link
-from tui_reader.store.database import connect, write
-from tui_reader.store.errors import StoreError
-from tui_reader.store.rows import ArticleRow, FeedRow, RelatedRead, SearchHit
-from tui_reader.store.search import related_query, run_search
+from tui_reader.store.database import BUSY_TIMEOUT, connect, write
+from tui_reader.store.errors import describe
+from tui_reader.store.rows import (
+    ARTICLE_COLUMNS,
+    ARTICLE_FROM,
+    ArticleRow,
+    FeedRow,
+    RawPage,
+    RelatedRead,
+    SearchHit,
+    article_row,
+    parse_time,
+)
+from tui_reader.store.search import (
+    index_is_sound,
+    rebuild_index,
+    run_search,
+    similar_articles,
+)
 
-_ROW = """
-SELECT a.id, a.feed_id, coalesce(f.title, a.site_name, ''), a.url, a.title, a.author,
-       a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL
-FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id
-"""
+_ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
        last_success, last_error, bozo, next_due,
@@ -37,13 +48,14 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _article_row(r: Sequence[Any]) -> ArticleRow:
-    return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], _dt(r[6]), _dt(r[7]) or now(),
-                      bool(r[8]), bool(r[9]))
+_dt = parse_time
+T = TypeVar("T")
+RELATED_MIN, RELATED_MAX = 5, 10
+DEFAULT_RETENTION_DAYS = 90
+# Pruning deletes in batches so a refresh or the reader never waits long for the write lock.
+_PRUNE_BATCH = 500
+# A tombstone outlives its article this long, in case the feed still lists the entry.
+_TOMBSTONE_DAYS = 365
 
 
 def _feed_row(r: Sequence[Any]) -> FeedRow:
@@ -59,8 +71,9 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        return cls(connect(path), path)
+    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT) -> Store:
+        """Open or create the database; `timeout` is how long a write waits for another writer."""
+        return cls(connect(path, timeout), path)
 
     def close(self) -> None:
         self.conn.close()
@@ -72,11 +85,8 @@ class Store:
         self.close()
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        try:
-            with write(self.conn) as conn:
-                return conn.execute(sql, params)
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"could not save to {self.path}: {exc}") from exc
+        with write(self.conn) as conn:
+            return conn.execute(sql, params)
 
     # Feeds
 
@@ -86,24 +96,21 @@ class Store:
         existing = self.feed_by_url(url)
         if existing:
             return existing, False
-        self._write("INSERT INTO feeds (url, title, site_url, folder, added) VALUES (?, ?, ?, ?, ?)",
-                    (url, title, site_url, folder, _iso(now())))
+        self._write("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
+                    " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, _iso(now())))
         feed = self.feed_by_url(url)
         assert feed is not None
         return feed, True
 
     def remove_feed(self, url: str) -> bool:
         """Unsubscribe; bookmarked articles stay, unbookmarked ones go with the feed."""
-        try:
-            with write(self.conn) as conn:
-                row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-                if row is None:
-                    return False
-                conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
-                             (row[0],))
-                conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"could not save to {self.path}: {exc}") from exc
+        with write(self.conn) as conn:
+            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
+                         (row[0],))
+            conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
         return True
 
     def feeds(self) -> list[FeedRow]:
@@ -150,7 +157,8 @@ class Store:
         if bozo is not None:
             sets.append("bozo = ?")
             params.append(int(bozo))
-        self._write(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?", [*params, feed_id])
+        self._write(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?",  # noqa: S608
+                    [*params, feed_id])
 
     def set_folder(self, feed_id: int, folder: str | None) -> None:
         self._write("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
@@ -158,8 +166,15 @@ class Store:
     # Articles
 
     def entry_hashes(self, feed_id: int) -> dict[str, str | None]:
-        """guid → hash of the feed entry it was stored from, to skip unchanged entries."""
-        rows = self.conn.execute("SELECT guid, entry_hash FROM articles WHERE feed_id = ?", (feed_id,))
+        """guid → hash of the feed entry it was stored from, to skip unchanged entries.
+
+        Pruned entries are included, so a feed that still lists them does not bring them back.
+        """
+        rows = self.conn.execute(
+            "SELECT guid, entry_hash FROM pruned WHERE feed_id = ?1"
+            " UNION ALL SELECT guid, entry_hash FROM articles WHERE feed_id = ?1",
+            (feed_id,),
+        )
         return {guid: digest for guid, digest in rows if guid}
 
     def save_article(
@@ -171,7 +186,11 @@ class Store:
         raw_html: bytes | None = None,
         entry_hash: str | None = None,
     ) -> tuple[int, bool]:
-        """Insert, or update in place keeping read and bookmark state; returns (id, new)."""
+        """Insert, or update in place keeping read and bookmark state; returns (id, new).
+
+        An entry that was pruned and has changed since comes back already read: the person
+        has seen it.
+        """
         guid = guid or article.url
         fetched = now()
         values = {
@@ -179,44 +198,44 @@ class Store:
             "title": article.title,
             "author": article.author,
             "published": _iso(article.published),
-            "fetched": _iso(fetched),
-            "sort_time": _iso(min(article.published, fetched) if article.published else fetched),
             "image": article.image,
             "tags": json.dumps(article.tags, ensure_ascii=False),
             "site_name": article.site_name,
-            "blocks": json.dumps([b.to_dict() for b in article.blocks], ensure_ascii=False),
+            "blocks": _blocks_json(article),
             "body": article.text,
-            "related": json.dumps([r.to_dict() for r in article.related], ensure_ascii=False),
+            "related": _related_json(article),
             "source": article.source,
             "truncated": int(article.truncated),
             "raw_html": zlib.compress(raw_html, 6) if raw_html else None,
             "entry_hash": entry_hash,
         }
-        try:
-            with write(self.conn) as conn:
-                if feed_id is None:
-                    found = conn.execute("SELECT id FROM articles WHERE feed_id IS NULL AND guid = ?",
-                                         (guid,)).fetchone()
-                else:
-                    found = conn.execute("SELECT id FROM articles WHERE feed_id = ? AND guid = ?",
-                                         (feed_id, guid)).fetchone()
-                if found:
-                    values.pop("fetched")
-                    values.pop("sort_time")
-                    assignments = ", ".join(f"{k} = :{k}" for k in values)
-                    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :id",
-                                 {**values, "id": found[0]})
-                    return found[0], False
-                columns = ", ".join(values)
-                marks = ", ".join(f":{k}" for k in values)
-                cursor = conn.execute(
-                    f"INSERT INTO articles (feed_id, guid, {columns}) VALUES (:feed_id, :guid, {marks})",
-                    {**values, "feed_id": feed_id, "guid": guid},
-                )
-                assert cursor.lastrowid is not None
-                return cursor.lastrowid, True
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"could not save to {self.path}: {exc}") from exc
+        with write(self.conn) as conn:
+            found = conn.execute("SELECT id FROM articles WHERE feed_id IS ? AND guid = ?",
+                                 (feed_id, guid)).fetchone()
+            if found:
+                # A refresh whose page download failed keeps the page stored earlier.
+                assignments = ", ".join(
+                    f"{k} = coalesce(:{k}, {k})" if k == "raw_html" else f"{k} = :{k}"
+                    for k in values)
+                conn.execute(f"UPDATE articles SET {assignments} WHERE id = :id",  # noqa: S608
+                             {**values, "id": found[0]})
+                return int(found[0]), False
+            pruned = conn.execute("DELETE FROM pruned WHERE feed_id = ? AND guid = ?",
+                                  (feed_id, guid)).rowcount
+            sort_time = min(article.published, fetched) if article.published else fetched
+            values |= {
+                "fetched": _iso(fetched),
+                "sort_time": _iso(sort_time),
+                "read": int(pruned > 0),
+                "feed_id": feed_id,
+                "guid": guid,
+            }
+            columns = ", ".join(values)
+            marks = ", ".join(f":{k}" for k in values)
+            cursor = conn.execute(
+                f"INSERT INTO articles ({columns}) VALUES ({marks})", values)  # noqa: S608
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid, True
 
     def articles(
         self,
@@ -226,9 +245,15 @@ class Store:
         bookmarked: bool = False,
         limit: int = 200,
         offset: int = 0,
+        before: ArticleRow | None = None,
     ) -> list[ArticleRow]:
-        """Newest first, one page at a time."""
-        where, params = [], []
+        """Newest first (bookmarks: most recently bookmarked first), one page at a time.
+
+        Pass the last row of a page as `before` to get the next page straight from the
+        index (keyset paging); `offset` works too but costs more the deeper it goes.
+        """
+        where: list[str] = []
+        params: list[Any] = []
         if feed_id is not None:
             where.append("a.feed_id = ?")
             params.append(feed_id)
@@ -236,14 +261,21 @@ class Store:
             where.append("a.read = 0")
         if bookmarked:
             where.append("a.bookmarked_at IS NOT NULL")
+            order = " ORDER BY a.bookmarked_at DESC, a.id DESC"
+        else:
+            order = " ORDER BY a.sort_time DESC, a.id DESC"
+            if before is not None:
+                where.append("(a.sort_time, a.id) < (?, ?)")
+                params += [_iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        order = " ORDER BY a.bookmarked_at DESC" if bookmarked else " ORDER BY a.sort_time DESC, a.id DESC"
-        sql = _ROW + clause + order + " LIMIT ? OFFSET ?"
-        return [_article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+        # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
+        page = f"SELECT a.id FROM articles a{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
+        sql = f"{_ROW} WHERE a.id IN ({page}){order}"
+        return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
 
     def row(self, article_id: int) -> ArticleRow | None:
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()
-        return _article_row(found) if found else None
+        return article_row(found) if found else None
 
     def article(self, article_id: int) -> Article | None:
         found = self.conn.execute(
@@ -262,7 +294,8 @@ class Store:
         )
 
     def raw_html(self, article_id: int) -> bytes | None:
-        found = self.conn.execute("SELECT raw_html FROM articles WHERE id = ?", (article_id,)).fetchone()
+        found = self.conn.execute("SELECT raw_html FROM articles WHERE id = ?",
+                                  (article_id,)).fetchone()
         return zlib.decompress(found[0]) if found and found[0] else None
 
     def id_for_url(self, url: str) -> int | None:
@@ -282,56 +315,244 @@ class Store:
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
         ids = list(ids)
         if ids:
-            marks = ",".join("?" * len(ids))
-            self._write(f"UPDATE articles SET read = ? WHERE id IN ({marks})", [int(read), *ids])
+            self._write(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
+                        [int(read), *ids])
 
     def mark_feed_read(self, feed_id: int | None) -> list[int]:
         """Mark a feed (or everything) read; returns the ids changed, for undo."""
-        clause = "" if feed_id is None else " AND feed_id = ?"
-        params = () if feed_id is None else (feed_id,)
         with write(self.conn) as conn:
-            ids = [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE read = 0{clause}", params)]
-            conn.execute(f"UPDATE articles SET read = 1 WHERE read = 0{clause}", params)
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM articles WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
+                (feed_id,))]
+            conn.execute(
+                "UPDATE articles SET read = 1 WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
+                (feed_id,))
         return ids
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
+        """Bookmarks are the one thing the person cannot fetch again, so this commit is synced
+        to disk (synchronous=FULL) before returning, surviving a power cut as well as a kill."""
         stamp = _iso(now()) if on else None
-        self._write("UPDATE articles SET bookmarked_at = ? WHERE id = ?", (stamp, article_id))
+        self.conn.execute("PRAGMA synchronous = FULL")
+        try:
+            self._write("UPDATE articles SET bookmarked_at = ? WHERE id = ?", (stamp, article_id))
+        finally:
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def bookmarks(self) -> Iterator[tuple[ArticleRow, Article, datetime]]:
+        """Every bookmarked article in full, most recently bookmarked first, for export."""
+        ids = self.conn.execute(
+            "SELECT id, bookmarked_at FROM articles WHERE bookmarked_at IS NOT NULL"
+            " ORDER BY bookmarked_at DESC, id DESC"
+        ).fetchall()
+        for article_id, stamp in ids:
+            row, article = self.row(article_id), self.article(article_id)
+            if row is not None and article is not None:
+                yield row, article, _dt(stamp) or now()
 
     def counts(self) -> dict[str, int]:
         total, unread, marked = self.conn.execute(
-            "SELECT count(*), coalesce(sum(read = 0), 0), count(bookmarked_at) FROM articles"
+            "SELECT (SELECT count(*) FROM articles),"
+            " (SELECT count(*) FROM articles WHERE read = 0),"
+            " (SELECT count(*) FROM articles WHERE bookmarked_at IS NOT NULL)"
         ).fetchone()
         return {"all": total, "unread": unread, "bookmarks": marked}
+
+    # Re-cleaning stored pages
+
+    def raw_page_count(self) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM articles WHERE raw_html IS NOT NULL").fetchone()[0])
+
+    def raw_pages(self, after_id: int = 0, limit: int = 50) -> list[RawPage]:
+        """The next stored pages by id, decompressed; a damaged blob comes back as None."""
+        rows = self.conn.execute(
+            "SELECT id, url, raw_html FROM articles WHERE raw_html IS NOT NULL AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (after_id, limit),
+        ).fetchall()
+        return [RawPage(r[0], r[1], _inflate(r[2])) for r in rows]
+
+    def replace_cleaned(self, cleaned: Sequence[tuple[int, Article]]) -> int:
+        """Store re-cleaned page text over the old, in one short transaction; returns how many
+        changed. Title, dates and the rest of the feed's metadata stay; gaps are filled."""
+        changed = 0
+        with write(self.conn) as conn:
+            for article_id, article in cleaned:
+                changed += conn.execute(
+                    "UPDATE articles SET blocks = :blocks, body = :body, related = :related,"
+                    " truncated = :truncated, source = 'page',"
+                    " author = coalesce(author, :author), image = coalesce(image, :image),"
+                    " site_name = coalesce(site_name, :site_name),"
+                    " published = coalesce(published, :published)"
+                    " WHERE id = :id AND (blocks != :blocks OR related != :related"
+                    " OR truncated != :truncated OR source != 'page')",
+                    {"id": article_id, "blocks": _blocks_json(article), "body": article.text,
+                     "related": _related_json(article), "truncated": int(article.truncated),
+                     "author": article.author, "image": article.image,
+                     "site_name": article.site_name, "published": _iso(article.published)},
+                ).rowcount
+        return changed
+
+    # Retention and upkeep
+
+    def prune(self, max_age_days: int = DEFAULT_RETENTION_DAYS) -> int:
+        """Delete read, unbookmarked articles fetched more than `max_age_days` ago.
+
+        Bookmarks are never touched. Each batch leaves a tombstone (feed, guid, entry hash)
+        so the next refresh skips entries the feed still lists. Returns how many went.
+        """
+        if max_age_days < 0:
+            raise ValueError("max_age_days must not be negative")
+        cutoff = _iso(now() - timedelta(days=max_age_days))
+        stale = _iso(now() - timedelta(days=_TOMBSTONE_DAYS))
+        removed = 0
+        while True:
+            with write(self.conn) as conn:
+                ids = [r[0] for r in conn.execute(
+                    "SELECT id FROM articles WHERE read = 1 AND bookmarked_at IS NULL"
+                    " AND fetched < ? LIMIT ?", (cutoff, _PRUNE_BATCH))]
+                if not ids:
+                    conn.execute("DELETE FROM pruned WHERE pruned_at < ?", (stale,))
+                    return removed
+                marks = _marks(ids)
+                conn.execute(
+                    "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
+                    f" SELECT feed_id, guid, entry_hash, ? FROM articles WHERE id IN ({marks})"
+                    " AND feed_id IS NOT NULL AND guid IS NOT NULL", [_iso(now()), *ids])
+                conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # noqa: S608
+                removed += len(ids)
+
+    def check_search_index(self) -> bool:
+        """Check the full-text index against the articles; rebuild it if damaged.
+
+        Returns True when it had to be rebuilt.
+        """
+        try:
+            if index_is_sound(self.conn):
+                return False
+            with write(self.conn) as conn:
+                rebuild_index(conn)
+        except sqlite3.DatabaseError as exc:
+            raise describe(exc, self.path) from exc
+        return True
+
+    def vacuum(self) -> tuple[int, int]:
+        """Repair the search index if needed, compact the index and the file; (before, after) bytes.
+
+        Only on request: VACUUM rewrites the whole file and waits for every other writer.
+        """
+        before = self.size()
+        self.check_search_index()
+        try:
+            with write(self.conn) as conn:
+                conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as exc:
+            raise describe(exc, self.path) from exc
+        return before, self.size()
+
+    def size(self) -> int:
+        """Bytes on disk: the database file and its write-ahead log."""
+        files = (self.path, self.path.with_name(self.path.name + "-wal"))
+        return sum(p.stat().st_size for p in files if p.exists())
 
     # Search and related reads
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        return [SearchHit(_article_row(r[:-1]), r[-1]) for r in run_search(self.conn, _ROW, query, limit)]
+        """Ranked hits with a snippet whose matches sit between HIT_START and HIT_END.
+
+        Raises InvalidSearch for a query nothing can make sense of. A damaged index is
+        rebuilt once and the search tried again.
+        """
+        try:
+            rows = self._repairing(lambda: run_search(self.conn, query, limit))
+        except sqlite3.DatabaseError as exc:
+            raise describe(exc, self.path) from exc
+        return [SearchHit(article_row(r), r[-1]) for r in rows]
 
     def related(self, article_id: int, limit: int = 8) -> list[RelatedRead]:
-        """The site's own related links first, then the most similar cached articles."""
+        """The site's own related links first (cached or not), then similar cached articles.
+
+        Between RELATED_MIN and RELATED_MAX reads when the cache allows, never the article
+        itself nor a copy of it (same URL, title or text), each at most once.
+        """
         article = self.article(article_id)
         if article is None:
             return []
+        total = min(max(limit, RELATED_MIN), RELATED_MAX)
+        body = article.text
+        seen_urls = {article.url} - {None}
+        seen_titles = {article.title.casefold()}
+        seen_ids = {article_id}
         reads: list[RelatedRead] = []
-        seen_urls = {article.url}
         for link in article.related:
-            if link.url in seen_urls:
+            cached = self._cached_id(link.url)
+            if link.url in seen_urls or cached in seen_ids or len(reads) >= total:
                 continue
             seen_urls.add(link.url)
-            reads.append(RelatedRead(link.title, link.url, self.id_for_url(link.url), True))
-        wanted = max(limit - len(reads), 0) if len(reads) < limit else 0
-        seen_titles = {article.title.casefold()}
-        seen_ids = {article_id} | {r.article_id for r in reads if r.article_id}
-        for row_id, title, url in related_query(self.conn, article_id, article.title, article.text,
-                                                wanted + 10):
-            if len(reads) >= max(limit, 5) or wanted <= 0:
+            if cached is not None:
+                seen_ids.add(cached)
+            reads.append(RelatedRead(link.title, link.url, cached, True))
+        if len(reads) >= total:
+            return reads
+        try:
+            similar = self._repairing(lambda: similar_articles(
+                self.conn, article_id, article.title, body, total + 10))
+        except sqlite3.DatabaseError as exc:
+            raise describe(exc, self.path) from exc
+        bodies = {body} - {""}
+        for row_id, title, url, text in similar:
+            if len(reads) >= total:
                 break
-            if row_id in seen_ids or title.casefold() in seen_titles or url in seen_urls:
+            if (row_id in seen_ids or title.casefold() in seen_titles or url in seen_urls
+                    or text in bodies):
                 continue
             seen_ids.add(row_id)
             seen_titles.add(title.casefold())
+            if url:
+                seen_urls.add(url)
+            if text:
+                bodies.add(text)
             reads.append(RelatedRead(title, url, row_id, False))
-            wanted -= 1
         return reads
+
+    def _cached_id(self, url: str) -> int | None:
+        """The cached article for a link, allowing for a #fragment or a trailing slash."""
+        bare = url.split("#", 1)[0]
+        for candidate in dict.fromkeys((url, bare, bare.rstrip("/"), bare.rstrip("/") + "/")):
+            found = self.id_for_url(candidate)
+            if found is not None:
+                return found
+        return None
+
+    def _repairing(self, query: Callable[[], T]) -> T:
+        """Run an FTS query; on a damaged index, rebuild it and run the query once more."""
+        try:
+            return query()
+        except sqlite3.DatabaseError as exc:
+            damaged = exc.sqlite_errorname.startswith("SQLITE_CORRUPT")
+            if not damaged or not self.check_search_index():
+                raise
+        return query()
+
+
+def _marks(values: Sequence[object]) -> str:
+    """One ? per value, for an IN (...) list."""
+    return ",".join("?" * len(values))
+
+
+def _inflate(blob: bytes) -> bytes | None:
+    try:
+        return zlib.decompress(blob)
+    except zlib.error:
+        return None
+
+
+def _blocks_json(article: Article) -> str:
+    return json.dumps([b.to_dict() for b in article.blocks], ensure_ascii=False)
+
+
+def _related_json(article: Article) -> str:
+    return json.dumps([r.to_dict() for r in article.related], ensure_ascii=False)
