@@ -94,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p = command("export-opml", "write subscriptions as OPML (to standard output without FILE)")
     p.add_argument("file", nargs="?")
+    command("reclean", "clean the stored pages again with the current cleaner (offline)")
+    command("vacuum", "check and repair the search index, then compact the database file")
+    p = command("prune", "delete read, unbookmarked articles older than N days (bookmarks stay)")
+    p.add_argument("--days", type=int, metavar="N",
+                   help="age in days (default: [store] retention_days in config.toml, 90)")
+    p = command("export", "write articles with their full text (to standard output without FILE)")
+    p.add_argument("--bookmarked", action="store_true", help="the bookmarked articles")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("file", nargs="?")
     return parser
 
 
@@ -402,6 +411,58 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reclean(args: argparse.Namespace) -> int:
+    from tui_reader.reclean import RecleanReport, reclean
+
+    tty = sys.stderr.isatty()
+
+    def progress(report: RecleanReport, total: int) -> None:
+        _progress_line(f"[{report.pages}/{total}] {report.changed} changed", tty)
+
+    with _store(args) as store:
+        report = reclean(store, progress=progress)
+    if tty:
+        sys.stderr.write("\r\033[K")
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+def cmd_vacuum(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        repaired = store.check_search_index()
+        before, after = store.vacuum()
+    if repaired:
+        print("the search index was damaged and has been rebuilt")
+    print(f"{before / 2**20:.1f} MiB before, {after / 2**20:.1f} MiB after")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    days = _settings(args).retention_days if args.days is None else args.days
+    if days < 0:
+        raise UsageError("--days must not be negative")
+    with _store(args) as store:
+        removed = store.prune(days)
+    print(f"pruned {removed} read articles older than {days} days; bookmarks are kept")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tui_reader.export import export_bookmarks
+    from tui_reader.files import write_atomic
+
+    if not args.bookmarked:
+        raise UsageError("say what to export: --bookmarked")
+    with _store(args) as store:
+        text, count = export_bookmarks(store, args.format)
+    if args.file:
+        write_atomic(Path(args.file), text)
+        print(f"exported {count} bookmarked articles to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tui": cmd_tui,
     "demo": cmd_demo,
@@ -416,4 +477,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "unbookmark": lambda a: _set_bookmark(a, False),
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,
+    "reclean": cmd_reclean,
+    "vacuum": cmd_vacuum,
+    "prune": cmd_prune,
+    "export": cmd_export,
 }
