@@ -17,7 +17,7 @@ MAX_QUERY = 500
 PREFIX_LENGTHS = (2, 3, 4)  # the FTS5 prefix= option of the current schema
 # Characters and keywords that mean the person is writing FTS5 syntax on purpose.
 _SYNTAX = re.compile(r'["*():^+{}]|\b(?:AND|OR|NOT|NEAR)\b')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # all but whitespace
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(re.findall(r"\w+", """
     a about after again all also an and any are as at be because been before being but by can
@@ -43,7 +43,7 @@ _CANDIDATES = (
 def _tidy(query: str) -> str:
     """Whatever was typed, as text SQLite can bind: no lone surrogates, no controls, bounded."""
     text = query.encode("utf-8", "replace").decode("utf-8")
-    return _CONTROL.sub(" ", text)[:MAX_QUERY]
+    return _CONTROL.sub("", text)[:MAX_QUERY]
 
 
 def _quoted(conn: sqlite3.Connection, query: str) -> str:

@@ -1,0 +1,118 @@
+"""Search: prefixes, phrases, ranking, snippets, any typed query, and a damaged index."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui_reader.models import Article, Block, Span
+from tui_reader.store import HIT_END, HIT_START, InvalidSearch, Store
+
+
+def _add(store: Store, title: str, body: str, days_old: float = 0) -> int:
+    article = Article(url=f"https://e.com/{title}", title=title,
+                      published=datetime.now(UTC) - timedelta(days=days_old),
+                      blocks=[Block("p", [[Span(body)]])])
+    return store.save_article(article, feed_id=None, guid=None)[0]
+
+
+def test_plain_words_match_as_prefixes_and_the_snippet_marks_hits(store: Store) -> None:
+    _add(store, "Premiere", "The new Beyoncé documentary opened the festival.")
+    _add(store, "Other", "Nothing to see here.")
+    [hit] = store.search("beyon")
+    assert hit.row.title == "Premiere"
+    assert f"{HIT_START}Beyoncé{HIT_END}" in hit.snippet
+    assert [h.row.title for h in store.search("beyonce documentary")] == ["Premiere"]
+
+
+def test_a_trailing_space_means_the_whole_word(store: Store) -> None:
+    _add(store, "Starring", "starring roles everywhere")
+    _add(store, "Star", "a star is born")
+    assert [h.row.title for h in store.search("star ")] == ["Star"]
+    assert {h.row.title for h in store.search("star")} == {"Star", "Starring"}
+
+
+def test_phrases_and_column_filters_use_fts_syntax(store: Store) -> None:
+    _add(store, "Heist film", "the red carpet was rolled out")
+    _add(store, "Carpet sale", "a red and a blue carpet")
+    assert [h.row.title for h in store.search('"red carpet"')] == ["Heist film"]
+    assert [h.row.title for h in store.search("title:carpet")] == ["Carpet sale"]
+
+
+def test_ranked_by_relevance_then_recency(store: Store) -> None:
+    for n in range(20):  # bm25 needs a corpus where the word is not everywhere
+        _add(store, f"Filler {n}", "weather and traffic")
+    _add(store, "Passing mention", "a long review " + "of many things " * 40 + "and oscars", 0)
+    _add(store, "Oscars night", "oscars oscars winners at the oscars", 5)
+    _add(store, "Oscars night again", "oscars oscars winners at the oscars", 1)
+    titles = [h.row.title for h in store.search("oscars")]
+    assert titles == ["Oscars night again", "Oscars night", "Passing mention"]
+
+
+def test_any_typed_query_gives_results_or_invalid_search(store: Store) -> None:
+    _add(store, "Near miss", "AND OR NOT NEAR col x a star quote")
+    outcomes: dict[str, object] = {}
+    for query in ['"', "AND", "a OR", "NEAR(", "*", "col:x", "(", "^", "-x", "x:", "NEAR(a b, 5"]:
+        try:
+            outcomes[query] = [h.row.title for h in store.search(query)]
+        except InvalidSearch:
+            outcomes[query] = "invalid"
+    assert outcomes == {
+        '"': "invalid", "*": "invalid", "(": "invalid", "^": "invalid",
+        "AND": ["Near miss"], "a OR": ["Near miss"], "NEAR(": ["Near miss"],
+        "col:x": ["Near miss"], "-x": ["Near miss"], "x:": ["Near miss"],
+        "NEAR(a b, 5": [],
+    }
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small database for every example: hypothesis calls the test many times."""
+    path = tmp_path_factory.mktemp("search") / "db.sqlite3"
+    with Store.open(path) as store:
+        _add(store, "a b", "a b abc AND OR NOT NEAR title col x é")
+    return path
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('abc XYZ"*():^+-{}.,\'\\_é\x00\n')) | st.characters(),
+               max_size=40)
+       | st.lists(st.sampled_from(["AND", "OR", "NOT", "NEAR(", ")", '"', "*", "col:", "title:",
+                                   "a", "b", "^", "+", "NEAR/3", "{title}", "-"]),
+                  max_size=8).map(" ".join))
+def test_fuzzed_queries_never_raise_anything_else(small_db: Path, query: str) -> None:
+    with Store.open(small_db) as store:
+        try:
+            hits = store.search(query)
+        except InvalidSearch:
+            return
+        assert all(isinstance(h.snippet, str) for h in hits)
+
+
+def test_surrogates_and_control_characters_are_harmless(store: Store) -> None:
+    _add(store, "Umlaut", "Motörhead live")
+    assert [h.row.title for h in store.search("mot\udcff")] == ["Umlaut"]
+    assert [h.row.title for h in store.search("motör\x00")] == ["Umlaut"]
+
+
+def test_a_damaged_search_index_is_rebuilt_not_fatal(store: Store) -> None:
+    for n in range(300):
+        _add(store, f"Story {n}", f"festival film number {n} " * 20)
+    store.conn.execute(
+        "UPDATE articles_fts_data SET block = randomblob(length(block)) WHERE id > 10")
+    assert len(store.search("festival", limit=500)) == 300
+    assert store.check_search_index() is False
+
+
+def test_an_out_of_sync_index_is_detected_and_rebuilt(store: Store) -> None:
+    article_id = _add(store, "Kept", "unique zebra text")
+    store.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rowid, title, author, body)"
+        " VALUES ('delete', ?, 'Kept', '', 'unique zebra text')", (article_id,))
+    assert store.search("zebra") == []
+    assert store.check_search_index() is True
+    assert [h.row.title for h in store.search("zebra")] == ["Kept"]
