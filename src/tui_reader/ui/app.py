@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from tui_reader.config import Settings, save_theme
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
+from tui_reader.export import export_bookmarks
 from tui_reader.fetch.http import Fetcher
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
@@ -80,6 +81,7 @@ class ReaderApp(App[None]):
         await self.push_screen(MainScreen())
         for warning in self.settings.warnings:
             self.notify(clean_line(warning), severity="warning", markup=False)
+        self._apply_retention()
         if self.refresh_on_start:
             self.start_refresh(None)
         minutes = self.settings.auto_refresh_minutes
@@ -113,6 +115,15 @@ class ReaderApp(App[None]):
                 self.notify(
                     f"Could not remember the theme: {exc}", severity="warning", markup=False
                 )
+
+    @work(exclusive=True, group="prune", exit_on_error=False)
+    async def _apply_retention(self) -> None:
+        """Retention runs at start, before any refresh, never during one."""
+        days = self.settings.retention_days
+        try:
+            await self.library.run(lambda s: s.prune(days))
+        except StoreError as exc:
+            self.notify(clean_line(str(exc)), severity="warning", markup=False)
 
     # Refresh
 
@@ -256,14 +267,9 @@ class ReaderApp(App[None]):
         target = self.paths.data_dir / "bookmarks.md"
 
         def export(store: Store) -> int:
-            rows = store.articles(bookmarked=True, limit=1_000_000)
-            parts = []
-            for row in rows:
-                article = store.article(row.id)
-                if article is not None:
-                    parts.append(f"# {article.title}\n\n<{article.url}>\n\n{article.markdown}\n")
-            write_atomic(target, "\n".join(parts))
-            return len(rows)
+            text, count = export_bookmarks(store, "markdown")
+            write_atomic(target, text)
+            return count
 
         try:
             count = await self.library.run(export)

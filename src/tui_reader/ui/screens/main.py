@@ -99,19 +99,21 @@ class MainScreen(Screen[None]):
         self.article_list.display = bool(feeds) or counts["all"] > 0
         await self.load_articles()
 
-    def _query(self, offset: int) -> tuple[int | None, bool, bool, int]:
-        selection = self.feed_list.selection
-        feed = self.feed_list.selected_feed
-        return (feed.id if feed else None, selection == UNREAD, selection == BOOKMARKS, offset)
-
     async def load_articles(self, *, append: bool = False) -> None:
+        """The first page, or the next one after the last row shown (keyset paging)."""
         listing = self.article_list
-        feed_id, unread, bookmarked, offset = self._query(len(listing.rows) if append else 0)
-        size = max(PAGE, len(listing.rows)) if not append else PAGE
+        feed = self.feed_list.selected_feed
+        selection = self.feed_list.selection
+        after = listing.rows[-1] if append and listing.rows else None
+        size = PAGE if append else max(PAGE, len(listing.rows))
 
         def fetch(store: Store) -> list[ArticleRow]:
             return store.articles(
-                feed_id=feed_id, unread=unread, bookmarked=bookmarked, limit=size, offset=offset
+                feed_id=feed.id if feed else None,
+                unread=selection == UNREAD,
+                bookmarked=selection == BOOKMARKS,
+                limit=size,
+                before=after,
             )
 
         rows = await self.reader_app.library.run(fetch)
