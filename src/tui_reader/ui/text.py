@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import UTC, datetime
 
 from textual.content import Content
@@ -61,9 +61,14 @@ SOURCE_LABELS = {
 }
 
 
-def render_body(article: Article) -> tuple[Content, list[str]]:
-    """The body as one Content (fast to lay out) and the link URLs in [n] order."""
+def render_body(
+    article: Article, cut: Container[int] = ()
+) -> tuple[list[Content | int], list[str]]:
+    """The body as few Contents as possible (each is fast to lay out), split only at the blocks
+    whose index is in `cut` (pictures), which stand in the list as that index for the caller
+    to draw; and the link URLs in [n] order."""
     links: list[str] = []
+    runs: list[Content | int] = []
     pieces: list[Content] = []
 
     def inline(line: list[Span]) -> Content:
@@ -78,8 +83,14 @@ def render_body(article: Article) -> tuple[Content, list[str]]:
                 parts.append(text)
         return Content.assemble(*parts)
 
-    for block in article.blocks:
-        pieces.append(_block(block, inline))
+    for n, block in enumerate(article.blocks):
+        if n in cut:
+            if pieces:
+                runs.append(Content("\n\n").join(pieces))
+                pieces = []
+            runs.append(n)
+        else:
+            pieces.append(_block(block, inline))
     if article.truncated:
         pieces.append(Content.styled("[article cut: too long to keep whole]", "italic $text-muted"))
     if links:
@@ -89,7 +100,9 @@ def render_body(article: Article) -> tuple[Content, list[str]]:
             for n, url in enumerate(links, 1)
         ]
         pieces.append(Content("\n").join(listing))
-    return Content("\n\n").join(pieces), links
+    if pieces:
+        runs.append(Content("\n\n").join(pieces))
+    return runs, links
 
 
 def _block(block: Block, inline: Callable[[list[Span]], Content]) -> Content:

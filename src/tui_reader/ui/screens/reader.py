@@ -36,6 +36,7 @@ class ReaderScreen(Screen[None]):
         Binding("b", "bookmark", "Bookmark", id="reader.bookmark"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
         Binding("s", "toggle_sidebar", "Related", id="reader.sidebar"),
+        Binding("i", "toggle_images", "Pictures", id="reader.images"),
         Binding("tab", "switch_pane", "Switch pane", show=False, id="reader.switch_pane"),
         *[
             Binding(str(n), f"follow({n})", f"Link {n}", show=False, id=f"reader.link{n}")
@@ -106,7 +107,7 @@ class ReaderScreen(Screen[None]):
             self.notify("That article is no longer stored", severity="warning")
             return
         self.row, self.article = row, article
-        self.view.show(article, row.feed_title)
+        await self.view.show(article, row.feed_title)
         self.view.scroll_to(y=self.reader_app.scroll_memory.get(article_id, 0), animate=False)
         self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
@@ -173,6 +174,9 @@ class ReaderScreen(Screen[None]):
             self.sidebar.options.focus()
         else:
             self.view.focus()
+
+    def action_toggle_images(self) -> None:
+        self.view.toggle_pictures()
 
     def action_switch_pane(self) -> None:
         if self.sidebar.display and self.focused is not self.sidebar.options:

@@ -1,30 +1,106 @@
-"""The reader's body: a header and the article as one Content, inside a scroll view."""
+"""The reader's body: a header, the article's text and its pictures, inside a scroll view."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from textual import work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_reader.models import Article
+from tui_reader.pictures import Pictures, picture_urls
+from tui_reader.sanitize import clean_line, safe_url
 from tui_reader.ui.text import SOURCE_LABELS, plain, reading_minutes, relative_date, render_body
+from tui_reader.ui.widgets.picture import Picture, load_picture
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+NO_TEXT = "No article text was found. Press o to open the page in your browser."
 
 
 class ArticleView(VerticalScroll):
-    """One Static for the whole body: laying out a single Content is far cheaper than a widget
-    per block, which keeps long articles opening fast."""
+    """The text between two pictures is one Static: laying out a single Content is far cheaper
+    than a widget per block, which keeps long articles opening fast. Pictures come from the
+    cache in a worker after the text is up."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.links: list[str] = []
+        # The reader's `i` key; config.toml's `[reader] images` can still forbid them.
+        self.pictures_on = True
+        self._shown: tuple[Article, str] | None = None
+        # Quick n/p presses overlap; each swap of widgets must finish before the next begins.
+        self._placing = asyncio.Lock()
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def pictures_allowed(self) -> bool:
+        return self.reader_app.settings.images
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
-        yield Static(id="article-body")
+        yield Static(id="article-body", classes="article-text")
 
-    def show(self, article: Article, feed_title: str) -> None:
-        body, self.links = render_body(article)
+    def show(self, article: Article, feed_title: str) -> AwaitComplete:
+        """Text at once; await the result to know the pictures' places are laid out."""
+        self._shown = (article, feed_title)
+        urls = picture_urls(article) if self.pictures_on and self.pictures_allowed else []
+        lead = urls[0] if urls and urls[0] == safe_url(article.image) else None
+        places = self._places(article, set(urls))
+        runs, self.links = render_body(article, places)
+        before: list[Widget] = []
+        # A body picture repeating the lead image lends it its caption instead of showing twice.
+        repeat = next((n for n, url in places.items() if url == lead), None)
+        if lead:
+            caption = clean_line(article.blocks[repeat].text) if repeat is not None else ""
+            before.append(Picture(lead, caption, "lead image"))
+        after: list[Widget] = []
+        body: Content | None = None
+        for run in runs:
+            if isinstance(run, Content):
+                if body is None:
+                    body = run
+                else:
+                    after.append(Static(run, classes="article-text article-more"))
+            elif run != repeat:
+                picture = Picture(places[run], clean_line(article.blocks[run].text))
+                (before if body is None else after).append(picture)
+        self._header(article, feed_title, lead_shown=lead is not None)
+        self.query_one("#article-body", Static).update(
+            body or Content.styled(NO_TEXT, "$text-muted")
+        )
+        return AwaitComplete(self._place(before, after))
+
+    def toggle_pictures(self) -> None:
+        if not self.pictures_allowed:
+            self.notify("Pictures are turned off in config.toml ([reader] images)", timeout=3)
+            return
+        self.pictures_on = not self.pictures_on
+        self.notify("Pictures on" if self.pictures_on else "Pictures off", timeout=2)
+        if self._shown:
+            self.show(*self._shown)
+
+    @staticmethod
+    def _places(article: Article, urls: set[str]) -> dict[int, str]:
+        """Block index → picture URL for the body pictures shown, each URL once."""
+        places: dict[int, str] = {}
+        for n, block in enumerate(article.blocks):
+            src = safe_url(block.src) if block.kind == "img" else None
+            if src in urls and src not in places.values():
+                places[n] = src
+        return places
+
+    def _header(self, article: Article, feed_title: str, *, lead_shown: bool) -> None:
         meta = [plain(part) for part in (feed_title or article.site_name, article.author) if part]
         if article.published:
             meta.append(
@@ -39,13 +115,42 @@ class ArticleView(VerticalScroll):
             plain(article.title).stylize("bold"),
             Content(" · ").join(meta).stylize("$text-muted"),
         ]
-        if article.image:
+        if article.image and not lead_shown:
             lines.append(Content.styled("[lead image]", "italic $text-muted"))
         self.query_one("#article-header", Static).update(Content("\n").join(lines))
-        self.query_one("#article-body", Static).update(
-            body
-            or Content.styled(
-                "No article text was found. Press o to open the page in your browser.",
-                "$text-muted",
-            )
-        )
+
+    async def _place(self, before: list[Widget], after: list[Widget]) -> None:
+        async with self._placing:
+            await self.query(".article-more, Picture").remove()
+            if before:
+                await self.mount_all(before, before="#article-body")
+            if after:
+                await self.mount_all(after)
+        pictures = [w for w in (*before, *after) if isinstance(w, Picture)]
+        if pictures:
+            self._fill(pictures)
+
+    @work(exclusive=True, group="pictures", exit_on_error=False)
+    async def _fill(self, pictures: list[Picture]) -> None:
+        """From the cache first; what is missing is downloaded, unless the app is offline."""
+        app = self.reader_app
+        service = Pictures.at(app.paths)
+        missing: list[Picture] = []
+        for picture in pictures:
+            image = await asyncio.to_thread(load_picture, service.cache, picture.url)
+            if image is None:
+                missing.append(picture)
+            else:
+                picture.show_image(image)
+        if not missing:
+            return
+        urls = [p.url for p in missing]
+        notes: dict[str, str] = {}
+        if not app.offline:
+            notes = await app.network(lambda _, fetcher: service.fetch(fetcher, urls))
+        for picture in missing:
+            image = await asyncio.to_thread(load_picture, service.cache, picture.url)
+            if image is not None:
+                picture.show_image(image)
+            else:
+                picture.show_missing(notes.get(picture.url, "offline, and not in the cache"))

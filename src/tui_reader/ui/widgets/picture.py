@@ -1,0 +1,114 @@
+"""A picture in the reader: its caption at once, the image once loaded from the picture cache.
+
+textual-image draws through the Kitty graphics protocol or Sixel where the terminal has them and
+with half-block characters elsewhere. It asks the terminal which one it speaks when imported,
+which only works before Textual takes over the terminal, so this module imports it up front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PIL import Image as PILImage
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_image._terminal import CellSize, get_cell_size
+from textual_image.renderable import HalfcellImage, UnicodeImage
+from textual_image.widget import Image as BestImage
+
+from tui_reader.fetch.images import ImageError, open_image
+from tui_reader.store.images import ImageCache
+from tui_reader.ui.text import plain
+
+# How pictures are drawn; tests and snapshots pin the half-block renderer.
+RENDERER: Callable[[PILImage.Image], Widget] = BestImage
+# Pictures as wide as the text column, and never so tall that the article disappears.
+MAX_COLUMNS = 100
+MAX_ROWS = 24
+
+
+def load_picture(cache: ImageCache, url: str) -> PILImage.Image | None:
+    """The cached picture, decoded (call off the event loop); None when not there or unreadable."""
+    data = cache.get(url)
+    if data is None:
+        return None
+    try:
+        image = open_image(data)
+        image.load()
+    except (ImageError, OSError, ValueError):
+        return None
+    return image
+
+
+def fit(
+    pixels: tuple[int, int], columns: int, rows: int, cell: CellSize, *, grow: bool
+) -> tuple[int, int]:
+    """Cells for a picture within columns × rows, its shape kept; no wider than its own pixels
+    unless `grow` (block characters have so few dots that any picture gains from width)."""
+    width, height = pixels
+    cols = max(1, columns if grow else min(columns, round(width / cell.width)))
+    lines = max(1, round(cols * cell.width * height / (width * cell.height)))
+    if lines > rows:
+        lines = rows
+        cols = max(1, round(rows * cell.height * width / (height * cell.width)))
+    return cols, lines
+
+
+class Picture(Vertical):
+    """Caption below, image above once `show_image` is called; or why there is no image."""
+
+    DEFAULT_CSS = """
+    Picture {
+        height: auto;
+        max-width: 100;
+        margin: 1 0;
+    }
+    Picture .picture-caption {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    def __init__(self, url: str, caption: str, label: str = "image") -> None:
+        super().__init__()
+        self.url = url
+        self.caption = caption
+        self.label = label
+        self._image: Widget | None = None
+        self._pixels = (0, 0)
+
+    def compose(self) -> ComposeResult:
+        note = Static(plain(self.caption), classes="picture-caption")
+        note.display = bool(self.caption)
+        yield note
+
+    def show_image(self, image: PILImage.Image) -> None:
+        self._pixels = image.size
+        self._image = RENDERER(image)
+        self._fit()
+        self.mount(self._image, before=0)
+
+    def show_missing(self, reason: str) -> None:
+        """The caption as text, the way it reads with pictures off, and why."""
+        text = f"[{self.label}: {self.caption}]" if self.caption else f"[{self.label}]"
+        note = self.query_one(".picture-caption", Static)
+        note.update(Content.assemble(plain(text), " · ", plain(reason)))
+        note.display = True
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._image is None:
+            return
+        columns = min(MAX_COLUMNS, self.size.width or MAX_COLUMNS)
+        rows = min(MAX_ROWS, max(6, self.screen.size.height * 2 // 5))
+        # Which renderer the widget class draws with (textual-image is pinned to 0.12).
+        grow = getattr(RENDERER, "_Renderable", None) in (HalfcellImage, UnicodeImage)
+        cols, lines = fit(self._pixels, columns, rows, get_cell_size(), grow=grow)
+        self._image.styles.width = cols
+        self._image.styles.height = lines
