@@ -324,5 +324,5 @@ async def test_export_bookmarks(app: ReaderApp, library: Paths) -> None:
         await settle(pilot)
         await app.action_export_bookmarks()
     exported = (library.data_dir / "bookmarks.md").read_text()
-    assert exported.startswith("# Harbor Lights renewed for a third season")
+    assert "\n# Harbor Lights renewed for a third season\n" in exported
     assert "Showrunner Priya Castellan" in exported
