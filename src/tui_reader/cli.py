@@ -190,9 +190,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     from tui_reader.refresh import subscribe
 
     feed, others = _run_with_fetcher(args, lambda s, f: subscribe(s, f, args.url, args.folder))
-    print(feed.title)
-    for other in others:
-        print(f"  the page also names: {other}", file=sys.stderr)
+    print(f"subscribed to {feed.title} <{feed.url}>")
+    if others:
+        print("the page names other feeds too (add them by URL if wanted):")
+        for other in others:
+            print(f"  {other}")
     return 0
 
 
@@ -204,24 +206,15 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
+    from tui_reader.refresh import feed_status
+
     with _store(args) as store:
         feeds = store.feeds()
     if args.json:
         _print_json([f.to_json() for f in feeds])
         return 0
     for feed in feeds:
-        when = (
-            feed.last_refresh.astimezone().strftime("%Y-%m-%d %H:%M")
-            if feed.last_refresh
-            else "never"
-        )
-        state = (
-            f"error: {feed.last_error}" if feed.last_error else ("ok" if feed.last_refresh else "")
-        )
-        flag = " (malformed but readable)" if feed.bozo else ""
-        print(
-            f"{feed.title}\n  {feed.url}\n  refreshed {when}  {state}{flag}  {feed.unread} unread"
-        )
+        print(f"{feed.title}\n  {feed.url}\n  {feed_status(feed)} · {feed.unread} unread")
     return 0
 
 
@@ -229,13 +222,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
 
     tty = sys.stderr.isatty()
+    new = 0
 
     def progress(result: FeedResult, done: int, total: int) -> None:
-        line = f"[{done}/{total}] {result.title}: {result.outcome}"
-        if result.outcome == "ok":
-            line += f", {result.new} new"
-        if result.error:
-            line += f" ({result.error})"
+        nonlocal new
+        new += result.new
+        if tty:
+            filled = done * 20 // max(total, 1)
+            line = f"[{'#' * filled}{'-' * (20 - filled)}] {done}/{total} feeds, {new} new"
+            line += f" · {result.title}"
+        else:
+            line = f"[{done}/{total}] {result.title}: {result.outcome}"
+            line += f", {result.new} new" if result.outcome == "ok" else ""
         _progress_line(line, tty)
 
     report = _run_with_fetcher(
@@ -253,11 +251,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _progress_line(line: str, tty: bool) -> None:
+    """On a terminal, one line redrawn in place and cut to its width; elsewhere, a log line."""
+    import shutil
+
     from tui_reader.sanitize import clean_line
 
     line = clean_line(line)
     if tty:
-        sys.stderr.write("\r\033[K" + line[:200])
+        width = shutil.get_terminal_size().columns - 1
+        sys.stderr.write("\r\033[K" + line[:width])
     else:
         sys.stderr.write(line + "\n")
     sys.stderr.flush()

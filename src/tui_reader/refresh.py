@@ -95,8 +95,9 @@ def feed_status(feed: FeedRow) -> str:
     if feed.last_refresh is None:
         return "not refreshed yet"
     if feed.last_error:
-        since = f"last success {_local(feed.last_success)}" if feed.last_success else "no success yet"
-        parts = [f"failed {_local(feed.last_refresh)}: {feed.last_error}", since]
+        parts = [f"failed {_local(feed.last_refresh)}: {feed.last_error}",
+                 f"last success {_local(feed.last_success)}" if feed.last_success
+                 else "no success yet"]
     else:
         outcome = "unchanged (304)" if feed.status == 304 else "ok"
         parts = [f"{outcome} {_local(feed.last_refresh)}"]
