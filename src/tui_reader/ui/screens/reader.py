@@ -93,7 +93,6 @@ class ReaderScreen(Screen[None]):
     async def load(self, article_id: int) -> None:
         """Show an article from the store, mark it read, then fill the sidebar."""
         self._remember_scroll()
-        self.view.loading = True
 
         def fetch(store: Store) -> tuple[ArticleRow | None, Article | None]:
             row, article = store.row(article_id), store.article(article_id)
@@ -102,7 +101,6 @@ class ReaderScreen(Screen[None]):
             return row, article
 
         row, article = await self.reader_app.library.run(fetch)
-        self.view.loading = False
         if row is None or article is None:
             self.notify("That article is no longer stored", severity="warning")
             return
