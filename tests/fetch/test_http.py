@@ -46,6 +46,7 @@ def respond(h: BaseHTTPRequestHandler, status: int = 200, body: bytes = b"",
     for key, value in (headers or {}).items():
         h.send_header(key, value)
     h.send_header("Content-Length", str(len(body)))
+    h.send_header("Connection", "close")
     h.end_headers()
     with contextlib.suppress(OSError):
         h.wfile.write(body)
