@@ -63,6 +63,8 @@ class ReaderApp(App[None]):
         self.refresh_on_start = refresh_on_start
         self.library = Library(paths.database)
         self.scroll_memory: dict[int, float] = {}
+        # Articles the reader opened or changed, for the list to redraw when it comes back.
+        self.changed_rows: set[int] = set()
         self.offline = False
         self._demo: DemoServer | None = None
         self._themes = ["textual-dark", "textual-light"]

@@ -18,7 +18,7 @@ from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
-PAGE = 300
+PAGE = 150
 WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
@@ -88,7 +88,15 @@ class MainScreen(Screen[None]):
         await self.reload()
 
     async def on_screen_resume(self) -> None:
-        await self.reload()
+        """Back from the reader: redraw only the rows it changed, not the whole page."""
+        changed, self.reader_app.changed_rows = self.reader_app.changed_rows, set()
+        if not changed:
+            return
+        rows = await self.reader_app.library.run(lambda s: [s.row(i) for i in changed])
+        for row in rows:
+            if row is not None:
+                self.article_list.replace(row)
+        await self.refresh_counts()
 
     async def reload(self) -> None:
         """Re-read feeds and the current article page from the store."""

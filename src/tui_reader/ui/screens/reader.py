@@ -98,9 +98,11 @@ class ReaderScreen(Screen[None]):
             row, article = store.row(article_id), store.article(article_id)
             if row is not None and not row.read:
                 store.set_read([article_id])
+                row = store.row(article_id)
             return row, article
 
         row, article = await self.reader_app.library.run(fetch)
+        self.reader_app.changed_rows.add(article_id)
         if row is None or article is None:
             self.notify("That article is no longer stored", severity="warning")
             return
