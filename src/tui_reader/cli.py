@@ -190,11 +190,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     from tui_reader.refresh import subscribe
 
     feed, others = _run_with_fetcher(args, lambda s, f: subscribe(s, f, args.url, args.folder))
-    print(f"subscribed to {feed.title} <{feed.url}>")
+    print(feed.title)
     if others:
-        print("the page names other feeds too (add them by URL if wanted):")
+        print(f"subscribed to {feed.url}; the page also names:", file=sys.stderr)
         for other in others:
-            print(f"  {other}")
+            print(f"  {other}", file=sys.stderr)
     return 0
 
 

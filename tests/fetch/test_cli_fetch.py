@@ -29,9 +29,13 @@ def test_add_follows_autodiscovery_and_prints_the_others(
     site.add("/blog/feed/", RSS, "application/rss+xml")
     site.add("/blog/", page_with_feeds(site))
     assert main(["add", site.url("/blog/")]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"subscribed to Trailer Park <{site.url('/blog/feed/')}>"
-    assert out[2:] == [f"  {site.url('/feed/atom/')}", f"  {site.url('/feed.json')}"]
+    captured = capsys.readouterr()
+    assert captured.out == "Trailer Park\n"
+    assert captured.err.splitlines() == [
+        f"subscribed to {site.url('/blog/feed/')}; the page also names:",
+        f"  {site.url('/feed/atom/')}",
+        f"  {site.url('/feed.json')}",
+    ]
 
 
 def test_add_reports_not_a_feed(site: Site, home: Path,
