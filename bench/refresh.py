@@ -1,0 +1,247 @@
+"""Refresh benchmark: many feeds with article pages on a loopback server.
+
+    .venv/bin/python bench/refresh.py [--feeds 200] [--items 25] [--ports 8] [--concurrency 16]
+
+A child process serves the feeds (RSS 2.0, with ETag and Last-Modified, answering 304 to a
+matching If-None-Match) and a small article page per item, spread over several ports on
+127.0.0.1 so that the per-host limit behaves as it would with many sites. It prints:
+
+* a cold refresh with every article page downloaded and cleaned,
+* a second refresh where every feed answers 304,
+* a cold feeds-only refresh (no article pages), for comparison,
+* bytes received for each, and
+* newsboat's `-x reload` on the same feeds (feeds only, `reload-threads` set to our
+  concurrency) when newsboat is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.refresh import RefreshReport, format_size, refresh_all
+from tui_reader.store import Store
+
+WORDS = ("premiere", "studio", "sequel", "festival", "trailer", "casting", "composer", "season",
+         "finale", "director", "box office", "review", "streaming", "soundtrack", "critics")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    feeds: int
+    items: int
+    ports: list[int]
+
+    def feed_path(self, n: int) -> str:
+        return f"/feeds/{n}.xml"
+
+    def feed_url(self, n: int) -> str:
+        return f"http://127.0.0.1:{self.ports[n % len(self.ports)]}{self.feed_path(n)}"
+
+    def page_path(self, feed: int, item: int) -> str:
+        return f"/news/{feed}/{item}.html"
+
+
+def _words(seed: int, count: int) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(count))
+
+
+def feed_xml(layout: Layout, n: int, port: int) -> bytes:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    items = []
+    for i in range(layout.items):
+        link = f"http://127.0.0.1:{port}{layout.page_path(n, i)}"
+        when = format_datetime(start + timedelta(hours=n + i), usegmt=True)
+        items.append(
+            f"<item><title>{_words(n + i, 6).capitalize()} ({n}.{i})</title><link>{link}</link>"
+            f"<guid isPermaLink='false'>feed{n}-item{i}</guid><pubDate>{when}</pubDate>"
+            f"<dc:creator>Desk {n % 17}</dc:creator><category>Film</category>"
+            f"<description>{_words(i, 25)}.</description></item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        f"<title>Screen News {n}</title><link>http://127.0.0.1:{port}/</link>"
+        f"<description>Entertainment news, desk {n}.</description>{''.join(items)}"
+        "</channel></rss>"
+    ).encode()
+
+
+def page_html(feed: int, item: int) -> bytes:
+    paragraphs = "".join(f"<p>{_words(feed * 31 + item + k, 40).capitalize()}.</p>"
+                         for k in range(6))
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>Story {feed}.{item} | Screen News</title>"
+        "<meta property='og:site_name' content='Screen News'></head><body>"
+        "<header><nav><a href='/'>Home</a> <a href='/film'>Film</a> <a href='/tv'>TV</a></nav>"
+        f"</header><main><article><h1>Story {feed}.{item}</h1>"
+        f"<p class='byline'>By Desk {feed % 17}</p>{paragraphs}</article>"
+        "<aside><h2>Most read</h2><ul><li><a href='/x'>Another story</a></li></ul></aside>"
+        "</main><footer>© Screen News</footer></body></html>"
+    ).encode()
+
+
+def build_site(layout: Layout) -> dict[tuple[int, str], bytes]:
+    routes: dict[tuple[int, str], bytes] = {}
+    for n in range(layout.feeds):
+        port = layout.ports[n % len(layout.ports)]
+        routes[(port, layout.feed_path(n))] = feed_xml(layout, n, port)
+        for i in range(layout.items):
+            routes[(port, layout.page_path(n, i))] = page_html(n, i)
+    return routes
+
+
+ETAG = '"bench-1"'
+LAST_MODIFIED = "Sun, 01 Nov 2026 00:00:00 GMT"
+
+
+async def _serve_connection(routes: dict[tuple[int, str], bytes], port: int,
+                            reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Minimal HTTP/1.1 with keep-alive; feeds answer 304 to their own ETag."""
+    with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            path = lines[0].split(" ")[1]
+            headers = {k.strip().lower(): v.strip()
+                       for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+            body = routes.get((port, path))
+            extra = ""
+            if body is None:
+                status, body = "404 Not Found", b""
+            elif path.endswith(".xml"):
+                extra = f"ETag: {ETAG}\r\nLast-Modified: {LAST_MODIFIED}\r\n"
+                status = "200 OK"
+                if headers.get("if-none-match") == ETAG:
+                    status, body = "304 Not Modified", b""
+                extra += "Content-Type: application/rss+xml; charset=utf-8\r\n"
+            else:
+                status, extra = "200 OK", "Content-Type: text/html; charset=utf-8\r\n"
+            writer.write(f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
+                         .encode() + body)
+            await writer.drain()
+
+
+def _serve(layout: Layout, sockets: list[socket.socket]) -> None:
+    routes = build_site(layout)
+
+    async def main() -> None:
+        servers = []
+        for sock in sockets:
+            port = sock.getsockname()[1]
+
+            async def handle(r: asyncio.StreamReader, w: asyncio.StreamWriter,
+                             port: int = port) -> None:
+                await _serve_connection(routes, port, r, w)
+                w.close()
+
+            servers.append(await asyncio.start_server(handle, sock=sock, backlog=512))
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+@contextlib.contextmanager
+def serving(feeds: int, items: int, ports: int) -> Iterator[Layout]:
+    sockets = []
+    for _ in range(ports):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(512)
+        sockets.append(sock)
+    layout = Layout(feeds, items, [s.getsockname()[1] for s in sockets])
+    server = multiprocessing.get_context("fork").Process(target=_serve, args=(layout, sockets),
+                                                         daemon=True)
+    server.start()
+    try:
+        yield layout
+    finally:
+        server.terminate()
+        server.join()
+        for sock in sockets:
+            sock.close()
+
+
+async def timed_refresh(db: Path, settings: HttpSettings, *,
+                        download: bool) -> tuple[float, RefreshReport]:
+    with Store.open(db) as store:
+        async with Fetcher(settings) as fetcher:
+            start = time.perf_counter()
+            report = await refresh_all(store, fetcher, force=True, download=download)
+            return time.perf_counter() - start, report
+
+
+def ours(layout: Layout, folder: Path, settings: HttpSettings, *, download: bool,
+         label: str) -> None:
+    db = folder / f"{label}.sqlite3"
+    with Store.open(db) as store:
+        for n in range(layout.feeds):
+            store.add_feed(layout.feed_url(n), f"feed {n}")
+    runs = [("cold", "ok"), ("all-304", "unchanged")] if download else [("cold", "ok")]
+    for name, expected in runs:
+        seconds, report = asyncio.run(timed_refresh(db, settings, download=download))
+        good = report.count(expected)
+        print(f"tui-reader {label:<14} {name:<8} {seconds:7.2f} s  "
+              f"{good}/{layout.feeds} {expected}, {report.new_articles} new articles, "
+              f"{format_size(report.bytes_received)} received")
+        if report.failed:
+            print(f"  first failure: {report.failed[0].url}: {report.failed[0].error}")
+
+
+def newsboat(layout: Layout, folder: Path, threads: int) -> None:
+    binary = shutil.which("newsboat")
+    if binary is None:
+        print("newsboat: not installed, skipped")
+        return
+    urls = folder / "urls"
+    urls.write_text("".join(layout.feed_url(n) + "\n" for n in range(layout.feeds)))
+    config = folder / "config"
+    config.write_text(f"reload-threads {threads}\nshow-read-feeds yes\n")
+    cache = folder / "newsboat-cache.db"
+    for name in ("cold", "all-304"):
+        start = time.perf_counter()
+        done = subprocess.run([binary, "-x", "reload", "-u", str(urls), "-C", str(config),
+                               "-c", str(cache)], capture_output=True, text=True, check=False,
+                              stdin=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        status = "ok" if done.returncode == 0 else f"exit {done.returncode}: {done.stderr[:200]}"
+        print(f"newsboat   feeds only     {name:<8} {seconds:7.2f} s  ({status})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=25)
+    parser.add_argument("--ports", type=int, default=8, help="sites to spread the feeds over")
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    settings = HttpSettings(concurrency=args.concurrency)
+    print(f"{args.feeds} feeds × {args.items} items, {args.ports} loopback sites, "
+          f"concurrency {args.concurrency} (per host {settings.per_host}); "
+          f"Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="tui-reader-bench-") as tmp, \
+            serving(args.feeds, args.items, args.ports) as layout:
+        folder = Path(tmp)
+        ours(layout, folder, settings, download=True, label="with articles")
+        ours(layout, folder, settings, download=False, label="feeds only")
+        newsboat(layout, folder, args.concurrency)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
