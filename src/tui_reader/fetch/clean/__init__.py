@@ -13,8 +13,8 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import metadata, score
-from tui_reader.fetch.clean.blocks import BodyBuilder, line_text
+from tui_reader.fetch.clean import metadata, score, tags
+from tui_reader.fetch.clean.blocks import BodyBuilder
 from tui_reader.fetch.clean.dates import is_date_line, parse_date
 from tui_reader.fetch.clean.metadata import Metadata
 from tui_reader.models import Article, Block, FeedEntry, Link
@@ -29,7 +29,8 @@ _BYLINE = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|story\s+)?by\s+(.{2,
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
 _SEPARATORS = re.compile(r"\s+[|–—:-]\s+")
 _TOP_BLOCKS = 4
-_META_TAGS = frozenset({"meta", "script", "link"})
+_QUERY = f"{metadata.QUERY}, {score.QUERY}"
+_META_TAGS = tags.ids(("meta", "script", "link"))
 
 
 def _norm(text: str) -> str:
@@ -92,19 +93,6 @@ def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
     return kept
 
 
-def _drop_link_lists(blocks: list[Block]) -> list[Block]:
-    """Paragraphs and lists that are nearly all links (tag lines, prev/next, stray menus)."""
-    kept = []
-    for block in blocks:
-        if block.kind in ("p", "ul", "ol"):
-            text = "".join(line_text(line) for line in block.lines)
-            linked = sum(len(s.text) for line in block.lines for s in line if s.href)
-            if text and linked / len(text) > 0.8 and (block.kind != "p" or len(text) < 120):
-                continue
-        kept.append(block)
-    return kept
-
-
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
     """Always returns an Article; an empty `.text` means no article was found."""
     if isinstance(html, bytes):
@@ -112,10 +100,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     tree = LexborHTMLParser(html)
     head, body = tree.head, tree.body
     # One CSS query per region: each query is a walk over the whole tree.
-    found = body.css(f"{metadata.QUERY}, {score.QUERY}") if body is not None else []
-    meta_nodes = (head.css(metadata.QUERY) if head is not None else []) + [
-        node for node in found if node.tag in _META_TAGS]
-    roots = score.find_content([node for node in found if node.tag not in _META_TAGS])
+    meta_nodes = head.css(metadata.QUERY) if head is not None else []
+    candidates: list[LexborNode] = []
+    for node in body.css(_QUERY) if body is not None else ():
+        (meta_nodes if node.tag_id in _META_TAGS else candidates).append(node)
+    roots = score.find_content(candidates)
     meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or body)
     article = Article(url=meta.url, title=_title(meta, tree), author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,
@@ -124,7 +113,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         return article
     builder = BodyBuilder(article.url or url, MAX_BODY_CHARS)
     builder.build(roots)
-    article.blocks = _drop_link_lists(_tidy_top(builder.blocks, article))
+    article.blocks = _tidy_top(builder.blocks, article)
     article.related = _unique(builder.related, article.url)
     article.truncated = builder.truncated
     if not any(b.kind != "img" for b in article.blocks):
@@ -165,7 +154,7 @@ def _fragment(markup: str, base: str | None) -> Article:
     builder = BodyBuilder(base, MAX_BODY_CHARS)
     if body is not None:
         builder.build([body])
-    return Article(url=base, blocks=_drop_link_lists(builder.blocks),
+    return Article(url=base, blocks=builder.blocks,
                    related=_unique(builder.related, base), truncated=builder.truncated)
 
 

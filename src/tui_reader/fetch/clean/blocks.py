@@ -1,101 +1,99 @@
 """Turn the chosen elements into `Block`s: walk them in page order, keep prose and structure,
 drop boilerplate, and divert related reads.
 
-Recursion is bounded: below `_MAX_DEPTH` a subtree is taken as plain text, so pathological
-nesting costs time proportional to its size and never a RecursionError.
+The walk is the cleaner's hottest loop, so elements are told apart by Lexbor tag id (see
+`tags`), text nodes are handled inline, and a line's runs are plain strings unless it holds a
+link. Recursion is bounded: below `_MAX_DEPTH` a subtree is taken as plain text, so
+pathological nesting costs time proportional to its size and never a RecursionError.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import cast
+
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import boilerplate, related
+from tui_reader.fetch.clean import boilerplate, related, tags
 from tui_reader.fetch.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
 
 _MAX_DEPTH = 100
-_INLINE = frozenset({
-    "span", "b", "strong", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q",
-    "code", "time", "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi",
-    "bdo", "nobr", "acronym", "strike", "data", "samp", "ruby", "rb", "rt", "rp", "-text",
-})
-_SKIP = frozenset({
+# How the walk treats an element, by tag id.
+_SKIP, _BREAK, _INLINE, _BOLD, _ANCHOR, _BLOCK = range(6)
+_INLINE_TAGS = (
+    "span", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code", "time",
+    "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi", "bdo", "nobr",
+    "acronym", "strike", "data", "samp", "ruby", "rb", "rt", "rp",
+)
+_BOLD_TAGS = ("b", "strong")
+_SKIP_TAGS = (
     "form", "header", "footer", "aside", "nav", "figcaption", "button", "select", "input",
     "textarea", "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
     "video", "audio", "canvas", "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
-    "amp-ad", "amp-embed", "amp-analytics", "amp-social-share", "amp-sidebar", "amp-consent",
-})
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_IMAGES = frozenset({"img", "amp-img", "picture"})
+)
+_SKIP_CUSTOM = frozenset({"amp-ad", "amp-embed", "amp-analytics", "amp-social-share",
+                          "amp-sidebar", "amp-consent"})
+_ROLE: dict[int, int] = {
+    0: _SKIP, 1: _SKIP, tags.DOCUMENT: _SKIP, tags.COMMENT: _SKIP, 5: _SKIP,  # not elements
+    tags.tag_id("br"): _BREAK, tags.tag_id("a"): _ANCHOR,
+    **dict.fromkeys(tags.ids(_INLINE_TAGS), _INLINE),
+    **dict.fromkeys(tags.ids(_BOLD_TAGS), _BOLD),
+    **dict.fromkeys(tags.ids(_SKIP_TAGS), _SKIP),
+}
+# What may sit inside a link that is still one span of text (else the link is a teaser card).
+_IN_LINK = tags.ids((*_INLINE_TAGS, *_BOLD_TAGS, "br", "img")) | {tags.COMMENT}
+_LEVELS = {tags.tag_id(f"h{n}"): n for n in range(1, 7)}
+_LI = tags.tag_id("li")
+_IMG = tags.tag_id("img")
 _BLOCK_INSIDE = "p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp-img, section"
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "src")
+# A bold line this short that does not end like a sentence is a subhead (old layouts and many
+# CMS bodies print them as <b> or <p><strong> rather than <h2>).
+_SUBHEAD_MAX = 100
+_SUBHEAD_LEVEL = 3
+_SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
+_WORD = re.compile(r"[^\W_]")
+
+# A run of a line: plain text, or a link's (text, absolute URL or "" when not followable).
+Run = str | tuple[str, str]
 
 
-def _collapse(text: str) -> str:
-    """Web text with whitespace runs folded to one space (an edge run stays one space) and,
-    when anything unprintable is left, passed through `clean_text`. Splitting first and
-    cleaning only unprintable text is what keeps this cheap; the result is the same."""
+def squash(text: str) -> str:
+    """Web text with whitespace runs folded to one space, trimmed, and passed through
+    `clean_text` only when something unprintable is left (splitting first is what keeps this
+    cheap; the result is the same). Printable text has no whitespace but the ASCII space, so
+    most paragraphs need no splitting at all."""
+    if text.isprintable():
+        return text.strip() if "  " not in text else " ".join(text.split())
     core = " ".join(text.split())
     if not core.isprintable():
         core = " ".join(clean_text(core).split())
+    return core
+
+
+def _collapse(text: str) -> str:
+    """`squash`, but an edge whitespace run stays one space: it separates the run from its
+    neighbours."""
+    core = squash(text)
     if not core:
         return " " if text else ""
     return f"{' ' if text[0].isspace() else ''}{core}{' ' if text[-1].isspace() else ''}"
 
 
-def finish_line(raw: list[tuple[str, str | None]]) -> list[Span]:
-    """Spans from raw (text, href) runs: web text cleaned, whitespace collapsed across runs,
-    spaces kept outside links, neighbouring runs merged."""
-    out: list[Span] = []
-    space = True  # a line never starts with a space
-
-    def emit(text: str, href: str | None) -> None:
-        nonlocal space
-        if space:
-            text = text.lstrip()
-        if not text:
-            return
-        space = text.endswith(" ")
-        if out and out[-1].href == href:
-            out[-1] = Span(out[-1].text + text, href)
-        else:
-            out.append(Span(text, href))
-
-    plain: list[str] = []
-    for text, href in raw:
-        if href is None:
-            plain.append(text)
-            continue
-        if plain:
-            emit(_collapse("".join(plain)), None)
-            plain = []
-        text = _collapse(text)
-        core = text.strip()
-        if not core:
-            emit(text, None)
-            continue
-        if text[0] == " ":
-            emit(" ", None)
-        emit(core, href)
-        if text[-1] == " ":
-            emit(" ", None)
-    if plain:
-        emit(_collapse("".join(plain)), None)
-    while out and not out[-1].text.rstrip():
-        out.pop()
-    if out:
-        out[-1] = Span(out[-1].text.rstrip(), out[-1].href)
-    return out
-
-
 def line_text(line: list[Span]) -> str:
-    return "".join(span.text for span in line)
+    return line[0].text if len(line) == 1 else "".join([span.text for span in line])
 
 
 def _line_link(line: list[Span]) -> Link:
     """A list item of a related-reads list: the whole item as title, its first link as URL."""
     return Link(line_text(line), next(s.href for s in line if s.href))
+
+
+def _subhead(text: str) -> bool:
+    return len(text) <= _SUBHEAD_MAX and _SENTENCE_END.search(text) is None
 
 
 class BodyBuilder:
@@ -108,11 +106,19 @@ class BodyBuilder:
         self.related: list[Link] = []
         self.truncated = False
         self._size = 0
-        self._line: list[tuple[str, str | None]] = []
         self._flat = 0
         self._in_p = 0
         self._breaks = 0
         self._scope = 1
+        self._bold = 0
+        # The line being gathered, and what is known about it so far.
+        self._line: list[Run] = []
+        self._anchors = 0
+        self._bolded = False
+        self._loose = False
+        # What `_take_line` learnt about the line it finished.
+        self._linked = 0
+        self._wordy = False
 
     def build(self, roots: list[LexborNode]) -> None:
         for root in roots:
@@ -125,44 +131,67 @@ class BodyBuilder:
     # -- walking --------------------------------------------------------------------------
 
     def _children(self, node: LexborNode, depth: int) -> None:
-        child = node.child
-        while child is not None and not self.truncated:
-            self._element(child, depth + 1)
-            child = child.next
+        depth += 1
+        for child in node.iter(include_text=True):
+            if self.truncated:
+                return
+            if child.tag_id != tags.TEXT:
+                self._element(child, depth)
+                continue
+            text = child.text_content
+            if text:
+                if not text.isspace():
+                    self._breaks = 0
+                    if self._bold:
+                        self._bolded = True
+                    else:
+                        self._loose = True
+                self._line.append(text)
 
     def _element(self, node: LexborNode, depth: int, check: bool = True) -> None:
-        tag = node.tag
-        if tag == "-text":
-            text = node.text_content
-            if text:
-                if self._breaks and not text.isspace():
-                    self._breaks = 0
-                self._line.append((text, None))
-            return
-        if tag is None or tag in _SKIP or tag[0] == "-":
+        tag_id = node.tag_id
+        handler: _Handler | None
+        if tag_id < tags.CUSTOM:
+            role = _ROLE.get(tag_id, _BLOCK)
+            handler = _HANDLERS.get(tag_id)
+        else:
+            name = node.tag
+            role = _SKIP if name in _SKIP_CUSTOM else _BLOCK
+            handler = BodyBuilder._figure if name == "amp-img" else None
+        if role == _SKIP:
             return
         if depth > _MAX_DEPTH:
             self._text(node.text(separator=" "))
             return
-        if check and self._drop(node):
+        attrs = node.attributes if check or role == _ANCHOR else None
+        if check and attrs and self._drop(node, attrs):
             return
-        if tag == "br":
-            self._break()
-        elif tag in _INLINE:
+        if role == _INLINE:
             self._children(node, depth)
-        elif tag == "a":
-            self._anchor(node, depth)
+        elif role == _BOLD:
+            self._bold += 1
+            self._children(node, depth)
+            self._bold -= 1
+        elif role == _ANCHOR:
+            self._anchor(node, depth, attrs or {})
+        elif role == _BREAK:
+            self._break()
         elif self._flat:
             self._text(" ")
             self._children(node, depth)
             self._text(" ")
         else:
-            self._block(node, tag, depth)
+            self._flush()
+            if handler is None:
+                self._children(node, depth)
+            else:
+                handler(self, node, depth)
+            self._flush()
 
-    def _drop(self, node: LexborNode) -> bool:
+    def _drop(self, node: LexborNode, attrs: dict[str, str | None]) -> bool:
         """Hidden elements and boilerplate boxes; a related box yields its links first.
         A box holding most of the article's text is never dropped on its class alone."""
-        verdict = boilerplate.verdict(node)
+        verdict = boilerplate.verdict_of(attrs)
         if verdict is Verdict.KEEP or verdict is Verdict.HIDDEN:
             return verdict is Verdict.HIDDEN
         if len(node.text()) > 0.5 * self._scope:
@@ -172,73 +201,87 @@ class BodyBuilder:
             self.related.extend(related.harvest(node, self.base))
         return True
 
-    def _block(self, node: LexborNode, tag: str, depth: int) -> None:
-        self._flush()
-        if tag in _HEADINGS:
-            self._children(node, depth)
-            self._flush("h", _HEADINGS[tag])
-        elif tag in ("ul", "ol"):
-            self._list(node, tag, depth)
-        elif tag == "blockquote":
-            self._quote(node, depth)
-        elif tag == "pre":
-            self._pre(node)
-        elif tag == "figure" or tag in _IMAGES:
-            self._figure(node)
-        elif tag == "tr" and node.css_first(_BLOCK_INSIDE) is None:
-            self._flat += 1
-            self._children(node, depth)
-            self._flat -= 1
-        elif tag == "p":
-            self._in_p += 1
-            self._children(node, depth)
-            self._in_p -= 1
-        else:
-            self._children(node, depth)
-        self._flush()
-
-    def _anchor(self, node: LexborNode, depth: int) -> None:
-        """A link is one span, unless it wraps blocks (a teaser card): then its content."""
-        child = node.child
-        while child is not None:
-            if child.tag not in _INLINE and child.tag not in ("br", "-comment", "img"):
+    def _anchor(self, node: LexborNode, depth: int, attrs: dict[str, str | None]) -> None:
+        """A link is one span, unless it wraps blocks (a teaser card): then its content.
+        A link that cannot be followed (javascript:, mailto:) is kept as text but still
+        counts as link text, as it does for a reader scanning the page."""
+        for child in node.iter():
+            if child.tag_id not in _IN_LINK:
                 self._children(node, depth)
                 return
-            child = child.next
         text = node.text()
-        if text.strip():
-            self._breaks = 0
-            self._line.append((text, related.absolute(self.base, node.attributes.get("href"))))
+        if not text.strip():
+            return
+        self._breaks = 0
+        if "href" not in attrs:
+            self._loose = True
+            self._line.append(text)
+            return
+        self._anchors += 1
+        self._line.append((text, related.absolute(self.base, attrs["href"]) or ""))
 
     def _text(self, text: str) -> None:
         if text:
             if not text.isspace():
                 self._breaks = 0
-            self._line.append((text, None))
+                self._loose = True
+            self._line.append(text)
 
     def _break(self) -> None:
         """Outside a <p> (old layouts have none) a <br> ends the paragraph; inside one, only
         two in a row do, and a single one is a space."""
         self._breaks += 1
         if self._flat or (self._in_p and self._breaks < 2):
-            self._line.append((" ", None))
+            self._line.append(" ")
         else:
             self._flush()
 
-    def _list(self, node: LexborNode, tag: str, depth: int) -> None:
+    # -- block elements -------------------------------------------------------------------
+
+    def _heading(self, node: LexborNode, depth: int) -> None:
+        self._children(node, depth)
+        self._flush("h", _LEVELS[node.tag_id])
+
+    def _paragraph(self, node: LexborNode, depth: int) -> None:
+        self._in_p += 1
+        self._children(node, depth)
+        self._in_p -= 1
+
+    def _row(self, node: LexborNode, depth: int) -> None:
+        """A table row without block content is one line, its cells separated by spaces."""
+        if node.css_first(_BLOCK_INSIDE) is not None:
+            self._children(node, depth)
+            return
+        self._flat += 1
+        self._children(node, depth)
+        self._flat -= 1
+
+    def _list(self, node: LexborNode, depth: int) -> None:
         lines: list[list[Span]] = []
-        for item in node.css("li"):
-            if item.parent is None or item.parent.mem_id != node.mem_id or self._drop(item):
+        total = linked = 0
+        for item in node.iter():
+            if item.tag_id != _LI:
+                continue
+            attrs = item.attributes
+            if attrs and self._drop(item, attrs):
                 continue
             self._flat += 1
             self._children(item, depth + 1)
             self._flat -= 1
-            line = finish_line(self._line)
-            self._line = []
+            line = self._take_line()
             if line:
                 lines.append(line)
-        if lines:
-            self._add(Block("ul" if tag == "ul" else "ol", lines))
+                total += len(line_text(line))
+                linked += self._linked
+        if not lines:
+            return
+        if self.blocks and self.blocks[-1].kind in ("p", "h") and all(
+                any(s.href for s in line) for line in lines) and related.is_heading(
+                self.blocks[-1].text):
+            self.blocks.pop()
+            self.related.extend(_line_link(line) for line in lines)
+        elif linked <= 0.8 * total:  # else a menu or tag list
+            self._add(Block("ol" if node.tag_id == _OL else "ul", lines))
 
     def _quote(self, node: LexborNode, depth: int) -> None:
         start = len(self.blocks)
@@ -250,7 +293,7 @@ class BodyBuilder:
         if lines:
             self._add(Block("quote", lines))
 
-    def _pre(self, node: LexborNode) -> None:
+    def _pre(self, node: LexborNode, depth: int) -> None:
         raw = clean_text(node.text()).expandtabs(4).split("\n")
         lines = [line.rstrip() for line in raw]
         while lines and not lines[0]:
@@ -260,8 +303,9 @@ class BodyBuilder:
         if lines:
             self._add(Block("pre", [[Span(line)] for line in lines]))
 
-    def _figure(self, node: LexborNode) -> None:
-        image = node if node.tag in ("img", "amp-img") else node.css_first("img, amp-img")
+    def _figure(self, node: LexborNode, depth: int) -> None:
+        image = node if node.tag_id == _IMG or node.tag == "amp-img" else node.css_first(
+            "img, amp-img")
         if image is None:
             return
         attrs = image.attributes
@@ -269,44 +313,131 @@ class BodyBuilder:
                    None)
         if src is None:
             return
-        caption = node.css_first("figcaption, .wp-caption-text") if node.tag == "figure" else None
+        caption = node.css_first("figcaption, .wp-caption-text") if node.tag_id == _FIGURE \
+            else None
         text = caption.text(separator=" ") if caption is not None else (attrs.get("alt") or "")
         if caption is not None:
             for credit in caption.css("[class*=credit], [class*=copyright], small"):
                 text = text.replace(credit.text(separator=" "), "")
-        line = finish_line([(text, None)])
-        self.blocks.append(Block("img", [line] if line else [], src=src))
+        text = squash(text)
+        self.blocks.append(Block("img", [[Span(text)]] if text else [], src=src))
 
     # -- emitting -------------------------------------------------------------------------
 
+    def _take_line(self) -> list[Span]:
+        """The gathered line as spans, and the line state reset. Web text is cleaned,
+        whitespace collapsed across runs, spaces kept outside links, neighbouring runs merged;
+        `_linked` and `_wordy` tell how much of it was link text and whether any word stood
+        outside the links."""
+        runs, anchors = self._line, self._anchors
+        self._line, self._anchors = [], 0
+        self._bolded = self._loose = False
+        if not anchors:
+            self._linked = 0
+            self._wordy = True
+            core = squash("".join(cast("list[str]", runs)))  # no link: every run is text
+            return [Span(core)] if core else []
+        texts: list[str] = []  # one entry per span, neighbours with the same href merged
+        hrefs: list[str | None] = []
+        space = True  # a line never starts with a space
+        linked = 0
+        wordy = False
+
+        def emit(text: str, href: str | None) -> None:
+            nonlocal space
+            if space:
+                text = text.lstrip()
+            if not text:
+                return
+            space = text[-1] == " "
+            if hrefs and hrefs[-1] == href:
+                texts[-1] += text
+            else:
+                texts.append(text)
+                hrefs.append(href)
+
+        plain: list[str] = []
+        for run in runs:
+            if isinstance(run, str):
+                plain.append(run)
+                continue
+            if plain:
+                text = _collapse("".join(plain))
+                wordy = wordy or _WORD.search(text) is not None
+                emit(text, None)
+                plain = []
+            text = _collapse(run[0])
+            core = text.strip()
+            if not core:
+                emit(text, None)
+                continue
+            linked += len(core)
+            if text[0] == " ":
+                emit(" ", None)
+            emit(core, run[1] or None)
+            if text[-1] == " ":
+                emit(" ", None)
+        if plain:
+            text = _collapse("".join(plain))
+            wordy = wordy or _WORD.search(text) is not None
+            emit(text, None)
+        while texts and not texts[-1].rstrip():
+            texts.pop()
+            hrefs.pop()
+        if texts:
+            texts[-1] = texts[-1].rstrip()
+        self._linked = linked
+        self._wordy = wordy
+        return [Span(text, href) for text, href in zip(texts, hrefs, strict=True)]
+
     def _flush(self, kind: str = "p", level: int = 0) -> None:
         self._breaks = 0
-        if not self._line:
+        if not (self._loose or self._bolded or self._anchors):
+            self._line.clear()  # nothing but whitespace between blocks
             return
-        line = finish_line(self._line)
-        self._line = []
-        if line:
-            self._add(Block("h" if kind == "h" else "p", [line], level))
-
-    def _add(self, block: Block) -> None:
-        if block.kind in ("p", "h"):
-            line = block.lines[0]
+        anchors = self._anchors
+        subhead = self._bolded and not self._loose and not anchors
+        line = self._take_line()
+        if not line:
+            return
+        text = line_text(line)
+        if anchors:
             links = related.interstitial(line) if any(s.href for s in line) else None
             if links is not None:
                 self.related.extend(links)
                 return
-            if boilerplate.junk_text(line_text(line)):
-                return
-        if block.kind in ("ul", "ol") and self.blocks and self.blocks[-1].kind in ("p", "h"):
-            heading = self.blocks[-1].text
-            if related.is_heading(heading) and block.lines and all(
-                    any(s.href for s in line) for line in block.lines):
-                self.blocks.pop()
-                self.related.extend(_line_link(line) for line in block.lines)
-                return
-        size = len(block.text)
+            if kind == "p" and ((self._linked > 0.8 * len(text) and len(text) < 120)
+                                or (anchors > 1 and not self._wordy)):
+                return  # tag lines, prev/next links, "[ Back ] [ Print ]" bars
+        if boilerplate.junk_text(text):
+            return
+        if kind == "p" and subhead and _subhead(text):
+            kind, level = "h", _SUBHEAD_LEVEL
+        self._append(Block("h" if kind == "h" else "p", [line], level), len(text))
+
+    def _add(self, block: Block) -> None:
+        self._append(block, len(block.text))
+
+    def _append(self, block: Block, size: int) -> None:
         if self._size + size > self.cap:
             self.truncated = True
             return
         self._size += size + 2
         self.blocks.append(block)
+
+
+_Handler = Callable[[BodyBuilder, LexborNode, int], None]
+_OL = tags.tag_id("ol")
+_FIGURE = tags.tag_id("figure")
+_HANDLERS: dict[int, _Handler] = {
+    **dict.fromkeys(_LEVELS, BodyBuilder._heading),
+    tags.tag_id("p"): BodyBuilder._paragraph,
+    tags.tag_id("tr"): BodyBuilder._row,
+    tags.tag_id("ul"): BodyBuilder._list,
+    _OL: BodyBuilder._list,
+    tags.tag_id("blockquote"): BodyBuilder._quote,
+    tags.tag_id("pre"): BodyBuilder._pre,
+    _FIGURE: BodyBuilder._figure,
+    _IMG: BodyBuilder._figure,
+    tags.tag_id("picture"): BodyBuilder._figure,
+}

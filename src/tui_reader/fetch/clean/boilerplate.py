@@ -59,11 +59,6 @@ JUNK_TEXT = re.compile(
 )
 
 
-def hints(node: LexborNode) -> str:
-    attrs = node.attributes
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-
-
 _HIDDEN_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "dialog",
                            "alert", "search", "menu", "menubar", "toolbar"})
 
@@ -93,7 +88,11 @@ def verdict(node: LexborNode) -> Verdict:
     """Whether an element is hidden from readers (hidden, aria-hidden, display:none,
     screen-reader-only copies, chrome ARIA roles), boilerplate by its class/id, a related-reads
     box, or neither."""
-    attrs = node.attributes
+    return verdict_of(node.attributes)
+
+
+def verdict_of(attrs: dict[str, str | None]) -> Verdict:
+    """`verdict` for an element whose attributes the caller has read already."""
     if not attrs:
         return Verdict.KEEP
     hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true"
@@ -105,10 +104,15 @@ _COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|
                        r"replies|community)(?=$|[\s_-])", re.I)
 
 
-def is_comments(node: LexborNode) -> bool:
-    """A comment section, however much text it holds (it can outweigh the article)."""
-    attrs = node.attributes
-    return bool(attrs) and _COMMENTS.search(hints(node)) is not None
+def comments_of(attrs: dict[str, str | None]) -> bool:
+    """Whether an element (given its attributes) is a comment section, however much text it
+    holds: it can outweigh the article."""
+    return bool(attrs) and _comment_hints(attrs.get("class") or "", attrs.get("id") or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _comment_hints(klass: str, ident: str) -> bool:
+    return _COMMENTS.search(f"{klass} {ident}") is not None
 
 
 def is_hidden(node: LexborNode) -> bool:

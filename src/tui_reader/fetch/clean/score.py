@@ -9,11 +9,13 @@ the winner that score well join it, because many sites split one story into seve
 from __future__ import annotations
 
 import functools
+import heapq
 import re
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean.boilerplate import is_comments, is_hidden
+from tui_reader.fetch.clean import tags
+from tui_reader.fetch.clean.boilerplate import Verdict, comments_of, is_hidden, verdict_of
 
 _POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
                        r"story|prose|rich-?text|paragraph", re.I)
@@ -22,33 +24,37 @@ _NEGATIVE = re.compile(r"(?:^|[\s_-])(?:ad|ads|banner|combx|comment|com-|contact
                        r"shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|recirc|"
                        r"newsletter|trending|popular|nav|menu|teaser|card|byline|author)",
                        re.I)
-_TAG_BONUS = {"div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3,
-              "blockquote": 3, "form": -3, "ul": -3, "ol": -3, "li": -3, "dl": -3, "th": -5,
-              "h1": -5, "h2": -5, "h3": -5, "body": -5, "html": -10}
-_BLOCKY = frozenset({"p", "div", "section", "article", "td", "li", "ul", "ol", "table", "h1",
-                     "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"})
+_TAG_BONUS = {tags.tag_id(name): bonus for name, bonus in {
+    "div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3, "blockquote": 3,
+    "form": -3, "ul": -3, "ol": -3, "li": -3, "dl": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5,
+    "body": -5, "html": -10}.items()}
+_BLOCKY = tags.ids(("p", "div", "section", "article", "td", "li", "ul", "ol", "table", "h1",
+                    "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"))
 _MIN_PARAGRAPH = 25
-_WHOLE = frozenset({"p", "pre"})
-_INLINE = frozenset({"font", "span", "b", "i", "em", "strong", "center", "small", "big"})
-_TOP = frozenset({"html", "#document", None})
+_P = tags.tag_id("p")
+_WHOLE = frozenset({_P, tags.tag_id("pre")})
+_INLINE = tags.ids(("font", "span", "b", "i", "em", "strong", "center", "small", "big"))
+_TOP = frozenset({tags.tag_id("html"), tags.DOCUMENT, 0})
 # A paragraph's score goes to its parent, grandparent and great-grandparent in these shares.
 _SHARES = (1.0, 0.5, 1 / 3)
 _LINK_DENSITY_FOR = 4
 
 
 def _weight(node: LexborNode) -> float:
+    weight = float(_TAG_BONUS.get(node.tag_id, 0))
     attrs = node.attributes
     if not attrs:
-        return float(_TAG_BONUS.get(node.tag or "", 0))
-    return _hinted_weight(node.tag or "", attrs.get("class") or "", attrs.get("id") or "",
-                          attrs.get("itemprop") == "articleBody")
+        return weight
+    if attrs.get("itemprop") == "articleBody":
+        weight += 30
+    return weight + _hint_weight(attrs.get("class") or "", attrs.get("id") or "")
 
 
 @functools.lru_cache(maxsize=4096)
-def _hinted_weight(tag: str, klass: str, ident: str, body: bool) -> float:
+def _hint_weight(klass: str, ident: str) -> float:
     """Cached: the same class names recur on every page of a site and across sites."""
     hint = f"{klass} {ident}"
-    weight = float(_TAG_BONUS.get(tag, 0)) + (30 if body else 0)
+    weight = 0.0
     if _NEGATIVE.search(hint):
         weight -= 25
     if _POSITIVE.search(hint):
@@ -68,15 +74,22 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
 # List items are left out: they are many, and their text nearly always sits beside <p>s
 # that vote already.
 QUERY = "p, pre, div, td, section, article, span, font, center, blockquote"
-_CHROME = frozenset({"footer", "aside", "nav", "header", "template", "noscript"})
+_CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
+_PAGE = _TOP | {tags.tag_id("body")}
 
 
 def _inside_chrome(node: LexborNode) -> bool:
     """Page chrome and comment sections are not stripped up front (that costs a tree walk); a
     winner inside one is rejected instead."""
     ancestor: LexborNode | None = node
-    while ancestor is not None and ancestor.tag not in ("body", "html", None):
-        if ancestor.tag in _CHROME or is_hidden(ancestor) or is_comments(ancestor):
+    while ancestor is not None:
+        tag_id = ancestor.tag_id
+        if tag_id in _PAGE:
+            return False
+        if tag_id in _CHROME:
+            return True
+        attrs = ancestor.attributes
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
             return True
         ancestor = ancestor.parent
     return False
@@ -90,7 +103,7 @@ def find_content(candidates: list[LexborNode]) -> list[LexborNode]:
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for node in candidates:
-        if node.tag in _WHOLE:
+        if node.tag_id in _WHOLE:
             text = node.text()
             ancestor = node.parent
         else:
@@ -107,25 +120,32 @@ def find_content(candidates: list[LexborNode]) -> list[LexborNode]:
             if key in scores:
                 scores[key] += score * share
             else:
-                if ancestor.tag in _TOP:
+                if ancestor.tag_id in _TOP:
                     break
                 nodes[key] = ancestor
                 scores[key] = _weight(ancestor) + score * share
             ancestor = ancestor.parent
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:_LINK_DENSITY_FOR]
-    final = {key: scores[key] * (1 - link_density(nodes[key])) for key in ranked}
-    for key in sorted(final, key=final.__getitem__, reverse=True):
-        if not _inside_chrome(nodes[key]):
-            top = nodes[key]
-            while top.tag in _INLINE and top.parent is not None:
-                top = top.parent  # text voted for a <font> or <span>: its box is the article
-            return _with_siblings(top, final[key], scores)
-    return []
+    best: LexborNode | None = None
+    best_score = 0.0
+    for key in heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__):
+        raw = scores[key]
+        if best is not None and max(raw, 0.0) <= best_score:
+            break  # link density only pulls a score towards zero: this one cannot win
+        if _inside_chrome(nodes[key]):
+            continue
+        final = raw * (1 - link_density(nodes[key]))
+        if best is None or final > best_score:
+            best, best_score = nodes[key], final
+    if best is None:
+        return []
+    while best.tag_id in _INLINE and best.parent is not None:
+        best = best.parent  # text voted for a <font> or <span>: its box is the article
+    return _with_siblings(best, best_score, scores)
 
 
 def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, float]) -> list[LexborNode]:
     parent = top.parent
-    if parent is None or parent.tag in ("html", "#document", None):
+    if parent is None or parent.tag_id in _TOP:
         return [top]
     threshold = max(10.0, top_score * 0.2)
     chosen: list[LexborNode] = []
@@ -133,9 +153,9 @@ def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, float]) 
     while sibling is not None:
         if sibling.mem_id == top.mem_id:
             chosen.append(sibling)
-        elif sibling.tag in _BLOCKY and not is_hidden(sibling):
+        elif sibling.tag_id in _BLOCKY and not is_hidden(sibling):
             score = scores.get(sibling.mem_id, 0.0)
-            if score >= threshold or (sibling.tag == "p" and _good_paragraph(sibling)):
+            if score >= threshold or (sibling.tag_id == _P and _good_paragraph(sibling)):
                 chosen.append(sibling)
         sibling = sibling.next
     return chosen
