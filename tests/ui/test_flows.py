@@ -326,3 +326,17 @@ async def test_export_bookmarks(app: ReaderApp, library: Paths) -> None:
     exported = (library.data_dir / "bookmarks.md").read_text()
     assert "\n# Harbor Lights renewed for a third season\n" in exported
     assert "Showrunner Priya Castellan" in exported
+
+
+async def test_back_keeps_the_list_position(app: ReaderApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main.article_list.highlighted == 2
+        assert app.main.article_list.rows[2].read
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert reader(app).article.title == "Inside the score of Glass Orchard"

@@ -67,6 +67,7 @@ class ReaderApp(App[None]):
         self.changed_rows: set[int] = set()
         self.offline = False
         self._demo: DemoServer | None = None
+        self._reader: ReaderScreen | None = None
         self._themes = ["textual-dark", "textual-light"]
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -182,7 +183,14 @@ class ReaderApp(App[None]):
     # Actions shared by screens
 
     def open_reader(self, ids: list[int], index: int) -> None:
-        self.push_screen(ReaderScreen(ids, index))
+        if self._reader is None:
+            self._reader = ReaderScreen()
+            self.install_screen(self._reader, "reader")
+        self._reader.prepare(ids, index)
+        if self.screen is not self._reader:
+            self.push_screen(self._reader)
+        else:
+            self._reader.on_screen_resume()
 
     def open_link(self, url: str) -> None:
         """Only http(s), never through a shell; terminal browsers get the terminal to themselves."""

@@ -60,6 +60,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._undo: list[int] = []
+        self._shown_selection: str | None = None
         self._status = ""
 
     @property
@@ -129,6 +130,10 @@ class MainScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#feeds")
     async def _feed_changed(self) -> None:
+        # Redrawing the feed list re-highlights the same entry; only a new choice reloads.
+        if self.feed_list.selection == self._shown_selection:
+            return
+        self._shown_selection = self.feed_list.selection
         self.article_list.rows = []
         await self.load_articles()
 

@@ -44,14 +44,22 @@ class ReaderScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, ids: list[int], index: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ids = ids
-        self.index = index
+        self.ids: list[int] = []
+        self.index = 0
         self.row: ArticleRow | None = None
         self.article: Article | None = None
         self._sidebar_chosen: bool | None = None
         self._history: list[int] = []
+        self._pending = False
+
+    def prepare(self, ids: list[int], index: int) -> None:
+        """Set the articles to step through; the first loads when the screen is shown.
+
+        The app keeps one ReaderScreen and pushes it again for each article, which skips
+        composing and tearing down a screen on every open."""
+        self.ids, self.index, self._history, self._pending = ids, index, [], True
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -73,8 +81,12 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._fit_sidebar(self.size.width)
-        self.view.focus()
-        self.load(self.ids[self.index])
+
+    def on_screen_resume(self) -> None:
+        if self._pending:
+            self._pending = False
+            self.view.focus()
+            self.load(self.ids[self.index])
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_sidebar(event.size.width)
