@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from tui_reader.fetch.charset import decode
 from tui_reader.fetch.clean import article_with_fallback, extract_article
@@ -30,6 +32,7 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
 FEED_CAP = 5 * MiB
 PAGE_CAP = 10 * MiB
 Outcome = Literal["ok", "unchanged", "failed", "skipped"]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -136,7 +139,8 @@ class _Refresh:
     """One refresh run: the shared store and fetcher, and a bound on articles in flight.
 
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
-    thousands of them up in memory.
+    thousands of them up in memory. Store calls run one at a time on their own thread: SQLite
+    and zlib let go of the GIL, so commits overlap with downloads instead of stalling them.
     """
 
     def __init__(self, store: Store, fetcher: Fetcher, download: bool,
@@ -146,6 +150,14 @@ class _Refresh:
         self.download = download
         self.pictures = pictures
         self.in_flight = asyncio.Semaphore(fetcher.settings.concurrency * 2)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-store")
+
+    async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
         result = FeedResult(feed.url, feed.title, "ok")
@@ -157,8 +169,8 @@ class _Refresh:
                                               last_modified=feed.last_modified, accept=FEED_ACCEPT)
             result.status = response.status
             if response.not_modified:
-                self.store.record_feed_result(feed.id, error=None, status=304,
-                                              next_due=_due(cache_lifetime(response.headers)))
+                await self.db(self.store.record_feed_result, feed.id, error=None, status=304,
+                              next_due=_due(cache_lifetime(response.headers)))
                 result.outcome = "unchanged"
                 return result
             error = _http_error(response, feed.url)
@@ -169,22 +181,22 @@ class _Refresh:
         except (FetchError, NotAFeed) as exc:
             status = exc.status if isinstance(exc, FetchError) else result.status
             retry = exc.retry_after if isinstance(exc, FetchError) else None
-            self.store.record_feed_result(feed.id, error=str(exc), status=status,
-                                          next_due=_due(retry))
+            await self.db(self.store.record_feed_result, feed.id, error=str(exc),
+                          status=status, next_due=_due(retry))
             result.outcome, result.error, result.status = "failed", str(exc), status
             return result
         result.title = parsed.title or feed.title
         await self._entries(feed, parsed, result)
-        self.store.record_feed_result(
-            feed.id, error=None, status=response.status, title=parsed.title,
-            site_url=parsed.site_url, etag=response.headers.get("etag"),
+        await self.db(
+            self.store.record_feed_result, feed.id, error=None, status=response.status,
+            title=parsed.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"), validators=True,
             bozo=parsed.bozo, next_due=_due(cache_lifetime(response.headers, parsed.ttl_minutes)),
         )
         return result
 
     async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult) -> None:
-        known = self.store.entry_hashes(feed.id)
+        known = await self.db(self.store.entry_hashes, feed.id)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
             key = entry.key
@@ -197,8 +209,8 @@ class _Refresh:
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
                 article, raw = await self._article(entry)
-                _, new = self.store.save_article(article, feed_id=feed.id, guid=key,
-                                                 raw_html=raw, entry_hash=digest)
+                _, new = await self.db(self.store.save_article, article, feed_id=feed.id,
+                                       guid=key, raw_html=raw, entry_hash=digest)
                 if self.pictures:
                     await self.pictures.save(self.fetcher, article)
             if new:
@@ -227,7 +239,11 @@ class _Refresh:
 async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
                        download: bool = True, pictures: Pictures | None = None) -> FeedResult:
     """One feed; its failure is recorded and returned, never raised."""
-    return await _Refresh(store, fetcher, download, pictures).feed(feed, force)
+    run = _Refresh(store, fetcher, download, pictures)
+    try:
+        return await run.feed(feed, force)
+    finally:
+        run.close()
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,
@@ -247,12 +263,15 @@ async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | Non
             error = f"unexpected error: {type(exc).__name__}: {exc}"
             result = FeedResult(feed.url, feed.title, "failed", error=error)
             with contextlib.suppress(StoreError):
-                store.record_feed_result(feed.id, error=error, status=None)
+                await run.db(store.record_feed_result, feed.id, error=error, status=None)
         report.results.append(result)
         if progress:
             progress(result, len(report.results), len(feeds))
 
-    await asyncio.gather(*(one(f) for f in feeds))
+    try:
+        await asyncio.gather(*(one(f) for f in feeds))
+    finally:
+        run.close()
     report.bytes_received = fetcher.bytes_received - start
     return report
 
