@@ -28,6 +28,7 @@ from tui_reader.fetch.http import (
     Fetcher,
     HttpSettings,
     MiB,
+    _HostPools,
     _redirect_target,
     cache_lifetime,
     retry_after_seconds,
@@ -393,3 +394,18 @@ def test_cache_lifetime() -> None:
 def test_status_messages() -> None:
     assert status_message(404) == "HTTP 404 (not found)"
     assert status_message(599) == "HTTP 599"
+
+
+async def test_idle_host_pools_are_closed_beyond_the_limit(site: Site) -> None:
+    site.add("/feed", "<rss/>")
+    pools = _HostPools(per_host=2, keep=1)
+    async with httpx.AsyncClient(transport=pools) as client:
+        for host in ("127.0.0.1", "localhost", "127.0.0.1"):
+            response = await client.get(site.url("/feed").replace("127.0.0.1", host))
+            assert response.content == b"<rss/>"
+            assert len(pools._pools) == 1
+        async with client.stream("GET", site.url("/feed")) as busy:
+            # A pool whose response is still open is never closed under it.
+            await client.get(site.url("/feed").replace("127.0.0.1", "localhost"))
+            assert len(pools._pools) == 2
+            assert await busy.aread() == b"<rss/>"
