@@ -217,12 +217,7 @@ class Fetcher:
     host hold no global slot while they wait and other hosts keep going.
     """
 
-    def __init__(
-        self,
-        settings: HttpSettings | None = None,
-        *,
-        on_bytes: Callable[[int], None] | None = None,
-    ) -> None:
+    def __init__(self, settings: HttpSettings | None = None) -> None:
         self.settings = s = settings or HttpSettings()
         timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
         self._client = httpx.AsyncClient(
@@ -234,7 +229,6 @@ class Fetcher:
         )
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._on_bytes = on_bytes
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -347,8 +341,6 @@ class Fetcher:
             chunks: list[bytes] = []
             async for raw in response.aiter_raw():
                 self.bytes_received += len(raw)
-                if self._on_bytes:
-                    self._on_bytes(len(raw))
                 chunks.append(inflater.feed(raw))
             return Response(str(response.url), response.status_code, response.headers,
                             b"".join(chunks))
