@@ -207,6 +207,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from tui_reader.refresh import feed_status
+    from tui_reader.sanitize import clean_line
 
     with _store(args) as store:
         feeds = store.feeds()
@@ -214,7 +215,10 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         _print_json([f.to_json() for f in feeds])
         return 0
     for feed in feeds:
-        print(f"{feed.title}\n  {feed.url}\n  {feed_status(feed)} · {feed.unread} unread")
+        # Titles and errors come from servers: no control sequence reaches the terminal.
+        print(clean_line(feed.title))
+        print(f"  {clean_line(feed.url)}")
+        print(f"  {clean_line(feed_status(feed))} · {feed.unread} unread")
     return 0
 
 

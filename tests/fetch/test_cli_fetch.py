@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from tui_reader.cli import main
+from tui_reader.paths import Paths
+from tui_reader.store import Store
 
 Site = Any
 RSS = ("<rss version='2.0'><channel><title>Trailer Park</title>"
@@ -105,3 +107,14 @@ def test_feeds_flags_a_gone_feed_and_a_malformed_one(site: Site, home: Path,
     out = capsys.readouterr().out
     assert f"unsubscribe with: tui-reader remove {gone}" in out
     assert "malformed but readable" in out
+
+
+def test_feeds_never_prints_control_sequences(home: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with Store.open(Paths.resolve(home).ensure().database) as store:
+        feed, _ = store.add_feed("http://127.0.0.1:9/feed", "Evil \x1b]0;owned\x07 title")
+        store.record_feed_result(feed.id, error="boom \x1b[2J\x9b31m", status=None)
+    assert main(["feeds"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
+    assert "Evil" in out and "boom" in out
