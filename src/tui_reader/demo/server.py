@@ -57,21 +57,20 @@ class DemoServer:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self._server.shutdown()
         self._server.server_close()
 
     def load(self, path: str) -> bytes | None:
         """The file at `path` with `{base}` filled in, or None; the path never leaves the site."""
         if path not in self._cache:
-            node = resources.files("tui_reader.demo").joinpath("site")
-            for part in path.strip("/").split("/"):
-                if not part or part in (".", "..") or part.startswith("."):
-                    node = None
-                    break
-                node = node.joinpath(part)
-            data = node.read_bytes() if node is not None and node.is_file() else None
+            parts = path.strip("/").split("/")
+            data = None
+            if all(part and not part.startswith(".") for part in parts):
+                node = resources.files("tui_reader.demo").joinpath("site", *parts)
+                data = node.read_bytes() if node.is_file() else None
             self._cache[path] = data.replace(b"{base}", self.base.encode()) if data else None
         return self._cache[path]
 
