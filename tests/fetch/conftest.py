@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import socket
-import socketserver
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -45,10 +43,3 @@ def black_hole() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         sock.close()
-
-
-@pytest.fixture(autouse=True)
-def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loopback server checks for shutdown every 0.5 s; every 20 ms keeps teardown quick."""
-    serve = functools.partialmethod(socketserver.BaseServer.serve_forever, poll_interval=0.02)
-    monkeypatch.setattr(socketserver.BaseServer, "serve_forever", serve)
