@@ -64,12 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     command("tui", "open the reader (the default)")
     command("demo", "serve the bundled demo site on 127.0.0.1 and open the reader on it")
     p = command("add", "subscribe to a feed, or to the feed a web page names")
-    p.add_argument("url")
+    p.add_argument("url", nargs="?")
     p.add_argument("--folder")
+    p.add_argument(
+        "--suggested", nargs="+", metavar="NAME", help="subscribe to curated feeds by name"
+    )
     p = command("remove", "unsubscribe from a feed (its bookmarked articles stay)")
     p.add_argument("url")
     p = command("feeds", "list subscriptions with their last refresh and last error")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--suggest", action="store_true", help="list curated entertainment feeds to add")
     p = command("refresh", "fetch every feed and download, clean and store new articles")
     p.add_argument("--json", action="store_true")
     p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
@@ -97,8 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     command("reclean", "clean the stored pages again with the current cleaner (offline)")
     command("vacuum", "check and repair the search index, then compact the database file")
     p = command("prune", "delete read, unbookmarked articles older than N days (bookmarks stay)")
-    p.add_argument("--days", type=int, metavar="N",
-                   help="age in days (default: [store] retention_days in config.toml, 90)")
+    p.add_argument(
+        "--days",
+        type=int,
+        metavar="N",
+        help="age in days (default: [store] retention_days in config.toml, 90)",
+    )
     p = command("export", "write articles with their full text (to standard output without FILE)")
     p.add_argument("--bookmarked", action="store_true", help="the bookmarked articles")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -154,7 +162,8 @@ def _store(args: argparse.Namespace) -> Any:
     return Store.open(_paths(args).database)
 
 
-def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any], Any]) -> Any:
+def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
+    """Run `job(store, fetcher, settings)` with the config's network settings."""
     from tui_reader.fetch.http import Fetcher
 
     settings = _settings(args)
@@ -162,7 +171,7 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any], Any]) 
     async def runner() -> Any:
         with _store(args) as store:
             async with Fetcher(settings.http) as fetcher:
-                return await job(store, fetcher)
+                return await job(store, fetcher, settings)
 
     return asyncio.run(runner())
 
@@ -189,7 +198,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from tui_reader.refresh import subscribe
 
-    feed, others = _run_with_fetcher(args, lambda s, f: subscribe(s, f, args.url, args.folder))
+    if args.suggested:
+        if args.url:
+            raise UsageError("give a URL or --suggested NAME…, not both")
+        return _add_suggested(args)
+    if not args.url:
+        raise UsageError("add needs a URL (or --suggested NAME…; see feeds --suggest)")
+    feed, others = _run_with_fetcher(args, lambda s, f, _: subscribe(s, f, args.url, args.folder))
     print(feed.title)
     if others:
         print(f"subscribed to {feed.url}; the page also names:", file=sys.stderr)
@@ -205,10 +220,62 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_suggested(args: argparse.Namespace) -> int:
+    """Each curated feed is tried on its own; one polite line for each that fails."""
+    from tui_reader.curated import find
+    from tui_reader.fetch.errors import FetchError, NotAFeed
+    from tui_reader.refresh import subscribe
+
+    chosen = []
+    for name in args.suggested:
+        suggestion = find(name)
+        if suggestion is None:
+            raise UsageError(f"no curated feed called {name!r}; see: tui-reader feeds --suggest")
+        chosen.append(suggestion)
+
+    async def add_all(store: Any, fetcher: Any, _: Settings) -> int:
+        failed = 0
+        for suggestion in chosen:
+            folder = args.folder or suggestion.folder
+            try:
+                feed, _others = await subscribe(store, fetcher, suggestion.url, folder)
+            except (FetchError, NotAFeed) as exc:
+                failed += 1
+                _err(f"could not add {suggestion.title} ({suggestion.url}): {exc}")
+            else:
+                print(feed.title)
+        return failed
+
+    return 1 if _run_with_fetcher(args, add_all) else 0
+
+
+def _print_suggestions(as_json: bool) -> int:
+    from tui_reader.curated import SUGGESTIONS
+
+    if as_json:
+        _print_json(
+            [
+                {"name": s.name, "title": s.title, "url": s.url, "folder": s.folder}
+                for s in SUGGESTIONS
+            ]
+        )
+        return 0
+    folder = None
+    for suggestion in SUGGESTIONS:
+        if suggestion.folder != folder:
+            folder = suggestion.folder
+            print(f"{folder}:")
+        print(f"  {suggestion.name:<14}{suggestion.title:<26}{suggestion.url}")
+    print("\nadd with: tui-reader add --suggested NAME… (needs the internet)")
+    return 0
+
+
 def cmd_feeds(args: argparse.Namespace) -> int:
     from tui_reader.refresh import feed_status
     from tui_reader.sanitize import clean_line
 
+    if args.suggest:
+        return _print_suggestions(args.json)
     with _store(args) as store:
         feeds = store.feeds()
     if args.json:
@@ -241,7 +308,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         _progress_line(line, tty)
 
     report = _run_with_fetcher(
-        args, lambda s, f: refresh_all(s, f, force=args.force, progress=progress)
+        args,
+        lambda s, f, c: refresh_all(s, f, force=args.force, progress=progress, options=c.feeds),
     )
     if tty:
         sys.stderr.write("\r\033[K")
@@ -307,7 +375,7 @@ def _resolve_article(store: Any, target: str, args: argparse.Namespace) -> int:
     from tui_reader.refresh import fetch_article
 
     store.close()
-    return int(_run_with_fetcher(args, lambda s, f: fetch_article(s, f, target)))
+    return int(_run_with_fetcher(args, lambda s, f, _: fetch_article(s, f, target)))
 
 
 def cmd_read(args: argparse.Namespace) -> int:

@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
+from tui_reader.config import FeedOptions
 from tui_reader.fetch.charset import decode
 from tui_reader.fetch.clean import article_with_fallback, extract_article
 from tui_reader.fetch.discover import discover_feeds
@@ -33,6 +34,7 @@ FEED_CAP = 5 * MiB
 PAGE_CAP = 10 * MiB
 Outcome = Literal["ok", "unchanged", "failed", "skipped"]
 T = TypeVar("T")
+NO_OPTIONS = FeedOptions()
 
 
 @dataclass(slots=True)
@@ -131,6 +133,13 @@ def _http_error(response: Response, url: str) -> FetchError | None:
     return None
 
 
+def _wait(server: float | None, options: FeedOptions) -> float | None:
+    """The longer of what the server asks and the feed's own interval from config.toml."""
+    if options.refresh_minutes is None:
+        return server
+    return max(server or 0.0, options.refresh_minutes * 60.0)
+
+
 def _due(seconds: float | None) -> datetime | None:
     return datetime.now(UTC) + timedelta(seconds=seconds) if seconds else None
 
@@ -144,11 +153,13 @@ class _Refresh:
     """
 
     def __init__(self, store: Store, fetcher: Fetcher, download: bool,
-                 pictures: Pictures | None = None) -> None:
+                 pictures: Pictures | None = None,
+                 options: Mapping[str, FeedOptions] | None = None) -> None:
         self.store = store
         self.fetcher = fetcher
         self.download = download
         self.pictures = pictures
+        self.options = options or {}
         self.in_flight = asyncio.Semaphore(fetcher.settings.concurrency * 2)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-store")
 
@@ -160,7 +171,10 @@ class _Refresh:
         self._writer.shutdown(wait=True)
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
-        result = FeedResult(feed.url, feed.title, "ok")
+        options = self.options.get(feed.url, NO_OPTIONS)
+        if options.folder is not None and options.folder != feed.folder:
+            await self.db(self.store.set_folder, feed.id, options.folder)
+        result = FeedResult(feed.url, options.title or feed.title, "ok")
         if not force and feed.next_due and feed.next_due > datetime.now(UTC):
             result.outcome = "skipped"
             return result
@@ -170,7 +184,7 @@ class _Refresh:
             result.status = response.status
             if response.not_modified:
                 await self.db(self.store.record_feed_result, feed.id, error=None, status=304,
-                              next_due=_due(cache_lifetime(response.headers)))
+                              next_due=_due(_wait(cache_lifetime(response.headers), options)))
                 result.outcome = "unchanged"
                 return result
             error = _http_error(response, feed.url)
@@ -185,17 +199,20 @@ class _Refresh:
                           status=status, next_due=_due(retry))
             result.outcome, result.error, result.status = "failed", str(exc), status
             return result
-        result.title = parsed.title or feed.title
-        await self._entries(feed, parsed, result)
+        result.title = options.title or parsed.title or feed.title
+        download = self.download and not options.content_only
+        await self._entries(feed, parsed, result, download=download)
+        lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
-            title=parsed.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
+            title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"), validators=True,
-            bozo=parsed.bozo, next_due=_due(cache_lifetime(response.headers, parsed.ttl_minutes)),
+            bozo=parsed.bozo, next_due=_due(lifetime),
         )
         return result
 
-    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult) -> None:
+    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, *,
+                       download: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
@@ -208,7 +225,7 @@ class _Refresh:
 
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
-                article, raw = await self._article(entry)
+                article, raw = await self._article(entry, download)
                 _, new = await self.db(self.store.save_article, article, feed_id=feed.id,
                                        guid=key, raw_html=raw, entry_hash=digest)
                 if self.pictures:
@@ -220,11 +237,11 @@ class _Refresh:
 
         await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
 
-    async def _article(self, entry: FeedEntry) -> tuple[Article, bytes | None]:
+    async def _article(self, entry: FeedEntry, download: bool) -> tuple[Article, bytes | None]:
         """The cleaned page, or the feed's own text when the page cannot be had."""
         page: Article | None = None
         raw: bytes | None = None
-        if self.download and entry.link:
+        if download and entry.link:
             try:
                 response = await self.fetcher.get(entry.link, max_bytes=PAGE_CAP)
             except FetchError:
@@ -237,9 +254,10 @@ class _Refresh:
 
 
 async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
-                       download: bool = True, pictures: Pictures | None = None) -> FeedResult:
+                       download: bool = True, pictures: Pictures | None = None,
+                       options: Mapping[str, FeedOptions] | None = None) -> FeedResult:
     """One feed; its failure is recorded and returned, never raised."""
-    run = _Refresh(store, fetcher, download, pictures)
+    run = _Refresh(store, fetcher, download, pictures, options)
     try:
         return await run.feed(feed, force)
     finally:
@@ -249,10 +267,13 @@ async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,
                       force: bool = False, download: bool = True,
                       progress: Progress | None = None,
-                      pictures: Pictures | None = None) -> RefreshReport:
-    """Every feed concurrently; one feed's failure never stops the others."""
+                      pictures: Pictures | None = None,
+                      options: Mapping[str, FeedOptions] | None = None) -> RefreshReport:
+    """Every feed concurrently; one feed's failure never stops the others.
+
+    `options` are the per-feed settings from config.toml, keyed by feed URL."""
     feeds = store.feeds() if feeds is None else feeds
-    run = _Refresh(store, fetcher, download, pictures)
+    run = _Refresh(store, fetcher, download, pictures, options)
     report = RefreshReport()
     start = fetcher.bytes_received
 

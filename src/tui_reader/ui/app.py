@@ -146,7 +146,9 @@ class ReaderApp(App[None]):
 
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
             feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
-            return await refresh_all(store, fetcher, feeds, force=True, progress=progress)
+            return await refresh_all(
+                store, fetcher, feeds, force=True, progress=progress, options=self.settings.feeds
+            )
 
         try:
             report = asyncio.run(self._with_services(run))
