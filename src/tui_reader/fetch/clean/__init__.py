@@ -13,7 +13,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import metadata, score, tags
+from tui_reader.fetch.clean import metadata, score
 from tui_reader.fetch.clean.blocks import BodyBuilder
 from tui_reader.fetch.clean.dates import is_date_line, parse_date
 from tui_reader.fetch.clean.metadata import Metadata
@@ -30,7 +30,6 @@ _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bup
 _SEPARATORS = re.compile(r"\s+[|–—:-]\s+")
 _TOP_BLOCKS = 4
 _QUERY = f"{metadata.QUERY}, {score.QUERY}"
-_META_TAGS = tags.ids(("meta", "script", "link"))
 
 
 def _norm(text: str) -> str:
@@ -101,10 +100,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     head, body = tree.head, tree.body
     # One CSS query per region: each query is a walk over the whole tree.
     meta_nodes = head.css(metadata.QUERY) if head is not None else []
-    candidates: list[LexborNode] = []
-    for node in body.css(_QUERY) if body is not None else ():
-        (meta_nodes if node.tag_id in _META_TAGS else candidates).append(node)
-    roots = score.find_content(candidates)
+    roots = score.find_content(body.css(_QUERY) if body is not None else [], meta_nodes)
     meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or body)
     article = Article(url=meta.url, title=_title(meta, tree), author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,

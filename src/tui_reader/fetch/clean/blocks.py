@@ -21,6 +21,8 @@ from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
 
 _MAX_DEPTH = 100
+_TEXT = tags.TEXT
+_CUSTOM = tags.CUSTOM
 # How the walk treats an element, by tag id.
 _SKIP, _BREAK, _INLINE, _BOLD, _ANCHOR, _BLOCK = range(6)
 _INLINE_TAGS = (
@@ -109,7 +111,8 @@ class BodyBuilder:
         self._flat = 0
         self._in_p = 0
         self._breaks = 0
-        self._scope = 1
+        self._root: LexborNode | None = None
+        self._scope = 0  # the root's text length, read when first needed
         self._bold = 0
         # The line being gathered, and what is known about it so far.
         self._line: list[Run] = []
@@ -124,7 +127,7 @@ class BodyBuilder:
         for root in roots:
             if self.truncated:
                 break
-            self._scope = max(len(root.text()), 1)
+            self._root, self._scope = root, 0
             self._element(root, 0, check=False)
             self._flush()
 
@@ -133,31 +136,31 @@ class BodyBuilder:
     def _children(self, node: LexborNode, depth: int) -> None:
         depth += 1
         for child in node.iter(include_text=True):
-            if self.truncated:
-                return
-            if child.tag_id != tags.TEXT:
+            if child.tag_id != _TEXT:
                 self._element(child, depth)
+                if self.truncated:
+                    return
                 continue
             text = child.text_content
-            if text:
-                if not text.isspace():
-                    self._breaks = 0
-                    if self._bold:
-                        self._bolded = True
-                    else:
-                        self._loose = True
-                self._line.append(text)
+            if not text:
+                continue
+            if not text.isspace():
+                self._breaks = 0
+                if self._bold:
+                    self._bolded = True
+                else:
+                    self._loose = True
+            elif not self._line:
+                continue  # a line never starts with a space: indentation between blocks
+            self._line.append(text)
 
     def _element(self, node: LexborNode, depth: int, check: bool = True) -> None:
         tag_id = node.tag_id
-        handler: _Handler | None
-        if tag_id < tags.CUSTOM:
-            role = _ROLE.get(tag_id, _BLOCK)
-            handler = _HANDLERS.get(tag_id)
+        custom = tag_id >= _CUSTOM
+        if custom:
+            role = _SKIP if node.tag in _SKIP_CUSTOM else _BLOCK
         else:
-            name = node.tag
-            role = _SKIP if name in _SKIP_CUSTOM else _BLOCK
-            handler = BodyBuilder._figure if name == "amp-img" else None
+            role = _ROLE.get(tag_id, _BLOCK)
         if role == _SKIP:
             return
         if depth > _MAX_DEPTH:
@@ -182,6 +185,7 @@ class BodyBuilder:
             self._text(" ")
         else:
             self._flush()
+            handler = _CUSTOM_HANDLERS.get(node.tag) if custom else _HANDLERS.get(tag_id)
             if handler is None:
                 self._children(node, depth)
             else:
@@ -194,6 +198,8 @@ class BodyBuilder:
         verdict = boilerplate.verdict_of(attrs)
         if verdict is Verdict.KEEP or verdict is Verdict.HIDDEN:
             return verdict is Verdict.HIDDEN
+        if not self._scope and self._root is not None:
+            self._scope = max(len(self._root.text()), 1)
         if len(node.text()) > 0.5 * self._scope:
             return False
         if verdict is Verdict.RELATED:
@@ -393,7 +399,8 @@ class BodyBuilder:
     def _flush(self, kind: str = "p", level: int = 0) -> None:
         self._breaks = 0
         if not (self._loose or self._bolded or self._anchors):
-            self._line.clear()  # nothing but whitespace between blocks
+            if self._line:
+                self._line.clear()  # nothing but whitespace
             return
         anchors = self._anchors
         subhead = self._bolded and not self._loose and not anchors
@@ -419,7 +426,7 @@ class BodyBuilder:
         self._append(block, len(block.text))
 
     def _append(self, block: Block, size: int) -> None:
-        if self._size + size > self.cap:
+        if self.truncated or self._size + size > self.cap:
             self.truncated = True
             return
         self._size += size + 2
@@ -429,6 +436,7 @@ class BodyBuilder:
 _Handler = Callable[[BodyBuilder, LexborNode, int], None]
 _OL = tags.tag_id("ol")
 _FIGURE = tags.tag_id("figure")
+_CUSTOM_HANDLERS: dict[str, _Handler] = {"amp-img": BodyBuilder._figure}
 _HANDLERS: dict[int, _Handler] = {
     **dict.fromkeys(_LEVELS, BodyBuilder._heading),
     tags.tag_id("p"): BodyBuilder._paragraph,

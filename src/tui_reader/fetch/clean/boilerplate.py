@@ -51,8 +51,7 @@ JUNK_TEXT = re.compile(
     r"|sign up for .*newsletter.*|subscribe (to|for|now).*|follow us( on)? .*"
     r"|click (here )?to (share|email|print|open).*|(tags?|filed under|topics|categories)\s*:.*"
     r"|posted in .*|(photo|image|picture|video)( credit)?s?\s*:.*|credit\s*:.*"
-    r"|\(?(photo|image|picture) (by|courtesy|credit).*|\w[\w\s.]{0,40}/\s*(getty images|"
-    r"shutterstock|ap|afp|reuters|invision|rex|wireimage)\)?"
+    r"|\(?(photo|image|picture) (by|courtesy|credit).*"
     r"|getty images|shutterstock|(ap|afp) photo.*|view (this )?post on instagram"
     r"|a post shared by .*|(previous|next) (post|article|story)\W*.*)",
     re.I,
@@ -119,6 +118,16 @@ def is_hidden(node: LexborNode) -> bool:
     return verdict(node) is Verdict.HIDDEN
 
 
+# "Name/Getty Images": kept apart from JUNK_TEXT and tried only when there is a slash, as its
+# open-ended start would otherwise be tried (and backtracked) on every paragraph.
+_AGENCY_CREDIT = re.compile(r"\w[\w\s.]{0,40}/\s*(getty images|shutterstock|ap|afp|reuters|"
+                            r"invision|rex|wireimage)\)?", re.I)
+
+
 def junk_text(text: str) -> bool:
     """A short block that is a label, prompt or credit rather than prose."""
-    return len(text) < 200 and JUNK_TEXT.fullmatch(text.strip()) is not None
+    if len(text) >= 200:
+        return False
+    text = text.strip()
+    return JUNK_TEXT.fullmatch(text) is not None or (
+        "/" in text and _AGENCY_CREDIT.fullmatch(text) is not None)

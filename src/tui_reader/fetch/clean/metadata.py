@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
 from tui_reader.fetch.clean.dates import parse_date
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.fetch.clean.related import absolute
+from tui_reader.sanitize import clean_line
 
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -108,7 +108,7 @@ def _json_ld(scripts: list[LexborNode]) -> dict[str, Any]:
     fallback: dict[str, Any] = {}
     for script in scripts:
         try:
-            data = json.loads(script.text(deep=True, strip=True) or "null")
+            data = json.loads(script.text().strip() or "null")
         except (ValueError, RecursionError):
             continue
         for item in _walk_ld(data):
@@ -200,11 +200,11 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
     candidates = (canonical, _first(metas, ("og:url",)),
                   _first_url(ld.get("url")))
     base = url or ""
-    meta.url = next((u for c in candidates if c and (u := safe_url(urljoin(base, c)))), None) or url
+    meta.url = next((u for c in candidates if (u := absolute(base, c))), None) or url
 
     image = _first_url(ld.get("image")) or _first(metas, ("og:image", "og:image:url",
                                                           "twitter:image", "twitter:image:src"))
-    meta.image = safe_url(urljoin(meta.url or base, image)) if image else None
+    meta.image = absolute(meta.url or base, image)
 
     section = _words(ld.get("articleSection")) or _words(_first(metas, ("article:section",)))
     keywords = _words(ld.get("keywords")) or meta_tags

@@ -41,14 +41,13 @@ def absolute(base: str | None, href: str | None) -> str | None:
 
 def interstitial(line: list[Span]) -> list[Link] | None:
     """The links of an "ALSO READ: <link>" style line, or None when it is prose."""
-    links = [Link(clean_line(s.text), s.href) for s in line if s.href and s.text.strip()]
-    if not links:
-        return None
-    text = "".join(s.text for s in line)
+    text = "".join([s.text for s in line])
     prefix = _PREFIX.match(text)
+    if prefix is None:
+        return None
+    links = [Link(clean_line(s.text), s.href) for s in line if s.href and s.text.strip()]
     linked = sum(len(link.title) for link in links)
-    rest = len(text) - (prefix.end() if prefix else 0)
-    if prefix and linked >= 0.6 * rest:
+    if links and linked >= 0.6 * (len(text) - prefix.end()):
         return links
     return None
 

@@ -63,17 +63,19 @@ def _hint_weight(klass: str, ident: str) -> float:
 
 
 def link_density(node: LexborNode, text_length: int | None = None) -> float:
-    length = text_length if text_length is not None else len(node.text(strip=True))
+    length = text_length if text_length is not None else len(node.text(skip_empty=True))
     if not length:
         return 1.0
-    linked = sum(len(a.text(strip=True)) for a in node.css("a"))
+    linked = sum(len(a.text(skip_empty=True)) for a in node.css("a"))
     return min(linked / length, 1.0)
 
 
 # Everything that can carry paragraph text; `find_content` takes this query's result.
 # List items are left out: they are many, and their text nearly always sits beside <p>s
 # that vote already.
-QUERY = "p, pre, div, td, section, article, span, font, center, blockquote"
+_VOTING = ("p", "pre", "div", "td", "section", "article", "span", "font", "center", "blockquote")
+QUERY = ", ".join(_VOTING)
+_VOTERS = tags.ids(_VOTING)
 _CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
 _PAGE = _TOP | {tags.tag_id("body")}
 
@@ -95,19 +97,25 @@ def _inside_chrome(node: LexborNode) -> bool:
     return False
 
 
-def find_content(candidates: list[LexborNode]) -> list[LexborNode]:
+def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[LexborNode]:
     """The article's elements in page order; empty when nothing looks like prose.
 
-    `candidates` are the page's `QUERY` matches: <p>/<pre> vote with all their text, other
-    elements with their direct text only (bare text in divs or table cells split by <br>)."""
+    `found` holds the page's `QUERY` matches: <p>/<pre> vote with all their text, other
+    elements with their direct text only (bare text in divs or table cells split by <br>).
+    It may hold other elements too, selected in the same walk because every CSS query costs a
+    walk over the whole tree; those are appended to `rest`, which saves the caller a pass."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for node in candidates:
-        if node.tag_id in _WHOLE:
+    for node in found:
+        tag_id = node.tag_id
+        if tag_id in _WHOLE:
             text = node.text()
             ancestor = node.parent
+        elif tag_id not in _VOTERS:
+            rest.append(node)
+            continue
         else:
-            text = node.text(deep=False)
+            text = node.text(deep=False, skip_empty=True)
             ancestor = node
         length = len(text)
         if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
