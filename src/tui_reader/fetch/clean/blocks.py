@@ -185,7 +185,7 @@ class BodyBuilder:
             self._text(" ")
         else:
             self._flush()
-            handler = _CUSTOM_HANDLERS.get(node.tag) if custom else _HANDLERS.get(tag_id)
+            handler = _CUSTOM_HANDLERS.get(node.tag or "") if custom else _HANDLERS.get(tag_id)
             if handler is None:
                 self._children(node, depth)
             else:
