@@ -129,11 +129,11 @@ async def test_text_first_then_pictures(paths: Paths, monkeypatch: pytest.Monkey
     release = asyncio.Event()
     load = picture.load_picture
 
-    def slow_disk(cache: Any, url: str) -> Any:
+    def slow_disk(cache: Any, url: str, box: Any) -> Any:
         asyncio.run_coroutine_threadsafe(release.wait(), loop).result()
-        return load(cache, url)
+        return load(cache, url, box)
 
-    monkeypatch.setattr("tui_reader.ui.widgets.article_view.load_picture", slow_disk)
+    monkeypatch.setattr(picture, "load_picture", slow_disk)
     app = ReaderApp(paths)
     async with app.run_test(size=SIZE) as pilot:
         loop = asyncio.get_running_loop()

@@ -17,7 +17,7 @@ from tui_reader.models import Article
 from tui_reader.pictures import Pictures, picture_urls
 from tui_reader.sanitize import clean_line, safe_url
 from tui_reader.ui.text import SOURCE_LABELS, plain, reading_minutes, relative_date, render_body
-from tui_reader.ui.widgets.picture import Picture, load_picture
+from tui_reader.ui.widgets.picture import Picture
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
@@ -126,22 +126,20 @@ class ArticleView(VerticalScroll):
                 await self.mount_all(before, before="#article-body")
             if after:
                 await self.mount_all(after)
-        pictures = [w for w in (*before, *after) if isinstance(w, Picture)]
-        if pictures:
-            self._fill(pictures)
+        if any(isinstance(w, Picture) for w in (*before, *after)):
+            self._fill()
 
     @work(exclusive=True, group="pictures", exit_on_error=False)
-    async def _fill(self, pictures: list[Picture]) -> None:
-        """From the cache first; what is missing is downloaded, unless the app is offline."""
+    async def _fill(self) -> None:
+        """From the cache first; what is missing is downloaded, unless the app is offline.
+
+        The pictures are looked up here rather than passed in: Textual can keep a finished
+        worker, and its arguments with it, alive for a while, and these hold decoded images.
+        """
         app = self.reader_app
+        pictures = list(self.query(Picture).results(Picture))
         service = Pictures.at(app.paths)
-        missing: list[Picture] = []
-        for picture in pictures:
-            image = await asyncio.to_thread(load_picture, service.cache, picture.url)
-            if image is None:
-                missing.append(picture)
-            else:
-                picture.show_image(image)
+        missing = [picture for picture in pictures if not await picture.load(service.cache)]
         if not missing:
             return
         urls = [p.url for p in missing]
@@ -149,8 +147,5 @@ class ArticleView(VerticalScroll):
         if not app.offline:
             notes = await app.network(lambda _, fetcher: service.fetch(fetcher, urls))
         for picture in missing:
-            image = await asyncio.to_thread(load_picture, service.cache, picture.url)
-            if image is not None:
-                picture.show_image(image)
-            else:
+            if not await picture.load(service.cache):
                 picture.show_missing(notes.get(picture.url, "offline, and not in the cache"))

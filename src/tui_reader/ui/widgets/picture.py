@@ -7,37 +7,42 @@ which only works before Textual takes over the terminal, so this module imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
 
 from PIL import Image as PILImage
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
-from textual.widget import Widget
 from textual.widgets import Static
 from textual_image._terminal import CellSize, get_cell_size
 from textual_image.renderable import HalfcellImage, UnicodeImage
 from textual_image.widget import Image as BestImage
+from textual_image.widget._base import Image as ImageWidget
 
 from tui_reader.fetch.images import ImageError, open_image
 from tui_reader.store.images import ImageCache
 from tui_reader.ui.text import plain
 
 # How pictures are drawn; tests and snapshots pin the half-block renderer.
-RENDERER: Callable[[PILImage.Image], Widget] = BestImage
+RENDERER: type[ImageWidget] = BestImage
 # Pictures as wide as the text column, and never so tall that the article disappears.
 MAX_COLUMNS = 100
 MAX_ROWS = 24
 
 
-def load_picture(cache: ImageCache, url: str) -> PILImage.Image | None:
-    """The cached picture, decoded (call off the event loop); None when not there or unreadable."""
+def load_picture(
+    cache: ImageCache, url: str, box: tuple[int, int] | None = None
+) -> PILImage.Image | None:
+    """The cached picture decoded, fitted into `box` pixels if given (call off the event loop);
+    None when it is not there or unreadable."""
     data = cache.get(url)
     if data is None:
         return None
     try:
         image = open_image(data)
+        if box:
+            image.thumbnail(box)
         image.load()
     except (ImageError, OSError, ValueError):
         return None
@@ -56,6 +61,10 @@ def fit(
         lines = rows
         cols = max(1, round(rows * cell.height * width / (height * cell.width)))
     return cols, lines
+
+
+def _blocky() -> bool:
+    return RENDERER._Renderable in (HalfcellImage, UnicodeImage)
 
 
 class Picture(Vertical):
@@ -78,7 +87,7 @@ class Picture(Vertical):
         self.url = url
         self.caption = caption
         self.label = label
-        self._image: Widget | None = None
+        self._image: ImageWidget | None = None
         self._pixels = (0, 0)
 
     def compose(self) -> ComposeResult:
@@ -86,11 +95,18 @@ class Picture(Vertical):
         note.display = bool(self.caption)
         yield note
 
-    def show_image(self, image: PILImage.Image) -> None:
+    async def load(self, cache: ImageCache) -> bool:
+        """Show the cached copy, decoded off the event loop; False when there is none."""
+        # Block characters show two dots per cell, so more pixels than that only cost memory.
+        box = (MAX_COLUMNS, MAX_ROWS * 2) if _blocky() else None
+        image = await asyncio.to_thread(load_picture, cache, self.url, box)
+        if image is None:
+            return False
         self._pixels = image.size
         self._image = RENDERER(image)
         self._fit()
         self.mount(self._image, before=0)
+        return True
 
     def show_missing(self, reason: str) -> None:
         """The caption as text, the way it reads with pictures off, and why."""
@@ -102,13 +118,16 @@ class Picture(Vertical):
     def on_resize(self, event: Resize) -> None:
         self._fit()
 
+    def on_unmount(self) -> None:
+        """Let go of the decoded image now: Textual may keep a removed widget around a while."""
+        if self._image is not None:
+            self._image.image = None
+
     def _fit(self) -> None:
         if self._image is None:
             return
         columns = min(MAX_COLUMNS, self.size.width or MAX_COLUMNS)
         rows = min(MAX_ROWS, max(6, self.screen.size.height * 2 // 5))
-        # Which renderer the widget class draws with (textual-image is pinned to 0.12).
-        grow = getattr(RENDERER, "_Renderable", None) in (HalfcellImage, UnicodeImage)
-        cols, lines = fit(self._pixels, columns, rows, get_cell_size(), grow=grow)
+        cols, lines = fit(self._pixels, columns, rows, get_cell_size(), grow=_blocky())
         self._image.styles.width = cols
         self._image.styles.height = lines
