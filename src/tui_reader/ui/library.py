@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from tui_reader.store import Store
+from tui_reader.store import ArticleRow, Store
 
 T = TypeVar("T")
 
@@ -27,6 +27,20 @@ class Library:
 
     async def run(self, job: Callable[[Store], T]) -> T:
         return await asyncio.to_thread(self._call, job)
+
+    async def mark(
+        self, article_id: int, *, read: bool | None = None, bookmarked: bool | None = None
+    ) -> ArticleRow | None:
+        """Change read or bookmark state; returns the row as it now stands."""
+
+        def change(store: Store) -> ArticleRow | None:
+            if read is not None:
+                store.set_read([article_id], read)
+            if bookmarked is not None:
+                store.set_bookmarked(article_id, bookmarked)
+            return store.row(article_id)
+
+        return await self.run(change)
 
     def close(self) -> None:
         with self._lock:

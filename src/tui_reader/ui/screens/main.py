@@ -212,14 +212,7 @@ class MainScreen(Screen[None]):
     async def _update(
         self, row: ArticleRow, *, read: bool | None = None, bookmarked: bool | None = None
     ) -> None:
-        def change(store: Store) -> ArticleRow | None:
-            if read is not None:
-                store.set_read([row.id], read)
-            if bookmarked is not None:
-                store.set_bookmarked(row.id, bookmarked)
-            return store.row(row.id)
-
-        updated = await self.reader_app.library.run(change)
+        updated = await self.reader_app.library.mark(row.id, read=read, bookmarked=bookmarked)
         if updated is not None:
             self.article_list.replace(updated)
         await self.refresh_counts()

@@ -157,17 +157,10 @@ class ReaderScreen(Screen[None]):
     @work(exclusive=True, group="row")
     async def _update(self, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
         row = self.row
-        if row is None:
-            return
-
-        def change(store: Store) -> ArticleRow | None:
-            if read is not None:
-                store.set_read([row.id], read)
-            if bookmarked is not None:
-                store.set_bookmarked(row.id, bookmarked)
-            return store.row(row.id)
-
-        self.row = await self.reader_app.library.run(change) or row
+        if row is not None:
+            updated = await self.reader_app.library.mark(row.id, read=read, bookmarked=bookmarked)
+            self.row = updated or row
+            self.reader_app.changed_rows.add(row.id)
 
     def action_bookmark(self) -> None:
         if self.row is not None:
