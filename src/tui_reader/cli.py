@@ -176,6 +176,13 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Setting
     return asyncio.run(runner())
 
 
+def _pictures(args: argparse.Namespace, settings: Settings) -> Any:
+    """The picture cache that refreshes fill, unless config.toml turns pictures off."""
+    from tui_reader.pictures import Pictures
+
+    return Pictures.at(_paths(args)) if settings.images else None
+
+
 def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -309,7 +316,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     report = _run_with_fetcher(
         args,
-        lambda s, f, c: refresh_all(s, f, force=args.force, progress=progress, options=c.feeds),
+        lambda s, f, c: refresh_all(
+            s, f, force=args.force, progress=progress, options=c.feeds, pictures=_pictures(args, c)
+        ),
     )
     if tty:
         sys.stderr.write("\r\033[K")
@@ -375,7 +384,11 @@ def _resolve_article(store: Any, target: str, args: argparse.Namespace) -> int:
     from tui_reader.refresh import fetch_article
 
     store.close()
-    return int(_run_with_fetcher(args, lambda s, f, _: fetch_article(s, f, target)))
+    return int(
+        _run_with_fetcher(
+            args, lambda s, f, c: fetch_article(s, f, target, pictures=_pictures(args, c))
+        )
+    )
 
 
 def cmd_read(args: argparse.Namespace) -> int:

@@ -21,8 +21,9 @@ from tui_reader.export import export_bookmarks
 from tui_reader.fetch.http import Fetcher
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
+from tui_reader.pictures import Pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
 from tui_reader.ui.library import Library
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
@@ -73,6 +74,11 @@ class ReaderApp(App[None]):
             self.theme = self.settings.theme
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
+
+    @property
+    def pictures(self) -> Pictures | None:
+        """The picture cache refreshes fill, unless config.toml turns pictures off."""
+        return Pictures.at(self.paths) if self.settings.images else None
 
     @property
     def main(self) -> MainScreen:
@@ -147,7 +153,13 @@ class ReaderApp(App[None]):
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
             feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
             return await refresh_all(
-                store, fetcher, feeds, force=True, progress=progress, options=self.settings.feeds
+                store,
+                fetcher,
+                feeds,
+                force=True,
+                progress=progress,
+                options=self.settings.feeds,
+                pictures=self.pictures,
             )
 
         try:
@@ -206,7 +218,7 @@ class ReaderApp(App[None]):
                 webbrowser.open(safe)
         else:
             self.run_worker(lambda: webbrowser.open(safe), thread=True, exit_on_error=False)
-        self.notify(f"Opening {clean_line(safe)}", markup=False, timeout=2)
+        self.notify(f"Opening {display_url(safe)}", markup=False, timeout=2)
 
     async def network(self, job: Callable[[Store, Fetcher], Awaitable[T]]) -> T:
         """Run a network job in a thread, with its own event loop, client and store connection,
@@ -226,7 +238,9 @@ class ReaderApp(App[None]):
     async def fetch_page(self, url: str) -> int | None:
         """Fetch, clean and cache a page from the sidebar; None (and a notice) when it fails."""
         try:
-            return await self.network(lambda store, fetcher: fetch_article(store, fetcher, url))
+            return await self.network(
+                lambda store, fetcher: fetch_article(store, fetcher, url, pictures=self.pictures)
+            )
         except USER_ERRORS as exc:
             self.notify(
                 f"Could not fetch the page: {clean_line(str(exc))}", severity="error", markup=False
