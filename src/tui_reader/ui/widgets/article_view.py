@@ -103,12 +103,10 @@ class ArticleView(VerticalScroll):
     def _header(self, article: Article, feed_title: str, *, lead_shown: bool) -> None:
         meta = [plain(part) for part in (feed_title or article.site_name, article.author) if part]
         if article.published:
-            meta.append(
-                Content(
-                    article.published.astimezone().strftime("%d %b %Y")
-                    + f" ({relative_date(article.published)})"
-                )
-            )
+            date = article.published.astimezone().strftime("%d %b %Y")
+            ago = relative_date(article.published)
+            # Within a week the age says more than the date; past that it would repeat it.
+            meta.append(Content(f"{date} ({ago})" if ago[:1].isdigit() else date))
         meta.append(Content(f"{reading_minutes(article)} min read"))
         meta.append(Content(SOURCE_LABELS.get(article.source, article.source)))
         lines = [
