@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widgets import Input
+
 from tui_reader.ui.app import ReaderApp
 
 SIZE = (120, 40)
@@ -31,7 +33,9 @@ def test_reader_screen(app: ReaderApp, snap_compare: Any) -> None:
 def test_search_screen(app: ReaderApp, snap_compare: Any) -> None:
     async def search(pilot: Any) -> None:
         await _settle(pilot)
-        await pilot.press("slash", *"moonlit")
+        await pilot.press("slash")
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.press(*"moonlit")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=search)
