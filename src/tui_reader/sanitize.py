@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC with their terminators), then any
 # remaining C0 except tab/newline, DEL, C1, and bidi/isolate controls.
@@ -25,8 +25,16 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ufff9-\ufffb]"
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Invisible in a one-line field, so a title could hide a difference from what it shows. Zero
+# width joiners (U+200C, U+200D) stay: emoji sequences and several scripts need them.
+_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")
 SAFE_SCHEMES = frozenset({"http", "https"})
-_URL_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+# A URL holding any of these would show differently from where it leads.
+_URL_UNSAFE = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+MAX_URL = 8192
+_NOT_ASCII = re.compile(r"[^\x21-\x7e]")
 
 
 def clean_text(text: str) -> str:
@@ -39,7 +47,7 @@ def clean_text(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """`clean_text`, then fold all whitespace into single spaces (titles, names)."""
-    text = clean_text(text).replace("\n", " ")
+    text = _INVISIBLE.sub("", clean_text(text)).replace("\n", " ")
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
@@ -48,7 +56,8 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if _URL_UNSAFE.search(url) or not url[:8].lower().startswith(("http://", "https://")):
+    if (len(url) > MAX_URL or _URL_UNSAFE.search(url)
+            or not url[:8].lower().startswith(("http://", "https://"))):
         return None
     try:
         parts = urlsplit(url)
@@ -57,3 +66,20 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
         return None
     return url
+
+
+def display_url(url: str) -> str:
+    """A URL as plain ASCII for showing: a non-ASCII host label in punycode (taken as it is,
+    without IDNA mapping, so no character is folded away) and anything else outside printable
+    ASCII percent-encoded, so no look-alike or invisible character can hide in it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _NOT_ASCII.sub(lambda m: quote(m.group(), safe=""), url)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    host, colon, port = hostport.rpartition(":") if hostport.count(":") == 1 else (hostport, "", "")
+    labels = [label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+              for label in host.split(".")]
+    netloc = f"{userinfo}{at}{'.'.join(labels)}{colon}{port}"
+    shown = parts._replace(netloc=netloc).geturl()
+    return _NOT_ASCII.sub(lambda m: quote(m.group(), safe=""), shown)

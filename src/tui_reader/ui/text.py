@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from textual.content import Content
 
 from tui_reader.models import Article, Block, Span
-from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.sanitize import clean_line, clean_text, display_url
 
 WORDS_PER_MINUTE = 230
 _MARKERS = re.compile("[\x02\x03]")
@@ -96,7 +96,7 @@ def render_body(
     if links:
         listing = [Content.styled("Links", "bold")]
         listing += [
-            Content.assemble((f"[{n}] ", "$text-accent"), clean_line(url))
+            Content.assemble((f"[{n}] ", "$text-accent"), display_url(url))
             for n, url in enumerate(links, 1)
         ]
         pieces.append(Content("\n").join(listing))
