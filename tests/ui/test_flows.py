@@ -340,3 +340,48 @@ async def test_back_keeps_the_list_position(app: ReaderApp) -> None:
         await pilot.press("j", "enter")
         await settle(pilot)
         assert reader(app).article.title == "Inside the score of Glass Orchard"
+
+
+async def test_open_in_browser_only_http(app: ReaderApp, monkeypatch: Any) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+        expected = [app.main.article_list.rows[1].url]
+        assert opened == expected
+        app.open_link("javascript:alert(1)")
+        app.open_link("file:///etc/passwd")
+        app.open_link("-a Calculator")
+        await settle(pilot)
+    assert opened == expected
+
+
+async def test_refresh_selected_feed_and_list_keys(library: Paths, site: Any) -> None:
+    feed = site.add(
+        "/only.xml",
+        "<rss version='2.0'><channel><title>Only Feed</title><item><title>Lone story</title>"
+        "<guid>lone-1</guid><description>A lone story about a festival line-up that is long "
+        "enough to keep as the article text.</description></item></channel></rss>",
+        "application/rss+xml",
+    )
+    with Store.open(library.database) as store:
+        only, _ = store.add_feed(feed, "Only Feed")
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.feed_list.highlighted = app.main.feed_list.get_option_index(f"feed:{only.id}")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await settle(pilot)
+        assert [r.title for r in app.main.article_list.rows] == ["Lone story"]
+        assert len(site.seen("/only.xml")) == 1
+        await pilot.press("h", "g")
+        await settle(pilot)
+        assert app.main.feed_list.highlighted == 0
+        await pilot.press("l", "G")
+        assert app.main.article_list.highlighted == len(app.main.article_list.rows) - 1
