@@ -25,9 +25,9 @@ __all__ = ["MAX_BODY_CHARS", "MIN_BODY_CHARS", "article_with_fallback", "extract
 MIN_BODY_CHARS = 200
 # The reader view renders this much quickly; longer bodies are cut and flagged `truncated`.
 MAX_BODY_CHARS = 200_000
-_BYLINE = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+|story\s+)?by\s+(.{2,80}?)\s*$", re.I)
+_BYLINE = re.compile(rf"^\s*{metadata.BYLINE_LEAD}\s+(.{{2,80}}?)\s*$", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
-_SEPARATORS = re.compile(r"\s+[|–—:-]\s+")
+_SEPARATORS = re.compile(r"\s+(?:[|–—:»·•-]|::)\s+")
 _TOP_BLOCKS = 4
 _QUERY = f"{metadata.QUERY}, {score.QUERY}"
 
@@ -47,25 +47,31 @@ def _surroundings(roots: list[LexborNode]) -> LexborNode | None:
     return node
 
 
-def _title(meta: Metadata, tree: LexborHTMLParser) -> str:
-    """The declared title, else the first <h1>, else <title> without its " | Site" tail."""
+def _title(meta: Metadata, tree: LexborHTMLParser) -> tuple[str, bool]:
+    """The declared title, else the first <h1>, else <title>; and whether it was one of the
+    first two (a bare <title> still carries the site's name and section)."""
     if meta.title:
-        return meta.title
+        return meta.title, True
     h1 = tree.css_first("h1")
     if h1 is not None and (text := clean_line(h1.text(separator=" "))):
-        return text
+        return text, True
     node = tree.css_first("title")
-    return clean_line(node.text()) if node is not None else ""
+    return (clean_line(node.text()) if node is not None else ""), False
 
 
-def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
+def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Block]:
     """Drop headline copies, byline and date lines near the top, learning author/date from
-    them when the metadata had none."""
+    them when the metadata had none. Short lines above the headline copy (a kicker, a notice
+    box, a breadcrumb) are page furniture, not the story, and go too.
+
+    A title read from <title> (not `declared`) may carry the site's name and section around
+    the headline; the segment the page prints as its headline, or a heading at the top that
+    contains a segment, is the real title."""
     title = _norm(article.title)
-    # A title read from <title> may carry the site's name on either side; the segment the page
-    # prints as its headline is the real title.
     segments = {_norm(part): part.strip() for part in _SEPARATORS.split(article.title)}
+    words = [] if declared else [segment for segment in segments if len(segment) > 3]
     kept: list[Block] = []
+    lead = 0  # how many of `kept` are short lines above any headline copy seen yet
     for index, block in enumerate(blocks):
         if index >= _TOP_BLOCKS:
             kept.extend(blocks[index:])
@@ -75,10 +81,18 @@ def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
             kept.append(block)
             continue
         normal = _norm(text)
-        if title and (normal == title or (block.kind == "h" and block.level == 1)):
-            continue
-        if len(segments) > 1 and normal in segments:
+        headline = bool(title) and (normal == title or (block.kind == "h" and block.level == 1))
+        if not headline and len(segments) > 1 and normal in segments:
             article.title = segments[normal]
+            headline = True
+        elif not headline and block.kind == "h" and any(w in normal for w in words):
+            article.title = text
+            headline = True
+        if headline:
+            if lead:
+                kept = [b for b in kept if b.kind == "img" or len(b.text) > 150
+                        or b.kind not in ("p", "h")]
+                lead = 0
             continue
         byline = _BYLINE.match(text)
         if byline:
@@ -89,6 +103,7 @@ def _tidy_top(blocks: list[Block], article: Article) -> list[Block]:
             article.published = article.published or parse_date(text)
             continue
         kept.append(block)
+        lead += 1
     return kept
 
 
@@ -102,14 +117,15 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     meta_nodes = head.css(metadata.QUERY) if head is not None else []
     roots = score.find_content(body.css(_QUERY) if body is not None else [], meta_nodes)
     meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or body)
-    article = Article(url=meta.url, title=_title(meta, tree), author=meta.author,
+    title, declared = _title(meta, tree)
+    article = Article(url=meta.url, title=title, author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,
                       site_name=meta.site_name)
     if not roots:
         return article
     builder = BodyBuilder(article.url or url, MAX_BODY_CHARS)
     builder.build(roots)
-    article.blocks = _tidy_top(builder.blocks, article)
+    article.blocks = _tidy_top(builder.blocks, article, declared)
     article.related = _unique(builder.related, article.url)
     article.truncated = builder.truncated
     if not any(b.kind != "img" for b in article.blocks):

@@ -24,12 +24,13 @@ _MAX_DEPTH = 100
 _TEXT = tags.TEXT
 _CUSTOM = tags.CUSTOM
 # How the walk treats an element, by tag id.
-_SKIP, _BREAK, _INLINE, _BOLD, _ANCHOR, _BLOCK = range(6)
+_SKIP, _BREAK, _INLINE, _BOLD, _FONT, _BIG, _ANCHOR, _BLOCK = range(8)
 _INLINE_TAGS = (
     "span", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code", "time",
     "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi", "bdo", "nobr",
     "acronym", "strike", "data", "samp", "ruby", "rb", "rt", "rp",
 )
+_FONT_ID = tags.tag_id("font")
 _BOLD_TAGS = ("b", "strong")
 _SKIP_TAGS = (
     "form", "header", "footer", "aside", "nav", "figcaption", "button", "select", "input",
@@ -43,6 +44,7 @@ _ROLE: dict[int, int] = {
     tags.tag_id("br"): _BREAK, tags.tag_id("a"): _ANCHOR,
     **dict.fromkeys(tags.ids(_INLINE_TAGS), _INLINE),
     **dict.fromkeys(tags.ids(_BOLD_TAGS), _BOLD),
+    _FONT_ID: _FONT, tags.tag_id("big"): _BIG,
     **dict.fromkeys(tags.ids(_SKIP_TAGS), _SKIP),
 }
 # What may sit inside a link that is still one span of text (else the link is a teaser card).
@@ -52,11 +54,14 @@ _LI = tags.tag_id("li")
 _IMG = tags.tag_id("img")
 _BLOCK_INSIDE = "p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp-img, section"
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "src")
-# A bold line this short that does not end like a sentence is a subhead (old layouts and many
-# CMS bodies print them as <b> or <p><strong> rather than <h2>).
+# A bold line this short is a subhead (old layouts and many CMS bodies print them as <b> or
+# <p><strong> rather than <h2>) when it is set larger than its surroundings or does not end
+# like a sentence: a bold question in plain type is an interviewer's, not a section's.
 _SUBHEAD_MAX = 100
 _SUBHEAD_LEVEL = 3
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
+_FONT_SIZE = re.compile(r"\s*([+-]?)([1-7])\s*$")
+_DEFAULT_SIZE = 3
 _WORD = re.compile(r"[^\W_]")
 
 # A run of a line: plain text, or a link's (text, absolute URL or "" when not followable).
@@ -94,8 +99,13 @@ def _line_link(line: list[Span]) -> Link:
     return Link(line_text(line), next(s.href for s in line if s.href))
 
 
-def _subhead(text: str) -> bool:
-    return len(text) <= _SUBHEAD_MAX and _SENTENCE_END.search(text) is None
+def _font_size(value: str | None, current: int) -> int:
+    """The size a <font size> sets: absolute 1-7, or relative to the size around it."""
+    match = _FONT_SIZE.match(value or "")
+    if match is None:
+        return current
+    sign, size = match[1], int(match[2])
+    return size if not sign else current + size if sign == "+" else current - size
 
 
 class BodyBuilder:
@@ -107,18 +117,21 @@ class BodyBuilder:
         self.blocks: list[Block] = []
         self.related: list[Link] = []
         self.truncated = False
-        self._size = 0
+        self._length = 0
         self._flat = 0
         self._in_p = 0
         self._breaks = 0
         self._root: LexborNode | None = None
         self._scope = 0  # the root's text length, read when first needed
         self._bold = 0
+        self._type_size = _DEFAULT_SIZE
+        self._big = 0  # how many enclosing elements set a larger type than around them
         # The line being gathered, and what is known about it so far.
         self._line: list[Run] = []
         self._anchors = 0
         self._bolded = False
         self._loose = False
+        self._plain_size = False
         # What `_take_line` learnt about the line it finished.
         self._linked = 0
         self._wordy = False
@@ -150,6 +163,8 @@ class BodyBuilder:
                     self._bolded = True
                 else:
                     self._loose = True
+                if not self._big:
+                    self._plain_size = True
             elif not self._line:
                 continue  # a line never starts with a space: indentation between blocks
             self._line.append(text)
@@ -166,7 +181,7 @@ class BodyBuilder:
         if depth > _MAX_DEPTH:
             self._text(node.text(separator=" "))
             return
-        attrs = node.attributes if check or role == _ANCHOR else None
+        attrs = node.attributes if check or role in (_ANCHOR, _FONT) else None
         if check and attrs and self._drop(node, attrs):
             return
         if role == _INLINE:
@@ -175,6 +190,8 @@ class BodyBuilder:
             self._bold += 1
             self._children(node, depth)
             self._bold -= 1
+        elif role in (_FONT, _BIG):
+            self._sized(node, depth, attrs, role == _BIG)
         elif role == _ANCHOR:
             self._anchor(node, depth, attrs or {})
         elif role == _BREAK:
@@ -206,6 +223,18 @@ class BodyBuilder:
             self._flush()
             self.related.extend(related.harvest(node, self.base))
         return True
+
+    def _sized(self, node: LexborNode, depth: int, attrs: dict[str, str | None] | None,
+               big: bool) -> None:
+        """<font size> and <big>: a line set larger than its surroundings may be a subhead."""
+        around = self._type_size
+        size = around + 1 if big else _font_size((attrs or {}).get("size"), around)
+        larger = size > around
+        self._type_size = size
+        self._big += larger
+        self._children(node, depth)
+        self._big -= larger
+        self._type_size = around
 
     def _anchor(self, node: LexborNode, depth: int, attrs: dict[str, str | None]) -> None:
         """A link is one span, unless it wraps blocks (a teaser card): then its content.
@@ -337,7 +366,7 @@ class BodyBuilder:
         outside the links."""
         runs, anchors = self._line, self._anchors
         self._line, self._anchors = [], 0
-        self._bolded = self._loose = False
+        self._bolded = self._loose = self._plain_size = False
         if not anchors:
             self._linked = 0
             self._wordy = True
@@ -404,6 +433,7 @@ class BodyBuilder:
             return
         anchors = self._anchors
         subhead = self._bolded and not self._loose and not anchors
+        larger = not self._plain_size
         line = self._take_line()
         if not line:
             return
@@ -418,7 +448,8 @@ class BodyBuilder:
                 return  # tag lines, prev/next links, "[ Back ] [ Print ]" bars
         if boilerplate.junk_text(text):
             return
-        if kind == "p" and subhead and _subhead(text):
+        if kind == "p" and subhead and len(text) <= _SUBHEAD_MAX and (
+                larger or _SENTENCE_END.search(text) is None):
             kind, level = "h", _SUBHEAD_LEVEL
         self._append(Block("h" if kind == "h" else "p", [line], level), len(text))
 
@@ -426,10 +457,10 @@ class BodyBuilder:
         self._append(block, len(block.text))
 
     def _append(self, block: Block, size: int) -> None:
-        if self.truncated or self._size + size > self.cap:
+        if self.truncated or self._length + size > self.cap:
             self.truncated = True
             return
-        self._size += size + 2
+        self._length += size + 2
         self.blocks.append(block)
 
 

@@ -35,7 +35,10 @@ _AUTHOR_MICRO = ("[itemprop=author] [itemprop=name], .h-entry .p-author, "
 _DATE_MICRO = ("[itemprop=datePublished], time.published, time.entry-date, .h-entry .dt-published, "
                "time[pubdate], time[datetime]")
 QUERY = 'meta[content], script[type="application/ld+json"], link[rel=canonical]'
-_BY = re.compile(r"^\s*(?:written\s+|posted\s+|words\s+)?by[:\s]+", re.I)
+# How a credit line opens: "By", "Written by", "Reviewed by", "Interview by"...
+BYLINE_LEAD = (r"(?:(?:written|posted|words|story|text|reviewed|reported|interview(?:ed)?)"
+               r"\s+)?by")
+_BY = re.compile(rf"^\s*{BYLINE_LEAD}[:\s]+", re.I)
 _SPLIT_TAGS = re.compile(r"\s*[,;|]\s*")
 
 
