@@ -302,7 +302,8 @@ class ReaderApp(App[None]):
         except (OSError, StoreError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Exported {count} bookmarks to {target}", markup=False)
+        noun = "bookmark" if count == 1 else "bookmarks"
+        self.notify(f"Exported {count} {noun} to {target}", markup=False)
 
     def action_toggle_sidebar(self) -> None:
         if isinstance(self.screen, ReaderScreen):
