@@ -367,9 +367,9 @@ class BodyBuilder:
         runs, anchors = self._line, self._anchors
         self._line, self._anchors = [], 0
         self._bolded = self._loose = self._plain_size = False
+        self._linked = 0
+        self._wordy = True
         if not anchors:
-            self._linked = 0
-            self._wordy = True
             core = squash("".join(cast("list[str]", runs)))  # no link: every run is text
             return [Span(core)] if core else []
         texts: list[str] = []  # one entry per span, neighbours with the same href merged
@@ -434,10 +434,16 @@ class BodyBuilder:
         anchors = self._anchors
         subhead = self._bolded and not self._loose and not anchors
         larger = not self._plain_size
-        line = self._take_line()
-        if not line:
+        if anchors:
+            line = self._take_line()
+            text = line_text(line)
+        else:  # the common case, without the general path's bookkeeping
+            text = squash("".join(cast("list[str]", self._line)))
+            self._line = []
+            self._bolded = self._loose = self._plain_size = False
+            line = [Span(text)]
+        if not text:
             return
-        text = line_text(line)
         if anchors:
             links = related.interstitial(line) if any(s.href for s in line) else None
             if links is not None:

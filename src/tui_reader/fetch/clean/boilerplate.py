@@ -70,10 +70,9 @@ class Verdict(enum.IntEnum):
 
 
 @functools.lru_cache(maxsize=8192)
-def _verdict(klass: str, ident: str, style: str, role: str, hidden: bool) -> Verdict:
-    """Cached: class, id and style strings repeat heavily within and across pages."""
-    if (hidden or role in _HIDDEN_ROLES or _HIDDEN_STYLE.search(style)
-            or _HIDDEN_CLASS.search(klass)):
+def _hint_verdict(klass: str, ident: str) -> Verdict:
+    """Cached: class and id strings repeat heavily within and across pages."""
+    if _HIDDEN_CLASS.search(klass):
         return Verdict.HIDDEN
     hint = f"{klass} {ident}"
     if _RELATED.search(hint):
@@ -81,6 +80,11 @@ def _verdict(klass: str, ident: str, style: str, role: str, hidden: bool) -> Ver
     if _JUNK.search(hint) and not _KEEP.search(hint):
         return Verdict.JUNK
     return Verdict.KEEP
+
+
+@functools.lru_cache(maxsize=1024)
+def _hidden_style(style: str) -> bool:
+    return _HIDDEN_STYLE.search(style) is not None
 
 
 def verdict(node: LexborNode) -> Verdict:
@@ -94,9 +98,11 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
     """`verdict` for an element whose attributes the caller has read already."""
     if not attrs:
         return Verdict.KEEP
-    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true"
-    return _verdict(attrs.get("class") or "", attrs.get("id") or "", attrs.get("style") or "",
-                    attrs.get("role") or "", hidden)
+    if ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+            or attrs.get("role") in _HIDDEN_ROLES
+            or ((style := attrs.get("style")) and _hidden_style(style))):
+        return Verdict.HIDDEN
+    return _hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
 
 
 _COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|discussion|"
