@@ -199,6 +199,8 @@ class _Refresh:
                           status=status, next_due=_due(retry))
             result.outcome, result.error, result.status = "failed", str(exc), status
             return result
+        if response.moved_to and response.moved_to != feed.url:
+            await self.db(self.store.move_feed, feed.id, response.moved_to)
         result.title = options.title or parsed.title or feed.title
         download = self.download and not options.content_only
         await self._entries(feed, parsed, result, download=download)

@@ -8,6 +8,7 @@ counted on the output, and wraps every request in a deadline.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import random
 import zlib
@@ -58,6 +59,8 @@ class Response:
     status: int
     headers: httpx.Headers
     content: bytes
+    # The final URL when every redirect on the way was permanent (301/308): where to ask next.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -306,6 +309,7 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         deadline: float | None = None
         seen = {url}
+        permanent: bool | None = None
         for _ in range(self.settings.max_redirects + 1):
             async with self._host_slot(url), self._global:
                 # The clock starts once a slot is ours: time queued behind other feeds is
@@ -315,7 +319,8 @@ class Fetcher:
                     response = await self._once(url, headers, max_bytes)
             location = response.headers.get("location", "").strip()
             if response.status not in REDIRECT_STATUSES or not location:
-                return response
+                return dataclasses.replace(response, moved_to=url) if permanent else response
+            permanent = permanent is not False and response.status in (301, 308)
             url = _redirect_target(url, location)
             if url in seen:
                 raise FetchError(f"redirect loop at {url}")

@@ -160,6 +160,15 @@ class Store:
         self._write(f"UPDATE feeds SET {', '.join(sets)} WHERE id = ?",  # noqa: S608
                     [*params, feed_id])
 
+    def move_feed(self, feed_id: int, url: str) -> bool:
+        """Follow a permanent redirect; refused when another subscription has that URL."""
+        cursor = self._write(
+            "UPDATE feeds SET url = ?1 WHERE id = ?2"
+            " AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?1)",
+            (url, feed_id),
+        )
+        return cursor.rowcount == 1
+
     def set_folder(self, feed_id: int, folder: str | None) -> None:
         self._write("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
 
