@@ -528,9 +528,15 @@ def cmd_prune(args: argparse.Namespace) -> int:
     days = _settings(args).retention_days if args.days is None else args.days
     if days < 0:
         raise UsageError("--days must not be negative")
+    from tui_reader.pictures import prune_pictures
+
     with _store(args) as store:
         removed = store.prune(days)
-    print(f"pruned {removed} read articles older than {days} days; bookmarks are kept")
+        pictures = prune_pictures(store, _paths(args), days)
+    print(
+        f"pruned {removed} read articles and {pictures} cached pictures older than {days} days;"
+        " bookmarks are kept"
+    )
     return 0
 
 

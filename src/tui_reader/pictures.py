@@ -13,6 +13,7 @@ from tui_reader.fetch.images import Skipped, download_image
 from tui_reader.models import Article
 from tui_reader.paths import Paths
 from tui_reader.sanitize import safe_url
+from tui_reader.store import Store
 from tui_reader.store.images import ImageCache
 
 # Besides the lead image: enough for a review's stills, few enough to keep a refresh light.
@@ -34,6 +35,12 @@ def picture_urls(article: Article) -> list[str]:
             if body == MAX_BODY_PICTURES:
                 break
     return urls
+
+
+def prune_pictures(store: Store, paths: Paths, max_age_days: int) -> int:
+    """Retention for the picture cache: old pictures go, bookmarked articles keep theirs."""
+    keep = {url for _, article, _ in store.bookmarks() for url in picture_urls(article)}
+    return ImageCache(paths.cache_dir / "images").prune(max_age_days, keep)
 
 
 class Pictures:

@@ -8,6 +8,7 @@ refresh nor the reader asks for it again. No HTTP, no UI.
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from tui_reader.files import write_atomic_bytes
@@ -47,6 +48,21 @@ class ImageCache:
 
     def put_note(self, url: str, reason: str) -> None:
         write_atomic_bytes(self._note_path(url), reason.encode("utf-8"))
+
+    def prune(self, max_age_days: int, keep: set[str]) -> int:
+        """Delete pictures and notes untouched for `max_age_days`, except those of `keep` URLs
+        (the bookmarked articles'); returns how many files went."""
+        cutoff = time.time() - max_age_days * 86400
+        kept = {self.path(url) for url in keep} | {self._note_path(url) for url in keep}
+        removed = 0
+        for path in self.folder.glob("??/*"):
+            try:
+                if path not in kept and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def _note_path(self, url: str) -> Path:
         path = self.path(url)

@@ -21,7 +21,7 @@ from tui_reader.export import export_bookmarks
 from tui_reader.fetch.http import Fetcher
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
-from tui_reader.pictures import Pictures
+from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
@@ -130,7 +130,7 @@ class ReaderApp(App[None]):
         """Retention runs at start, before any refresh, never during one."""
         days = self.settings.retention_days
         try:
-            await self.library.run(lambda s: s.prune(days))
+            await self.library.run(lambda s: (s.prune(days), prune_pictures(s, self.paths, days)))
         except StoreError as exc:
             self.notify(clean_line(str(exc)), severity="warning", markup=False)
 
