@@ -145,11 +145,19 @@ def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 
 def _micro(scope: LexborNode | None, selector: str) -> LexborNode | None:
-    for node in scope.css(selector) if scope is not None else ():
-        attrs = node.attributes
-        if node.text(strip=True) or attrs.get("datetime") or attrs.get("content"):
-            return node
-    return None
+    """The first match that says something. The first match nearly always does, and finding
+    it alone stops the walk early."""
+    if scope is None:
+        return None
+    first = scope.css_first(selector)
+    if first is None or _says(first):
+        return first
+    return next((node for node in scope.css(selector) if _says(node)), None)
+
+
+def _says(node: LexborNode) -> bool:
+    attrs = node.attributes
+    return bool(node.text(strip=True) or attrs.get("datetime") or attrs.get("content"))
 
 
 def _person(value: str | None) -> str | None:
