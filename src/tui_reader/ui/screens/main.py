@@ -23,14 +23,13 @@ WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
 
-  a        add a feed (a feed URL, or a site that names one)
+  a        add a feed: a feed URL, or a site that names one
+  d        try the demo, an offline sample site
+           (its feeds go again when you quit)
   ctrl+p   every command, by name
   ?        every key
 
-  d        try the demo: a sample entertainment site served by tui-reader
-           itself, offline; its feeds are removed again when you quit
-
-To subscribe to curated entertainment feeds:  tui-reader feeds --suggest"""
+Curated entertainment feeds:  tui-reader feeds --suggest"""
 
 
 class MainScreen(Screen[None]):
