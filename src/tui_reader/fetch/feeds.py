@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 import feedparser
 import feedparser.api
+import feedparser.mixin
 
 from tui_reader.fetch.charset import decode
 from tui_reader.fetch.dates import from_struct
@@ -25,6 +26,22 @@ from tui_reader.sanitize import clean_text, safe_url
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
 feedparser.api.PREFERRED_XML_PARSERS = []
+# feedparser looks for an e-mail address in every author with a regex that backtracks in
+# quadratic time: a 100 KB author name held a refresh for minutes. We keep 1000 characters of
+# a name anyway, so it only ever sees a bounded one.
+_MAX_AUTHOR = 2000
+_sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
+
+
+def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
+    context = self._get_context()
+    value = context.get(key)
+    if isinstance(value, str) and len(value) > _MAX_AUTHOR:
+        context[key] = value[:_MAX_AUTHOR]
+    _sync_author_detail(self, key)
+
+
+feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
 # More entries than this are cut: a news feed never needs them, a hostile one could send 100k.
 MAX_ENTRIES = 500

@@ -10,6 +10,9 @@ from tui_reader.sanitize import clean_line
 
 # Titles, names and tags longer than this are cut: they are one line on a screen.
 MAX_LINE = 1000
+# Markup beyond this many characters per character kept is not parsed at all: Lexbor takes
+# quadratic time over deeply nested tags (1 MB of "<div>" took 70 s).
+_MARKUP_PER_CHAR = 16
 
 
 def html_to_line(value: str | None, *, is_html: bool = True, limit: int = MAX_LINE) -> str:
@@ -21,7 +24,7 @@ def html_to_line(value: str | None, *, is_html: bool = True, limit: int = MAX_LI
     if not value:
         return ""
     if is_html and "<" in value:
-        body = LexborHTMLParser(f"<body>{value}</body>").body
+        body = LexborHTMLParser(f"<body>{value[:limit * _MARKUP_PER_CHAR]}</body>").body
         value = body.text(separator=" ") if body is not None else value
     elif is_html and "&" in value:
         value = html.unescape(value)
