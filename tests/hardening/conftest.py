@@ -1,4 +1,4 @@
-"""Hardening fixtures: a fetcher with the fetch tests' fast settings, and a store."""
+"""Hardening fixtures: the fetch tests' fast settings and hanging host, and a store."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from fetch.conftest import FAST
+from fetch.conftest import FAST, black_hole
 from tui_reader.fetch.http import Fetcher
 from tui_reader.store import Store
+
+__all__ = ["black_hole", "fetcher", "store"]
 
 
 @pytest.fixture

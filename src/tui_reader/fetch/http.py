@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import ipaddress
 import random
+import socket
+import ssl
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -258,12 +261,15 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str | None = None,
+        public_only: bool = False,
     ) -> Response:
         """GET with redirects checked hop by hop, a total deadline, and polite retries.
 
         Connection failures and 502/503/504 are retried with exponential backoff and jitter;
-        429/503 wait for Retry-After when it is short. A deadline or a cut-off body is not
-        retried: trying again would only spend the same time or bytes twice.
+        429/503 wait for Retry-After when it is short. A deadline, a cut-off body, a bad
+        certificate or an unknown host is not retried: trying again would only spend the same
+        time or bytes twice. `public_only` refuses any hop whose server has a loopback,
+        private or link-local address: for URLs a publisher chose and nobody clicked.
         """
         check_url(url)
         headers: dict[str, str] = {}
@@ -277,11 +283,14 @@ class Fetcher:
         attempt = 0
         while True:
             try:
-                response = await self._follow(url, headers, max_bytes)
+                response = await self._follow(url, headers, max_bytes, public_only)
             except TimeoutError:
                 raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError,
                     httpx.WriteError, httpx.RemoteProtocolError) as exc:
+                if _cause(exc, ssl.SSLError, socket.gaierror):
+                    # A certificate or a host name does not get better a second later.
+                    raise FetchError(_describe(exc)) from exc
                 error = FetchError(_describe(exc))
                 wait = None
             except httpx.TransportError as exc:
@@ -305,7 +314,8 @@ class Fetcher:
                 wait *= 0.5 + random.random()  # noqa: S311 - jitter, not cryptography
             await asyncio.sleep(wait)
 
-    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int,
+                      public_only: bool) -> Response:
         loop = asyncio.get_running_loop()
         deadline: float | None = None
         seen = {url}
@@ -316,7 +326,7 @@ class Fetcher:
                 # not the server's fault.
                 deadline = deadline or loop.time() + self.settings.deadline
                 async with asyncio.timeout_at(deadline):
-                    response = await self._once(url, headers, max_bytes)
+                    response = await self._once(url, headers, max_bytes, public_only)
             location = response.headers.get("location", "").strip()
             if response.status not in REDIRECT_STATUSES or not location:
                 return dataclasses.replace(response, moved_to=url) if permanent else response
@@ -327,7 +337,8 @@ class Fetcher:
             seen.add(url)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
-    async def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    async def _once(self, url: str, headers: dict[str, str], max_bytes: int,
+                    public_only: bool) -> Response:
         request = self._client.build_request("GET", url, headers=headers)
         try:
             response = await self._client.send(request, stream=True)
@@ -335,6 +346,8 @@ class Fetcher:
             # httpx parses a redirect's Location even when not following it.
             raise FetchError(f"redirect to an invalid URL refused ({exc})") from None
         try:
+            if public_only and _private_server(response):
+                raise FetchError(f"not fetched automatically: {url} is on a private address")
             # Bodies of redirects and 304s are never read, let alone decompressed.
             if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
                 return Response(str(response.url), response.status_code, response.headers, b"")
@@ -364,7 +377,37 @@ def _redirect_target(current: str, location: str) -> str:
     return target
 
 
+def _private_server(response: httpx.Response) -> bool:
+    """Whether the connected server's address is loopback, private, link-local or reserved."""
+    stream = response.extensions.get("network_stream")
+    address = stream.get_extra_info("server_addr") if stream is not None else None
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address[0])
+    except ValueError:
+        return False
+    return not ip.is_global
+
+
+def _cause(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:
+    """The first exception of one of `kinds` in the chain of causes (httpx wraps twice)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kinds):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _describe(exc: httpx.TransportError) -> str:
+    verify = _cause(exc, ssl.SSLCertVerificationError)
+    if isinstance(verify, ssl.SSLCertVerificationError):
+        return f"the site's TLS certificate is not valid ({verify.verify_message}); not fetched"
+    if _cause(exc, ssl.SSLError):
+        return "TLS handshake failed (the server does not speak https properly); not fetched"
+    if _cause(exc, socket.gaierror):
+        return "host name not found (check the address, or the network's DNS)"
     if isinstance(exc, httpx.ConnectTimeout):
         return "connection timed out"
     if isinstance(exc, httpx.ReadTimeout):
