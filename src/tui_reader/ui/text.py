@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from textual.content import Content
 
 from tui_reader.models import Article, Block, Span
-from tui_reader.sanitize import clean_line, clean_text, display_url
+from tui_reader.sanitize import clean_line, clean_text, display_url, safe_url
 
 WORDS_PER_MINUTE = 230
 _MARKERS = re.compile("[\x02\x03]")
@@ -75,8 +75,10 @@ def render_body(
         parts: list[str | tuple[str, str]] = []
         for span in line:
             text = clean_text(span.text).replace("\n", " ")
-            if span.href:
-                links.append(span.href)
+            # Checked again here: rows stored before a fix must not list a bad link either.
+            href = safe_url(span.href)
+            if href:
+                links.append(href)
                 parts.append((text, "underline"))
                 parts.append((f"[{len(links)}]", "$text-accent"))
             else:
