@@ -149,25 +149,12 @@ class BodyBuilder:
     def _children(self, node: LexborNode, depth: int) -> None:
         depth += 1
         for child in node.iter(include_text=True):
-            if child.tag_id != _TEXT:
+            if child.tag_id == _TEXT:
+                self._text(child.text_content)
+            else:
                 self._element(child, depth)
                 if self.truncated:
                     return
-                continue
-            text = child.text_content
-            if not text:
-                continue
-            if not text.isspace():
-                self._breaks = 0
-                if self._bold:
-                    self._bolded = True
-                else:
-                    self._loose = True
-                if not self._big:
-                    self._plain_size = True
-            elif not self._line:
-                continue  # a line never starts with a space: indentation between blocks
-            self._line.append(text)
 
     def _element(self, node: LexborNode, depth: int, check: bool = True) -> None:
         tag_id = node.tag_id
@@ -247,20 +234,29 @@ class BodyBuilder:
         text = node.text()
         if not text.strip():
             return
-        self._breaks = 0
         if "href" not in attrs:
-            self._loose = True
-            self._line.append(text)
+            self._text(text)
             return
+        self._breaks = 0
         self._anchors += 1
         self._line.append((text, related.absolute(self.base, attrs["href"]) or ""))
 
-    def _text(self, text: str) -> None:
-        if text:
-            if not text.isspace():
-                self._breaks = 0
+    def _text(self, text: str | None) -> None:
+        """Text into the line, noting whether the line so far is all bold and all set large
+        (a subhead) and that it is not only whitespace."""
+        if not text:
+            return
+        if not text.isspace():
+            self._breaks = 0
+            if self._bold:
+                self._bolded = True
+            else:
                 self._loose = True
-            self._line.append(text)
+            if not self._big:
+                self._plain_size = True
+        elif not self._line:
+            return  # a line never starts with a space: indentation between blocks
+        self._line.append(text)
 
     def _break(self) -> None:
         """Outside a <p> (old layouts have none) a <br> ends the paragraph; inside one, only
