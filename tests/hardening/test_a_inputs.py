@@ -345,6 +345,17 @@ def test_a11_not_a_feed_is_one_friendly_line(body: bytes, message: str) -> None:
         parse_feed(body, URL)
 
 
+def test_a10_a11_fuzz_findings_stay_fixed() -> None:
+    """bench/fuzz.py found these: character references feedparser's loose parser cannot turn
+    into text (they raised ValueError or UnicodeEncodeError out of parse_feed), and a run of
+    comments that made the not-HTML check backtrack for 15 s on 3 KB."""
+    for ref in ("&#x110000;", "&#xd800;", "&#55296;", "&#99999999999;", "&#" + "9" * 5000 + ";"):
+        doc = f"<rss version='2.0'><channel><title>a{ref}b</title><item><title>i</title>"
+        assert parse_feed(f"{doc}</item></channel></rss".encode(), URL).title == "a\ufffdb"
+    comments = "<!-- a -- b --><!-- <!-- -->" * 300 + "<rss version='2.0'><channel><title>C"
+    assert parse_feed(f"{comments}</title></channel></rss>".encode(), URL).title == "C"
+
+
 def test_a11_truncated_cdata_and_undeclared_namespace_parse_partially() -> None:
     truncated = (b"<rss version='2.0'><channel><title>Cut</title><item><title>One</title>"
                  b"<description><![CDATA[<p>unfinished")
