@@ -89,7 +89,7 @@ class Article:
     @property
     def text(self) -> str:
         """The body as plain text, blank line between blocks, without the title."""
-        return "\n\n".join(b.text for b in self.blocks if b.kind != "img" and b.text)
+        return "\n\n".join(text for b in self.blocks if b.kind != "img" and (text := b.text))
 
     @property
     def markdown(self) -> str:
