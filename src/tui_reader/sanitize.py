@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 # ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC with their terminators), then any
 # remaining C0 except tab/newline, DEL, C1, and bidi/isolate controls.
@@ -66,6 +66,15 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
         return None
     return url
+
+
+def safe_join(base: str, ref: str) -> str | None:
+    """`ref` resolved against `base` when the result is a safe URL; a reference urllib cannot
+    parse at all (an unclosed "[" host, say) is None rather than a ValueError."""
+    try:
+        return safe_url(urljoin(base, ref))
+    except ValueError:
+        return None
 
 
 def display_url(url: str) -> str:

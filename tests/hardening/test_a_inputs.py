@@ -347,13 +347,27 @@ def test_a11_not_a_feed_is_one_friendly_line(body: bytes, message: str) -> None:
 
 def test_a10_a11_fuzz_findings_stay_fixed() -> None:
     """bench/fuzz.py found these: character references feedparser's loose parser cannot turn
-    into text (they raised ValueError or UnicodeEncodeError out of parse_feed), and a run of
-    comments that made the not-HTML check backtrack for 15 s on 3 KB."""
+    into text (they raised ValueError or UnicodeEncodeError out of parse_feed), a run of
+    comments that made the not-HTML check backtrack for 15 s on 3 KB, feedparser's KeyError,
+    ValueError and TypeError on broken markup, and urljoin's ValueError on "http://[".
+    Before, each escaped parse_feed: a failed refresh, or a traceback when subscribing."""
     for ref in ("&#x110000;", "&#xd800;", "&#55296;", "&#99999999999;", "&#" + "9" * 5000 + ";"):
         doc = f"<rss version='2.0'><channel><title>a{ref}b</title><item><title>i</title>"
         assert parse_feed(f"{doc}</item></channel></rss".encode(), URL).title == "a\ufffdb"
     comments = "<!-- a -- b --><!-- <!-- -->" * 300 + "<rss version='2.0'><channel><title>C"
     assert parse_feed(f"{comments}</title></channel></rss>".encode(), URL).title == "C"
+    # feedparser's own bugs on broken GeoRSS and friends are "not a feed", not a crash.
+    georss = (b"<feed xmlns='http://www.w3.org/2005/Atom' xmlns:georss='http://www.georss.org/"
+              b"georss' xmlns:gml='http://www.opengis.net/gml'><entry><title>e</title><georss:"
+              b"where><gml:Point srsName='EPSG:26x913'><gml:pos>1 2</gml:pos></gml:Point>"
+              b"</georss:where></entry></feed")
+    with pytest.raises(NotAFeed, match="too malformed to read"):
+        parse_feed(georss, URL)
+    # A link urllib cannot even split is no link, not a ValueError.
+    ipv6 = rss("L", [{"title": "i", "link": "http://[::1/x"}]).replace(
+        b"http://127.0.0.1/", b"http://[oops/")
+    feed = parse_feed(ipv6, URL)
+    assert feed.entries[0].link is None and "[" not in (feed.site_url or "")
 
 
 def test_a11_truncated_cdata_and_undeclared_namespace_parse_partially() -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from selectolax.lexbor import LexborHTMLParser
 
-from tui_reader.sanitize import safe_url
+from tui_reader.sanitize import safe_join
 
 # Plain application/json is left out on purpose: WordPress names its REST API that way.
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json",
@@ -19,14 +17,14 @@ def discover_feeds(html: str, base_url: str) -> list[str]:
     base = base_url
     base_node = tree.css_first("base[href]")
     if base_node is not None:
-        base = urljoin(base_url, (base_node.attributes.get("href") or "").strip())
+        base = safe_join(base_url, (base_node.attributes.get("href") or "").strip()) or base
     found: list[str] = []
     for node in tree.css("link[rel][href]"):
         rels = (node.attributes.get("rel") or "").lower().split()
         kind = (node.attributes.get("type") or "").split(";")[0].strip().lower()
         if "alternate" not in rels or kind not in FEED_TYPES:
             continue
-        url = safe_url(urljoin(base, (node.attributes.get("href") or "").strip()))
+        url = safe_join(base, (node.attributes.get("href") or "").strip())
         if url and url not in found:
             found.append(url)
     return found

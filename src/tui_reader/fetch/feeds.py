@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 import feedparser.api
@@ -22,7 +21,7 @@ from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.fetch.text import html_to_line, plain_to_html
 from tui_reader.models import FeedEntry, ParsedFeed
-from tui_reader.sanitize import clean_text, safe_url
+from tui_reader.sanitize import clean_text, safe_join
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
 feedparser.api.PREFERRED_XML_PARSERS = []
@@ -43,6 +42,11 @@ def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
 
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
+# feedparser's loose parser has bugs of its own on broken markup (georss, podcast chapters,
+# tags and text inputs out of place raise these; bench/fuzz.py found each): the document is
+# then not a feed we can read, not a crash.
+_FEEDPARSER_FAILURES = (KeyError, IndexError, TypeError, ValueError, AttributeError,
+                        UnicodeError, OverflowError, RecursionError)
 # More entries than this are cut: a news feed never needs them, a hostile one could send 100k.
 MAX_ENTRIES = 500
 _UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
@@ -75,19 +79,22 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Parsed
     text = decode(data, content_type).lstrip("\ufeff \t\r\n")
     if _HTML.match(text, 0, 4096):
         raise NotAFeed("not a feed: got an HTML page")
-    parsed = feedparser.parse(
-        io.BytesIO(_defuse(text).encode("utf-8", "replace")),
-        response_headers={**_UTF8_HEADERS, "content-location": url},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(_defuse(text).encode("utf-8", "replace")),
+            response_headers={**_UTF8_HEADERS, "content-location": url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except _FEEDPARSER_FAILURES as exc:
+        raise NotAFeed(f"not a feed: too malformed to read ({type(exc).__name__})") from exc
     if not parsed.get("version") and not parsed.get("entries"):
         raise NotAFeed(_what_instead(text))
     feed = parsed.get("feed", {})
     ttl = str(feed.get("ttl", "")).strip()
     return ParsedFeed(
         title=_line(feed, "title") or url,
-        site_url=safe_url(urljoin(url, feed.get("link", "") or "")),
+        site_url=safe_join(url, feed.get("link", "") or ""),
         entries=[_entry(e, url) for e in parsed.get("entries", [])[:MAX_ENTRIES]],
         bozo=bool(parsed.get("bozo")),
         ttl_minutes=int(ttl) if ttl.isdigit() and len(ttl) < 7 else None,
@@ -158,7 +165,7 @@ def _absolute(base: str, values: list[Any]) -> str | None:
     """The first value that resolves to an http(s) URL."""
     for value in values:
         if value and str(value).strip():
-            found = safe_url(urljoin(base, str(value).strip()))
+            found = safe_join(base, str(value).strip())
             if found:
                 return found
     return None

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urljoin
 
 from tui_reader.fetch.dates import parse_date
 from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.text import html_to_line, plain_to_html
 from tui_reader.models import FeedEntry, ParsedFeed
-from tui_reader.sanitize import clean_text, safe_url
+from tui_reader.sanitize import clean_text, safe_join
 
 MAX_ITEMS = 500
 _BLANK = b"\xef\xbb\xbf \t\r\n"
@@ -33,7 +32,7 @@ def _str(value: Any) -> str:
 
 
 def _url(base: str, value: Any) -> str | None:
-    return safe_url(urljoin(base, _str(value).strip())) if _str(value).strip() else None
+    return safe_join(base, _str(value).strip()) if _str(value).strip() else None
 
 
 def _authors(*sources: dict[str, Any]) -> str | None:
