@@ -107,11 +107,28 @@ def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Blo
     return kept
 
 
+# Lexbor's parse time grows with the square of nesting depth (1 MB of unclosed <div>s takes
+# over a minute), and no deadline covers parsing. Real pages stay far below this many tags;
+# a document past it is cut there, which bounds depth and time alike.
+MAX_TAGS = 40_000
+
+
+def _bounded(html: str) -> str:
+    if len(html) < MAX_TAGS * 4:
+        return html
+    position = -1
+    for _ in range(MAX_TAGS):
+        position = html.find("<", position + 1)
+        if position < 0:
+            return html
+    return html[:position]
+
+
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
     """Always returns an Article; an empty `.text` means no article was found."""
     if isinstance(html, bytes):
         html = decode(html)
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_bounded(html))
     head, body = tree.head, tree.body
     # One CSS query per region: each query is a walk over the whole tree.
     meta_nodes = head.css(metadata.QUERY) if head is not None else []
