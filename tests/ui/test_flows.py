@@ -385,3 +385,21 @@ async def test_refresh_selected_feed_and_list_keys(library: Paths, site: Any) ->
         assert app.main.feed_list.highlighted == 0
         await pilot.press("l", "G")
         assert app.main.article_list.highlighted == len(app.main.article_list.rows) - 1
+
+
+async def test_a_storage_failure_is_a_notice_not_a_crash(
+    app: ReaderApp, monkeypatch: Any
+) -> None:
+    from tui_reader.store import StoreError
+    from tui_reader.ui.library import Library
+
+    async def busy(*args: object, **kwargs: object) -> None:
+        raise StoreError("the database is busy: database is locked")
+
+    monkeypatch.setattr(Library, "mark", busy)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.is_running
+        assert any("database is busy" in n.message for n in app._notifications)

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from tui_reader.config import Settings, save_theme
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
@@ -96,6 +97,15 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, lambda: self.start_refresh(None))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A storage failure the user can act on (database busy, disk full) becomes a notice
+        and leaves the app running; anything else still ends it, as Textual does."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, StoreError):
+            self.notify(clean_line(str(cause)), severity="error", markup=False, timeout=8)
+            return
+        super()._handle_exception(error)
 
     async def on_unmount(self) -> None:
         if self._demo is not None:
