@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from tui_reader import __version__
 from tui_reader.config import ConfigError, Settings, load_settings
 from tui_reader.paths import HOME_ENV, Paths
+from tui_reader.sanitize import clean_line, clean_text
 
 EXIT_CODES = """exit codes:
   0  success
@@ -29,8 +30,6 @@ class CommandError(Exception):
 
 
 def _err(message: str) -> None:
-    from tui_reader.sanitize import clean_line
-
     print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
 
 
@@ -279,7 +278,6 @@ def _print_suggestions(as_json: bool) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from tui_reader.refresh import feed_status
-    from tui_reader.sanitize import clean_line
 
     if args.suggest:
         return _print_suggestions(args.json)
@@ -335,8 +333,6 @@ def _progress_line(line: str, tty: bool) -> None:
     """On a terminal, one line redrawn in place and cut to its width; elsewhere, a log line."""
     import shutil
 
-    from tui_reader.sanitize import clean_line
-
     line = clean_line(line)
     if tty:
         width = shutil.get_terminal_size().columns - 1
@@ -366,7 +362,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
-        print(f"{row.id:>6} {marks} {date}  {row.title}  — {row.feed_title}")
+        print(
+            f"{row.id:>6} {marks} {date}  {clean_line(row.title)}  — {clean_line(row.feed_title)}"
+        )
     return 0
 
 
@@ -409,9 +407,9 @@ def cmd_read(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json({"id": article_id, **article.to_json()})
     elif args.format == "markdown":
-        print(f"# {article.title}\n\n{article.markdown}")
+        print(clean_text(f"# {clean_line(article.title)}\n\n{article.markdown}"))
     else:
-        print(render_text(article))
+        print(clean_text(render_text(article)))
     return 0
 
 
@@ -451,7 +449,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no matches")
         return 1
     for hit in hits:
-        print(f"{hit.row.id:>6}  {hit.row.title}  — {hit.row.feed_title}")
+        print(f"{hit.row.id:>6}  {clean_line(hit.row.title)}  — {clean_line(hit.row.feed_title)}")
         print(f"        {_plain_snippet(hit.snippet, mark=True)}")
     return 0
 

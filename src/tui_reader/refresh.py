@@ -203,7 +203,10 @@ class _Refresh:
             await self.db(self.store.move_feed, feed.id, response.moved_to)
         result.title = options.title or parsed.title or feed.title
         download = self.download and not options.content_only
-        await self._entries(feed, parsed, result, download=download)
+        # A public feed's links are never followed to a private address: no feed gets the
+        # reader to probe the local network. A feed on the local network may link there.
+        await self._entries(feed, parsed, result, download=download,
+                            public_only=not response.private)
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
@@ -214,7 +217,7 @@ class _Refresh:
         return result
 
     async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, *,
-                       download: bool) -> None:
+                       download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
@@ -227,7 +230,7 @@ class _Refresh:
 
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
-                article, raw = await self._article(entry, download)
+                article, raw = await self._article(entry, download, public_only)
                 _, new = await self.db(self.store.save_article, article, feed_id=feed.id,
                                        guid=key, raw_html=raw, entry_hash=digest)
                 if self.pictures:
@@ -239,13 +242,15 @@ class _Refresh:
 
         await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
 
-    async def _article(self, entry: FeedEntry, download: bool) -> tuple[Article, bytes | None]:
+    async def _article(self, entry: FeedEntry, download: bool,
+                       public_only: bool) -> tuple[Article, bytes | None]:
         """The cleaned page, or the feed's own text when the page cannot be had."""
         page: Article | None = None
         raw: bytes | None = None
         if download and entry.link:
             try:
-                response = await self.fetcher.get(entry.link, max_bytes=PAGE_CAP)
+                response = await self.fetcher.get(entry.link, max_bytes=PAGE_CAP,
+                                                  public_only=public_only)
             except FetchError:
                 response = None
             if response is not None and response.status == 200:

@@ -64,6 +64,8 @@ class Response:
     content: bytes
     # The final URL when every redirect on the way was permanent (301/308): where to ask next.
     moved_to: str | None = None
+    # The answering server has a loopback, private or link-local address.
+    private: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -339,6 +341,8 @@ class Fetcher:
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int,
                     public_only: bool) -> Response:
+        if public_only and await _names_private_host(url):
+            raise FetchError(f"not fetched automatically: {url} is on a private address")
         request = self._client.build_request("GET", url, headers=headers)
         try:
             response = await self._client.send(request, stream=True)
@@ -361,7 +365,7 @@ class Fetcher:
                 self.bytes_received += len(raw)
                 chunks.append(inflater.feed(raw))
             return Response(str(response.url), response.status_code, response.headers,
-                            b"".join(chunks))
+                            b"".join(chunks), private=_private_server(response))
         finally:
             await response.aclose()
 
@@ -375,6 +379,21 @@ def _redirect_target(current: str, location: str) -> str:
     if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
         raise FetchError(f"redirect from https down to plain http refused: {target}")
     return target
+
+
+async def _names_private_host(url: str) -> bool:
+    """Whether the URL's host is, or resolves to, a non-global address: checked before any
+    request is sent (the connected address is checked again, against DNS tricks)."""
+    host = (urlsplit(url).hostname or "").strip("[]")
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    except OSError:
+        return False  # the request itself will fail with a clear message
+    return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)
 
 
 def _private_server(response: httpx.Response) -> bool:
