@@ -350,7 +350,11 @@ class Fetcher:
             # httpx parses a redirect's Location even when not following it.
             raise FetchError(f"redirect to an invalid URL refused ({exc})") from None
         try:
-            if public_only and _private_server(response):
+            # Read while the connection is open: a closed stream no longer knows its peer.
+            private = _private_server(response)
+            if private is None:
+                private = await _names_private_host(url)
+            if public_only and private:
                 raise FetchError(f"not fetched automatically: {url} is on a private address")
             # Bodies of redirects and 304s are never read, let alone decompressed.
             if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
@@ -365,7 +369,7 @@ class Fetcher:
                 self.bytes_received += len(raw)
                 chunks.append(inflater.feed(raw))
             return Response(str(response.url), response.status_code, response.headers,
-                            b"".join(chunks), private=_private_server(response))
+                            b"".join(chunks), private=private)
         finally:
             await response.aclose()
 
@@ -396,16 +400,17 @@ async def _names_private_host(url: str) -> bool:
     return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)
 
 
-def _private_server(response: httpx.Response) -> bool:
-    """Whether the connected server's address is loopback, private, link-local or reserved."""
+def _private_server(response: httpx.Response) -> bool | None:
+    """Whether the connected server's address is loopback, private, link-local or reserved;
+    None when the connection does not say."""
     stream = response.extensions.get("network_stream")
     address = stream.get_extra_info("server_addr") if stream is not None else None
     if not address:
-        return False
+        return None
     try:
         ip = ipaddress.ip_address(address[0])
     except ValueError:
-        return False
+        return None
     return not ip.is_global
 
 
