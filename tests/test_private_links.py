@@ -1,4 +1,4 @@
-"""A public feed never gets the reader to download from a private address."""
+"""A public feed never gets the reader to download pages or pictures from a private address."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tui_reader.fetch import http
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Open Wire</title>
 <item><title>Router story</title><link>{base}/admin.html</link><guid>ow-1</guid>
+<enclosure url="{base}/camera.png" type="image/png" length="100"/>
 <description>The feed's own text, used when the linked page is not downloaded at all,
 long enough to stand as the article body in the reader.</description></item>
 </channel></rss>"""
@@ -27,6 +28,7 @@ def test_links_of_a_public_feed_stay_off_private_addresses(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    site.add("/camera.png", b"not really a picture", "image/png")
     site.add("/admin.html", "<html><body><article><p>" + "Router admin page. " * 30 + "</p>")
     feed = site.add("/feed.xml", FEED.replace("{base}", site.base), "application/rss+xml")
     # Loopback plays both parts: the feed's server counts as public when the test says so.
@@ -41,6 +43,7 @@ def test_links_of_a_public_feed_stay_off_private_addresses(
     assert main(["add", feed]) == 0
     assert main(["refresh"]) == 0
     assert len(site.seen("/admin.html")) == (0 if feed_is_public else 1)
+    assert len(site.seen("/camera.png")) == (0 if feed_is_public else 1)
     capsys.readouterr()
     assert main(["read", "1", "--format", "json"]) == 0
     text = json.loads(capsys.readouterr().out)["text"]

@@ -53,11 +53,14 @@ class Pictures:
     def at(cls, paths: Paths) -> Pictures:
         return cls(ImageCache(paths.cache_dir / "images"))
 
-    async def save(self, fetcher: Fetcher, article: Article) -> dict[str, str]:
-        """Cache the article's pictures; returns a note for each one that could not be kept."""
-        return await self.fetch(fetcher, picture_urls(article))
+    async def save(self, fetcher: Fetcher, article: Article, *,
+                   public_only: bool = False) -> dict[str, str]:
+        """Cache the article's pictures; returns a note for each one that could not be kept.
+        `public_only` keeps a public feed's pictures off private addresses."""
+        return await self.fetch(fetcher, picture_urls(article), public_only=public_only)
 
-    async def fetch(self, fetcher: Fetcher, urls: list[str]) -> dict[str, str]:
+    async def fetch(self, fetcher: Fetcher, urls: list[str], *,
+                    public_only: bool = False) -> dict[str, str]:
         """Download what is neither cached nor known to be broken, one at a time (politer to
         the site, and one decoded picture in memory per article)."""
         notes: dict[str, str] = {}
@@ -68,7 +71,7 @@ class Pictures:
             if note:
                 notes[url] = note
                 continue
-            result = await download_image(fetcher, url)
+            result = await download_image(fetcher, url, public_only=public_only)
             if isinstance(result, Skipped):
                 notes[url] = result.reason
                 if result.lasting:

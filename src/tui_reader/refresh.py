@@ -234,7 +234,7 @@ class _Refresh:
                 _, new = await self.db(self.store.save_article, article, feed_id=feed.id,
                                        guid=key, raw_html=raw, entry_hash=digest)
                 if self.pictures:
-                    await self.pictures.save(self.fetcher, article)
+                    await self.pictures.save(self.fetcher, article, public_only=public_only)
             if new:
                 result.new += 1
             else:

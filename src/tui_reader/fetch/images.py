@@ -96,12 +96,14 @@ def shrink(data: bytes) -> SmallImage:
     return SmallImage(out.getvalue(), image.width, image.height)
 
 
-async def download_image(fetcher: Fetcher, url: str) -> SmallImage | Skipped:
+async def download_image(fetcher: Fetcher, url: str, *,
+                         public_only: bool = False) -> SmallImage | Skipped:
     """The picture at `url`, shrunk; or why not."""
     if safe_url(url) is None:
         return Skipped("not an http(s) address")
     try:
-        response = await fetcher.get(url, max_bytes=IMAGE_CAP, accept=IMAGE_ACCEPT)
+        response = await fetcher.get(url, max_bytes=IMAGE_CAP, accept=IMAGE_ACCEPT,
+                                     public_only=public_only)
     except FetchError as exc:
         return Skipped(str(exc), lasting=False)
     if response.status != 200:

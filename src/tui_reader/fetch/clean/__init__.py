@@ -163,7 +163,7 @@ def _unique(links: list[Link], page_url: str | None) -> list[Link]:
 def article_with_fallback(page: Article | None, entry: FeedEntry) -> Article:
     """A page that yields too little text gives way to the feed's content, then its summary."""
     if page is not None and len(page.text) >= MIN_BODY_CHARS:
-        return page
+        return _with_entry_meta(page, entry)
     for source, markup in (("feed-content", entry.content), ("feed-summary", entry.summary)):
         if not markup.strip():
             continue
@@ -188,6 +188,7 @@ def _fragment(markup: str, base: str | None) -> Article:
 
 
 def _with_entry_meta(article: Article, entry: FeedEntry) -> Article:
+    """What the page did not say (a lead image, an author, a date), the feed may have."""
     article.title = article.title or clean_line(entry.title)
     article.author = article.author or entry.author
     article.published = article.published or entry.published
