@@ -368,20 +368,26 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve_article(store: Any, target: str, args: argparse.Namespace) -> int:
-    if target.isdigit():
-        if store.row(int(target)) is None:
-            raise UsageError(f"no article with id {target}")
-        return int(target)
+def _resolve_article(target: str, args: argparse.Namespace) -> int:
+    """An id or a URL; a URL not yet stored is fetched, cleaned and cached first."""
+    from tui_reader.fetch.errors import FetchError
     from tui_reader.fetch.http import check_url
 
-    check_url(target)
-    found = store.id_for_url(target)
+    if not target.isdigit():
+        try:
+            check_url(target)
+        except FetchError as exc:
+            raise UsageError(str(exc)) from exc
+    with _store(args) as store:
+        if target.isdigit():
+            if store.row(int(target)) is None:
+                raise UsageError(f"no article with id {target}")
+            return int(target)
+        found = store.id_for_url(target)
     if found is not None:
         return int(found)
     from tui_reader.refresh import fetch_article
 
-    store.close()
     return int(
         _run_with_fetcher(
             args, lambda s, f, c: fetch_article(s, f, target, pictures=_pictures(args, c))
@@ -390,17 +396,7 @@ def _resolve_article(store: Any, target: str, args: argparse.Namespace) -> int:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    from tui_reader.fetch.errors import FetchError
-
-    store = _store(args)
-    try:
-        article_id = _resolve_article(store, args.target, args)
-    except FetchError as exc:
-        if str(exc).startswith(("malformed", "only http", "URL has no")):
-            raise UsageError(str(exc)) from exc
-        raise
-    finally:
-        store.close()
+    article_id = _resolve_article(args.target, args)
     with _store(args) as store:
         article = store.article(article_id)
         store.set_read([article_id])

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from textual.content import Content
 from textual.widgets import Static
 
+from pilot_support import settle
 from tui_reader.fetch.clean import MAX_BODY_CHARS, extract_article
 from tui_reader.models import Article, Block, Span
 from tui_reader.sanitize import clean_line, clean_text, safe_url
@@ -43,12 +44,6 @@ Site = Any
 UI = Path(__file__).resolve().parents[2] / "src" / "tui_reader" / "ui"
 VENV_BIN = Path(sys.executable).parent
 SIZE = (120, 40)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _spans_are_inert(content: Content) -> None:

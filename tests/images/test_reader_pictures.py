@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
@@ -16,13 +15,13 @@ from textual.widgets import Static
 from textual_image._terminal import CellSize
 from textual_image.widget import HalfcellImage
 
+from pilot_support import pin_clock, settle
 from tui_reader.config import Settings
 from tui_reader.fetch.images import shrink
 from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.pictures import MAX_BODY_PICTURES, Pictures
 from tui_reader.store import Store
-from tui_reader.ui import text
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets import picture
@@ -30,7 +29,6 @@ from tui_reader.ui.widgets.picture import Picture
 
 SIZE = (120, 40)
 DEMO_IMAGES = resources.files("tui_reader.demo").joinpath("site", "images")
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 # Nothing listens here: whatever the reader shows comes from the cache.
 GONE = "http://127.0.0.1:9"
 LEAD = f"{GONE}/images/lantern-keepers.png"
@@ -43,12 +41,7 @@ def half_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Half blocks at a fixed cell size and a pinned clock, so every run draws the same."""
     monkeypatch.setattr(picture, "RENDERER", HalfcellImage)
     monkeypatch.setattr(picture, "get_cell_size", lambda: CellSize(10, 20))
-    monkeypatch.setattr(text, "now", lambda: NOW)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
+    yield from pin_clock(monkeypatch)
 
 
 def review() -> Article:
@@ -78,12 +71,6 @@ def paths(home: Path) -> Paths:
     cache.put(STILL, shrink(DEMO_IMAGES.joinpath("lantern-keepers-premiere.png").read_bytes()).data)
     cache.put_note(UNCACHED, "HTTP 404 (not found)")
     return paths
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_review(pilot: Any) -> ReaderScreen:

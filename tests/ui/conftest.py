@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_library import HOSTILE, NOW
+from ui_library import HOSTILE
 
+from pilot_support import NOW, pin_clock
 from tui_reader.models import Article, Block, Link, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
-from tui_reader.ui import text
 from tui_reader.ui.app import ReaderApp
 
 
@@ -38,12 +37,7 @@ def story(title: str, days: int, body: list[Block], **extra: object) -> Article:
 
 @pytest.fixture(autouse=True)
 def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(text, "now", lambda: NOW)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
+    yield from pin_clock(monkeypatch)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 from textual.widgets import Input, Static
 from ui_library import HOSTILE
 
+from pilot_support import settle
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
@@ -17,12 +18,6 @@ from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 
 SIZE = (120, 40)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def reader(app: ReaderApp) -> ReaderScreen:
@@ -168,6 +163,8 @@ async def test_search_with_broken_syntax(app: ReaderApp) -> None:
         for query in ('"unclosed', "a OR", "NEAR(", "*", "col:x", "AND"):
             app.screen.query_one(Input).value = query
             await settle(pilot)
+            status = str(app.screen.query_one("#search-status", Static).render())
+            assert status == "invalid search" or status.endswith(("result", "results"))
         assert isinstance(app.screen, SearchScreen)
 
 

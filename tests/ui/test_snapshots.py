@@ -6,44 +6,39 @@ from typing import Any
 
 from textual.widgets import Input
 
+from pilot_support import settle
 from tui_reader.ui.app import ReaderApp
 
 SIZE = (120, 40)
 
 
-async def _settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_main_screen(app: ReaderApp, snap_compare: Any) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=_settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 def test_reader_screen(app: ReaderApp, snap_compare: Any) -> None:
     async def open_article(pilot: Any) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("j", "enter")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_article)
 
 
 def test_search_screen(app: ReaderApp, snap_compare: Any) -> None:
     async def search(pilot: Any) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("slash")
         pilot.app.screen.query_one(Input).cursor_blink = False
         await pilot.press(*"moonlit")
-        await _settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=search)
 
 
 def test_help_screen(app: ReaderApp, snap_compare: Any) -> None:
     async def help_screen(pilot: Any) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 

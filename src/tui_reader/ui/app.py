@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import webbrowser
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -42,6 +43,7 @@ def styles_dir() -> Path:
 
 
 T = TypeVar("T")
+RELOAD_EVERY = 1.0
 TERMINAL_BROWSERS = ("lynx", "w3m", "links", "elinks", "browsh", "carbonyl", "links2")
 NETWORK_ERRORS = ("cannot connect", "timed out", "server stopped")
 
@@ -68,6 +70,7 @@ class ReaderApp(App[None]):
         # Articles the reader opened or changed, for the list to redraw when it comes back.
         self.changed_rows: set[int] = set()
         self.offline = False
+        self._last_reload = 0.0
         self._demo: DemoServer | None = None
         self._reader: ReaderScreen | None = None
         self._themes = ["textual-dark", "textual-light"]
@@ -181,7 +184,11 @@ class ReaderApp(App[None]):
 
     def _progress(self, result: FeedResult, done: int, total: int) -> None:
         self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")
-        if result.new:
+        # Lists grow as articles arrive, but at most once a second: a reload re-reads the
+        # feeds and a page of rows, and hundreds of feeds finish within moments of each other.
+        now = time.monotonic()
+        if result.new and now - self._last_reload >= RELOAD_EVERY:
+            self._last_reload = now
             self.call_later(self.main.reload)
 
     def _refreshed(self, report: RefreshReport) -> None:

@@ -26,14 +26,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# (unit, its seconds, used below this age): minutes for an hour, hours for a day, days for a week.
+_AGES = (("m", 60, 3600), ("h", 3600, 86400), ("d", 86400, 7 * 86400))
+
+
 def relative_date(when: datetime | None) -> str:
     if when is None:
         return ""
     seconds = (now() - when).total_seconds()
     if seconds < 60:
         return "now"
-    for unit, size in (("m", 60), ("h", 3600), ("d", 86400)):
-        if seconds < size * (60 if unit == "m" else 24 if unit == "h" else 7):
+    for unit, size, below in _AGES:
+        if seconds < below:
             return f"{int(seconds // size)}{unit}"
     if seconds < 86400 * 365:
         return when.astimezone().strftime("%b %d")

@@ -60,7 +60,6 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._undo: list[int] = []
         self._shown_selection: str | None = None
-        self._status = ""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -100,8 +99,7 @@ class MainScreen(Screen[None]):
 
     async def reload(self) -> None:
         """Re-read feeds and the current article page from the store."""
-        feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
-        self.feed_list.show(feeds, counts)
+        feeds, counts = await self.refresh_counts()
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
@@ -251,12 +249,13 @@ class MainScreen(Screen[None]):
         self.feed_list.highlighted = self.feed_list.get_option_index(BOOKMARKS)
         self.article_list.focus()
 
-    async def refresh_counts(self) -> None:
+    async def refresh_counts(self) -> tuple[list[FeedRow], dict[str, int]]:
+        """Redraw the feed list with fresh unread counts; returns what it read."""
         feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
         self.feed_list.show(feeds, counts)
+        return feeds, counts
 
     def set_status(self, text: str) -> None:
-        self._status = text
         self.query_one("#status", Static).update(text)
 
     def select_all(self) -> None:
