@@ -26,7 +26,7 @@ from tui_reader.fetch.feeds import parse_feed
 from tui_reader.fetch.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.pictures import Pictures
-from tui_reader.store import FeedRow, Store, StoreError
+from tui_reader.store import FeedRow, Incoming, Store, StoreError
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
@@ -150,6 +150,7 @@ class _Refresh:
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
     thousands of them up in memory. Store calls run one at a time on their own thread: SQLite
     and zlib let go of the GIL, so commits overlap with downloads instead of stalling them.
+    Articles are saved in batches, everything ready since the last commit in the next one.
     """
 
     def __init__(self, store: Store, fetcher: Fetcher, download: bool,
@@ -162,12 +163,41 @@ class _Refresh:
         self.options = options or {}
         self.in_flight = asyncio.Semaphore(fetcher.settings.concurrency * 2)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-store")
+        self._unsaved: list[tuple[Incoming, asyncio.Future[tuple[int, bool]]]] = []
+        self._saving: asyncio.Task[None] | None = None
 
     async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
 
+    async def save(self, item: Incoming) -> tuple[int, bool]:
+        """(id, new) once the article is committed, with whatever else was ready by then."""
+        future: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
+        self._unsaved.append((item, future))
+        if self._saving is None:
+            self._saving = asyncio.create_task(self._save_batches())
+        return await future
+
+    async def _save_batches(self) -> None:
+        try:
+            while self._unsaved:
+                batch, self._unsaved = self._unsaved, []
+                try:
+                    saved = await self.db(self.store.save_articles, [item for item, _ in batch])
+                except Exception as exc:  # each article's feed fails with it
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                else:
+                    for (_, future), result in zip(batch, saved, strict=True):
+                        if not future.done():
+                            future.set_result(result)
+        finally:
+            self._saving = None
+
     def close(self) -> None:
+        if self._saving is not None:
+            self._saving.cancel()
         self._writer.shutdown(wait=True)
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
@@ -231,10 +261,9 @@ class _Refresh:
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
                 article, raw = await self._article(entry, download, public_only)
-                _, new = await self.db(self.store.save_article, article, feed_id=feed.id,
-                                       guid=key, raw_html=raw, entry_hash=digest)
-                if self.pictures:
-                    await self.pictures.save(self.fetcher, article, public_only=public_only)
+            _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
+            if self.pictures:
+                await self.pictures.save(self.fetcher, article, public_only=public_only)
             if new:
                 result.new += 1
             else:

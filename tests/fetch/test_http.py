@@ -22,13 +22,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tui_reader.fetch.connections import Connections
 from tui_reader.fetch.errors import FetchError
 from tui_reader.fetch.http import (
     DEFAULT_USER_AGENT,
     Fetcher,
     HttpSettings,
     MiB,
-    _HostPools,
     _redirect_target,
     cache_lifetime,
     retry_after_seconds,
@@ -396,16 +396,17 @@ def test_status_messages() -> None:
     assert status_message(599) == "HTTP 599"
 
 
-async def test_idle_host_pools_are_closed_beyond_the_limit(site: Site) -> None:
+async def test_idle_connections_are_kept_per_origin_up_to_the_limit(site: Site) -> None:
     site.add("/feed", "<rss/>")
-    pools = _HostPools(per_host=2, keep=1)
-    async with httpx.AsyncClient(transport=pools) as client:
+    pool = Connections(connect_timeout=2, read_timeout=2, keep=1)
+    async with httpx.AsyncClient(transport=pool) as client:
         for host in ("127.0.0.1", "localhost", "127.0.0.1"):
             response = await client.get(site.url("/feed").replace("127.0.0.1", host))
             assert response.content == b"<rss/>"
-            assert len(pools._pools) == 1
+            assert pool.idle == 1
         async with client.stream("GET", site.url("/feed")) as busy:
-            # A pool whose response is still open is never closed under it.
+            # A connection whose response is still open is never closed under it.
             await client.get(site.url("/feed").replace("127.0.0.1", "localhost"))
-            assert len(pools._pools) == 2
+            assert pool.idle == 1
             assert await busy.aread() == b"<rss/>"
+        assert pool.idle == 1

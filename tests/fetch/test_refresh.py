@@ -13,7 +13,7 @@ import pytest
 from tui_reader import refresh
 from tui_reader.fetch.errors import FetchError, NotAFeed
 from tui_reader.fetch.http import Fetcher
-from tui_reader.store import FeedRow, Store, StoreError
+from tui_reader.store import FeedRow, Incoming, Store, StoreError
 
 Site = Any
 
@@ -260,21 +260,22 @@ async def test_a_refresh_cut_short_loses_nothing_and_resumes(
 ) -> None:
     url = publish(site, ETag='"v1"')
     subscribed(store, url)
-    real = store.save_article
-    saved: list[str | None] = []
+    real = store.save_articles
 
-    def flaky(*args: Any, **kwargs: Any) -> tuple[int, bool]:
-        if len(saved) == 2:
-            raise StoreError("could not save: disk full")
-        saved.append(kwargs.get("guid"))
-        return real(*args, **kwargs)
+    def flaky(items: list[Incoming]) -> list[tuple[int, bool]]:
+        """The disk fills up after two articles: the first commit holds, the next fails."""
+        room = 2 - len(store.articles())
+        if len(items) <= room:
+            return real(items)
+        real(items[:room])
+        raise StoreError("could not save: disk full")
 
-    monkeypatch.setattr(store, "save_article", flaky)
+    monkeypatch.setattr(store, "save_articles", flaky)
     [result] = (await run(store, fetcher)).results
     assert result.outcome == "failed" and "disk full" in (result.error or "")
     assert len(store.articles()) == 2
     assert store.feeds()[0].etag is None  # not marked as seen: the next run fetches it all
-    monkeypatch.setattr(store, "save_article", real)
+    monkeypatch.setattr(store, "save_articles", real)
     [result] = (await run(store, fetcher)).results
     assert (result.outcome, result.new) == ("ok", 1)
     assert "if-none-match" not in site.seen("/feed.xml")[1]

@@ -15,8 +15,6 @@ import random
 import socket
 import ssl
 import zlib
-from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -25,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tui_reader import __version__
+from tui_reader.fetch.connections import Connections
 from tui_reader.fetch.errors import FetchError
 from tui_reader.sanitize import SAFE_SCHEMES
 
@@ -150,74 +149,6 @@ def status_message(status: int) -> str:
     return f"HTTP {status} ({reason})"
 
 
-class _TrackedStream(httpx.AsyncByteStream):
-    """A response body that tells its pool when it is closed."""
-
-    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], None]) -> None:
-        self._stream = stream
-        self._done: Callable[[], None] | None = done
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            if self._done:
-                self._done()
-                self._done = None
-
-
-class _HostPools(httpx.AsyncBaseTransport):
-    """A connection pool per host behind the one client.
-
-    httpcore checks every pooled connection on each request and each closed response, so one
-    pool of many connections costs time per request in proportion to all of them; per host
-    it is a handful (a 40% faster refresh in bench/refresh.py). Idle pools beyond `keep` are
-    closed, least recently used first, so a thousand feeds do not mean a thousand sockets.
-    """
-
-    def __init__(self, per_host: int, keep: int) -> None:
-        self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
-        self._keep = keep
-        self._pools: OrderedDict[str, httpx.AsyncHTTPTransport] = OrderedDict()
-        self._busy: Counter[str] = Counter()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
-        pool = self._pools.pop(key, None) or httpx.AsyncHTTPTransport(limits=self._limits,
-                                                                      trust_env=False)
-        self._pools[key] = pool  # the most recently used last
-        self._busy[key] += 1
-
-        def done() -> None:
-            self._busy[key] -= 1
-
-        try:
-            await self._trim()
-            response = await pool.handle_async_request(request)
-        except BaseException:
-            done()
-            raise
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(response.status_code, headers=response.headers,
-                              stream=_TrackedStream(response.stream, done),
-                              extensions=response.extensions)
-
-    async def _trim(self) -> None:
-        idle = [key for key in self._pools if not self._busy[key]]
-        for key in idle[:len(self._pools) - self._keep]:
-            del self._busy[key]
-            await self._pools.pop(key).aclose()
-
-    async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
-        self._pools.clear()
-
-
 class Fetcher:
     """One shared httpx.AsyncClient with global and per-host limits.
 
@@ -227,14 +158,9 @@ class Fetcher:
 
     def __init__(self, settings: HttpSettings | None = None) -> None:
         self.settings = s = settings or HttpSettings()
-        timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
-        self._client = httpx.AsyncClient(
-            timeout=timeout,
-            follow_redirects=False,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            transport=_HostPools(s.per_host, keep=s.concurrency * 2),
-            trust_env=False,
-        )
+        self._transport = Connections(connect_timeout=s.connect_timeout,
+                                      read_timeout=s.read_timeout, keep=s.concurrency * 2)
+        self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.bytes_received = 0
@@ -246,7 +172,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -343,12 +269,11 @@ class Fetcher:
                     public_only: bool) -> Response:
         if public_only and await _names_private_host(url):
             raise FetchError(f"not fetched automatically: {url} is on a private address")
-        request = self._client.build_request("GET", url, headers=headers)
         try:
-            response = await self._client.send(request, stream=True)
+            request = httpx.Request("GET", url, headers={**self._headers, **headers})
         except httpx.InvalidURL as exc:
-            # httpx parses a redirect's Location even when not following it.
-            raise FetchError(f"redirect to an invalid URL refused ({exc})") from None
+            raise FetchError(f"malformed URL: {url!r} ({exc})") from None
+        response = await self._transport.handle_async_request(request)
         try:
             # Read while the connection is open: a closed stream no longer knows its peer.
             private = _private_server(response)
@@ -358,18 +283,18 @@ class Fetcher:
                 raise FetchError(f"not fetched automatically: {url} is on a private address")
             # Bodies of redirects and 304s are never read, let alone decompressed.
             if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
-                return Response(str(response.url), response.status_code, response.headers, b"")
+                return Response(url, response.status_code, response.headers, b"")
             encoding = response.headers.get("content-encoding", "").strip().lower()
             inflater = _Inflater(encoding, max_bytes)
             length = response.headers.get("content-length", "")
             if not encoding and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
             chunks: list[bytes] = []
-            async for raw in response.aiter_raw():
+            async for raw in response.stream:  # type: ignore[union-attr]
                 self.bytes_received += len(raw)
                 chunks.append(inflater.feed(raw))
-            return Response(str(response.url), response.status_code, response.headers,
-                            b"".join(chunks), private=private)
+            return Response(url, response.status_code, response.headers, b"".join(chunks),
+                            private=private)
         finally:
             await response.aclose()
 
@@ -403,8 +328,7 @@ async def _names_private_host(url: str) -> bool:
 def _private_server(response: httpx.Response) -> bool | None:
     """Whether the connected server's address is loopback, private, link-local or reserved;
     None when the connection does not say."""
-    stream = response.extensions.get("network_stream")
-    address = stream.get_extra_info("server_addr") if stream is not None else None
+    address = response.extensions.get("server_addr")
     if not address:
         return None
     try:

@@ -1,7 +1,14 @@
 """The offline cache: SQLite with FTS5. No HTTP, no UI."""
 
 from tui_reader.store.errors import InvalidSearch, StoreError
-from tui_reader.store.rows import ArticleRow, FeedRow, RawPage, RelatedRead, SearchHit
+from tui_reader.store.rows import (
+    ArticleRow,
+    FeedRow,
+    Incoming,
+    RawPage,
+    RelatedRead,
+    SearchHit,
+)
 from tui_reader.store.search import HIT_END, HIT_START
 from tui_reader.store.store import DEFAULT_RETENTION_DAYS, Store
 
@@ -11,6 +18,7 @@ __all__ = [
     "HIT_START",
     "ArticleRow",
     "FeedRow",
+    "Incoming",
     "InvalidSearch",
     "RawPage",
     "RelatedRead",

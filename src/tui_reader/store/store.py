@@ -18,6 +18,7 @@ from tui_reader.store.rows import (
     ARTICLE_FROM,
     ArticleRow,
     FeedRow,
+    Incoming,
     RawPage,
     RelatedRead,
     SearchHit,
@@ -195,56 +196,21 @@ class Store:
         raw_html: bytes | None = None,
         entry_hash: str | None = None,
     ) -> tuple[int, bool]:
-        """Insert, or update in place keeping read and bookmark state; returns (id, new).
+        """Insert, or update in place keeping read and bookmark state; returns (id, new)."""
+        return self.save_articles([Incoming(article, feed_id, guid, raw_html, entry_hash)])[0]
 
-        An entry that was pruned and has changed since comes back already read: the person
-        has seen it.
+    def save_articles(self, items: Sequence[Incoming]) -> list[tuple[int, bool]]:
+        """Save several articles in one transaction: (id, new) for each, in order.
+
+        A refresh saves what is ready in batches: a commit per article cost more than the
+        article itself. An entry that was pruned and has changed since comes back already
+        read: the person has seen it.
         """
-        guid = guid or article.url
         fetched = now()
-        values = {
-            "url": article.url,
-            "title": article.title,
-            "author": article.author,
-            "published": _iso(article.published),
-            "image": article.image,
-            "tags": json.dumps(article.tags, ensure_ascii=False),
-            "site_name": article.site_name,
-            "blocks": _blocks_json(article),
-            "body": article.text,
-            "related": _related_json(article),
-            "source": article.source,
-            "truncated": int(article.truncated),
-            "raw_html": zlib.compress(raw_html, 6) if raw_html else None,
-            "entry_hash": entry_hash,
-        }
+        stamp = _iso(fetched)
+        rows = [_article_values(item, fetched, stamp) for item in items]
         with write(self.conn) as conn:
-            found = conn.execute("SELECT id FROM articles WHERE feed_id IS ? AND guid = ?",
-                                 (feed_id, guid)).fetchone()
-            if found:
-                # A refresh whose page download failed keeps the page stored earlier.
-                assignments = ", ".join(
-                    f"{k} = coalesce(:{k}, {k})" if k == "raw_html" else f"{k} = :{k}"
-                    for k in values)
-                conn.execute(f"UPDATE articles SET {assignments} WHERE id = :id",  # noqa: S608
-                             {**values, "id": found[0]})
-                return int(found[0]), False
-            pruned = conn.execute("DELETE FROM pruned WHERE feed_id = ? AND guid = ?",
-                                  (feed_id, guid)).rowcount
-            sort_time = min(article.published, fetched) if article.published else fetched
-            values |= {
-                "fetched": _iso(fetched),
-                "sort_time": _iso(sort_time),
-                "read": int(pruned > 0),
-                "feed_id": feed_id,
-                "guid": guid,
-            }
-            columns = ", ".join(values)
-            marks = ", ".join(f":{k}" for k in values)
-            cursor = conn.execute(
-                f"INSERT INTO articles ({columns}) VALUES ({marks})", values)  # noqa: S608
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid, True
+            return [_save(conn, item, values) for item, values in zip(items, rows, strict=True)]
 
     def articles(
         self,
@@ -557,6 +523,44 @@ def _inflate(blob: bytes) -> bytes | None:
         return zlib.decompress(blob)
     except zlib.error:
         return None
+
+
+# Saving: what is stored of an article, in column order.
+_SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
+          "related", "source", "truncated", "raw_html", "entry_hash")
+_INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, read, feed_id, guid)"  # noqa: S608
+           f" VALUES ({', '.join('?' * (len(_SAVED) + 5))})")
+# A refresh whose page download failed keeps the page stored earlier.
+_UPDATE = "UPDATE articles SET {} WHERE id = ?".format(", ".join(  # noqa: S608
+    f"{k} = coalesce(?, {k})" if k == "raw_html" else f"{k} = ?" for k in _SAVED))
+
+
+def _article_values(item: Incoming, fetched: datetime, stamp: str | None) -> tuple[Any, ...]:
+    """The saved columns of `item`, then fetched and sort_time: made before the write lock."""
+    article = item.article
+    published = article.published
+    sort_time = min(published, fetched) if published else fetched
+    return (
+        article.url, article.title, article.author, _iso(published), article.image,
+        json.dumps(article.tags, ensure_ascii=False), article.site_name, _blocks_json(article),
+        article.text, _related_json(article), article.source, int(article.truncated),
+        zlib.compress(item.raw_html, 6) if item.raw_html else None, item.entry_hash,
+        stamp, _iso(sort_time),
+    )
+
+
+def _save(conn: sqlite3.Connection, item: Incoming, values: tuple[Any, ...]) -> tuple[int, bool]:
+    guid = item.guid or item.article.url
+    found = conn.execute("SELECT id FROM articles WHERE feed_id IS ? AND guid = ?",
+                         (item.feed_id, guid)).fetchone()
+    if found:
+        conn.execute(_UPDATE, (*values[:len(_SAVED)], found[0]))
+        return int(found[0]), False
+    pruned = conn.execute("DELETE FROM pruned WHERE feed_id = ? AND guid = ?",
+                          (item.feed_id, guid)).rowcount
+    cursor = conn.execute(_INSERT, (*values, int(pruned > 0), item.feed_id, guid))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid, True
 
 
 def _blocks_json(article: Article) -> str:
