@@ -60,13 +60,13 @@ async def run(store: Store, fetcher: Fetcher, *, force: bool = True) -> refresh.
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = refresh.parse_feed
+    real = refresh.run.parse_feed
 
     def counting(data: bytes, url: str, content_type: str | None = None) -> Any:
         calls.append(url)
         return real(data, url, content_type)
 
-    monkeypatch.setattr(refresh, "parse_feed", counting)
+    monkeypatch.setattr(refresh.run, "parse_feed", counting)
     return calls
 
 

@@ -279,8 +279,8 @@ async def test_a9_parsing_and_cleaning_run_off_the_event_loop(
             return real(*args, **kwargs)
         return call
 
-    monkeypatch.setattr(refresh, "parse_feed", spy("parse", refresh.parse_feed))
-    monkeypatch.setattr(refresh, "extract_article", spy("clean", refresh.extract_article))
+    monkeypatch.setattr(refresh.run, "parse_feed", spy("parse", refresh.run.parse_feed))
+    monkeypatch.setattr(refresh.run, "extract_article", spy("clean", refresh.run.extract_article))
     page = site.add("/p", _page("Story", "Body text", "/x"))
     store.add_feed(site.add("/f.xml", rss("F", [{"title": "s", "guid": "s", "link": page}])), "F")
     assert (await refresh_all(store, fetcher)).count("ok") == 1

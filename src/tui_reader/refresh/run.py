@@ -1,8 +1,8 @@
-"""The refresh pipeline: fetch feeds, download and clean new articles, store them.
+"""The refresh pipeline in one process: fetch feeds, download and clean new articles, store.
 
-Shared by the CLI and the UI (which runs it in a worker thread with its own Store). Every
-article is saved as soon as it is ready and a feed's validators only once all of its entries
-are in, so a refresh cut short loses nothing and the next one picks up where it stopped.
+Shared by the CLI and the UI (which runs it in a worker thread with its own Store). Articles
+are committed as they are ready and a feed's validators only once all of its entries are
+in, so a refresh cut short loses nothing and the next one picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import asyncio
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from tui_reader.config import FeedOptions
 from tui_reader.fetch.charset import decode
@@ -26,94 +25,15 @@ from tui_reader.fetch.feeds import parse_feed
 from tui_reader.fetch.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.pictures import Pictures
+from tui_reader.refresh.report import FeedResult
 from tui_reader.store import FeedRow, Incoming, Store, StoreError
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 FEED_CAP = 5 * MiB
 PAGE_CAP = 10 * MiB
-Outcome = Literal["ok", "unchanged", "failed", "skipped"]
 T = TypeVar("T")
 NO_OPTIONS = FeedOptions()
-
-
-@dataclass(slots=True)
-class FeedResult:
-    url: str
-    title: str
-    outcome: Outcome
-    new: int = 0
-    updated: int = 0
-    error: str | None = None
-    status: int | None = None
-
-
-@dataclass(slots=True)
-class RefreshReport:
-    results: list[FeedResult] = field(default_factory=list)
-    bytes_received: int = 0
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
-
-    @property
-    def new_articles(self) -> int:
-        return sum(r.new for r in self.results)
-
-    @property
-    def failed(self) -> list[FeedResult]:
-        return [r for r in self.results if r.outcome == "failed"]
-
-    def summary(self) -> str:
-        return (
-            f"{self.count('ok')} feeds ok, {self.count('failed')} failed, "
-            f"{self.count('unchanged')} unchanged, {self.count('skipped')} not due; "
-            f"{self.new_articles} new articles, {format_size(self.bytes_received)} downloaded"
-        )
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "feeds": [
-                {"url": r.url, "title": r.title, "outcome": r.outcome, "new": r.new,
-                 "updated": r.updated, "error": r.error, "status": r.status}
-                for r in self.results
-            ],
-            "ok": self.count("ok"),
-            "failed": self.count("failed"),
-            "unchanged": self.count("unchanged"),
-            "skipped": self.count("skipped"),
-            "new_articles": self.new_articles,
-            "bytes": self.bytes_received,
-        }
-
-
-def format_size(n: int) -> str:
-    return f"{n / MiB:.1f} MiB" if n >= MiB else f"{n / 1024:.0f} KiB"
-
-
-def _local(when: datetime) -> str:
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def feed_status(feed: FeedRow) -> str:
-    """One line on a feed's last refresh: outcome and when, the error and its advice, flags."""
-    if feed.last_refresh is None:
-        return "not refreshed yet"
-    if feed.last_error:
-        parts = [f"failed {_local(feed.last_refresh)}: {feed.last_error}",
-                 f"last success {_local(feed.last_success)}" if feed.last_success
-                 else "no success yet"]
-    else:
-        outcome = "unchanged (304)" if feed.status == 304 else "ok"
-        parts = [f"{outcome} {_local(feed.last_refresh)}"]
-    if feed.bozo:
-        parts.append("malformed but readable")
-    if feed.next_due and feed.next_due > datetime.now(UTC):
-        parts.append(f"next due {_local(feed.next_due)}")
-    return " · ".join(parts)
-
-
-Progress = Callable[[FeedResult, int, int], None]
 
 
 def entry_hash(entry: FeedEntry) -> str:
@@ -144,7 +64,7 @@ def _due(seconds: float | None) -> datetime | None:
     return datetime.now(UTC) + timedelta(seconds=seconds) if seconds else None
 
 
-class _Refresh:
+class Run:
     """One refresh run: the shared store and fetcher, and a bound on articles in flight.
 
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
@@ -165,6 +85,8 @@ class _Refresh:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-store")
         self._unsaved: list[tuple[Incoming, asyncio.Future[tuple[int, bool]]]] = []
         self._saving: asyncio.Task[None] | None = None
+        # Set once a feed has entries to download or clean: CPU work worth sharing out.
+        self.found_work = asyncio.Event()
 
     async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -199,6 +121,24 @@ class _Refresh:
         if self._saving is not None:
             self._saving.cancel()
         self._writer.shutdown(wait=True)
+
+    async def feeds(self, feeds: Iterable[FeedRow], force: bool,
+                    done: Callable[[FeedRow, FeedResult], None]) -> None:
+        """Every feed concurrently, each result to `done`; one feed's failure never stops
+        the others."""
+
+        async def one(feed: FeedRow) -> None:
+            try:
+                result = await self.feed(feed, force)
+            except Exception as exc:  # a bug or a full disk must not take the other feeds down
+                error = f"unexpected error: {type(exc).__name__}: {exc}"
+                result = FeedResult(feed.url, feed.title, "failed", error=error)
+                with contextlib.suppress(StoreError):
+                    await self.db(self.store.record_feed_result, feed.id, error=error,
+                                  status=None)
+            done(feed, result)
+
+        await asyncio.gather(*(one(f) for f in feeds))
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
         options = self.options.get(feed.url, NO_OPTIONS)
@@ -257,6 +197,8 @@ class _Refresh:
             digest = entry_hash(entry)
             if known.get(key) != digest:
                 todo[key] = (entry, digest)
+        if todo:
+            self.found_work.set()
 
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
@@ -293,44 +235,11 @@ async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: 
                        download: bool = True, pictures: Pictures | None = None,
                        options: Mapping[str, FeedOptions] | None = None) -> FeedResult:
     """One feed; its failure is recorded and returned, never raised."""
-    run = _Refresh(store, fetcher, download, pictures, options)
+    run = Run(store, fetcher, download, pictures, options)
     try:
         return await run.feed(feed, force)
     finally:
         run.close()
-
-
-async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,
-                      force: bool = False, download: bool = True,
-                      progress: Progress | None = None,
-                      pictures: Pictures | None = None,
-                      options: Mapping[str, FeedOptions] | None = None) -> RefreshReport:
-    """Every feed concurrently; one feed's failure never stops the others.
-
-    `options` are the per-feed settings from config.toml, keyed by feed URL."""
-    feeds = store.feeds() if feeds is None else feeds
-    run = _Refresh(store, fetcher, download, pictures, options)
-    report = RefreshReport()
-    start = fetcher.bytes_received
-
-    async def one(feed: FeedRow) -> None:
-        try:
-            result = await run.feed(feed, force)
-        except Exception as exc:  # a bug or a full disk must not take the other feeds down
-            error = f"unexpected error: {type(exc).__name__}: {exc}"
-            result = FeedResult(feed.url, feed.title, "failed", error=error)
-            with contextlib.suppress(StoreError):
-                await run.db(store.record_feed_result, feed.id, error=error, status=None)
-        report.results.append(result)
-        if progress:
-            progress(result, len(report.results), len(feeds))
-
-    try:
-        await asyncio.gather(*(one(f) for f in feeds))
-    finally:
-        run.close()
-    report.bytes_received = fetcher.bytes_received - start
-    return report
 
 
 async def subscribe(store: Store, fetcher: Fetcher, url: str,

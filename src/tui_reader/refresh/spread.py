@@ -1,0 +1,214 @@
+"""A large refresh spread over processes: parsing and cleaning are CPU work, and one Python
+process uses one core.
+
+Feeds are grouped by host, so each site is talked to by one process and the per-host limit
+still holds. Groups are handed out as processes ask for them, this one included: a worker's
+interpreter takes a few tenths of a second to start, and the groups it would have taken are
+done meanwhile. Each process has its own store connection and a fetcher with its share of
+the concurrency, and reports each feed as it finishes. A worker that dies fails only the
+feeds it held; nothing it committed is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tui_reader.config import FeedOptions
+from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.pictures import Pictures
+from tui_reader.refresh.report import FeedResult
+from tui_reader.refresh.run import Run
+from tui_reader.store import FeedRow, Store, StoreError
+
+# Fewer due feeds than this per process and a worker costs more to start than it saves.
+MIN_FEEDS_PER_PROCESS = 40
+WORKER_DIED = "the refresh worker process stopped unexpectedly"
+Groups = deque[list[FeedRow]]
+Done = Callable[[FeedRow, FeedResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What a worker process needs to refresh as this one does; pickled once, at its start."""
+
+    db: Path
+    settings: HttpSettings
+    lanes: int
+    force: bool
+    download: bool
+    pictures: Pictures | None
+    options: Mapping[str, FeedOptions]
+
+
+def processes_for(due_feeds: int, hosts: int) -> int:
+    """How many processes a refresh of this size is worth: one per core at most."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, hosts, due_feeds // MIN_FEEDS_PER_PROCESS))
+
+
+def host_groups(feeds: list[FeedRow]) -> Groups:
+    """Feeds by host, the largest groups first so the longest work starts earliest."""
+    by_host: dict[str, list[FeedRow]] = {}
+    for feed in feeds:
+        by_host.setdefault(urlsplit(feed.url).netloc.lower(), []).append(feed)
+    return deque(sorted(by_host.values(), key=len, reverse=True))
+
+
+async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedRow],
+                         processes: int, done: Done, *, force: bool, download: bool,
+                         pictures: Pictures | None,
+                         options: Mapping[str, FeedOptions]) -> int:
+    """Refresh `feeds` here and in up to `processes - 1` workers; returns bytes received.
+
+    The workers start once a feed turns out to have new entries, so a refresh where every
+    feed answers 304 never pays for them.
+    """
+    groups = host_groups(feeds)
+    # Each process keeps as many sites going as the whole concurrency could serve, and its
+    # fetcher's share of the concurrency bounds what is really in flight.
+    share = replace(settings, concurrency=max(settings.per_host,
+                                              settings.concurrency // processes))
+    lanes = max(1, settings.concurrency // settings.per_host)
+    job = Job(store.path, share, lanes, force, download, pictures, dict(options))
+    async with Fetcher(share) as fetcher:
+        run = Run(store, fetcher, download, pictures, options)
+        helpers = asyncio.create_task(_workers(run, job, processes - 1, groups, done))
+        try:
+            await asyncio.gather(*(_lane(run, groups, force, done) for _ in range(lanes)))
+            if not run.found_work.is_set():
+                helpers.cancel()
+            await asyncio.wait([helpers])
+        finally:
+            if not helpers.done():
+                helpers.cancel()
+                await asyncio.wait([helpers])
+            run.close()
+        # Workers that could not start leave their share to this process: no error there.
+        failed = helpers.cancelled() or helpers.exception() is not None
+        return fetcher.bytes_received + (0 if failed else helpers.result())
+
+
+async def _lane(run: Run, groups: Groups, force: bool, done: Done) -> None:
+    while groups:
+        await run.feeds(groups.popleft(), force, done)
+
+
+async def _workers(run: Run, job: Job, count: int, groups: Groups, done: Done) -> int:
+    """Start `count` workers once there is work to share, and serve them; bytes received."""
+    await run.found_work.wait()
+    if not groups:
+        return 0
+    workers = [_Worker(job) for _ in range(count)]
+    try:
+        await asyncio.gather(*(worker.serve(groups, done, run.store) for worker in workers))
+    finally:
+        for worker in workers:
+            worker.stop()
+    return sum(worker.bytes_received for worker in workers)
+
+
+class _Worker:
+    """A worker process seen from this one: hands it groups, passes its results on."""
+
+    def __init__(self, job: Job) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process: BaseProcess = context.Process(target=work, args=(theirs, job),
+                                                     name="tui-reader-refresh", daemon=True)
+        self._process.start()
+        theirs.close()
+        self._held: dict[int, FeedRow] = {}
+        self._finished = False
+        self.bytes_received = 0
+
+    async def serve(self, groups: Groups, done: Done, store: Store) -> None:
+        """Answer the worker until it has finished, or fail what it held if it dies."""
+        error = WORKER_DIED
+        try:
+            while True:
+                kind, value = await asyncio.to_thread(self._conn.recv)
+                if kind == "next":
+                    group = groups.popleft() if groups else None
+                    self._held.update((feed.id, feed) for feed in group or ())
+                    self._conn.send(group)
+                elif kind == "result":
+                    feed_id, result = value
+                    done(self._held.pop(feed_id), result)
+                elif kind == "crashed":
+                    error = f"{WORKER_DIED}: {value}"
+                else:
+                    self.bytes_received, self._finished = value, True
+                    return
+        except (EOFError, OSError):
+            pass
+        for feed in self._held.values():
+            with contextlib.suppress(StoreError):
+                store.record_feed_result(feed.id, error=error, status=None)
+            done(feed, FeedResult(feed.url, feed.title, "failed", error=error))
+        self._held.clear()
+
+    def stop(self) -> None:
+        """Reap a finished worker; one still working (the refresh was cancelled) is killed:
+        what it committed stays, and the rest is fetched again next time."""
+        if not self._finished:
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
+
+
+def work(conn: Connection, job: Job) -> None:
+    """A worker process's life: refresh the groups it is given until there are none.
+
+    It never writes to the terminal, which may be showing the reader; a failure goes to the
+    parent as a message.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to act on
+    try:
+        asyncio.run(_work(conn, job))
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            conn.send(("crashed", f"{type(exc).__name__}: {exc}"))
+        os._exit(1)
+    # Everything is committed and reported: skip the interpreter's slow tidy-up.
+    os._exit(0)
+
+
+async def _work(conn: Connection, job: Job) -> None:
+    asking = asyncio.Lock()
+
+    async def next_group() -> list[FeedRow] | None:
+        async with asking:
+            conn.send(("next", None))
+            group: list[FeedRow] | None = await asyncio.to_thread(conn.recv)
+            return group
+
+    def done(feed: FeedRow, result: FeedResult) -> None:
+        conn.send(("result", (feed.id, result)))
+
+    async def lane(run: Run) -> None:
+        while (group := await next_group()) is not None:
+            await run.feeds(group, job.force, done)
+
+    with Store.open(job.db) as store:
+        async with Fetcher(job.settings) as fetcher:
+            run = Run(store, fetcher, job.download, job.pictures, job.options)
+            try:
+                await asyncio.gather(*(lane(run) for _ in range(job.lanes)))
+            finally:
+                run.close()
+            conn.send(("done", fetcher.bytes_received))
+
