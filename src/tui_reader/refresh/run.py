@@ -141,7 +141,8 @@ class Run:
         await asyncio.gather(*(one(f) for f in feeds))
 
     async def feed(self, feed: FeedRow, force: bool) -> FeedResult:
-        options = self.options.get(feed.url, NO_OPTIONS)
+        options = (self.options.get(feed.url) or self.options.get(feed.first_url or "")
+                   or NO_OPTIONS)
         if options.folder is not None and options.folder != feed.folder:
             await self.db(self.store.set_folder, feed.id, options.folder)
         result = FeedResult(feed.url, options.title or feed.title, "ok")

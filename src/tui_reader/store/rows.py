@@ -43,6 +43,8 @@ class FeedRow:
     last_error: str | None
     bozo: bool
     next_due: datetime | None
+    # The address it was subscribed at, when it has moved (301/308) since.
+    first_url: str | None = None
     unread: int = 0
 
     def to_json(self) -> dict[str, object]:

@@ -95,7 +95,13 @@ CREATE TABLE pruned (
 CREATE INDEX articles_unread_by_feed ON articles (feed_id, sort_time DESC, id DESC) WHERE read = 0;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3: the address a feed was subscribed at, kept when it moves permanently, so options in
+# config.toml and commands given the old address still find it.
+_V3 = """
+ALTER TABLE feeds ADD COLUMN first_url TEXT;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 VERSION = len(MIGRATIONS)
 
 

@@ -35,7 +35,7 @@ from tui_reader.store.search import (
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
-       last_success, last_error, bozo, next_due,
+       last_success, last_error, bozo, next_due, first_url,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
 FROM feeds
 """
@@ -61,7 +61,7 @@ _TOMBSTONE_DAYS = 365
 
 def _feed_row(r: Sequence[Any]) -> FeedRow:
     return FeedRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
-                   bool(r[11]), _dt(r[12]), r[13])
+                   bool(r[11]), _dt(r[12]), r[13], r[14])
 
 
 class Store:
@@ -104,9 +104,11 @@ class Store:
         return feed, True
 
     def remove_feed(self, url: str) -> bool:
-        """Unsubscribe; bookmarked articles stay, unbookmarked ones go with the feed."""
+        """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
+        unbookmarked ones go with the feed."""
         with write(self.conn) as conn:
-            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            row = conn.execute("SELECT id FROM feeds WHERE ?1 IN (url, first_url)"
+                               " ORDER BY url = ?1 DESC LIMIT 1", (url,)).fetchone()
             if row is None:
                 return False
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
@@ -118,7 +120,9 @@ class Store:
         return [_feed_row(r) for r in self.conn.execute(_FEED + " ORDER BY lower(title), id")]
 
     def feed_by_url(self, url: str) -> FeedRow | None:
-        row = self.conn.execute(_FEED + " WHERE url = ?", (url,)).fetchone()
+        """The feed at `url`, or the one subscribed at `url` that has moved since."""
+        row = self.conn.execute(_FEED + " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC"
+                                " LIMIT 1", (url,)).fetchone()
         return _feed_row(row) if row else None
 
     def feed(self, feed_id: int) -> FeedRow | None:
@@ -162,9 +166,10 @@ class Store:
                     [*params, feed_id])
 
     def move_feed(self, feed_id: int, url: str) -> bool:
-        """Follow a permanent redirect; refused when another subscription has that URL."""
+        """Follow a permanent redirect; refused when another subscription has that URL.
+        The first address is kept: config.toml may name the feed by it."""
         cursor = self._write(
-            "UPDATE feeds SET url = ?1 WHERE id = ?2"
+            "UPDATE feeds SET first_url = coalesce(first_url, url), url = ?1 WHERE id = ?2"
             " AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?1)",
             (url, feed_id),
         )
