@@ -163,6 +163,7 @@ class Fetcher:
         self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._private_hosts: dict[str, bool] = {}
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -265,9 +266,19 @@ class Fetcher:
             seen.add(url)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
+    async def _names_private_host(self, url: str) -> bool:
+        """Whether the URL's host is, or resolves to, a non-global address: checked before any
+        request is sent (the connected address is checked again, against DNS tricks). One
+        lookup per host and run: a feed's pages are on a handful of hosts."""
+        host = (urlsplit(url).hostname or "").strip("[]")
+        private = self._private_hosts.get(host)
+        if private is None:
+            private = self._private_hosts[host] = await _resolves_private(host)
+        return private
+
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int,
                     public_only: bool) -> Response:
-        if public_only and await _names_private_host(url):
+        if public_only and await self._names_private_host(url):
             raise FetchError(f"not fetched automatically: {url} is on a private address")
         try:
             request = httpx.Request("GET", url, headers={**self._headers, **headers})
@@ -278,7 +289,7 @@ class Fetcher:
             # Read while the connection is open: a closed stream no longer knows its peer.
             private = _private_server(response)
             if private is None:
-                private = await _names_private_host(url)
+                private = await self._names_private_host(url)
             if public_only and private:
                 raise FetchError(f"not fetched automatically: {url} is on a private address")
             # Bodies of redirects and 304s are never read, let alone decompressed.
@@ -310,10 +321,8 @@ def _redirect_target(current: str, location: str) -> str:
     return target
 
 
-async def _names_private_host(url: str) -> bool:
-    """Whether the URL's host is, or resolves to, a non-global address: checked before any
-    request is sent (the connected address is checked again, against DNS tricks)."""
-    host = (urlsplit(url).hostname or "").strip("[]")
+async def _resolves_private(host: str) -> bool:
+    """Whether `host` is, or resolves to, a non-global address."""
     try:
         return not ipaddress.ip_address(host).is_global
     except ValueError:
