@@ -237,7 +237,7 @@ class Connections(httpx.AsyncBaseTransport):
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1",
                                       "server_addr": conn.server_addr}
         return httpx.Response(head.status, headers=head.headers, stream=stream,
-                              extensions=extensions)
+                              extensions=extensions, request=request)
 
     async def aclose(self) -> None:
         for conn in self._oldest_first:
