@@ -29,8 +29,12 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
         raise describe(exc, path) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        # One read transaction, so a database another process is creating this instant is
+        # not caught with its tables made but its id not yet written.
+        conn.execute("BEGIN")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        conn.execute("COMMIT")
         if app_id != APPLICATION_ID and tables:
             raise StoreError(
                 f"{path} is not a tui-reader database; move it aside or pass another --home"
