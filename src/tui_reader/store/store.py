@@ -534,6 +534,9 @@ def _inflate(blob: bytes) -> bytes | None:
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
           "related", "source", "truncated", "raw_html", "entry_hash")
 _BODY = _SAVED.index("body")
+# Pages as downloaded, kept for cleaning again: level 1 takes 1.4 ms for a 170 KB news page
+# where level 6 takes 3.6 ms (more than cleaning it), for 16% more bytes.
+_PAGE_LEVEL = 1
 _INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, read, feed_id, guid)"  # noqa: S608
            f" VALUES ({', '.join('?' * (len(_SAVED) + 5))})")
 # Updates are indexed by a trigger; inserts here, which is cheaper than a trigger.
@@ -552,7 +555,7 @@ def _article_values(item: Incoming, fetched: datetime, stamp: str | None) -> tup
         article.url, article.title, article.author, _iso(published), article.image,
         json.dumps(article.tags, ensure_ascii=False), article.site_name, _blocks_json(article),
         article.text, _related_json(article), article.source, int(article.truncated),
-        zlib.compress(item.raw_html, 6) if item.raw_html else None, item.entry_hash,
+        zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None, item.entry_hash,
         stamp, _iso(sort_time),
     )
 
