@@ -37,6 +37,7 @@ from hostile import (
     rss,
 )
 
+from pilot_support import settle
 from tui_reader import refresh
 from tui_reader.cli import main as cli
 from tui_reader.fetch.clean import extract_article
@@ -44,9 +45,11 @@ from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.feeds import MAX_ENTRIES, parse_feed
 from tui_reader.fetch.http import Fetcher, MiB
 from tui_reader.opml import OpmlError, parse_opml
+from tui_reader.paths import Paths
 from tui_reader.refresh import FEED_CAP, refresh_all
 from tui_reader.sanitize import display_url
 from tui_reader.store import InvalidSearch, Store
+from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.text import plain, render_body
 
 Site = Any
@@ -267,10 +270,11 @@ def test_a9_huge_fields_items_and_nesting_are_cut() -> None:
     assert (nested.title, nested.entries[0].title) == ("deep", "deep")
 
 
-async def test_a9_parsing_and_cleaning_run_off_the_event_loop(
-    site: Site, store: Store, fetcher: Fetcher, monkeypatch: pytest.MonkeyPatch
+async def test_a9_parsing_and_cleaning_never_run_on_the_readers_thread(
+    site: Site, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The UI's refresh worker runs this same pipeline: the loop it shares never parses."""
+    """The reader refreshes on a worker thread with an event loop of its own, which parses
+    and cleans: whatever a feed holds, the screen's own loop goes on answering keys."""
     threads: dict[str, set[int]] = {"parse": set(), "clean": set()}
 
     def spy(name: str, real: Any) -> Any:
@@ -282,8 +286,16 @@ async def test_a9_parsing_and_cleaning_run_off_the_event_loop(
     monkeypatch.setattr(refresh.run, "parse_feed", spy("parse", refresh.run.parse_feed))
     monkeypatch.setattr(refresh.run, "extract_article", spy("clean", refresh.run.extract_article))
     page = site.add("/p", _page("Story", "Body text", "/x"))
-    store.add_feed(site.add("/f.xml", rss("F", [{"title": "s", "guid": "s", "link": page}])), "F")
-    assert (await refresh_all(store, fetcher)).count("ok") == 1
+    paths = Paths.resolve(home).ensure()
+    with Store.open(paths.database) as store:
+        store.add_feed(site.add("/f.xml", rss("F", [{"title": "s", "guid": "s", "link": page}])),
+                       "F")
+    app = ReaderApp(paths)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot, rounds=2)
+        assert app.main.article_list.rows
     assert threads["parse"] and threads["clean"]
     assert threading.get_ident() not in threads["parse"] | threads["clean"]
 

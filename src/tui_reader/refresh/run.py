@@ -67,6 +67,10 @@ def _due(seconds: float | None) -> datetime | None:
 class Run:
     """One refresh run: the shared store and fetcher, and a bound on articles in flight.
 
+    Feeds are parsed and pages cleaned right on the run's event loop, which is its own (the
+    reader runs a refresh on a worker thread, and a large one spreads over processes): with
+    that CPU work on a thread beside the loop, every socket call would wait for the GIL.
+
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
     thousands of them up in memory. Store calls run one at a time on their own thread: SQLite
     and zlib let go of the GIL, so commits overlap with downloads instead of stalling them.
@@ -161,8 +165,7 @@ class Run:
             error = _http_error(response, feed.url)
             if error:
                 raise error
-            parsed = await asyncio.to_thread(parse_feed, response.content, response.url,
-                                             response.content_type)
+            parsed = parse_feed(response.content, response.url, response.content_type)
         except (FetchError, NotAFeed) as exc:
             status = exc.status if isinstance(exc, FetchError) else result.status
             retry = exc.retry_after if isinstance(exc, FetchError) else None
@@ -228,7 +231,7 @@ class Run:
             if response is not None and response.status == 200:
                 raw = response.content
                 html = decode(raw, response.content_type)
-                page = await asyncio.to_thread(extract_article, html, response.url)
+                page = extract_article(html, response.url)
         return article_with_fallback(page, entry), raw
 
 
