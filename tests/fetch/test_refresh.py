@@ -13,7 +13,7 @@ import pytest
 from tui_reader import refresh
 from tui_reader.fetch.errors import FetchError, NotAFeed
 from tui_reader.fetch.http import Fetcher
-from tui_reader.store import FeedRow, Incoming, Store, StoreError
+from tui_reader.store import FeedRow, Prepared, Store, StoreError
 
 Site = Any
 
@@ -262,7 +262,7 @@ async def test_a_refresh_cut_short_loses_nothing_and_resumes(
     subscribed(store, url)
     real = store.save_articles
 
-    def flaky(items: list[Incoming]) -> list[tuple[int, bool]]:
+    def flaky(items: list[Prepared]) -> list[tuple[int, bool]]:
         """The disk fills up after two articles: the first commit holds, the next fails."""
         room = 2 - len(store.articles())
         if len(items) <= room:

@@ -1,10 +1,10 @@
 """The offline cache: SQLite with FTS5. No HTTP, no UI."""
 
 from tui_reader.store.errors import InvalidSearch, StoreError
+from tui_reader.store.incoming import Incoming, Prepared, prepare
 from tui_reader.store.rows import (
     ArticleRow,
     FeedRow,
-    Incoming,
     RawPage,
     RelatedRead,
     SearchHit,
@@ -20,9 +20,11 @@ __all__ = [
     "FeedRow",
     "Incoming",
     "InvalidSearch",
+    "Prepared",
     "RawPage",
     "RelatedRead",
     "SearchHit",
     "Store",
     "StoreError",
+    "prepare",
 ]

@@ -7,25 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tui_reader.models import Article
-
 # The light list row: every query that lists articles selects exactly these columns.
 ARTICLE_COLUMNS = (
     "a.id, a.feed_id, coalesce(f.title, a.site_name, ''), a.url, a.title, a.author,"
     " a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL"
 )
 ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
-
-
-@dataclass(frozen=True, slots=True)
-class Incoming:
-    """An article on its way in, with where it came from (no feed: opened by URL)."""
-
-    article: Article
-    feed_id: int | None
-    guid: str | None
-    raw_html: bytes | None = None
-    entry_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

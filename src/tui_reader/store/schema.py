@@ -102,7 +102,7 @@ ALTER TABLE feeds ADD COLUMN first_url TEXT;
 """
 
 # v4: new articles are indexed by the statement that saves them, not by a trigger, which
-# cost half as much again per article (see Store.save_articles).
+# cost half as much again per article (see store.incoming).
 _V4 = """
 DROP TRIGGER articles_ai;
 """

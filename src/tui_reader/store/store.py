@@ -13,12 +13,20 @@ from typing import Any, TypeVar
 from tui_reader.models import Article, Block, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import describe
+from tui_reader.store.incoming import (
+    Incoming,
+    Prepared,
+    blocks_json,
+    iso,
+    prepare,
+    related_json,
+    save_prepared,
+)
 from tui_reader.store.rows import (
     ARTICLE_COLUMNS,
     ARTICLE_FROM,
     ArticleRow,
     FeedRow,
-    Incoming,
     RawPage,
     RelatedRead,
     SearchHit,
@@ -43,10 +51,6 @@ FROM feeds
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 _dt = parse_time
@@ -98,7 +102,7 @@ class Store:
         if existing:
             return existing, False
         self._write("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
-                    " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, _iso(now())))
+                    " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, iso(now())))
         feed = self.feed_by_url(url)
         assert feed is not None
         return feed, True
@@ -144,9 +148,9 @@ class Store:
         next_due: datetime | None = None,
     ) -> None:
         """Store a refresh outcome; validators change only when `validators` is set."""
-        stamp = _iso(now())
+        stamp = iso(now())
         sets = ["last_refresh = ?", "last_error = ?", "status = ?", "next_due = ?"]
-        params: list[Any] = [stamp, error, status, _iso(next_due)]
+        params: list[Any] = [stamp, error, status, iso(next_due)]
         if error is None:
             sets.append("last_success = ?")
             params.append(stamp)
@@ -202,20 +206,18 @@ class Store:
         entry_hash: str | None = None,
     ) -> tuple[int, bool]:
         """Insert, or update in place keeping read and bookmark state; returns (id, new)."""
-        return self.save_articles([Incoming(article, feed_id, guid, raw_html, entry_hash)])[0]
+        return self.save_articles([prepare(Incoming(article, feed_id, guid, raw_html,
+                                                    entry_hash))])[0]
 
-    def save_articles(self, items: Sequence[Incoming]) -> list[tuple[int, bool]]:
-        """Save several articles in one transaction: (id, new) for each, in order.
+    def save_articles(self, batch: Sequence[Prepared]) -> list[tuple[int, bool]]:
+        """Save several prepared articles in one transaction: (id, new) for each, in order.
 
         A refresh saves what is ready in batches: a commit per article cost more than the
         article itself. An entry that was pruned and has changed since comes back already
         read: the person has seen it.
         """
-        fetched = now()
-        stamp = _iso(fetched)
-        rows = [_article_values(item, fetched, stamp) for item in items]
         with write(self.conn) as conn:
-            return [_save(conn, item, values) for item, values in zip(items, rows, strict=True)]
+            return [save_prepared(conn, prepared) for prepared in batch]
 
     def articles(
         self,
@@ -246,7 +248,7 @@ class Store:
             order = " ORDER BY a.sort_time DESC, a.id DESC"
             if before is not None:
                 where.append("(a.sort_time, a.id) < (?, ?)")
-                params += [_iso(before.sort_time), before.id]
+                params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
         page = f"SELECT a.id FROM articles a{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
@@ -312,7 +314,7 @@ class Store:
     def set_bookmarked(self, article_id: int, on: bool) -> None:
         """Bookmarks are the one thing the person cannot fetch again, so this commit is synced
         to disk (synchronous=FULL) before returning, surviving a power cut as well as a kill."""
-        stamp = _iso(now()) if on else None
+        stamp = iso(now()) if on else None
         self.conn.execute("PRAGMA synchronous = FULL")
         try:
             self._write("UPDATE articles SET bookmarked_at = ? WHERE id = ?", (stamp, article_id))
@@ -367,10 +369,10 @@ class Store:
                     " published = coalesce(published, :published)"
                     " WHERE id = :id AND (blocks != :blocks OR related != :related"
                     " OR truncated != :truncated OR source != 'page')",
-                    {"id": article_id, "blocks": _blocks_json(article), "body": article.text,
-                     "related": _related_json(article), "truncated": int(article.truncated),
+                    {"id": article_id, "blocks": blocks_json(article), "body": article.text,
+                     "related": related_json(article), "truncated": int(article.truncated),
                      "author": article.author, "image": article.image,
-                     "site_name": article.site_name, "published": _iso(article.published)},
+                     "site_name": article.site_name, "published": iso(article.published)},
                 ).rowcount
         return changed
 
@@ -384,8 +386,8 @@ class Store:
         """
         if max_age_days < 0:
             raise ValueError("max_age_days must not be negative")
-        cutoff = _iso(now() - timedelta(days=max_age_days))
-        stale = _iso(now() - timedelta(days=_TOMBSTONE_DAYS))
+        cutoff = iso(now() - timedelta(days=max_age_days))
+        stale = iso(now() - timedelta(days=_TOMBSTONE_DAYS))
         removed = 0
         while True:
             with write(self.conn) as conn:
@@ -399,7 +401,7 @@ class Store:
                 conn.execute(
                     "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
                     f" SELECT feed_id, guid, entry_hash, ? FROM articles WHERE id IN ({marks})"
-                    " AND feed_id IS NOT NULL AND guid IS NOT NULL", [_iso(now()), *ids])
+                    " AND feed_id IS NOT NULL AND guid IS NOT NULL", [iso(now()), *ids])
                 conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # noqa: S608
                 removed += len(ids)
 
@@ -528,58 +530,3 @@ def _inflate(blob: bytes) -> bytes | None:
         return zlib.decompress(blob)
     except zlib.error:
         return None
-
-
-# Saving: what is stored of an article, in column order.
-_SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
-          "related", "source", "truncated", "raw_html", "entry_hash")
-_BODY = _SAVED.index("body")
-# Pages as downloaded, kept for cleaning again: level 1 takes 1.4 ms for a 170 KB news page
-# where level 6 takes 3.6 ms (more than cleaning it), for 16% more bytes.
-_PAGE_LEVEL = 1
-_INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, read, feed_id, guid)"  # noqa: S608
-           f" VALUES ({', '.join('?' * (len(_SAVED) + 5))})")
-# Updates are indexed by a trigger; inserts here, which is cheaper than a trigger.
-_INDEX = "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)"
-# A refresh whose page download failed keeps the page stored earlier.
-_UPDATE = "UPDATE articles SET {} WHERE id = ?".format(", ".join(  # noqa: S608
-    f"{k} = coalesce(?, {k})" if k == "raw_html" else f"{k} = ?" for k in _SAVED))
-
-
-def _article_values(item: Incoming, fetched: datetime, stamp: str | None) -> tuple[Any, ...]:
-    """The saved columns of `item`, then fetched and sort_time: made before the write lock."""
-    article = item.article
-    published = article.published
-    sort_time = min(published, fetched) if published else fetched
-    return (
-        article.url, article.title, article.author, _iso(published), article.image,
-        json.dumps(article.tags, ensure_ascii=False), article.site_name, _blocks_json(article),
-        article.text, _related_json(article), article.source, int(article.truncated),
-        zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None, item.entry_hash,
-        stamp, _iso(sort_time),
-    )
-
-
-def _save(conn: sqlite3.Connection, item: Incoming, values: tuple[Any, ...]) -> tuple[int, bool]:
-    guid = item.guid or item.article.url
-    found = conn.execute("SELECT id FROM articles WHERE feed_id IS ? AND guid = ?",
-                         (item.feed_id, guid)).fetchone()
-    if found:
-        conn.execute(_UPDATE, (*values[:len(_SAVED)], found[0]))
-        return int(found[0]), False
-    pruned = conn.execute("DELETE FROM pruned WHERE feed_id = ? AND guid = ?",
-                          (item.feed_id, guid)).rowcount
-    cursor = conn.execute(_INSERT, (*values, int(pruned > 0), item.feed_id, guid))
-    article_id = cursor.lastrowid
-    assert article_id is not None
-    conn.execute(_INDEX, (article_id, item.article.title, item.article.author or "",
-                          values[_BODY]))
-    return article_id, True
-
-
-def _blocks_json(article: Article) -> str:
-    return json.dumps([b.to_dict() for b in article.blocks], ensure_ascii=False)
-
-
-def _related_json(article: Article) -> str:
-    return json.dumps([r.to_dict() for r in article.related], ensure_ascii=False)
