@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -158,3 +159,19 @@ async def test_header_values_with_line_breaks_are_never_sent() -> None:
     request.headers["If-None-Match"] = "a\r\nX-Injected: 1"
     with pytest.raises(httpx.LocalProtocolError):
         await connections.handle_async_request(request)
+
+
+async def test_international_host_names_are_looked_up_idna_encoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    async def create_connection(factory: Any, host: str, port: int, **kwargs: Any) -> Any:
+        asked.append(host)
+        raise OSError("no network in this test")
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(loop, "create_connection", create_connection)
+    with pytest.raises(httpx.ConnectError):
+        await pool().handle_async_request(httpx.Request("GET", "http://bücher.example/feed"))
+    assert asked == ["xn--bcher-kva.example"]

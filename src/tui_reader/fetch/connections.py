@@ -151,7 +151,9 @@ class Connections(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        origin = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        # The host as DNS and TLS know it: IDNA-encoded, not as it is shown.
+        host = url.raw_host.decode("ascii")
+        origin = (url.scheme, host, url.port or (443 if url.scheme == "https" else 80))
         timeouts = request.extensions.get("timeout") or {}
         connect_timeout = timeouts.get("connect", self._connect_timeout)
         read_timeout = timeouts.get("read", self._read_timeout)
