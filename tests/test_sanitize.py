@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.sanitize import clean_line, clean_text, safe_url
+from tui_reader.sanitize import _CONTROLS, _SEQUENCES, clean_line, clean_text, safe_url
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PAYLOADS = [
@@ -40,6 +40,13 @@ def test_clean_text_is_idempotent_and_leaves_no_controls(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs"))))
 def test_visible_text_is_kept(text: str) -> None:
     assert clean_text(text) == text
+
+
+def test_every_terminal_sequence_starts_with_a_control_character() -> None:
+    # clean_text hands back text without control characters untouched, skipping the sequences.
+    starts = [chr(c) for c in range(0x110000)
+              if not 0xD800 <= c <= 0xDFFF and _SEQUENCES.match(chr(c) + "]0;x\x07")]
+    assert starts and all(_CONTROLS.match(c) for c in starts)
 
 
 @given(st.text())

@@ -1,0 +1,167 @@
+"""Feed parsing: the expat reader (with its feedparser fallback) against feedparser alone.
+
+    .venv/bin/python bench/feeds.py [--corpus DIR] [--show 5] [--rounds 3]
+
+Over every file of feedparser's test corpus (read where it lies, never copied) it prints
+
+* how many documents the expat reader took and how many went to feedparser,
+* every document whose `ParsedFeed` (or `NotAFeed` message) differs between the two paths,
+  with its first few differing fields,
+* parse throughput of both paths on the corpus and on the feed bench/refresh.py serves
+  (RSS 2.0, 25 items, ~13 KB), best of several rounds since the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from refresh import Layout, feed_xml
+from tui_reader.fetch import feeds, xmlfeed
+from tui_reader.fetch.errors import NotAFeed
+from tui_reader.models import ParsedFeed
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feedparser-tests"
+_HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.M | re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One corpus document with the URL and Content-Type its comment asks for."""
+
+    name: str
+    data: bytes
+    url: str
+    content_type: str | None
+
+
+def cases(corpus: Path) -> Iterator[Case]:
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        if path.suffix not in (".xml", ".json", ".rdf", ".atom"):
+            continue
+        data = path.read_bytes()
+        name = str(path.relative_to(corpus))
+        url = "http://127.0.0.1:8097/" + name
+        content_type = None
+        for key, value in _HEADER.findall(data[:2000]):
+            header, text = key.decode().lower(), value.decode("utf-8", "replace")
+            if header == "content-type":
+                content_type = text
+            elif header == "content-location":
+                url = urljoin(url, text)
+        yield Case(name, data, url, content_type)
+
+
+Outcome = ParsedFeed | str
+
+
+def run(case: Case, *, fast: bool) -> Outcome:
+    try:
+        return feeds._parse(case.data, case.url, case.content_type, fast=fast)
+    except NotAFeed as exc:
+        return f"NotAFeed: {exc}"
+
+
+def differences(fast: Outcome, slow: Outcome, limit: int) -> list[str]:
+    """Field by field, entry by entry: the first `limit` places where the two answers differ."""
+    if isinstance(fast, str) or isinstance(slow, str):
+        return [] if fast == slow else [f"outcome: {_short(fast)} != {_short(slow)}"]
+    found: list[str] = []
+    for f in fields(ParsedFeed):
+        a, b = getattr(fast, f.name), getattr(slow, f.name)
+        if f.name == "entries":
+            if len(a) != len(b):
+                found.append(f"entries: {len(a)} != {len(b)}")
+            for n, (x, y) in enumerate(zip(a, b, strict=False)):
+                found += [f"entries[{n}].{g.name}: {_short(getattr(x, g.name))} != "
+                          f"{_short(getattr(y, g.name))}"
+                          for g in fields(x) if getattr(x, g.name) != getattr(y, g.name)]
+        elif a != b:
+            found.append(f"{f.name}: {_short(a)} != {_short(b)}")
+    return found[:limit]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def best_rate(fn: Callable[[], object], count: int, rounds: int) -> float:
+    """Items per second over the best of `rounds` runs of `fn` (which handles `count` items)."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return count / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--show", type=int, default=5, help="differences listed per document")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    corpus = list(cases(args.corpus))
+    taken = 0
+    real_reader = xmlfeed.read_xml_feed
+
+    def counting_reader(text: str, url: str) -> xmlfeed.RawFeed | None:
+        nonlocal taken
+        result = real_reader(text, url)
+        taken += result is not None
+        return result
+
+    # parse_feed looks the reader up in its own module: counting there sees every answer.
+    setattr(feeds, "read_xml_feed", counting_reader)  # noqa: B010
+    differing = 0
+    by_folder: Counter[str] = Counter()
+    try:
+        for case in corpus:
+            before = taken
+            fast, slow = run(case, fast=True), run(case, fast=False)
+            by_folder[case.name.split("/")[0]] += taken - before
+            found = differences(fast, slow, args.show)
+            if found:
+                differing += 1
+                path = "expat" if taken > before else "feedparser"
+                print(f"DIFF {case.name} ({path} path)")
+                for line in found:
+                    print(f"    {line}")
+    finally:
+        setattr(feeds, "read_xml_feed", real_reader)  # noqa: B010
+
+    print(f"\n{len(corpus)} documents: {taken} read by expat, {len(corpus) - taken} by "
+          f"feedparser; {differing} differ")
+    folders = Counter(case.name.split("/")[0] for case in corpus)
+    print("read by expat: " + ", ".join(f"{name} {by_folder[name]}/{count}"
+                                         for name, count in sorted(folders.items())))
+
+    def corpus_pass(fast: bool) -> Callable[[], object]:
+        return lambda: [run(case, fast=fast) for case in corpus]
+
+    fast_rate = best_rate(corpus_pass(True), len(corpus), args.rounds)
+    slow_rate = best_rate(corpus_pass(False), len(corpus), args.rounds)
+    print(f"corpus: {fast_rate:,.0f} feeds/s with expat, {slow_rate:,.0f} feeds/s feedparser "
+          f"only ({fast_rate / slow_rate:.1f}x)")
+
+    layout = Layout(feeds=50, items=25, ports=[8000])
+    bench = [Case(f"bench{n}", feed_xml(layout, n, 8000), layout.feed_url(n),
+                  "application/rss+xml; charset=utf-8") for n in range(layout.feeds)]
+    size = sum(len(c.data) for c in bench) // len(bench)
+    fast_rate = best_rate(lambda: [run(c, fast=True) for c in bench], len(bench), args.rounds)
+    slow_rate = best_rate(lambda: [run(c, fast=False) for c in bench], len(bench), args.rounds)
+    print(f"bench feed ({layout.items} items, {size:,} bytes): {1000 / fast_rate:.2f} ms with "
+          f"expat, {1000 / slow_rate:.2f} ms feedparser only ({fast_rate / slow_rate:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
