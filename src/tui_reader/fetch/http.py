@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import functools
 import ipaddress
 import random
 import socket
@@ -338,13 +339,16 @@ def _private_server(response: httpx.Response) -> bool | None:
     """Whether the connected server's address is loopback, private, link-local or reserved;
     None when the connection does not say."""
     address = response.extensions.get("server_addr")
-    if not address:
-        return None
+    return _private_address(address[0]) if address else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _private_address(address: str) -> bool | None:
+    """Asked of every response, and a run talks to few servers."""
     try:
-        ip = ipaddress.ip_address(address[0])
+        return not ipaddress.ip_address(address).is_global
     except ValueError:
         return None
-    return not ip.is_global
 
 
 def _cause(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:
