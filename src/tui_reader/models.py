@@ -44,7 +44,13 @@ class Block:
 
     @property
     def text(self) -> str:
-        joined = ["".join(span.text for span in line) for line in self.lines]
+        """Read for every block on every save and length check, so the usual one-line block
+        skips the general path."""
+        lines = self.lines
+        if len(lines) == 1 and self.kind != "ul" and self.kind != "ol":
+            line = lines[0]
+            return line[0].text if len(line) == 1 else "".join([span.text for span in line])
+        joined = ["".join([span.text for span in line]) for line in lines]
         if self.kind == "ul":
             return "\n".join(f"- {line}" for line in joined)
         if self.kind == "ol":
@@ -89,7 +95,7 @@ class Article:
     @property
     def text(self) -> str:
         """The body as plain text, blank line between blocks, without the title."""
-        return "\n\n".join(text for b in self.blocks if b.kind != "img" and (text := b.text))
+        return "\n\n".join([text for b in self.blocks if b.kind != "img" and (text := b.text)])
 
     @property
     def markdown(self) -> str:

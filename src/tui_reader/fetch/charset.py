@@ -8,6 +8,7 @@ Decoding never raises: undecodable bytes become U+FFFD.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -20,6 +21,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Every BOM starts with one of these (UTF-32-LE's with UTF-16-LE's).
+_BOM_STARTS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 # Without a BOM, how "<?" or "<" starts in each wide encoding (XML 1.0, appendix F).
 _WIDE_STARTS = (
     (b"\x00\x00\x00<", "utf-32-be"),
@@ -41,8 +44,10 @@ _REFUSED = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape"
                       "mbcs", "oem", "undefined", "charmap"})
 
 
+@functools.lru_cache(maxsize=256)
 def normalise(label: str | None) -> str | None:
-    """A Python text codec name for a charset label, or None when the label is unusable."""
+    """A Python text codec name for a charset label, or None when the label is unusable.
+    Cached: every page of a refresh names one of a few labels."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
@@ -57,12 +62,15 @@ def normalise(label: str | None) -> str | None:
     return info.name
 
 
+@functools.lru_cache(maxsize=256)
 def header_charset(content_type: str | None) -> str | None:
     match = _HEADER.search(content_type or "")
     return normalise(match.group(1)) if match else None
 
 
 def _bom(data: bytes) -> tuple[str, int] | None:
+    if not data.startswith(_BOM_STARTS):
+        return None
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, len(bom)

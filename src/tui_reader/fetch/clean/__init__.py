@@ -13,7 +13,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import metadata, score
+from tui_reader.fetch.clean import metadata, score, select, tags
 from tui_reader.fetch.clean.blocks import BodyBuilder
 from tui_reader.fetch.clean.dates import is_date_line, parse_date
 from tui_reader.fetch.clean.metadata import Metadata
@@ -29,11 +29,13 @@ _BYLINE = re.compile(rf"^\s*{metadata.BYLINE_LEAD}\s+(.{{2,80}}?)\s*$", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|·•–—-]\s*|\bon\s+|\bpublished\b|\bupdated\b).*$", re.I)
 _SEPARATORS = re.compile(r"\s+(?:[|–—:»·•-]|::)\s+")
 _TOP_BLOCKS = 4
+_NON_WORDS = re.compile(r"\W+")
+_SURROUNDINGS = tags.ids(("article", "main", "body"))
 _QUERY = f"{metadata.QUERY}, {score.QUERY}"
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return _NON_WORDS.sub(" ", text).strip().casefold()
 
 
 def _surroundings(roots: list[LexborNode]) -> LexborNode | None:
@@ -41,7 +43,7 @@ def _surroundings(roots: list[LexborNode]) -> LexborNode | None:
     few levels up from it."""
     node = roots[0].parent if roots else None
     for _ in range(4):
-        if node is None or node.tag in ("article", "main", "body"):
+        if node is None or node.tag_id in _SURROUNDINGS:
             break
         node = node.parent
     return node
@@ -52,11 +54,13 @@ def _title(meta: Metadata, tree: LexborHTMLParser) -> tuple[str, bool]:
     first two (a bare <title> still carries the site's name and section)."""
     if meta.title:
         return meta.title, True
-    h1 = tree.css_first("h1")
-    if h1 is not None and (text := clean_line(h1.text(separator=" "))):
+    # Lexbor's own search by tag name finds what the selector engine would, in document
+    # order, without parsing a selector.
+    headings = tree.tags("h1")
+    if headings and (text := clean_line(headings[0].text(separator=" "))):
         return text, True
-    node = tree.css_first("title")
-    return (clean_line(node.text()) if node is not None else ""), False
+    titles = tree.tags("title")
+    return (clean_line(titles[0].text()) if titles else ""), False
 
 
 def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Block]:
@@ -114,14 +118,12 @@ MAX_TAGS = 40_000
 
 
 def _bounded(html: str) -> str:
-    if len(html) < MAX_TAGS * 4:
+    """The document up to its `MAX_TAGS`th "<". Counting and splitting run in C: a large
+    page is scanned at memory speed rather than one `find` call per tag."""
+    if len(html) < MAX_TAGS * 4 or html.count("<") < MAX_TAGS:
         return html
-    position = -1
-    for _ in range(MAX_TAGS):
-        position = html.find("<", position + 1)
-        if position < 0:
-            return html
-    return html[:position]
+    rest = html.split("<", MAX_TAGS)[-1]
+    return html[: len(html) - len(rest) - 1]
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
@@ -129,11 +131,12 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     if isinstance(html, bytes):
         html = decode(html)
     tree = LexborHTMLParser(_bounded(html))
-    head, body = tree.head, tree.body
-    # One CSS query per region: each query is a walk over the whole tree.
-    meta_nodes = head.css(metadata.QUERY) if head is not None else []
-    roots = score.find_content(body.css(_QUERY) if body is not None else [], meta_nodes)
-    meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or body)
+    root = tree.root
+    # One CSS query for the whole page: each query parses its selector and walks the tree.
+    # The parser puts every element in <head> or <body>, and nothing that votes in <head>.
+    meta_nodes: list[LexborNode] = []
+    roots = score.find_content(select.css(root, _QUERY) if root is not None else [], meta_nodes)
+    meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or tree.body)
     title, declared = _title(meta, tree)
     article = Article(url=meta.url, title=title, author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,

@@ -15,7 +15,7 @@ from typing import cast
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import boilerplate, related, tags
+from tui_reader.fetch.clean import boilerplate, related, select, tags
 from tui_reader.fetch.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
@@ -141,23 +141,37 @@ class BodyBuilder:
             if self.truncated:
                 break
             self._root, self._scope = root, 0
-            self._element(root, 0, check=False)
+            self._element(root, 0, root.tag_id, check=False)
             self._flush()
 
     # -- walking --------------------------------------------------------------------------
 
     def _children(self, node: LexborNode, depth: int) -> None:
+        """The walk's inner loop, with `_text` inlined for text nodes."""
         depth += 1
+        element = self._element
+        line = self._line
         for child in node.iter(include_text=True):
-            if child.tag_id == _TEXT:
-                self._text(child.text_content)
-            else:
-                self._element(child, depth)
+            tag_id = child.tag_id
+            if tag_id != _TEXT:
+                element(child, depth, tag_id)
                 if self.truncated:
                     return
+                line = self._line  # a block ended in there starts a new line
+            elif text := child.text_content:
+                if not text.isspace():
+                    self._breaks = 0
+                    if self._bold:
+                        self._bolded = True
+                    else:
+                        self._loose = True
+                    if not self._big:
+                        self._plain_size = True
+                elif not line:
+                    continue
+                line.append(text)
 
-    def _element(self, node: LexborNode, depth: int, check: bool = True) -> None:
-        tag_id = node.tag_id
+    def _element(self, node: LexborNode, depth: int, tag_id: int, check: bool = True) -> None:
         custom = tag_id >= _CUSTOM
         if custom:
             role = _SKIP if node.tag in _SKIP_CUSTOM else _BLOCK
@@ -169,7 +183,8 @@ class BodyBuilder:
             self._text(node.text(separator=" "))
             return
         attrs = node.attributes if check or role in (_ANCHOR, _FONT) else None
-        if check and attrs and self._drop(node, attrs):
+        if check and attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
+                and self._drop(node, verdict):
             return
         if role == _INLINE:
             self._children(node, depth)
@@ -196,12 +211,12 @@ class BodyBuilder:
                 handler(self, node, depth)
             self._flush()
 
-    def _drop(self, node: LexborNode, attrs: dict[str, str | None]) -> bool:
-        """Hidden elements and boilerplate boxes; a related box yields its links first.
-        A box holding most of the article's text is never dropped on its class alone."""
-        verdict = boilerplate.verdict_of(attrs)
-        if verdict is Verdict.KEEP or verdict is Verdict.HIDDEN:
-            return verdict is Verdict.HIDDEN
+    def _drop(self, node: LexborNode, verdict: Verdict) -> bool:
+        """Hidden elements and boilerplate boxes (by their verdict, not KEEP); a related box
+        yields its links first. A box holding most of the article's text is never dropped on
+        its class alone."""
+        if verdict is Verdict.HIDDEN:
+            return True
         if not self._scope and self._root is not None:
             self._scope = max(len(self._root.text()), 1)
         if len(node.text()) > 0.5 * self._scope:
@@ -243,7 +258,8 @@ class BodyBuilder:
 
     def _text(self, text: str | None) -> None:
         """Text into the line, noting whether the line so far is all bold and all set large
-        (a subhead) and that it is not only whitespace."""
+        (a subhead) and that it is not only whitespace. `_children` does the same inline for
+        text nodes, the commonest call: the two must stay alike."""
         if not text:
             return
         if not text.isspace():
@@ -280,7 +296,7 @@ class BodyBuilder:
 
     def _row(self, node: LexborNode, depth: int) -> None:
         """A table row without block content is one line, its cells separated by spaces."""
-        if node.css_first(_BLOCK_INSIDE) is not None:
+        if select.css_first(node, _BLOCK_INSIDE) is not None:
             self._children(node, depth)
             return
         self._flat += 1
@@ -294,7 +310,8 @@ class BodyBuilder:
             if item.tag_id != _LI:
                 continue
             attrs = item.attributes
-            if attrs and self._drop(item, attrs):
+            if attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
+                    and self._drop(item, verdict):
                 continue
             self._flat += 1
             self._children(item, depth + 1)
@@ -335,8 +352,8 @@ class BodyBuilder:
             self._add(Block("pre", [[Span(line)] for line in lines]))
 
     def _figure(self, node: LexborNode, depth: int) -> None:
-        image = node if node.tag_id == _IMG or node.tag == "amp-img" else node.css_first(
-            "img, amp-img")
+        image = node if node.tag_id == _IMG or node.tag == "amp-img" else select.css_first(
+            node, "img, amp-img")
         if image is None:
             return
         attrs = image.attributes
@@ -344,11 +361,11 @@ class BodyBuilder:
                    None)
         if src is None:
             return
-        caption = node.css_first("figcaption, .wp-caption-text") if node.tag_id == _FIGURE \
-            else None
+        caption = select.css_first(node, "figcaption, .wp-caption-text") \
+            if node.tag_id == _FIGURE else None
         text = caption.text(separator=" ") if caption is not None else (attrs.get("alt") or "")
         if caption is not None:
-            for credit in caption.css("[class*=credit], [class*=copyright], small"):
+            for credit in select.css(caption, "[class*=credit], [class*=copyright], small"):
                 text = text.replace(credit.text(separator=" "), "")
         text = squash(text)
         self.blocks.append(Block("img", [[Span(text)]] if text else [], src=src))
@@ -422,10 +439,13 @@ class BodyBuilder:
         return [Span(text, href) for text, href in zip(texts, hrefs, strict=True)]
 
     def _flush(self, kind: str = "p", level: int = 0) -> None:
+        """The gathered line as a block. Called around every block element, so an empty line
+        (nothing is marked in the line state without a run in it) returns at once."""
         self._breaks = 0
+        if not self._line:
+            return
         if not (self._loose or self._bolded or self._anchors):
-            if self._line:
-                self._line.clear()  # nothing but whitespace
+            self._line.clear()  # nothing but whitespace
             return
         anchors = self._anchors
         subhead = self._bolded and not self._loose and not anchors

@@ -30,15 +30,33 @@ _WORDS = (
     r"related\w*|relatedposts|yarpp\w*|crp|recommend\w*|more|readnext|"
     r"skip|hide|hidden"
 )
-_JUNK = re.compile(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])", re.I)
+
+
+class Hints:
+    """A pattern of lowercase words, searched for case-insensitively in class and id names.
+    ASCII names, nearly all of them, are lowercased and searched case-sensitively instead:
+    that finds the same several times faster, as IGNORECASE folds every character compared
+    and keeps the regex engine from skipping to where a match can start."""
+
+    def __init__(self, pattern: str) -> None:
+        self._ascii = re.compile(pattern)
+        self._any = re.compile(pattern, re.I)
+
+    def found_in(self, text: str) -> bool:
+        if text.isascii():
+            return self._ascii.search(text.lower()) is not None
+        return self._any.search(text) is not None
+
+
+_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])")
 # Words that outweigh a junk hint: `article-body share-enabled` is still the article.
-_KEEP = re.compile(r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text)"
-                   r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])", re.I)
-_RELATED = re.compile(r"(?:^|[\s_-])(?:related\w*|relatedposts|yarpp\w*|crp|readnext|"
-                      r"recommend\w*|you-may-like)(?=$|[\s_-])", re.I)
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|"
-                           r"visually-hidden|visuallyhidden|invisible|offscreen|"
-                           r"element-invisible)(?=$|\s)", re.I)
+_KEEP = Hints(r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text)"
+              r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])")
+_RELATED = Hints(r"(?:^|[\s_-])(?:related\w*|relatedposts|yarpp\w*|crp|readnext|"
+                 r"recommend\w*|you-may-like)(?=$|[\s_-])")
+_HIDDEN_CLASS = Hints(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|"
+                      r"visually-hidden|visuallyhidden|invisible|offscreen|"
+                      r"element-invisible)(?=$|\s)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 JUNK_TEXT = re.compile(
@@ -72,12 +90,12 @@ class Verdict(enum.IntEnum):
 @functools.lru_cache(maxsize=8192)
 def _hint_verdict(klass: str, ident: str) -> Verdict:
     """Cached: class and id strings repeat heavily within and across pages."""
-    if _HIDDEN_CLASS.search(klass):
+    if _HIDDEN_CLASS.found_in(klass):
         return Verdict.HIDDEN
     hint = f"{klass} {ident}"
-    if _RELATED.search(hint):
+    if _RELATED.found_in(hint):
         return Verdict.RELATED
-    if _JUNK.search(hint) and not _KEEP.search(hint):
+    if _JUNK.found_in(hint) and not _KEEP.found_in(hint):
         return Verdict.JUNK
     return Verdict.KEEP
 
@@ -105,8 +123,8 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
     return _hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
 
 
-_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|discussion|"
-                       r"replies|community)(?=$|[\s_-])", re.I)
+_COMMENTS = Hints(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|discussion|"
+                  r"replies|community)(?=$|[\s_-])")
 
 
 def comments_of(attrs: dict[str, str | None]) -> bool:
@@ -117,7 +135,7 @@ def comments_of(attrs: dict[str, str | None]) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _comment_hints(klass: str, ident: str) -> bool:
-    return _COMMENTS.search(f"{klass} {ident}") is not None
+    return _COMMENTS.found_in(f"{klass} {ident}")
 
 
 def is_hidden(node: LexborNode) -> bool:

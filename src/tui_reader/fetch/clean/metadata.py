@@ -14,6 +14,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from tui_reader.fetch.clean import select, tags
 from tui_reader.fetch.clean.dates import parse_date
 from tui_reader.fetch.clean.related import absolute
 from tui_reader.sanitize import clean_line
@@ -40,6 +41,7 @@ BYLINE_LEAD = (r"(?:(?:written|posted|words|story|text|reviewed|reported|intervi
                r"\s+)?by")
 _BY = re.compile(rf"^\s*{BYLINE_LEAD}[:\s]+", re.I)
 _SPLIT_TAGS = re.compile(r"\s*[,;|]\s*")
+_META, _SCRIPT, _LINK = (tags.tag_id(name) for name in ("meta", "script", "link"))
 
 
 @dataclass(slots=True)
@@ -124,24 +126,30 @@ def _json_ld(scripts: list[LexborNode]) -> dict[str, Any]:
 
 
 def _metas(nodes: list[LexborNode]) -> tuple[dict[str, str], list[str]]:
-    """Meta tags by lowercased property/name/itemprop (first wins), and every article:tag."""
+    """Meta tags by lowercased property/name/itemprop (first wins), and the raw value of every
+    article:tag (split and cleaned only when JSON-LD names no keywords: pages list dozens)."""
     found: dict[str, str] = {}
-    tags: list[str] = []
+    tag_values: list[str] = []
     for node in nodes:
         attrs = node.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
         value = attrs.get("content")
-        if not key or not value or (key in found and key not in _TAG_META):
+        if not key or not value:
             continue
         if key in _TAG_META:
-            tags.extend(_words(value))
+            tag_values.append(value)
         found.setdefault(key, value)
-    return found, tags
+    return found, tag_values
 
 
 def _first(found: dict[str, str], keys: tuple[str, ...]) -> str | None:
     """The first of these meta values that is not blank, cleaned (only used values are)."""
-    return next((value for k in keys if k in found and (value := clean_line(found[k]))), None)
+    if found.keys().isdisjoint(keys):  # the usual answer, found without a Python loop
+        return None
+    for key in keys:
+        if key in found and (value := clean_line(found[key])):
+            return value
+    return None
 
 
 def _micro(scope: LexborNode | None, selector: str) -> LexborNode | None:
@@ -149,10 +157,10 @@ def _micro(scope: LexborNode | None, selector: str) -> LexborNode | None:
     it alone stops the walk early."""
     if scope is None:
         return None
-    first = scope.css_first(selector)
+    first = select.css_first(scope, selector)
     if first is None or _says(first):
         return first
-    return next((node for node in scope.css(selector) if _says(node)), None)
+    return next((node for node in select.css(scope, selector) if _says(node)), None)
 
 
 def _says(node: LexborNode) -> bool:
@@ -181,11 +189,15 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
     `nodes` are the page's `QUERY` matches, selected by the caller together with other
     elements because every CSS query costs a walk over the whole tree. Microformats are
     looked for only within `scope` (the article's surroundings) for the same reason."""
-    by_tag: dict[str, list[LexborNode]] = {"meta": [], "script": [], "link": []}
+    metas_found: list[LexborNode] = []
+    scripts: list[LexborNode] = []
+    links: list[LexborNode] = []
+    by_tag = {_META: metas_found, _SCRIPT: scripts, _LINK: links}
     for node in nodes:
-        by_tag.get(node.tag or "", []).append(node)
-    ld = _json_ld(by_tag["script"])
-    metas, meta_tags = _metas(by_tag["meta"])
+        if (group := by_tag.get(node.tag_id)) is not None:
+            group.append(node)
+    ld = _json_ld(scripts)
+    metas, meta_tags = _metas(metas_found)
     meta = Metadata()
 
     meta.title = (_text(ld.get("headline")) or _first(metas, ("og:title", "twitter:title"))
@@ -207,7 +219,7 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
             meta.published = parse_date(attrs.get("datetime") or attrs.get("content")
                                         or stamp.text(strip=True))
 
-    canonical = by_tag["link"][0].attributes.get("href") if by_tag["link"] else None
+    canonical = links[0].attributes.get("href") if links else None
     candidates = (canonical, _first(metas, ("og:url",)),
                   _first_url(ld.get("url")))
     base = url or ""
@@ -218,7 +230,7 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
     meta.image = absolute(meta.url or base, image)
 
     section = _words(ld.get("articleSection")) or _words(_first(metas, ("article:section",)))
-    keywords = _words(ld.get("keywords")) or meta_tags
+    keywords = _words(ld.get("keywords")) or [t for value in meta_tags for t in _words(value)]
     meta.tags = _dedupe(section + keywords)[:30]
 
     # og:site_name before JSON-LD here: publishers often name the parent company in JSON-LD.

@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
+from tui_reader.fetch.clean import select
 from tui_reader.models import Link, Span
 from tui_reader.sanitize import clean_line, safe_url
 
@@ -61,7 +62,7 @@ def harvest(node: LexborNode, base: str | None) -> list[Link]:
     """Headline-like links of a related-posts box, in page order, without duplicates."""
     found: list[Link] = []
     seen: set[str] = set()
-    for anchor in node.css("a[href]"):
+    for anchor in select.css(node, "a[href]"):
         url = absolute(base, anchor.attributes.get("href"))
         title = clean_line(anchor.text(separator=" "))
         if url and url not in seen and len(title) >= 12 and " " in title:

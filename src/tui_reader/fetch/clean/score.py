@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import functools
 import heapq
-import re
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import tags
-from tui_reader.fetch.clean.boilerplate import Verdict, comments_of, is_hidden, verdict_of
+from tui_reader.fetch.clean import select, tags
+from tui_reader.fetch.clean.boilerplate import Hints, Verdict, comments_of, is_hidden, verdict_of
 
-_POSITIVE = re.compile(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
-                       r"story|prose|rich-?text|paragraph", re.I)
-_NEGATIVE = re.compile(r"(?:^|[\s_-])(?:ad|ads|banner|combx|comment|com-|contact|foot|footer|"
-                       r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|"
-                       r"shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|recirc|"
-                       r"newsletter|trending|popular|nav|menu|teaser|card|byline|author)",
-                       re.I)
+_POSITIVE = Hints(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
+                  r"story|prose|rich-?text|paragraph")
+_NEGATIVE = Hints(r"(?:^|[\s_-])(?:ad|ads|banner|combx|comment|com-|contact|foot|footer|"
+                  r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|"
+                  r"shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|recirc|"
+                  r"newsletter|trending|popular|nav|menu|teaser|card|byline|author)")
 _TAG_BONUS = {tags.tag_id(name): bonus for name, bonus in {
     "div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3, "blockquote": 3,
     "form": -3, "ul": -3, "ol": -3, "li": -3, "dl": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5,
@@ -55,9 +53,9 @@ def _hint_weight(klass: str, ident: str) -> float:
     """Cached: the same class names recur on every page of a site and across sites."""
     hint = f"{klass} {ident}"
     weight = 0.0
-    if _NEGATIVE.search(hint):
+    if _NEGATIVE.found_in(hint):
         weight -= 25
-    if _POSITIVE.search(hint):
+    if _POSITIVE.found_in(hint):
         weight += 25
     return weight
 
@@ -66,7 +64,7 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
     length = text_length if text_length is not None else len(node.text(skip_empty=True))
     if not length:
         return 1.0
-    linked = sum(len(a.text(skip_empty=True)) for a in node.css("a"))
+    linked = sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
     return min(linked / length, 1.0)
 
 
@@ -108,19 +106,22 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
     nodes: dict[int, LexborNode] = {}
     for node in found:
         tag_id = node.tag_id
-        if tag_id in _WHOLE:
+        whole = tag_id in _WHOLE
+        if whole:
             text = node.text()
-            ancestor = node.parent
         elif tag_id not in _VOTERS:
             rest.append(node)
             continue
         else:
             text = node.text(deep=False, skip_empty=True)
-            ancestor = node
         length = len(text)
         if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
             continue
-        score = 1 + text.count(",") + text.count("，") + text.count("、") + min(length / 100, 3)
+        commas = text.count(",")
+        if not text.isascii():  # CJK commas: counted only where they can be
+            commas += text.count("，") + text.count("、")
+        score = 1 + commas + min(length / 100, 3)
+        ancestor = node.parent if whole else node
         for share in _SHARES:
             if ancestor is None:
                 break
