@@ -137,3 +137,17 @@ async def test_nothing_new_starts_no_worker(site: Site, store: Store,
         report = await refresh_all(store, fetcher, force=True, processes=2)
     assert report.count("ok") == 4 and report.new_articles == 0
     assert started == []
+
+
+async def test_workers_that_cannot_start_leave_the_work_here(
+    site: Site, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_feeds(site, store, 6)
+
+    def no_process(job: spread.Job) -> spread._Worker:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(spread, "_Worker", no_process)
+    async with Fetcher(FAST) as fetcher:
+        report = await refresh_all(store, fetcher, force=True, processes=2)
+    assert (report.count("ok"), report.new_articles) == (6, 12)

@@ -97,9 +97,7 @@ async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedR
                 helpers.cancel()
                 await asyncio.wait([helpers])
             run.close()
-        # Workers that could not start leave their share to this process: no error there.
-        failed = helpers.cancelled() or helpers.exception() is not None
-        return fetcher.bytes_received + (0 if failed else helpers.result())
+        return fetcher.bytes_received + (0 if helpers.cancelled() else helpers.result())
 
 
 async def _lane(run: Run, groups: Groups, force: bool, done: Done) -> None:
@@ -112,8 +110,13 @@ async def _workers(run: Run, job: Job, count: int, groups: Groups, done: Done) -
     await run.found_work.wait()
     if not groups:
         return 0
-    workers = [_Worker(job) for _ in range(count)]
+    workers: list[_Worker] = []
     try:
+        # A worker that cannot start (no interpreter to spawn, no processes left) leaves its
+        # share to the others and to this process.
+        with contextlib.suppress(OSError):
+            for _ in range(count):
+                workers.append(_Worker(job))
         await asyncio.gather(*(worker.serve(groups, done, run.store) for worker in workers))
     finally:
         for worker in workers:
