@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,33 @@ def black_hole() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         sock.close()
+
+
+@dataclass
+class EntityTarget:
+    """A local file and a listening port that an external entity could name."""
+
+    secret: Path
+    port: int
+    listener: socket.socket
+
+    def contacted(self) -> bool:
+        try:
+            self.listener.accept()[0].close()
+        except BlockingIOError:
+            return False
+        return True
+
+
+@pytest.fixture
+def entity_target(tmp_path: Path) -> Iterator[EntityTarget]:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
+    try:
+        yield EntityTarget(secret, listener.getsockname()[1], listener)
+    finally:
+        listener.close()

@@ -573,32 +573,7 @@ class _Reader:
             output = self.resolve(output)
         if not output.isascii():
             output = _mended(output)
-        if element in _UNSTORED or (element == "title" and -1 < self.title_depth <= self.depth):
-            return output
-        if self.inentry:
-            entry = self.entries[-1]
-            if element == "link":
-                if not self.inimage:
-                    if "&" in output:
-                        output = _ENTITY_IN_LINK.sub(r"&\g<1>", output.replace("&amp;", "&"))
-                    entry["link"] = output
-                    if output:
-                        entry["links"][-1]["href"] = output
-            elif element == "content":
-                entry.setdefault("content", []).append({"value": output})
-            else:
-                if element == "description":
-                    element = "summary"
-                depths = self.depths[-1]
-                old = depths.get(element)
-                if old is None or self.depth <= old:
-                    depths[element] = self.depth
-                    entry[element] = output
-                    if element == "author":
-                        self.unknown_author.discard(id(entry))
-        elif self.infeed:
-            self._store_in_feed(element, output)
-        return output
+        return self._keep(element, output, {})
 
     def _pop_content(self, element: str, expecting_text: int, pieces: list[str]) -> str:
         """`pop` while a title, summary or content has set its parameters."""
@@ -620,6 +595,10 @@ class _Reader:
         params.pop("base64", None)
         if not output.isascii():
             output = _mended(output)
+        return self._keep(element, output, params)
+
+    def _keep(self, element: str, output: str, params: Dict) -> str:
+        """Where feedparser files a popped value: in the entry, in the feed, or nowhere."""
         if element in _UNSTORED or (element == "title" and -1 < self.title_depth <= self.depth):
             return output
         if self.inentry:

@@ -147,29 +147,16 @@ class BodyBuilder:
     # -- walking --------------------------------------------------------------------------
 
     def _children(self, node: LexborNode, depth: int) -> None:
-        """The walk's inner loop, with `_text` inlined for text nodes."""
         depth += 1
-        element = self._element
-        line = self._line
+        element, text = self._element, self._text
         for child in node.iter(include_text=True):
             tag_id = child.tag_id
-            if tag_id != _TEXT:
+            if tag_id == _TEXT:
+                text(child.text_content)
+            else:
                 element(child, depth, tag_id)
                 if self.truncated:
                     return
-                line = self._line  # a block ended in there starts a new line
-            elif text := child.text_content:
-                if not text.isspace():
-                    self._breaks = 0
-                    if self._bold:
-                        self._bolded = True
-                    else:
-                        self._loose = True
-                    if not self._big:
-                        self._plain_size = True
-                elif not line:
-                    continue
-                line.append(text)
 
     def _element(self, node: LexborNode, depth: int, tag_id: int, check: bool = True) -> None:
         custom = tag_id >= _CUSTOM
@@ -258,8 +245,7 @@ class BodyBuilder:
 
     def _text(self, text: str | None) -> None:
         """Text into the line, noting whether the line so far is all bold and all set large
-        (a subhead) and that it is not only whitespace. `_children` does the same inline for
-        text nodes, the commonest call: the two must stay alike."""
+        (a subhead) and that it is not only whitespace."""
         if not text:
             return
         if not text.isspace():
