@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
+import pytest
 from textual.widgets import Input, Static
 from ui_library import HOSTILE
 
 from pilot_support import settle
 from tui_reader.paths import Paths
+from tui_reader.refresh import refresh_all
 from tui_reader.store import Store
+from tui_reader.ui import app as app_module
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.dialogs import AddFeedScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -400,3 +405,62 @@ async def test_a_storage_failure_is_a_notice_not_a_crash(
         await settle(pilot)
         assert app.is_running
         assert any("database is busy" in n.message for n in app._notifications)
+
+
+async def test_closing_mid_refresh_stops_it_quietly(
+    library: Paths, site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refresh stops at the next feed to finish, keeps what it stored, and reports
+    nothing to the screens that are gone: it is cancelled, not failed."""
+    ended: list[str] = []
+
+    async def watched(*args: Any, **kwargs: Any) -> Any:
+        try:
+            report = await refresh_all(*args, **kwargs)
+        except asyncio.CancelledError:
+            ended.append("cancelled")
+            raise
+        except Exception as exc:
+            ended.append(f"failed: {exc!r}")
+            raise
+        ended.append("finished")
+        return report
+
+    monkeypatch.setattr(app_module, "refresh_all", watched)
+    def slow(request: Any) -> None:
+        time.sleep(0.1)
+        body = b"<html><body><article><p>" + b"A slow page about a festival. " * 20 + b"</p>"
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    def pages() -> int:
+        return sum(1 for path, _ in site.requests if path.startswith("/p/"))
+
+    with Store.open(library.database) as store:
+        for n in range(6):
+            items = "".join(f"<item><title>Story {n}.{i}</title><guid>s{n}-{i}</guid>"
+                            f"<link>{site.url(f'/p/{n}/{i}')}</link></item>" for i in range(4))
+            for i in range(4):
+                site.handle(f"/p/{n}/{i}", slow)
+            store.add_feed(site.add(f"/f{n}.xml", f"<rss version='2.0'><channel><title>F{n}"
+                                    f"</title>{items}</channel></rss>", "application/rss+xml"),
+                           f"F{n}")
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        while "Refreshing " not in str(app.main.query_one("#status", Static).render()):
+            await pilot.pause(0.02)
+    served = -1
+    for _ in range(50):  # until the page requests stop
+        await asyncio.sleep(0.3)
+        if pages() == served:
+            break
+        served = pages()
+    assert served < 24
+    assert ended == ["cancelled"]
+    with Store.open(library.database) as store:
+        assert any(r.title.startswith("Story") for r in store.articles(limit=500))

@@ -12,21 +12,21 @@ feeds it held; nothing it committed is lost.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
-import multiprocessing
 import os
-import signal
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui_reader.config import FeedOptions
 from tui_reader.fetch.http import Fetcher, HttpSettings
 from tui_reader.pictures import Pictures
+from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
 from tui_reader.refresh.run import Run
 from tui_reader.store import FeedRow, Store, StoreError
@@ -53,6 +53,8 @@ class Job:
 
 def processes_for(due_feeds: int, hosts: int) -> int:
     """How many processes a refresh of this size is worth: one per core at most."""
+    if not sys.executable:  # embedded: no interpreter to start workers with
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -125,29 +127,38 @@ async def _workers(run: Run, job: Job, count: int, groups: Groups, done: Done) -
 
 
 class _Worker:
-    """A worker process seen from this one: hands it groups, passes its results on."""
+    """A worker process seen from this one: hands it groups, passes its results on.
+
+    A process of its own (`refresh.worker`) rather than a multiprocessing one: that would
+    re-run this program's main module, and starting it needs a real stderr, which the
+    reader's screen does not have. It is in a session of its own, so Ctrl-C reaches only
+    this process, which decides what becomes of it.
+    """
 
     def __init__(self, job: Job) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, theirs = context.Pipe()
-        self._process: BaseProcess = context.Process(target=work, args=(theirs, job),
-                                                     name="tui-reader-refresh", daemon=True)
-        self._process.start()
-        theirs.close()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tui_reader.refresh.worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._channel = Channel(self._process.stdout, self._process.stdin)
+        _running.add(self._process)
         self._held: dict[int, FeedRow] = {}
         self._finished = False
         self.bytes_received = 0
+        self._channel.send(job)
 
     async def serve(self, groups: Groups, done: Done, store: Store) -> None:
         """Answer the worker until it has finished, or fail what it held if it dies."""
         error = WORKER_DIED
         try:
             while True:
-                kind, value = await asyncio.to_thread(self._conn.recv)
+                kind, value = await asyncio.to_thread(self._channel.receive)
                 if kind == "next":
                     group = groups.popleft() if groups else None
                     self._held.update((feed.id, feed) for feed in group or ())
-                    self._conn.send(group)
+                    self._channel.send(group)
                 elif kind == "result":
                     feed_id, result = value
                     done(self._held.pop(feed_id), result)
@@ -168,50 +179,18 @@ class _Worker:
         """Reap a finished worker; one still working (the refresh was cancelled) is killed:
         what it committed stays, and the rest is fetched again next time."""
         if not self._finished:
-            self._process.terminate()
-        self._process.join()
-        self._conn.close()
-
-
-def work(conn: Connection, job: Job) -> None:
-    """A worker process's life: refresh the groups it is given until there are none.
-
-    It never writes to the terminal, which may be showing the reader; a failure goes to the
-    parent as a message.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to act on
-    try:
-        asyncio.run(_work(conn, job))
-    except Exception as exc:
+            self._process.kill()
+        self._process.wait()
+        _running.discard(self._process)
         with contextlib.suppress(OSError):
-            conn.send(("crashed", f"{type(exc).__name__}: {exc}"))
-        os._exit(1)
-    # Everything is committed and reported: skip the interpreter's slow tidy-up.
-    os._exit(0)
+            self._channel.close()
 
 
-async def _work(conn: Connection, job: Job) -> None:
-    asking = asyncio.Lock()
+# Workers of a refresh abandoned when the program exits (the reader quit mid-refresh).
+_running: set[subprocess.Popen[bytes]] = set()
 
-    async def next_group() -> list[FeedRow] | None:
-        async with asking:
-            conn.send(("next", None))
-            group: list[FeedRow] | None = await asyncio.to_thread(conn.recv)
-            return group
 
-    def done(feed: FeedRow, result: FeedResult) -> None:
-        conn.send(("result", (feed.id, result)))
-
-    async def lane(run: Run) -> None:
-        while (group := await next_group()) is not None:
-            await run.feeds(group, job.force, done)
-
-    with Store.open(job.db) as store:
-        async with Fetcher(job.settings) as fetcher:
-            run = Run(store, fetcher, job.download, job.pictures, job.options)
-            try:
-                await asyncio.gather(*(lane(run) for _ in range(job.lanes)))
-            finally:
-                run.close()
-            conn.send(("done", fetcher.bytes_received))
-
+@atexit.register
+def _stop_running() -> None:
+    for process in _running:
+        process.kill()

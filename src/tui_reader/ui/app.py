@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import time
 import webbrowser
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +17,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import WorkerFailed
+from textual.worker import WorkerFailed, get_current_worker
 
 from tui_reader.config import Settings, save_theme
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
@@ -158,12 +160,30 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self, feed_ids: list[int] | None) -> None:
-        """Runs in a thread with its own event loop and its own store connection."""
+        """Runs in a thread with its own event loop and its own store connection.
+
+        When the reader closes mid-refresh, the refresh stops at the next feed to finish
+        (what is stored stays) instead of reporting to screens that are gone.
+        """
+        worker = get_current_worker()
+        refreshing: list[asyncio.Task[Any]] = []
+
+        def tell(callback: Callable[..., object], *args: object) -> bool:
+            if not worker.is_cancelled:
+                with contextlib.suppress(RuntimeError):  # the reader closed just now
+                    self.call_from_thread(callback, *args)
+                    return True
+            for task in refreshing:
+                task.cancel()
+            return False
 
         def progress(result: FeedResult, done: int, total: int) -> None:
-            self.call_from_thread(self._progress, result, done, total)
+            tell(self._progress, result, done, total)
 
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
+            task = asyncio.current_task()
+            assert task is not None
+            refreshing.append(task)
             feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
             return await refresh_all(
                 store,
@@ -177,10 +197,12 @@ class ReaderApp(App[None]):
 
         try:
             report = asyncio.run(self._with_services(run))
-        except StoreError as exc:
-            self.call_from_thread(self.notify, clean_line(str(exc)), severity="error", markup=False)
+        except asyncio.CancelledError:
             return
-        self.call_from_thread(self._refreshed, report)
+        except StoreError as exc:
+            tell(partial(self.notify, severity="error", markup=False), clean_line(str(exc)))
+            return
+        tell(self._refreshed, report)
 
     def _progress(self, result: FeedResult, done: int, total: int) -> None:
         self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")

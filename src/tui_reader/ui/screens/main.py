@@ -256,7 +256,9 @@ class MainScreen(Screen[None]):
         return feeds, counts
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        # Gone while the reader closes, when a refresh may still be reporting.
+        for status in self.query("#status").results(Static):
+            status.update(text)
 
     def select_all(self) -> None:
         self.feed_list.highlighted = self.feed_list.get_option_index(ALL)
