@@ -11,8 +11,10 @@ from textual.widgets import Input, Static
 from ui_library import HOSTILE
 
 from pilot_support import settle
+from tui_reader import refresh
+from tui_reader.config import Settings
 from tui_reader.paths import Paths
-from tui_reader.refresh import refresh_all
+from tui_reader.refresh import refresh_all, spread
 from tui_reader.store import Store
 from tui_reader.ui import app as app_module
 from tui_reader.ui.app import ReaderApp
@@ -407,6 +409,29 @@ async def test_a_storage_failure_is_a_notice_not_a_crash(
         assert any("database is busy" in n.message for n in app._notifications)
 
 
+def slow_page(request: Any) -> None:
+    time.sleep(0.1)
+    body = b"<html><body><article><p>" + b"A slow page about a festival. " * 20 + b"</p>"
+    request.send_response(200)
+    request.send_header("Content-Type", "text/html; charset=utf-8")
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
+
+
+def slow_feeds(library: Paths, site: Any, count: int) -> None:
+    """`count` feeds of four slow pages each, alternately on two host names."""
+    with Store.open(library.database) as store:
+        for n in range(count):
+            items = "".join(f"<item><title>Story {n}.{i}</title><guid>s{n}-{i}</guid>"
+                            f"<link>{site.url(f'/p/{n}/{i}')}</link></item>" for i in range(4))
+            for i in range(4):
+                site.handle(f"/p/{n}/{i}", slow_page)
+            url = site.add(f"/f{n}.xml", f"<rss version='2.0'><channel><title>F{n}</title>"
+                           f"{items}</channel></rss>", "application/rss+xml")
+            store.add_feed(url.replace("127.0.0.1", "localhost") if n % 2 else url, f"F{n}")
+
+
 async def test_closing_mid_refresh_stops_it_quietly(
     library: Paths, site: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -427,27 +452,11 @@ async def test_closing_mid_refresh_stops_it_quietly(
         return report
 
     monkeypatch.setattr(app_module, "refresh_all", watched)
-    def slow(request: Any) -> None:
-        time.sleep(0.1)
-        body = b"<html><body><article><p>" + b"A slow page about a festival. " * 20 + b"</p>"
-        request.send_response(200)
-        request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
 
     def pages() -> int:
         return sum(1 for path, _ in site.requests if path.startswith("/p/"))
 
-    with Store.open(library.database) as store:
-        for n in range(6):
-            items = "".join(f"<item><title>Story {n}.{i}</title><guid>s{n}-{i}</guid>"
-                            f"<link>{site.url(f'/p/{n}/{i}')}</link></item>" for i in range(4))
-            for i in range(4):
-                site.handle(f"/p/{n}/{i}", slow)
-            store.add_feed(site.add(f"/f{n}.xml", f"<rss version='2.0'><channel><title>F{n}"
-                                    f"</title>{items}</channel></rss>", "application/rss+xml"),
-                           f"F{n}")
+    slow_feeds(library, site, 6)
     app = ReaderApp(library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -464,3 +473,30 @@ async def test_closing_mid_refresh_stops_it_quietly(
     assert ended == ["cancelled"]
     with Store.open(library.database) as store:
         assert any(r.title.startswith("Story") for r in store.articles(limit=500))
+
+
+async def test_a_large_refresh_from_the_reader_shares_work_with_a_worker_process(
+    library: Paths, site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the reader, whose screen has no real stderr, a worker process still starts."""
+    slow_feeds(library, site, 6)
+    monkeypatch.setattr(refresh, "processes_for", lambda due, hosts: 2)
+    via_worker: list[str] = []
+    serve = spread._Worker.serve
+
+    async def watched(worker: Any, groups: Any, done: Any, store: Store) -> None:
+        def noted(feed: Any, result: Any) -> None:
+            via_worker.append(feed.url)
+            done(feed, result)
+        await serve(worker, groups, noted, store)
+
+    monkeypatch.setattr(spread._Worker, "serve", watched)
+    # One site at a time in each process: this one takes the first, the worker the next.
+    one_at_a_time = Settings(concurrency=1, per_host=1)
+    app = ReaderApp(library, settings=one_at_a_time)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot, rounds=2)
+        assert "6 feeds ok" in str(app.main.query_one("#status", Static).render())
+    assert len([f for f in via_worker if "localhost" in f]) == 3
