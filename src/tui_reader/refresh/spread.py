@@ -147,7 +147,11 @@ class _Worker:
         self._held: dict[int, FeedRow] = {}
         self._finished = False
         self.bytes_received = 0
-        self._channel.send(job)
+        try:
+            self._channel.send(job)
+        except OSError:  # it died at once
+            self.stop()
+            raise
 
     async def serve(self, groups: Groups, done: Done, store: Store) -> None:
         """Answer the worker until it has finished, or fail what it held if it dies."""
