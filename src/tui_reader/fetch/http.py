@@ -151,7 +151,8 @@ def status_message(status: int) -> str:
 
 
 class Fetcher:
-    """One shared httpx.AsyncClient with global and per-host limits.
+    """One per run (per process): httpx requests through one pool of kept-alive connections
+    (`Connections`), with global and per-host limits.
 
     A request takes its host's slot before a global one, so requests queued behind a hanging
     host hold no global slot while they wait and other hosts keep going.

@@ -69,13 +69,14 @@ async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | Non
         if progress:
             progress(result, len(report.results), len(feeds))
 
+    groups = host_groups(feeds)
     if processes is None:
         now = datetime.now(UTC)
         due = sum(1 for f in feeds if force or f.next_due is None or f.next_due <= now)
-        processes = processes_for(due, len(host_groups(feeds)))
+        processes = processes_for(due, len(groups))
     if processes > 1:
         report.bytes_received = await refresh_spread(
-            store, fetcher.settings, feeds, processes, done, force=force, download=download,
+            store, fetcher.settings, groups, processes, done, force=force, download=download,
             pictures=pictures, options=options)
         return report
     start = fetcher.bytes_received

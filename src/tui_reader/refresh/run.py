@@ -73,8 +73,8 @@ class Run:
 
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
     thousands of them up in memory. Store calls run one at a time on their own thread: SQLite
-    and zlib let go of the GIL, so commits overlap with downloads instead of stalling them.
-    Articles are saved in batches, everything ready since the last commit in the next one.
+    lets go of the GIL, so commits overlap with downloads instead of stalling them. Articles
+    are saved in batches, everything ready since the last commit in the next one.
     """
 
     def __init__(self, store: Store, fetcher: Fetcher, download: bool,

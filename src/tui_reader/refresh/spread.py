@@ -70,16 +70,16 @@ def host_groups(feeds: list[FeedRow]) -> Groups:
     return deque(sorted(by_host.values(), key=len, reverse=True))
 
 
-async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedRow],
+async def refresh_spread(store: Store, settings: HttpSettings, groups: Groups,
                          processes: int, done: Done, *, force: bool, download: bool,
                          pictures: Pictures | None,
                          options: Mapping[str, FeedOptions]) -> int:
-    """Refresh `feeds` here and in up to `processes - 1` workers; returns bytes received.
+    """Refresh the `host_groups` here and in up to `processes - 1` workers, taking them off
+    `groups`; returns bytes received.
 
     The workers start once a feed turns out to have new entries, so a refresh where every
     feed answers 304 never pays for them.
     """
-    groups = host_groups(feeds)
     # Each process keeps as many sites going as the whole concurrency could serve, and its
     # fetcher's share of the concurrency bounds what is really in flight.
     share = replace(settings, concurrency=max(settings.per_host,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui_reader.models import Article
+from tui_reader.store.rows import iso
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
@@ -48,10 +49,6 @@ class Prepared:
 
     item: Incoming
     values: tuple[Any, ...]
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 def blocks_json(article: Article) -> str:

@@ -103,6 +103,11 @@ class RawPage:
     html: bytes | None
 
 
+def iso(value: datetime | None) -> str | None:
+    """How times are stored: UTC, to the second, sorting as text."""
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 

@@ -17,7 +17,6 @@ from tui_reader.store.incoming import (
     Incoming,
     Prepared,
     blocks_json,
-    iso,
     prepare,
     related_json,
     save_prepared,
@@ -31,6 +30,7 @@ from tui_reader.store.rows import (
     RelatedRead,
     SearchHit,
     article_row,
+    iso,
     parse_time,
 )
 from tui_reader.store.search import (

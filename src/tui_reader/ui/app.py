@@ -168,14 +168,13 @@ class ReaderApp(App[None]):
         worker = get_current_worker()
         refreshing: list[asyncio.Task[Any]] = []
 
-        def tell(callback: Callable[..., object], *args: object) -> bool:
+        def tell(callback: Callable[..., object], *args: object) -> None:
             if not worker.is_cancelled:
                 with contextlib.suppress(RuntimeError):  # the reader closed just now
                     self.call_from_thread(callback, *args)
-                    return True
+                    return
             for task in refreshing:
                 task.cancel()
-            return False
 
         def progress(result: FeedResult, done: int, total: int) -> None:
             tell(self._progress, result, done, total)
