@@ -116,3 +116,28 @@ def test_an_out_of_sync_index_is_detected_and_rebuilt(store: Store) -> None:
     assert store.search("zebra") == []
     assert store.check_search_index() is True
     assert [h.row.title for h in store.search("zebra")] == ["Kept"]
+
+
+def test_an_explicit_star_is_the_prefix_typing_gives(store: Store) -> None:
+    _add(store, "Starring", "starring roles everywhere")
+    _add(store, "Star", "a star is born")
+    _add(store, "Other", "nothing here")
+    for query in ("star*", "sta*", "s*", "born star*"):
+        assert {h.row.title for h in store.search(query)} == {
+            h.row.title for h in store.search(query[:-1])}, query
+    assert {h.row.title for h in store.search("star*")} == {"Star", "Starring"}
+
+
+def test_a_long_prefix_of_a_word_filling_the_window_is_searched_as_the_word(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Merging every word a long prefix starts costs ~140 ms at 50,000 articles; when the
+    word alone fills the ranking window, the merge could barely change what is shown."""
+    monkeypatch.setattr("tui_reader.store.search.RANK_WINDOW", 3)
+    for n in range(4):
+        _add(store, f"Festival {n}", "festival news")
+    _add(store, "Festivals", "festivals everywhere", days_old=1)
+    _add(store, "Rare", "premieres and premiere", days_old=1)
+    _add(store, "Rarer", "premiered", days_old=2)
+    assert "Festivals" not in {h.row.title for h in store.search("festival*")}
+    assert "Festivals" not in {h.row.title for h in store.search("festival")}
+    assert {h.row.title for h in store.search("premier*")} == {"Rare", "Rarer"}

@@ -79,6 +79,17 @@ def documents_matching(conn: sqlite3.Connection, match: str, cap: int) -> int:
     ).fetchone()[0])
 
 
+def _as_typed(text: str) -> str:
+    """`festival premi*` asks what typing `festival premi` asks, so it takes the same path
+    (and the same shortcut for a long prefix of a common word)."""
+    stem = text.rstrip()
+    if stem.endswith("*") and stem[:-1].strip() and not stem[-2].isspace():
+        stem = stem[:-1]
+        if not _SYNTAX.search(stem):
+            return stem
+    return text
+
+
 def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
     """Ranked rows (article columns, snippet, score); InvalidSearch if nothing can run.
 
@@ -91,6 +102,7 @@ def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
     text = _tidy(query)
     if not text.strip():
         return []
+    text = _as_typed(text)
     if _SYNTAX.search(text):
         try:
             return _ranked(conn, text.strip(), limit)
