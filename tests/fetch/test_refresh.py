@@ -244,6 +244,20 @@ async def test_cache_headers_and_ttl_make_feeds_not_due(site: Site, store: Store
     assert len(site.seen("/feed.xml")) == 2
 
 
+async def test_ttl_still_holds_after_a_304(site: Site, store: Store, fetcher: Fetcher) -> None:
+    """A 304 has no body to read <ttl> from; the one parsed last time still counts."""
+    subscribed(store, site.handle("/feed.xml", conditional(rss([], ttl="<ttl>120</ttl>"),
+                                                             '"t1"')))
+    await run(store, fetcher, force=False)
+    assert store.feeds()[0].ttl_minutes == 120
+    report = await run(store, fetcher, force=True)
+    assert [r.outcome for r in report.results] == ["unchanged"]
+    [feed] = store.feeds()
+    assert feed.next_due is not None
+    assert feed.next_due - datetime.now(UTC) > timedelta(minutes=119)
+    assert (await run(store, fetcher, force=False)).results[0].outcome == "skipped"
+
+
 async def test_long_retry_after_postpones_the_feed(site: Site, store: Store,
                                                    fetcher: Fetcher) -> None:
     subscribed(store, site.add("/feed.xml", "", status=429, headers={"Retry-After": "7200"}))

@@ -32,6 +32,9 @@ def _at_version(path: Path, version: int) -> None:
             " bookmarked_at) VALUES (1, 'g1', 'https://e.com/1', 'Old story', 'kept body text',"
             " '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00', 1,"
             " '2024-01-02T00:00:00+00:00')")
+    if version >= 4:  # new articles are indexed by the statement that saves them
+        conn.execute("INSERT INTO articles_fts (rowid, title, author, body)"
+                     " SELECT id, title, '', body FROM articles")
     conn.close()
 
 

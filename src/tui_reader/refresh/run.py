@@ -162,8 +162,9 @@ class Run:
                                               last_modified=feed.last_modified, accept=FEED_ACCEPT)
             result.status = response.status
             if response.not_modified:
+                lifetime = cache_lifetime(response.headers, feed.ttl_minutes)
                 await self.db(self.store.record_feed_result, feed.id, error=None, status=304,
-                              next_due=_due(_wait(cache_lifetime(response.headers), options)))
+                              next_due=_due(_wait(lifetime, options)))
                 result.outcome = "unchanged"
                 return result
             error = _http_error(response, feed.url)
@@ -190,7 +191,7 @@ class Run:
             self.store.record_feed_result, feed.id, error=None, status=response.status,
             title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"), validators=True,
-            bozo=parsed.bozo, next_due=_due(lifetime),
+            bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
         )
         return result
 

@@ -32,6 +32,8 @@ class FeedRow:
     next_due: datetime | None
     # The address it was subscribed at, when it has moved (301/308) since.
     first_url: str | None = None
+    # The feed's <ttl> as last parsed: a 304 has no body to read it from.
+    ttl_minutes: int | None = None
     unread: int = 0
 
     def to_json(self) -> dict[str, object]:

@@ -107,7 +107,13 @@ _V4 = """
 DROP TRIGGER articles_ai;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# v5: the feed's own <ttl>, so a refresh that gets 304 (no body to read it from) still
+# honours it.
+_V5 = """
+ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 VERSION = len(MIGRATIONS)
 
 

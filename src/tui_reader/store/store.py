@@ -43,7 +43,7 @@ from tui_reader.store.search import (
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
-       last_success, last_error, bozo, next_due, first_url,
+       last_success, last_error, bozo, next_due, first_url, ttl_minutes,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
 FROM feeds
 """
@@ -65,7 +65,7 @@ _TOMBSTONE_DAYS = 365
 
 def _feed_row(r: Sequence[Any]) -> FeedRow:
     return FeedRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
-                   bool(r[11]), _dt(r[12]), r[13], r[14])
+                   bool(r[11]), _dt(r[12]), r[13], r[14], r[15])
 
 
 class Store:
@@ -146,8 +146,10 @@ class Store:
         validators: bool = False,
         bozo: bool | None = None,
         next_due: datetime | None = None,
+        ttl_minutes: int | None = None,
     ) -> None:
-        """Store a refresh outcome; validators change only when `validators` is set."""
+        """Store a refresh outcome; validators and the feed's <ttl> change only when
+        `validators` is set (a parsed feed)."""
         stamp = iso(now())
         sets = ["last_refresh = ?", "last_error = ?", "status = ?", "next_due = ?"]
         params: list[Any] = [stamp, error, status, iso(next_due)]
@@ -161,8 +163,8 @@ class Store:
             sets.append("site_url = ?")
             params.append(site_url)
         if validators:
-            sets += ["etag = ?", "last_modified = ?"]
-            params += [etag, last_modified]
+            sets += ["etag = ?", "last_modified = ?", "ttl_minutes = ?"]
+            params += [etag, last_modified, ttl_minutes]
         if bozo is not None:
             sets.append("bozo = ?")
             params.append(int(bozo))
