@@ -40,10 +40,13 @@ from hostile import (
 from pilot_support import settle
 from tui_reader import refresh
 from tui_reader.cli import main as cli
-from tui_reader.fetch.clean import extract_article
+from tui_reader.fetch.clean import article_with_fallback, extract_article
+from tui_reader.fetch.discover import discover_feeds
 from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.feeds import MAX_ENTRIES, parse_feed
+from tui_reader.fetch.htmltree import bounded
 from tui_reader.fetch.http import Fetcher, MiB
+from tui_reader.models import FeedEntry
 from tui_reader.opml import OpmlError, parse_opml
 from tui_reader.paths import Paths
 from tui_reader.refresh import FEED_CAP, refresh_all
@@ -167,6 +170,17 @@ def test_a5_quadratic_blowup_stays_small(one_line: bool) -> None:
     assert len(feed.title) <= 1000 and "AAAA" not in feed.title
 
 
+def test_a5_a_declaration_rebuilt_from_the_pieces_of_another_is_gone_too() -> None:
+    """Removing `<!ENTITY x>` from `<!ENT<!ENTITY x>ITY a ...>` leaves a whole declaration,
+    which feedparser's loose parser would expand."""
+    n = 20_000
+    doc = _entities(f'<!DOCTYPE rss>\n<!ENT<!ENTITY x>ITY a "{"A" * n}">', "&a;" * n)
+    with memory_peak() as peak:
+        feed = parse_feed(doc, URL)
+    assert peak[0] < 100 * MiB
+    assert "AAAA" not in feed.title
+
+
 @pytest.mark.parametrize("one_line", [False, True], ids=["own-lines", "one-line"])
 def test_a6_billion_laughs_does_not_expand(one_line: bool) -> None:
     sep = "" if one_line else "\n"
@@ -268,6 +282,24 @@ def test_a9_huge_fields_items_and_nesting_are_cut() -> None:
     nested = parse_feed(rss(deep, [{"title": deep, "guid": "d", "description": deep}],
                             raw=True), URL)
     assert (nested.title, nested.entries[0].title) == ("deep", "deep")
+
+
+def test_a9_deep_nesting_is_cut_wherever_html_is_parsed() -> None:
+    """Lexbor takes time in the square of nesting depth and cannot be interrupted: feed
+    content and pages named for autodiscovery are cut like article pages."""
+    deep = "<div>" * 30_000 + "<p>buried</p>"
+    assert "buried" not in bounded(deep)
+    story = "<p>" + "Opening words of the story, long enough to keep. " * 6 + "</p>"
+    article = article_with_fallback(None, FeedEntry(guid="g", content=story + deep))
+    assert article.text.startswith("Opening words") and "buried" not in article.text
+    page = ("<html><head><link rel='alternate' type='application/rss+xml' href='/rss'></head>"
+            f"<body>{deep}</body></html>")
+    assert discover_feeds(page, URL) == ["http://127.0.0.1/rss"]
+
+
+def test_a9_real_pages_are_never_cut() -> None:
+    shallow = "<html><body>" + "<div><ul><li>item</li></ul><p>text</p></div>" * 3_000
+    assert bounded(shallow) == shallow
 
 
 async def test_a9_parsing_and_cleaning_never_run_on_the_readers_thread(

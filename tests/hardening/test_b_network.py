@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
+import itertools
 import socket
 import ssl
 import threading
@@ -72,6 +74,28 @@ async def test_b1_b2_bombs_fail_one_feed_each_with_memory_bounded(site: Site, st
     assert {f.title: bool(f.last_error) for f in store.feeds()}["Fine"] is False
 
 
+def _gzip_then_endless(h: BaseHTTPRequestHandler) -> None:
+    """A whole gzip stream, then bytes without end: they inflate to nothing, so only counting
+    what arrives stops them (zlib would keep them all in memory)."""
+    h.send_response(200)
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    with contextlib.suppress(OSError):
+        for chunk in itertools.chain([gzip.compress(FEED)], itertools.repeat(b"\0" * 65536)):
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+
+async def test_b1_bytes_after_the_end_of_a_gzip_stream_count_against_the_cap(
+    site: Site, store: Store, fetcher: Fetcher
+) -> None:
+    with memory_peak() as peak:
+        outcomes = await _refresh(store, fetcher, Tail=site.handle("/tail.xml",
+                                                                   _gzip_then_endless))
+    assert outcomes["Tail"] == ("failed", f"response larger than {FEED_CAP / MiB:g} MiB, cut off")
+    assert peak[0] < FEED_CAP * 4
+
+
 def _lying_length(declared: int, body: bytes) -> Any:
     def handler(h: BaseHTTPRequestHandler) -> None:
         h.close_connection = True
@@ -128,6 +152,30 @@ async def test_b4_a_stalled_server_cannot_hold_a_refresh_past_its_deadline(
                                   Fine=site.add("/fine.xml", FEED, "application/rss+xml"))
     assert outcomes["Slow"] == ("failed", "no complete answer within 0.5 s, gave up")
     assert outcomes["Fine"] == ("ok", "")
+
+
+def _trickle_then_hang_up(h: BaseHTTPRequestHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    with contextlib.suppress(OSError):
+        for _ in range(15):
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(0.02)
+    h.close_connection = True
+
+
+async def test_b4_one_deadline_covers_every_retry(site: Site, store: Store) -> None:
+    """A server that trickles and then drops the connection is retried only while the one
+    deadline lasts, not given a fresh deadline on each try."""
+    settings = replace(FAST, deadline=1.0, retries=20)
+    async with Fetcher(settings) as fetcher:
+        outcomes = await _refresh(store, fetcher, Drops=site.handle("/drops.xml",
+                                                                    _trickle_then_hang_up))
+    outcome, error = outcomes["Drops"]
+    assert outcome == "failed" and "within 1 s" in error
+    assert len(site.seen("/drops.xml")) < 10
 
 
 # B5: connection-level failures, each with its own message, never retried into a storm

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser
-
+from tui_reader.fetch.htmltree import parse_html
 from tui_reader.sanitize import safe_join
 
 # Plain application/json is left out on purpose: WordPress names its REST API that way.
@@ -13,7 +12,7 @@ FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applicat
 
 def discover_feeds(html: str, base_url: str) -> list[str]:
     """Feed URLs in page order, absolute (against `<base href>` too), http(s) only, no repeats."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     base = base_url
     base_node = tree.css_first("base[href]")
     if base_node is not None:

@@ -77,11 +77,16 @@ class Response:
 
 
 class _Inflater:
-    """Decompress gzip/deflate while counting output, so a bomb stops at the cap."""
+    """Decompress gzip/deflate while counting output, so a bomb stops at the cap.
+
+    Bytes received count against the cap too: what follows the end of a compressed stream
+    inflates to nothing, and an endless tail of it must not be read forever.
+    """
 
     def __init__(self, encoding: str, limit: int) -> None:
         self.limit = limit
         self.total = 0
+        self.received = 0
         self._z: zlib._Decompress | None = None
         self._deflate = encoding == "deflate"
         if encoding in ("gzip", "x-gzip"):
@@ -90,6 +95,9 @@ class _Inflater:
             raise FetchError(f"server sent a body encoded as {encoding!r}, which was not asked for")
 
     def feed(self, chunk: bytes) -> bytes:
+        self.received += len(chunk)
+        if self.received > self.limit:
+            raise self._over()
         if self._deflate and chunk:
             # "deflate" is meant to be zlib-wrapped, but many servers send it raw.
             head = int.from_bytes(chunk[:2])
@@ -98,6 +106,8 @@ class _Inflater:
             self._deflate = False
         if self._z is None:
             out = chunk
+        elif self._z.eof:
+            out = b""  # zlib would keep it all in unused_data
         else:
             # max_length bounds the output of this one call: without it a few hundred bytes
             # can inflate to hundreds of MiB at once. Output reaching it means over the cap.
@@ -107,8 +117,11 @@ class _Inflater:
                 raise FetchError("corrupt compressed body") from exc
         self.total += len(out)
         if self.total > self.limit:
-            raise FetchError(f"response larger than {self.limit / MiB:g} MiB, cut off")
+            raise self._over()
         return out
+
+    def _over(self) -> FetchError:
+        return FetchError(f"response larger than {self.limit / MiB:g} MiB, cut off")
 
 
 def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> float | None:
@@ -211,10 +224,12 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         s = self.settings
+        loop = asyncio.get_running_loop()
+        deadline = _Deadline(s.deadline)
         attempt = 0
         while True:
             try:
-                response = await self._follow(url, headers, max_bytes, public_only)
+                response = await self._follow(url, headers, max_bytes, public_only, deadline)
             except TimeoutError:
                 raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError,
@@ -235,28 +250,29 @@ class Fetcher:
                 if wait is not None and wait > s.max_retry_after:
                     error.message += f"; the server asks to wait {_duration(wait)}"
                     raise error
-            if attempt >= s.retries:
-                if attempt:
-                    error.message += f" (gave up after {attempt + 1} tries)"
+            if wait is None:
+                wait = min(s.backoff * 2 ** attempt, s.max_backoff)
+                wait *= 0.5 + random.random()  # noqa: S311 - jitter, not cryptography
+            out_of_time = deadline.at is not None and loop.time() + wait >= deadline.at
+            if attempt >= s.retries or out_of_time:
+                if attempt or out_of_time:
+                    tries = f"{attempt + 1} tries" if attempt else "1 try"
+                    within = f" within {s.deadline:g} s" if out_of_time else ""
+                    error.message += f" (gave up after {tries}{within})"
                 raise error
             attempt += 1
-            if wait is None:
-                wait = min(s.backoff * 2 ** (attempt - 1), s.max_backoff)
-                wait *= 0.5 + random.random()  # noqa: S311 - jitter, not cryptography
             await asyncio.sleep(wait)
 
     async def _follow(self, url: str, headers: dict[str, str], max_bytes: int,
-                      public_only: bool) -> Response:
+                      public_only: bool, deadline: _Deadline) -> Response:
         loop = asyncio.get_running_loop()
-        deadline: float | None = None
         seen = {url}
         permanent: bool | None = None
         for _ in range(self.settings.max_redirects + 1):
             async with self._host_slot(url), self._global:
                 # The clock starts once a slot is ours: time queued behind other feeds is
                 # not the server's fault.
-                deadline = deadline or loop.time() + self.settings.deadline
-                async with asyncio.timeout_at(deadline):
+                async with asyncio.timeout_at(deadline.start(loop.time())):
                     response = await self._once(url, headers, max_bytes, public_only)
             location = response.headers.get("location", "").strip()
             if response.status not in REDIRECT_STATUSES or not location:
@@ -310,6 +326,24 @@ class Fetcher:
                             private=private)
         finally:
             await response.aclose()
+
+
+class _Deadline:
+    """One deadline for a whole request, its redirects and retries included: a server that
+    trickles and then drops the connection must not win the deadline again on every try."""
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at: float | None = None
+
+    def start(self, now: float) -> float:
+        """The deadline, set the first time: once a slot is ours, as time queued behind other
+        feeds is not the server's fault."""
+        if self.at is None:
+            self.at = now + self.seconds
+        return self.at
 
 
 def _redirect_target(current: str, location: str) -> str:

@@ -17,6 +17,7 @@ from tui_reader.fetch.clean import metadata, score, select, tags
 from tui_reader.fetch.clean.blocks import BodyBuilder
 from tui_reader.fetch.clean.dates import is_date_line, parse_date
 from tui_reader.fetch.clean.metadata import Metadata
+from tui_reader.fetch.htmltree import parse_html
 from tui_reader.models import Article, Block, FeedEntry, Link
 from tui_reader.sanitize import clean_line
 
@@ -111,26 +112,11 @@ def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Blo
     return kept
 
 
-# Lexbor's parse time grows with the square of nesting depth (1 MB of unclosed <div>s takes
-# over a minute), and no deadline covers parsing. Real pages stay far below this many tags;
-# a document past it is cut there, which bounds depth and time alike.
-MAX_TAGS = 40_000
-
-
-def _bounded(html: str) -> str:
-    """The document up to its `MAX_TAGS`th "<". Counting and splitting run in C: a large
-    page is scanned at memory speed rather than one `find` call per tag."""
-    if len(html) < MAX_TAGS * 4 or html.count("<") < MAX_TAGS:
-        return html
-    rest = html.split("<", MAX_TAGS)[-1]
-    return html[: len(html) - len(rest) - 1]
-
-
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
     """Always returns an Article; an empty `.text` means no article was found."""
     if isinstance(html, bytes):
         html = decode(html)
-    tree = LexborHTMLParser(_bounded(html))
+    tree = parse_html(html)
     root = tree.root
     # One CSS query for the whole page: each query parses its selector and walks the tree.
     # The parser puts every element in <head> or <body>, and nothing that votes in <head>.
@@ -182,7 +168,7 @@ def article_with_fallback(page: Article | None, entry: FeedEntry) -> Article:
 
 def _fragment(markup: str, base: str | None) -> Article:
     """A feed's HTML is all article: no container to find, however short it is."""
-    body = LexborHTMLParser(markup).body
+    body = parse_html(markup).body
     builder = BodyBuilder(base, MAX_BODY_CHARS)
     if body is not None:
         builder.build([body])
