@@ -207,7 +207,7 @@ class Fetcher:
         accept: str | None = None,
         public_only: bool = False,
     ) -> Response:
-        """GET with redirects checked hop by hop, a total deadline, and polite retries.
+        """GET with redirects checked hop by hop, polite retries, and one deadline over all.
 
         Connection failures and 502/503/504 are retried with exponential backoff and jitter;
         429/503 wait for Retry-After when it is short. A deadline, a cut-off body, a bad
