@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,16 @@ async def test_reader_shows_article_and_sidebar(refreshed: Path) -> None:
         assert reader.sidebar.display
         assert next(r.title for r in reader.sidebar.reads) == "Inside the score of Glass Orchard"
         assert reader.sidebar.reads[0].cached
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(home: Path, marquee: str) -> None:
+    """`tui-reader articles | head -1`: no traceback or error line once head has gone."""
+    assert main(["add", marquee]) == 0 and main(["refresh"]) == 0
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "tui_reader", "articles"], stdout=write,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")

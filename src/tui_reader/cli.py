@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui_reader import __version__
 from tui_reader.config import ConfigError, Settings, load_settings
 from tui_reader.paths import HOME_ENV, Paths
 from tui_reader.sanitize import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from tui_reader.store import ArticleRow
 
 EXIT_CODES = """exit codes:
   0  success
@@ -118,7 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, where a reader gone away can be told apart
+        return code
     except UsageError as exc:
         _err(str(exc))
         return 2
@@ -128,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:
+        # Whoever read the output (head, a pager) has gone: nobody is left to tell. Standard
+        # output now leads nowhere, so the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:
         if not _is_user_error(exc):
             raise
@@ -362,10 +373,14 @@ def cmd_articles(args: argparse.Namespace) -> int:
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
-        print(
-            f"{row.id:>6} {marks} {date}  {clean_line(row.title)}  — {clean_line(row.feed_title)}"
-        )
+        print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
     return 0
+
+
+def _titled(row: ArticleRow) -> str:
+    """The title and, for an article from a feed, the feed's."""
+    feed = clean_line(row.feed_title)
+    return f"{clean_line(row.title)}  — {feed}" if feed else clean_line(row.title)
 
 
 def _resolve_article(target: str, args: argparse.Namespace) -> int:
@@ -431,11 +446,13 @@ def render_text(article: Any) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from tui_reader.store import InvalidSearch
+    from tui_reader.store import InvalidSearch, SearchTooBroad
 
     with _store(args) as store:
         try:
             hits = store.search(args.query, limit=args.limit)
+        except SearchTooBroad as exc:
+            raise CommandError(str(exc)) from exc
         except InvalidSearch as exc:
             raise UsageError(f"invalid search: {args.query!r}") from exc
     if args.json:
@@ -445,7 +462,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no matches")
         return 1
     for hit in hits:
-        print(f"{hit.row.id:>6}  {clean_line(hit.row.title)}  — {clean_line(hit.row.feed_title)}")
+        print(f"{hit.row.id:>6}  {_titled(hit.row)}")
         print(f"        {_plain_snippet(hit.snippet, mark=True)}")
     return 0
 

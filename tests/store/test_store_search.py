@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.models import Article, Block, Span
-from tui_reader.store import HIT_END, HIT_START, InvalidSearch, Store
+from tui_reader.store import HIT_END, HIT_START, InvalidSearch, SearchTooBroad, Store
+from tui_reader.store import search as search_module
 
 
 def _add(store: Store, title: str, body: str, days_old: float = 0) -> int:
@@ -141,3 +142,25 @@ def test_a_long_prefix_of_a_word_filling_the_window_is_searched_as_the_word(
     assert "Festivals" not in {h.row.title for h in store.search("festival*")}
     assert "Festivals" not in {h.row.title for h in store.search("festival")}
     assert {h.row.title for h in store.search("premier*")} == {"Rare", "Rarer"}
+
+
+def test_a_word_given_twice_is_searched_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FTS5's time grows with the square of repeated terms: 60 × "the" took 6 s."""
+    _add(store, "Premiere", "the premiere of the film")
+    sent: list[str] = []
+    real = search_module._ranked
+    monkeypatch.setattr(search_module, "_ranked",
+                        lambda conn, match, limit: sent.append(match) or real(conn, match, limit))
+    assert [h.row.title for h in store.search("the " * 60 + "Film THE premi")] == ["Premiere"]
+    assert sent == ['"the" "Film" "premi"*']
+
+
+def test_a_search_past_its_time_limit_stops_with_a_clear_message(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(200):
+        _add(store, f"Story {n}", "the a of and " * 50)
+    monkeypatch.setattr(search_module, "SEARCH_SECONDS", 0.0)
+    with pytest.raises(SearchTooBroad, match="try fewer or longer words"):
+        store.search('"the a" OR of* OR and*')
+    monkeypatch.setattr(search_module, "SEARCH_SECONDS", 60.0)
+    assert len(store.search("the", limit=500)) == 200  # the connection is as it was

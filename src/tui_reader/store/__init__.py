@@ -1,6 +1,6 @@
 """The offline cache: SQLite with FTS5. No HTTP, no UI."""
 
-from tui_reader.store.errors import InvalidSearch, StoreError
+from tui_reader.store.errors import InvalidSearch, SearchTooBroad, StoreError
 from tui_reader.store.incoming import Incoming, Prepared, prepare
 from tui_reader.store.rows import (
     ArticleRow,
@@ -24,6 +24,7 @@ __all__ = [
     "RawPage",
     "RelatedRead",
     "SearchHit",
+    "SearchTooBroad",
     "Store",
     "StoreError",
     "prepare",

@@ -14,6 +14,10 @@ class InvalidSearch(StoreError):
     """The query is not one FTS5 can run, even after quoting."""
 
 
+class SearchTooBroad(InvalidSearch):
+    """The query ran past the search time limit and was stopped."""
+
+
 _ADVICE = {
     "SQLITE_FULL": "the disk is full; nothing was saved. Free some space and try again",
     "SQLITE_IOERR": "a disk I/O error stopped the write; nothing was saved. Is the disk full?",

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import sqlite3
+import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from tui_reader.store.errors import InvalidSearch
+from tui_reader.store.errors import InvalidSearch, SearchTooBroad
 from tui_reader.store.rows import ARTICLE_COLUMNS, ARTICLE_FROM
 
 MAX_QUERY = 500
+# A search is stopped after this long: FTS5 time can grow with the square of a query's
+# terms (60 × "the" over 5,000 real articles took 6 s), and no answer is worth the wait.
+SEARCH_SECONDS = 2.0
+# Checked every this many SQLite VM steps (a few hundred microseconds).
+_CHECK_STEPS = 1000
 PREFIX_LENGTHS = (2, 3, 4)  # the FTS5 prefix= option of the current schema
 # Characters and keywords that mean the person is writing FTS5 syntax on purpose.
 _SYNTAX = re.compile(r'["*():^+{}]|\b(?:AND|OR|NOT|NEAR)\b')
@@ -57,6 +65,11 @@ def _quoted(conn: sqlite3.Connection, query: str) -> str:
     chunks = [c for c in query.split() if _WORD.search(c)]
     if not chunks:
         return ""
+    # A word group given twice narrows nothing and costs FTS5 a great deal.
+    once: dict[str, str] = {}
+    for chunk in chunks[:-1]:
+        once.setdefault(" ".join(_WORD.findall(_fold(chunk))), chunk)
+    chunks = [*once.values(), chunks[-1]]
     terms = ['"' + c.replace('"', '""') + '"' for c in chunks]
     last = _WORD.findall(chunks[-1])[-1]
     indexed = len(last) in PREFIX_LENGTHS
@@ -103,16 +116,33 @@ def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
     if not text.strip():
         return []
     text = _as_typed(text)
-    if _SYNTAX.search(text):
-        try:
-            return _ranked(conn, text.strip(), limit)
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorname != "SQLITE_ERROR":
-                raise
-    quoted = _quoted(conn, text)
-    if not quoted:
-        raise InvalidSearch(f"invalid search: {query[:80]!r}")
-    return _ranked(conn, quoted, limit)
+    with _time_limit(conn):
+        if _SYNTAX.search(text):
+            try:
+                return _ranked(conn, text.strip(), limit)
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorname != "SQLITE_ERROR":
+                    raise
+        quoted = _quoted(conn, text)
+        if not quoted:
+            raise InvalidSearch(f"invalid search: {query[:80]!r}")
+        return _ranked(conn, quoted, limit)
+
+
+@contextlib.contextmanager
+def _time_limit(conn: sqlite3.Connection) -> Iterator[None]:
+    """Stop the statements run inside after SEARCH_SECONDS, as SearchTooBroad."""
+    end = time.monotonic() + SEARCH_SECONDS
+    conn.set_progress_handler(lambda: time.monotonic() > end, _CHECK_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorname != "SQLITE_INTERRUPT":
+            raise
+        raise SearchTooBroad(f"search stopped after {SEARCH_SECONDS:g} s: try fewer or "
+                             "longer words") from None
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[Any]:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.store import InvalidSearch, SearchHit
+from tui_reader.store import InvalidSearch, SearchHit, SearchTooBroad
 from tui_reader.ui.text import plain, relative_date, snippet
 
 if TYPE_CHECKING:
@@ -74,6 +74,9 @@ class SearchScreen(Screen[None]):
             return
         try:
             hits = await self.reader_app.library.run(lambda s: s.search(query, limit=100))
+        except SearchTooBroad as exc:
+            status.update(Content(str(exc)))
+            return
         except InvalidSearch:
             status.update("invalid search")
             return
