@@ -26,6 +26,7 @@ import httpx
 from tui_reader import __version__
 from tui_reader.fetch.connections import Connections
 from tui_reader.fetch.errors import FetchError
+from tui_reader.fetch.proxies import Proxies, shown
 from tui_reader.sanitize import SAFE_SCHEMES
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"
@@ -175,6 +176,7 @@ class Fetcher:
         self.settings = s = settings or HttpSettings()
         self._transport = Connections(connect_timeout=s.connect_timeout,
                                       read_timeout=s.read_timeout, keep=s.concurrency * 2)
+        self._proxies = Proxies(s.connect_timeout, s.read_timeout)
         self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -189,6 +191,7 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._transport.aclose()
+        await self._proxies.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -302,7 +305,11 @@ class Fetcher:
             request = httpx.Request("GET", url, headers={**self._headers, **headers})
         except httpx.InvalidURL as exc:
             raise FetchError(f"malformed URL: {url!r} ({exc})") from None
-        response = await self._transport.handle_async_request(request)
+        proxy = self._proxies.proxy_for(request.url) if self._proxies else None
+        if proxy is None:
+            response = await self._transport.handle_async_request(request)
+        else:
+            response = await self._proxied(proxy, request)
         try:
             # Read while the connection is open: a closed stream no longer knows its peer.
             private = _private_server(response)
@@ -326,6 +333,17 @@ class Fetcher:
                             private=private)
         finally:
             await response.aclose()
+
+    async def _proxied(self, proxy: str, request: httpx.Request) -> httpx.Response:
+        """Through the proxy; one that cannot be reached fails at once, saying so."""
+        request.extensions["timeout"] = self._proxies.timeouts
+        try:
+            return await self._proxies.transport(proxy).handle_async_request(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if _cause(exc, ssl.SSLError):  # the site's TLS, through the tunnel
+                raise
+            raise FetchError(f"cannot connect to the proxy {shown(proxy)} named by the "
+                             "environment") from exc
 
 
 class _Deadline:
@@ -404,6 +422,8 @@ def _describe(exc: httpx.TransportError) -> str:
         return "TLS handshake failed (the server does not speak https properly); not fetched"
     if _cause(exc, socket.gaierror):
         return "host name not found (check the address, or the network's DNS)"
+    if isinstance(exc, httpx.ProxyError):
+        return f"the proxy refused to connect to the site ({exc})"
     if isinstance(exc, httpx.ConnectTimeout):
         return "connection timed out"
     if isinstance(exc, httpx.ReadTimeout):
