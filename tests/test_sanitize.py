@@ -69,5 +69,7 @@ def test_only_http_urls_are_safe() -> None:
         "exec:rm",
         "|cmd",
         "http://",
+        "http://good.example\\@evil.example/x",  # a browser goes to good.example
     ):
         assert safe_url(bad) is None
+    assert safe_url("https://x.example/a\\b?q=\\") == "https://x.example/a\\b?q=\\"

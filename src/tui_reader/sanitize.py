@@ -37,6 +37,7 @@ MAX_URL = 8192
 # The host of an http(s) URL: after the authority's last "@", up to a ":" port.
 _HOST = re.compile(r"[a-zA-Z]+://(?:[^/?#]*@)?([^/?#:]*)")
 _NOT_ASCII = re.compile(r"[^\x21-\x7e]")
+_AUTHORITY = re.compile(r"[a-zA-Z]+://([^/?#]*)")
 
 
 def clean_text(text: str) -> str:
@@ -68,6 +69,12 @@ def safe_url(url: str | None) -> str | None:
     if (len(url) > MAX_URL or _URL_UNSAFE.search(url)
             or not url[:8].lower().startswith(("http://", "https://"))):
         return None
+    if "\\" in url:
+        # Browsers read a backslash as "/", urllib as part of the host: a link to
+        # http://a.example<backslash>@b.example/ would show one site and lead to the other.
+        authority = _AUTHORITY.match(url)
+        if authority is None or "\\" in authority[1]:
+            return None
     if url.isascii() and "[" not in url and "]" not in url:
         # What `urlsplit` would decide, without its cost (pages hold hundreds of links): such
         # a URL cannot fail to split and its scheme is http(s), so only the host is in doubt.

@@ -16,9 +16,11 @@ needs shared memory that such mounts do not provide, and the store does not dete
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_reader.files import write_atomic
 from tui_reader.models import Article, Block, Span
 from tui_reader.store import Store, StoreError, schema
 from tui_reader.store.database import write
@@ -345,3 +348,19 @@ def test_c9_an_export_killed_midway_leaves_the_old_file_whole(tmp_path: Path) ->
         assert "n" in json.loads(target.read_text())
     leftovers = [p for p in tmp_path.iterdir() if p.name != "bookmarks.json"]
     assert all(p.name.startswith(".bookmarks.json.") for p in leftovers)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folders are synced on POSIX only")
+def test_c9_the_rename_is_made_durable_with_the_folder(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a power cut the new name survives only if the folder was synced after it."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomic(tmp_path / "bookmarks.md", "# Bookmarks\n")
+    assert synced == ["file", "folder"]

@@ -163,6 +163,30 @@ async def test_d4_a_terminal_browser_gets_the_terminal_to_itself(
     assert events == ["suspend", "open https://hostile.example/story/1", "resume"]
 
 
+async def test_d4_the_text_browser_python_falls_back_to_gets_the_terminal_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No $BROWSER and no display: `webbrowser` picks w3m or lynx by itself."""
+    events: list[str] = []
+    monkeypatch.delenv("BROWSER", raising=False)
+    monkeypatch.setattr(webbrowser, "get", lambda *a: webbrowser.GenericBrowser("w3m"))
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: events.append(f"open {url}"))
+    app = ReaderApp(build_hostile_library(tmp_path / "home", tmp_path))
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:
+        events.append("suspend")
+        yield
+        events.append("resume")
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_link("https://hostile.example/story/1")
+        await settle(pilot)
+    assert events == ["suspend", "open https://hostile.example/story/1", "resume"]
+
+
 # D2: a static check that web text cannot reach a markup-parsing API as a str
 
 

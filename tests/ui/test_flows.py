@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from typing import Any
 
@@ -500,3 +501,39 @@ async def test_a_large_refresh_from_the_reader_shares_work_with_a_worker_process
         await settle(pilot, rounds=2)
         assert "6 feeds ok" in str(app.main.query_one("#status", Static).render())
     assert len([f for f in via_worker if "localhost" in f]) == 3
+
+
+async def test_bookmarked_is_said_only_once_it_is_saved(app: ReaderApp, library: Paths) -> None:
+    """A notice before the commit would promise a bookmark a crash could still lose."""
+    blocker = sqlite3.connect(library.database, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+        try:
+            await pilot.press("b")
+            await asyncio.sleep(0.3)
+            assert "Bookmarked" not in [str(n.message) for n in app._notifications]
+        finally:
+            blocker.execute("ROLLBACK")
+        await settle(pilot)
+        assert "Bookmarked" in [str(n.message) for n in app._notifications]
+    blocker.close()
+    with Store.open(library.database) as store:
+        assert len(store.articles(bookmarked=True)) == 1
+
+
+async def test_a_feed_title_reaches_a_notice_only_as_plain_text(app: ReaderApp,
+                                                                 library: Paths) -> None:
+    with Store.open(library.database) as store:
+        feed = store.feeds()[0]
+        store.conn.execute("UPDATE feeds SET title = ? WHERE id = ?",
+                           ("Before \x1b]0;PWNED\x07 After", feed.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        feeds = app.main.feed_list
+        feeds.highlighted = feeds.get_option_index(f"feed:{feed.id}")
+        await pilot.press("A")
+        await settle(pilot)
+        [notice] = [str(n.message) for n in app._notifications if "Marked" in str(n.message)]
+        assert notice.startswith("Marked") and "Before After" in notice
+        assert not any(c in notice for c in "\x1b\x07")

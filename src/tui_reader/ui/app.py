@@ -50,6 +50,19 @@ TERMINAL_BROWSERS = ("lynx", "w3m", "links", "elinks", "browsh", "carbonyl", "li
 NETWORK_ERRORS = ("cannot connect", "timed out", "server stopped")
 
 
+def _browser_in_terminal() -> bool:
+    """Whether the browser `webbrowser` starts draws in this terminal: $BROWSER's, or, with
+    none set and no display, the w3m or lynx it falls back to."""
+    browser = os.environ.get("BROWSER", "").split(":")[0]
+    if browser:
+        return Path(browser).name in TERMINAL_BROWSERS and shutil.which(browser) is not None
+    try:
+        chosen = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return Path(getattr(chosen, "name", "") or "").name in TERMINAL_BROWSERS
+
+
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
     CSS_PATH = [styles_dir() / "app.tcss"]
@@ -250,13 +263,12 @@ class ReaderApp(App[None]):
         if safe is None or safe.startswith("-"):
             self.notify("Refusing to open a link that is not http or https", severity="warning")
             return
-        browser = os.environ.get("BROWSER", "").split(":")[0]
-        if Path(browser).name in TERMINAL_BROWSERS and shutil.which(browser):
+        self.notify(f"Opening {display_url(safe)}", markup=False, timeout=2)
+        if _browser_in_terminal():
             with self.suspend():
                 webbrowser.open(safe)
         else:
             self.run_worker(lambda: webbrowser.open(safe), thread=True, exit_on_error=False)
-        self.notify(f"Opening {display_url(safe)}", markup=False, timeout=2)
 
     async def network(self, job: Callable[[Store, Fetcher], Awaitable[T]]) -> T:
         """Run a network job in a thread, with its own event loop, client and store connection,

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
+from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, Store
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
@@ -207,9 +208,13 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="row")
     async def _update(
-        self, row: ArticleRow, *, read: bool | None = None, bookmarked: bool | None = None
+        self, row: ArticleRow, *, read: bool | None = None, bookmarked: bool | None = None,
+        done: str | None = None,
     ) -> None:
+        """Mark the row; `done` is said once the change is committed, never before."""
         updated = await self.reader_app.library.mark(row.id, read=read, bookmarked=bookmarked)
+        if done:
+            self.notify(done, markup=False, timeout=2)
         if updated is not None:
             self.article_list.replace(updated)
         await self.refresh_counts()
@@ -217,8 +222,8 @@ class MainScreen(Screen[None]):
     def action_bookmark(self) -> None:
         row = self.article_list.current
         if row is not None:
-            self._update(row, bookmarked=not row.bookmarked)
-            self.notify("Bookmark removed" if row.bookmarked else "Bookmarked", timeout=2)
+            self._update(row, bookmarked=not row.bookmarked,
+                         done="Bookmark removed" if row.bookmarked else "Bookmarked")
 
     def action_toggle_read(self) -> None:
         row = self.article_list.current
@@ -230,7 +235,7 @@ class MainScreen(Screen[None]):
         self._undo = await self.reader_app.library.run(
             lambda s: s.mark_feed_read(feed.id if feed else None)
         )
-        label = feed.title if feed else "everything"
+        label = clean_line(feed.title) if feed else "everything"
         self.notify(
             f"Marked {len(self._undo)} read in {label} (u to undo)", markup=False, timeout=3
         )

@@ -155,22 +155,25 @@ class ReaderScreen(Screen[None]):
             self.notify(f"This article has no link [{number}]", timeout=2)
 
     @work(exclusive=True, group="row")
-    async def _update(self, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
+    async def _update(self, done: str, *, read: bool | None = None,
+                      bookmarked: bool | None = None) -> None:
+        """Mark the article; `done` is said once the change is committed, never before."""
         row = self.row
         if row is not None:
             updated = await self.reader_app.library.mark(row.id, read=read, bookmarked=bookmarked)
+            self.notify(done, markup=False, timeout=2)
             self.row = updated or row
             self.reader_app.changed_rows.add(row.id)
 
     def action_bookmark(self) -> None:
         if self.row is not None:
-            self.notify("Bookmark removed" if self.row.bookmarked else "Bookmarked", timeout=2)
-            self._update(bookmarked=not self.row.bookmarked)
+            self._update("Bookmark removed" if self.row.bookmarked else "Bookmarked",
+                         bookmarked=not self.row.bookmarked)
 
     def action_toggle_read(self) -> None:
         if self.row is not None:
-            self.notify("Marked unread" if self.row.read else "Marked read", timeout=2)
-            self._update(read=not self.row.read)
+            self._update("Marked unread" if self.row.read else "Marked read",
+                         read=not self.row.read)
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_chosen = not self.sidebar.display
