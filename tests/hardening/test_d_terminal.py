@@ -139,12 +139,18 @@ async def test_a12_d5_open_link_refuses_everything_but_http(
     assert opened == ["https://xn--80ak6aa92e.example/ok"]
 
 
+@pytest.mark.parametrize("named", [True, False], ids=["$BROWSER", "python-fallback"])
 async def test_d4_a_terminal_browser_gets_the_terminal_to_itself(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: bool
 ) -> None:
+    """Named by $BROWSER, or, with none and no display, the w3m `webbrowser` picks itself."""
     events: list[str] = []
-    monkeypatch.setenv("BROWSER", "w3m")
-    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    if named:
+        monkeypatch.setenv("BROWSER", "w3m")
+        monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    else:
+        monkeypatch.delenv("BROWSER", raising=False)
+        monkeypatch.setattr(webbrowser, "get", lambda *a: webbrowser.GenericBrowser("w3m"))
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: events.append(f"open {url}"))
     app = ReaderApp(build_hostile_library(tmp_path / "home", tmp_path))
 
@@ -160,30 +166,6 @@ async def test_d4_a_terminal_browser_gets_the_terminal_to_itself(
         app.open_link("https://hostile.example/story/1")
         await settle(pilot)
         assert app.is_running
-    assert events == ["suspend", "open https://hostile.example/story/1", "resume"]
-
-
-async def test_d4_the_text_browser_python_falls_back_to_gets_the_terminal_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No $BROWSER and no display: `webbrowser` picks w3m or lynx by itself."""
-    events: list[str] = []
-    monkeypatch.delenv("BROWSER", raising=False)
-    monkeypatch.setattr(webbrowser, "get", lambda *a: webbrowser.GenericBrowser("w3m"))
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: events.append(f"open {url}"))
-    app = ReaderApp(build_hostile_library(tmp_path / "home", tmp_path))
-
-    @contextlib.contextmanager
-    def suspend() -> Iterator[None]:
-        events.append("suspend")
-        yield
-        events.append("resume")
-
-    monkeypatch.setattr(app, "suspend", suspend)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_link("https://hostile.example/story/1")
-        await settle(pilot)
     assert events == ["suspend", "open https://hostile.example/story/1", "resume"]
 
 
