@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from http_support import reply
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -70,19 +72,11 @@ def _make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
             site.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
             route = site.routes.get(path)
             if route is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if route.handler is not None:
+                reply(self, status=404, content_type=None)
+            elif route.handler is not None:
                 route.handler(self)
-                return
-            self.send_response(route.status)
-            for key, value in route.headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(route.body)))
-            self.end_headers()
-            self.wfile.write(route.body)
+            else:
+                reply(self, route.body, None, route.status, route.headers)
 
     return Handler
 

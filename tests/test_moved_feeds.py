@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from http_support import reply
 from tui_reader.cli import main
 
 FEED = (
@@ -20,10 +21,7 @@ FEED = (
 
 def redirect(status: int, to: str) -> Any:
     def handler(request: BaseHTTPRequestHandler) -> None:
-        request.send_response(status)
-        request.send_header("Location", to)
-        request.send_header("Content-Length", "0")
-        request.end_headers()
+        reply(request, status=status, content_type=None, headers={"Location": to})
 
     return handler
 

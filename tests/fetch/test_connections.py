@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tui_reader.fetch.connections import Connections
+from tui_reader.fetch.connections import Connections, _Connection
 
 Reply = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -108,8 +108,19 @@ async def test_a_fresh_connection_closed_unanswered_is_an_error() -> None:
             await get(connections, url)
 
 
-async def test_a_large_body_arrives_whole_through_back_pressure() -> None:
+async def test_a_large_body_arrives_whole_through_back_pressure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     body = bytes(range(256)) * 8192  # 2 MiB, well past the read-pause mark
+    paused: list[int] = []
+    arrived = _Connection.data_received
+
+    def watched(conn: _Connection, data: bytes) -> None:
+        arrived(conn, data)
+        if conn._paused:
+            paused.append(len(conn.buffer))
+
+    monkeypatch.setattr(_Connection, "data_received", watched)
 
     async def large(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
@@ -120,10 +131,11 @@ async def test_a_large_body_arrives_whole_through_back_pressure() -> None:
         received = bytearray()
         async for chunk in response.aiter_raw():
             received += chunk
-            await asyncio.sleep(0)  # a slow consumer
+            await asyncio.sleep(0.01)  # a slow consumer
         await response.aclose()
     await connections.aclose()
     assert received == body
+    assert paused and max(paused) < len(body)  # the socket waited for the consumer
 
 
 async def test_silence_mid_body_is_a_read_timeout() -> None:
@@ -138,19 +150,30 @@ async def test_silence_mid_body_is_a_read_timeout() -> None:
         with pytest.raises(httpx.ReadTimeout):
             await response.aread()
         await response.aclose()
+        assert connections.idle == 0  # a half-read connection is never reused
     await connections.aclose()
-    assert connections.idle == 0
 
 
-async def test_a_garbled_answer_is_a_protocol_error_and_the_connection_goes() -> None:
+async def test_a_garbled_answer_is_a_protocol_error_and_the_connection_goes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(b"SSH-2.0-OpenSSH\r\n\r\n")
 
+    closed: list[_Connection] = []
+    close = _Connection.close
+
+    def watched(conn: _Connection) -> None:
+        closed.append(conn)
+        close(conn)
+
+    monkeypatch.setattr(_Connection, "close", watched)
     connections = pool()
     async with server(garbage) as (url, _):
         with pytest.raises(httpx.RemoteProtocolError, match="status line"):
             await get(connections, url)
     assert connections.idle == 0
+    assert len(closed) == 1
 
 
 async def test_header_values_with_line_breaks_are_never_sent() -> None:

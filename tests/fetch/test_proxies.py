@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fetch.conftest import FAST
+from http_support import reply
 from tui_reader.fetch.errors import FetchError
 from tui_reader.fetch.http import Fetcher
 from tui_reader.fetch.proxies import _matches
@@ -52,12 +53,7 @@ def proxy() -> Iterator[ForwardProxy]:
         def do_GET(self) -> None:
             forward.seen.append(self.path)
             kind, body = forward.pages.get(self.path, ("text/plain", ""))
-            data = body.encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            reply(self, body, kind, 200 if body else 404)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from http_support import reply
 from tui_reader import refresh
 from tui_reader.fetch.errors import FetchError, NotAFeed
 from tui_reader.fetch.http import Fetcher
@@ -96,13 +97,7 @@ def conditional(body: str, etag: str) -> Callable[[BaseHTTPRequestHandler], None
             h.send_header("ETag", etag)
             h.end_headers()
             return
-        data = body.encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "application/rss+xml")
-        h.send_header("ETag", etag)
-        h.send_header("Content-Length", str(len(data)))
-        h.end_headers()
-        h.wfile.write(data)
+        reply(h, body, "application/rss+xml", headers={"ETag": etag})
 
     return handler
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -13,8 +15,10 @@ import pytest
 
 from fetch.conftest import FAST
 from fetch.test_refresh import page, rss
+from http_support import reply
 from tui_reader.fetch.http import Fetcher, HttpSettings
 from tui_reader.refresh import FeedResult, refresh_all, spread
+from tui_reader.refresh.run import Run
 from tui_reader.store import FeedRow, Store
 
 Site = Any
@@ -31,6 +35,17 @@ def publish_feeds(site: Site, store: Store, count: int) -> list[FeedRow]:
             url = url.replace("127.0.0.1", "localhost")
         store.add_feed(url, f"Feed {n}")
     return store.feeds()
+
+
+@contextlib.asynccontextmanager
+async def running(store: Store) -> AsyncIterator[Run]:
+    """This process's side of a refresh, which records what a dead worker held."""
+    async with Fetcher(FAST) as fetcher:
+        run = Run(store, fetcher, download=True)
+        try:
+            yield run
+        finally:
+            run.close()
 
 
 def job(store: Store, settings: HttpSettings = FAST) -> spread.Job:
@@ -51,8 +66,9 @@ async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: St
     results: list[tuple[int, FeedResult]] = []
     worker = spread._Worker(job(store))
     try:
-        await worker.serve(spread.host_groups(feeds), lambda f, r: results.append((f.id, r)),
-                           store)
+        async with running(store) as run:
+            await worker.serve(spread.host_groups(feeds),
+                               lambda f, r: results.append((f.id, r)), run)
     finally:
         worker.stop()
     assert sorted(feed_id for feed_id, _ in results) == [f.id for f in feeds]
@@ -73,11 +89,13 @@ async def test_a_worker_that_dies_fails_only_the_feeds_it_held(site: Site, store
     results: list[FeedResult] = []
     worker = spread._Worker(job(store))
     groups = deque([[feeds[0]], [feeds[1]]])
-    serving = asyncio.create_task(worker.serve(groups, lambda f, r: results.append(r), store))
     try:
-        assert await asyncio.to_thread(asked.wait, 30)
-        worker._process.kill()
-        await serving
+        async with running(store) as run:
+            serving = asyncio.create_task(worker.serve(groups, lambda f, r: results.append(r),
+                                                       run))
+            assert await asyncio.to_thread(asked.wait, 30)
+            worker._process.kill()
+            await serving
     finally:
         release.set()
         worker.stop()
@@ -96,11 +114,11 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
     serve = spread._Worker.serve
 
     async def watched(worker: spread._Worker, groups: spread.Groups, done: spread.Done,
-                      store: Store) -> None:
+                      run: Run) -> None:
         def noted(feed: FeedRow, result: FeedResult) -> None:
             via_worker.append(feed.url)
             done(feed, result)
-        await serve(worker, groups, noted, store)
+        await serve(worker, groups, noted, run)
 
     monkeypatch.setattr(spread._Worker, "serve", watched)
     seen: list[int] = []
@@ -118,12 +136,7 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
 def slow_page(title: str) -> Any:
     def handler(h: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
-        body = page(title).encode()
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html; charset=utf-8")
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
+        reply(h, page(title))
     return handler
 
 
@@ -143,11 +156,15 @@ async def test_workers_that_cannot_start_leave_the_work_here(
     site: Site, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     publish_feeds(site, store, 6)
+    tried: list[spread.Job] = []
 
     def no_process(job: spread.Job) -> spread._Worker:
+        tried.append(job)
         raise OSError("Resource temporarily unavailable")
 
     monkeypatch.setattr(spread, "_Worker", no_process)
-    async with Fetcher(FAST) as fetcher:
+    # One site at a time here, so the second site is still waiting when workers are wanted.
+    async with Fetcher(HttpSettings(concurrency=1, per_host=1, retries=0)) as fetcher:
         report = await refresh_all(store, fetcher, force=True, processes=2)
     assert (report.count("ok"), report.new_articles) == (6, 12)
+    assert len(tried) == 1

@@ -331,6 +331,13 @@ def test_urls_that_join_to_themselves(scheme: str, host: str, rest: str, base: s
         assert _urljoin(base, ref) == ref
 
 
+def test_a_plain_absolute_url_is_seen_to_join_to_itself() -> None:
+    """The shortcut is taken where it can be, or the property above would hold vacuously."""
+    assert joins_to_itself(URL, "https://a.example/x?y=1")
+    assert joins_to_itself("", "http://a.example/")
+    assert not joins_to_itself(URL, "news/x")
+
+
 def test_missing_fields() -> None:
     doc = rss("<item></item><item><description>Only a summary</description></item>",
               channel="")
@@ -348,6 +355,7 @@ def test_missing_fields() -> None:
 
 def test_a_permalink_guid_is_the_link_and_stays_the_guid() -> None:
     doc = rss("<item><title>t</title><guid>/news/permalink</guid></item>")
+    assert fast_path(doc) is not None
     [entry] = both(doc).entries
     assert entry.link == entry.guid == "https://screenbeat.example/news/permalink"
 
@@ -450,5 +458,6 @@ def test_random_feeds_get_feedparsers_answer(doc: bytes) -> None:
 
 def test_offsets_are_kept_as_instants() -> None:
     doc = rss("<item><title>t</title><pubDate>Sun, 01 Nov 2026 23:30:00 -0230</pubDate></item>")
+    assert fast_path(doc) is not None
     published = both(doc).entries[0].published
     assert published == datetime(2026, 11, 1, 23, 30, tzinfo=timezone(-timedelta(hours=2.5)))

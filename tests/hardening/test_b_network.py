@@ -32,6 +32,7 @@ from hostile import memory_peak, rss
 
 from fetch.conftest import FAST
 from fetch.test_http import gzip_bomb, reset_mid_body, respond, sequence, trickle
+from tui_reader.fetch.connections import _tls_context
 from tui_reader.fetch.errors import FetchError
 from tui_reader.fetch.http import Fetcher, MiB
 from tui_reader.refresh import FEED_CAP, RefreshReport, refresh_all
@@ -232,12 +233,17 @@ async def test_b5_each_connection_failure_has_its_own_message(
         with tls_server(_certificate(ca, expired=False)) as untrusted:
             async with Fetcher(FAST) as fetcher:
                 outcomes = await _refresh(store, fetcher, untrusted=untrusted, **feeds)
-        # Now trust the CA: the expired certificate is refused for being expired.
+        # Now trust the CA: the expired certificate is refused for being expired. The TLS
+        # context is made once per process, so it is made again with the CA, and again after.
         monkeypatch.setattr(certifi, "where", lambda: str(bundle))
-        with tls_server(_certificate(ca, expired=True)) as expired, \
-                tls_server(_certificate(ca, expired=False)) as valid:
-            async with Fetcher(FAST) as fetcher:
-                outcomes |= await _refresh(store, fetcher, expired=expired, valid=valid)
+        _tls_context.cache_clear()
+        try:
+            with tls_server(_certificate(ca, expired=True)) as expired, \
+                    tls_server(_certificate(ca, expired=False)) as valid:
+                async with Fetcher(FAST) as fetcher:
+                    outcomes |= await _refresh(store, fetcher, expired=expired, valid=valid)
+        finally:
+            _tls_context.cache_clear()
     assert outcomes == {
         "refused": ("failed", "cannot connect (host unreachable or offline) "
                               "(gave up after 3 tries)"),

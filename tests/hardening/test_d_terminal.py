@@ -149,7 +149,8 @@ async def test_d4_a_terminal_browser_gets_the_terminal_to_itself(
         monkeypatch.setenv("BROWSER", "w3m")
         monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     else:
-        monkeypatch.delenv("BROWSER", raising=False)
+        for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
+            monkeypatch.delenv(name, raising=False)
         monkeypatch.setattr(webbrowser, "get", lambda *a: webbrowser.GenericBrowser("w3m"))
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: events.append(f"open {url}"))
     app = ReaderApp(build_hostile_library(tmp_path / "home", tmp_path))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from http_support import reply
 from tui_reader.models import Article
 from tui_reader.paths import Paths
 from tui_reader.store import Store, StoreError
@@ -101,13 +102,8 @@ def _feed(site_base: str, hits: list[int]) -> Callable[[BaseHTTPRequestHandler],
             f"<description>Summary {n}</description></item>"
             for n in range(40)
         )
-        body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Kill feed</title>'
-                f"<link>{site_base}/</link>{items}</channel></rss>").encode()
-        request.send_response(200)
-        request.send_header("Content-Type", "application/rss+xml")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
+        reply(request, f'<?xml version="1.0"?><rss version="2.0"><channel><title>Kill feed'
+              f"</title><link>{site_base}/</link>{items}</channel></rss>", "application/rss+xml")
 
     return handler
 
@@ -115,12 +111,7 @@ def _feed(site_base: str, hits: list[int]) -> Callable[[BaseHTTPRequestHandler],
 def _page(request: BaseHTTPRequestHandler) -> None:
     text = "".join(f"<p>Paragraph {n} of a long story about the film festival and its stars.</p>"
                    for n in range(30))
-    body = f"<html><body><article><h1>Story</h1>{text}</article></body></html>".encode()
-    request.send_response(200)
-    request.send_header("Content-Type", "text/html; charset=utf-8")
-    request.send_header("Content-Length", str(len(body)))
-    request.end_headers()
-    request.wfile.write(body)
+    reply(request, f"<html><body><article><h1>Story</h1>{text}</article></body></html>")
 
 
 def test_sigkill_during_refresh_loop(home: Path, site: object, make: MakeArticle) -> None:

@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input, Static
 from ui_library import HOSTILE
 
+from http_support import reply
 from pilot_support import settle
 from tui_reader import refresh
 from tui_reader.config import Settings
@@ -412,12 +413,8 @@ async def test_a_storage_failure_is_a_notice_not_a_crash(
 
 def slow_page(request: Any) -> None:
     time.sleep(0.1)
-    body = b"<html><body><article><p>" + b"A slow page about a festival. " * 20 + b"</p>"
-    request.send_response(200)
-    request.send_header("Content-Type", "text/html; charset=utf-8")
-    request.send_header("Content-Length", str(len(body)))
-    request.end_headers()
-    request.wfile.write(body)
+    reply(request, b"<html><body><article><p>" + b"A slow page about a festival. " * 20
+          + b"</p>")
 
 
 def slow_feeds(library: Paths, site: Any, count: int) -> None:

@@ -4,12 +4,14 @@ httpx's default transport (httpcore over anyio, with h11) spends about a millise
 on each request: most of a refresh that makes thousands of small GETs. This one spends a
 tenth of that by doing only what a feed reader needs: idle connections kept per origin,
 TLS with certifi's roots, connect and read timeouts, and bodies streamed with back-pressure
-(responses are parsed by `http1`). There are no proxies and no HTTP/2.
+(responses are parsed by `http1`). No HTTP/2; requests through a proxy go to httpx's own
+transport instead (see `proxies`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -24,6 +26,13 @@ Origin = tuple[str, str, int]
 # Past this many unread bytes the socket stops being read until the consumer catches up.
 _HIGH_WATER = 256 * 1024
 _TIMED_OUT = object()
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Made once per process, on first use: loading the root certificates takes tens of
+    milliseconds, and every fetcher (one per refresh, one per page opened) shares it."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class _Connection(asyncio.Protocol):
@@ -143,7 +152,6 @@ class Connections(httpx.AsyncBaseTransport):
         self._keep = keep
         self._idle: dict[Origin, list[_Connection]] = {}
         self._oldest_first: OrderedDict[_Connection, Origin] = OrderedDict()
-        self._ssl: ssl.SSLContext | None = None
 
     @property
     def idle(self) -> int:
@@ -198,7 +206,7 @@ class Connections(httpx.AsyncBaseTransport):
 
     async def _connect(self, origin: Origin, timeout: float | None) -> _Connection:
         scheme, host, port = origin
-        context = self._ssl_context() if scheme == "https" else None
+        context = _tls_context() if scheme == "https" else None
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
@@ -211,12 +219,6 @@ class Connections(httpx.AsyncBaseTransport):
         except OSError as exc:  # refused, unreachable, DNS (gaierror) and TLS (SSLError)
             raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
-
-    def _ssl_context(self) -> ssl.SSLContext:
-        # Made on first use: loading the root certificates takes tens of milliseconds.
-        if self._ssl is None:
-            self._ssl = ssl.create_default_context(cafile=certifi.where())
-        return self._ssl
 
     async def _exchange(self, conn: _Connection, origin: Origin, message: bytes,
                         request: httpx.Request, read_timeout: float | None) -> httpx.Response:

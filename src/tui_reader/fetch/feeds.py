@@ -22,7 +22,13 @@ from tui_reader.fetch.dates import from_struct
 from tui_reader.fetch.errors import NotAFeed
 from tui_reader.fetch.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.fetch.text import html_to_line, plain_to_html
-from tui_reader.fetch.xmlfeed import MAX_AUTHOR, RawFeed, joins_to_itself, read_xml_feed
+from tui_reader.fetch.xmlfeed import (
+    HTML_TYPES,
+    MAX_AUTHOR,
+    RawFeed,
+    joins_to_itself,
+    read_xml_feed,
+)
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.sanitize import clean_text, safe_join, safe_url
 
@@ -69,7 +75,6 @@ _HTML = re.compile(r"(?:<!--(?:(?!-->).)*+-->\s*)*+<(?:!doctype\s+html|html|head
 # U+10FFFF (ValueError, UnicodeEncodeError): they become U+FFFD before it sees them.
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]{0,60})")
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _EMAIL_NAME = re.compile(r"[^\s@()<>]+@[^\s()<>]+\s*\((.+)\)$")
 _NAME_EMAIL = re.compile(r"(.+?)\s*[(<][^\s@()<>]+@[^\s()<>]+[)>]$")
 
@@ -171,13 +176,13 @@ def _what_instead(text: str) -> str:
 
 def _line(source: Any, key: str) -> str:
     detail = source.get(f"{key}_detail") or {}
-    return html_to_line(source.get(key), is_html=detail.get("type", "text/html") in _HTML_TYPES)
+    return html_to_line(source.get(key), is_html=detail.get("type", "text/html") in HTML_TYPES)
 
 
 def _html(detail: Any) -> str:
     """Entry text as HTML: plain-text values are escaped rather than parsed as markup."""
     value = str(detail.get("value", "") or "")
-    if detail.get("type", "text/html") not in _HTML_TYPES:
+    if detail.get("type", "text/html") not in HTML_TYPES:
         value = plain_to_html(value)
     return clean_text(value)
 

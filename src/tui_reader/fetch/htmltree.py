@@ -29,9 +29,9 @@ _BLOCK = re.compile(
 def bounded(html: str) -> str:
     """`html` cut to the bounds above. Counting and cutting by tags run in C; the scan for
     depth, in Python, only past _SCAN_FROM tags."""
-    if len(html) < _SCAN_FROM * 3 or html.count("<") < _SCAN_FROM:
+    if len(html) < _SCAN_FROM * 3 or (tags := html.count("<")) < _SCAN_FROM:
         return html
-    if html.count("<") > MAX_TAGS:
+    if tags > MAX_TAGS:
         rest = html.split("<", MAX_TAGS)[-1]
         html = html[: len(html) - len(rest) - 1]
     depth = steps = 0

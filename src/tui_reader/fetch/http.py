@@ -164,6 +164,11 @@ def status_message(status: int) -> str:
     return f"HTTP {status} ({reason})"
 
 
+def host_key(url: str) -> str:
+    """What the per-host limit counts by: the host and port as written."""
+    return urlsplit(url).netloc.lower()
+
+
 class Fetcher:
     """One per run (per process): httpx requests through one pool of kept-alive connections
     (`Connections`), with global and per-host limits.
@@ -194,7 +199,7 @@ class Fetcher:
         await self._proxies.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
-        host = urlsplit(url).netloc.lower()
+        host = host_key(url)
         slot = self._hosts.get(host)
         if slot is None:
             slot = self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
@@ -305,7 +310,7 @@ class Fetcher:
             request = httpx.Request("GET", url, headers={**self._headers, **headers})
         except httpx.InvalidURL as exc:
             raise FetchError(f"malformed URL: {url!r} ({exc})") from None
-        proxy = self._proxies.proxy_for(request.url) if self._proxies else None
+        proxy = self._proxies.proxy_for(request.url)
         if proxy is None:
             response = await self._transport.handle_async_request(request)
         else:
@@ -377,15 +382,14 @@ def _redirect_target(current: str, location: str) -> str:
 
 async def _resolves_private(host: str) -> bool:
     """Whether `host` is, or resolves to, a non-global address."""
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        pass
+    private = _private_address(host)
+    if private is not None:
+        return private
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None)
     except OSError:
         return False  # the request itself will fail with a clear message
-    return any(not ipaddress.ip_address(info[4][0]).is_global for info in infos)
+    return any(_private_address(str(info[4][0])) for info in infos)
 
 
 def _private_server(response: httpx.Response) -> bool | None:

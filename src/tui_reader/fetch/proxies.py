@@ -70,9 +70,6 @@ class Proxies:
         self.timeouts = {"connect": connect_timeout, "read": read_timeout,
                          "write": read_timeout, "pool": connect_timeout}
 
-    def __bool__(self) -> bool:
-        return bool(self._by_scheme)
-
     def proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy a request to `url` goes through, None to connect directly."""
         proxy = self._by_scheme.get(url.scheme) or self._by_scheme.get("all")

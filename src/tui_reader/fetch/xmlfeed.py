@@ -55,7 +55,7 @@ _ROOTS = frozenset({"rss", "rdf:rdf", "feed"})
 # Values feedparser's pop returns without storing them.
 _UNSTORED = frozenset({"category", "tags", "itunes_keywords"})
 _XHTML = "application/xhtml+xml"
-_HTML_TYPES = frozenset({"text/html", _XHTML})
+HTML_TYPES = frozenset({"text/html", _XHTML})
 _CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html",
                   "xhtml": _XHTML}
 _SUMMARY_TYPES = frozenset({"text/plain", "text/html", _XHTML})
@@ -266,7 +266,8 @@ class _Reader:
         self.inauthor = self.incontributor = self.inpublisher = 0
         self.has_content = 0
         self.guidislink = False
-        self.summary_key: str | None = None
+        # A summary or description after a summary became content, as feedparser makes it.
+        self.summary_is_content = False
         self.title_depth = -1
         self.depth = 0
         self.content_depth = 0
@@ -486,22 +487,28 @@ class _Reader:
         self.base = _rebased(base, declared)
         self.bases.append(self.base)
 
-    def _embedded_start(self, tag: str, pairs: list[tuple[str, str]]) -> None:
-        """An element inside a title, summary or content: markup, as feedparser writes it."""
+    def _markup_type(self, tag: str) -> str | None:
+        """The content's type once an element is seen inside it: markup in escaped (non-XML)
+        content makes it XHTML, as feedparser does; None for a <div> there, which it skips."""
         params = self.params
-        kind = params.get("type", "xml")
+        kind: str = params.get("type", "xml")
         if not kind.endswith("xml"):
             if tag in ("xhtml:div", "div"):
-                return
+                return None
             params["type"] = kind = _XHTML
+        return kind
+
+    def _embedded_start(self, tag: str, pairs: list[tuple[str, str]]) -> None:
+        """An element inside a title, summary or content: markup, as feedparser writes it."""
+        kind = self._markup_type(tag)
+        if kind is None:
+            return
         if kind != _XHTML:
             raise _Unsupported
         if ":" in tag:
             prefix, tag = tag.split(":", 1)
             namespace = self.in_use.get(prefix, "")
             if tag == "math" and namespace == _MATHML:
-                pairs.append(("xmlns", namespace))
-            if tag == "svg" and namespace == _SVG:
                 pairs.append(("xmlns", namespace))
         if tag == "svg":
             raise _Unsupported
@@ -515,16 +522,12 @@ class _Reader:
         if self.incontent and self.depth > self.content_depth:
             if feedparser_handles:
                 raise _Unsupported  # a feed element inside embedded markup
-            self.pop(key)
             if self._embedded_end(tag):
                 return
+        elif handler is not None:
+            handler(self)
         else:
-            if handler is not None:
-                handler(self)
-            else:
-                self.pop(key)
-            if self.incontent and self._embedded_end(tag):
-                return
+            self.pop(key)
         bases = self.bases
         if bases:
             bases.pop()
@@ -535,12 +538,9 @@ class _Reader:
     def _embedded_end(self, tag: str) -> bool:
         """An end tag inside a title, summary or content, as feedparser writes it back; True
         when feedparser leaves the base and depth as they are (a <div> in escaped markup)."""
-        params = self.params
-        kind = params.get("type", "xml")
-        if not kind.endswith("xml"):
-            if tag in ("xhtml:div", "div"):
-                return True
-            params["type"] = kind = _XHTML
+        kind = self._markup_type(tag)
+        if kind is None:
+            return True
         if kind == _XHTML:
             self.markup(f"</{tag.split(':')[-1]}>")
         return False
@@ -564,8 +564,6 @@ class _Reader:
         if not stack or stack[-1][0] != element:
             return None
         _, expecting_text, pieces = stack.pop()
-        if self.params or self.incontent:
-            return self._pop_content(element, expecting_text, pieces)
         output: str = (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip()
         if not expecting_text:
             return output
@@ -586,8 +584,6 @@ class _Reader:
         if params.get("base64"):
             with contextlib.suppress(binascii.Error, binascii.Incomplete, UnicodeDecodeError):
                 output = base64.decodebytes(output.encode("utf8")).decode("utf8")
-        if element in _RELATIVE and output and (element != "id" or self.guidislink):
-            output = self.resolve(output)
         if (params.get("type") == "text/plain" and not self.version.startswith("atom")
                 and ("</" in output or "&" in output)
                 and _FeedParserMixin.looks_like_html(output)):
@@ -632,21 +628,19 @@ class _Reader:
         context = self.context()
         if element == "description":
             element = "subtitle"
-        context[element] = output
-        if element == "author":
+        elif element == "author":
             self.unknown_author.discard(id(context))
         if element == "link":
             if "&" in output:
                 output = _ENTITY_IN_LINK.sub(r"&\g<1>", output)
-            context[element] = output
             context["links"][-1]["href"] = output
         elif self.incontent:
             context[element + "_detail"] = {**self.params, "value": output}
+        context[element] = output
 
     def push_content(self, tag: str, attrs: Dict, default_type: str, expecting: int) -> None:
         self.incontent += 1
-        kind = attrs.get("type", default_type).lower() if attrs else default_type
-        kind = _CONTENT_TYPES.get(kind, kind)
+        kind = _content_type(attrs.get("type", default_type)) if attrs else default_type
         encoded = (attrs.get("mode") == "base64" if attrs else False) or not (
             kind.startswith("text/") or kind.endswith(("+xml", "/xml")))
         self.params = {"type": kind, "base": self.base, "base64": encoded}
@@ -666,9 +660,7 @@ class _Reader:
     def resolve(self, uri: str) -> str:
         """feedparser's join of a link to the current base (see `joins_to_itself`)."""
         base = self.base or ""
-        if _PLAIN_URL.fullmatch(uri) and base.isascii() and "[" not in base and "]" not in base:
-            return uri
-        return str(_urljoin(base, uri))
+        return uri if joins_to_itself(base, uri) else str(_urljoin(base, uri))
 
     def context(self) -> Dict:
         if self.inimage and "image" in self.feed:
@@ -918,7 +910,7 @@ class _Reader:
             return
         context = self.context()
         tags = context["tags"]
-        if value and len(tags) and not tags[-1]["term"]:
+        if tags and not tags[-1]["term"]:
             tags[-1]["term"] = value
         else:
             self.add_tag(context, value, None, None)
@@ -956,7 +948,7 @@ class _Reader:
             links.append(dict(attrs))
         if "href" not in attrs:
             self.stack.append(["link", self.infeed or self.inentry, []])
-        elif attrs.get("rel") == "alternate" and _content_type(attrs["type"]) in _HTML_TYPES:
+        elif attrs.get("rel") == "alternate" and _content_type(attrs["type"]) in HTML_TYPES:
             context["link"] = attrs["href"]
 
     def start_guid(self, attrs: Dict) -> None:
@@ -984,7 +976,7 @@ class _Reader:
 
     def start_description(self, attrs: Dict) -> None:
         if "summary" in self.context() and not self.has_content:
-            self.summary_key = "content"
+            self.summary_is_content = True
             self.start_content(attrs)
         else:
             self.push_content("description", attrs, "text/html", self.infeed or self.inentry)
@@ -993,11 +985,11 @@ class _Reader:
         self.push_content("description", attrs, "text/plain", self.infeed or self.inentry)
 
     def end_description(self) -> None:
-        if self.summary_key == "content":
+        if self.summary_is_content:
             self.end_content()
         else:
             self.pop_content("description")
-        self.summary_key = None
+        self.summary_is_content = False
 
     def start_info(self, attrs: Dict) -> None:
         self.push_content("info", attrs, "text/plain", 1)
@@ -1007,18 +999,17 @@ class _Reader:
 
     def start_summary(self, attrs: Dict) -> None:
         if "summary" in self.context() and not self.has_content:
-            self.summary_key = "content"
+            self.summary_is_content = True
             self.start_content(attrs)
         else:
-            self.summary_key = "summary"
             self.push_content("summary", attrs, "text/plain", 1)
 
     def end_summary(self) -> None:
-        if self.summary_key == "content":
+        if self.summary_is_content:
             self.end_content()
         else:
-            self.pop_content(self.summary_key or "summary")
-        self.summary_key = None
+            self.pop_content("summary")
+        self.summary_is_content = False
 
     def start_enclosure(self, attrs: Dict) -> None:
         attrs = _enforce_href(attrs)
@@ -1045,7 +1036,7 @@ class _Reader:
         if kind is None:
             raise _Unsupported
         value = self.pop_content("content")
-        if _content_type(kind) in _SUMMARY_TYPES:
+        if kind in _SUMMARY_TYPES:
             self.context().setdefault("summary", value)
 
     def start_dc_contributor(self, attrs: Dict) -> None:

@@ -84,7 +84,7 @@ def feed_status(feed: FeedRow) -> str:
         parts = [f"{outcome} {_local(feed.last_refresh)}"]
     if feed.bozo:
         parts.append("malformed but readable")
-    if feed.next_due and feed.next_due > datetime.now(UTC):
+    if feed.next_due and not feed.due(datetime.now(UTC)):
         parts.append(f"next due {_local(feed.next_due)}")
     return " · ".join(parts)
 

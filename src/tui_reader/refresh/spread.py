@@ -19,12 +19,12 @@ import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from tui_reader.config import FeedOptions
-from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.fetch.http import Fetcher, HttpSettings, host_key
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
@@ -66,7 +66,7 @@ def host_groups(feeds: list[FeedRow]) -> Groups:
     """Feeds by host, the largest groups first so the longest work starts earliest."""
     by_host: dict[str, list[FeedRow]] = {}
     for feed in feeds:
-        by_host.setdefault(urlsplit(feed.url).netloc.lower(), []).append(feed)
+        by_host.setdefault(host_key(feed.url), []).append(feed)
     return deque(sorted(by_host.values(), key=len, reverse=True))
 
 
@@ -119,7 +119,7 @@ async def _workers(run: Run, job: Job, count: int, groups: Groups, done: Done) -
         with contextlib.suppress(OSError):
             for _ in range(count):
                 workers.append(_Worker(job))
-        await asyncio.gather(*(worker.serve(groups, done, run.store) for worker in workers))
+        await asyncio.gather(*(worker.serve(groups, done, run) for worker in workers))
     finally:
         for worker in workers:
             worker.stop()
@@ -143,6 +143,9 @@ class _Worker:
         )
         assert self._process.stdin is not None and self._process.stdout is not None
         self._channel = Channel(self._process.stdout, self._process.stdin)
+        # Its blocking reads wait on a thread of its own: in the loop's shared pool, many
+        # workers' reads could hold every thread and stall this process's DNS lookups.
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-pipe")
         _running.add(self._process)
         self._held: dict[int, FeedRow] = {}
         self._finished = False
@@ -153,12 +156,14 @@ class _Worker:
             self.stop()
             raise
 
-    async def serve(self, groups: Groups, done: Done, store: Store) -> None:
-        """Answer the worker until it has finished, or fail what it held if it dies."""
+    async def serve(self, groups: Groups, done: Done, run: Run) -> None:
+        """Answer the worker until it has finished, or fail what it held if it dies (its
+        errors recorded through `run`, whose store calls take their turn on its thread)."""
         error = WORKER_DIED
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                kind, value = await asyncio.to_thread(self._channel.receive)
+                kind, value = await loop.run_in_executor(self._reader, self._channel.receive)
                 if kind == "next":
                     group = groups.popleft() if groups else None
                     self._held.update((feed.id, feed) for feed in group or ())
@@ -175,7 +180,7 @@ class _Worker:
             pass
         for feed in self._held.values():
             with contextlib.suppress(StoreError):
-                store.record_feed_result(feed.id, error=error, status=None)
+                await run.db(run.store.record_feed_result, feed.id, error=error, status=None)
             done(feed, FeedResult(feed.url, feed.title, "failed", error=error))
         self._held.clear()
 
@@ -186,6 +191,7 @@ class _Worker:
             self._process.kill()
         self._process.wait()
         _running.discard(self._process)
+        self._reader.shutdown(wait=True)  # a read still waiting met the end of the pipe
         with contextlib.suppress(OSError):
             self._channel.close()
 

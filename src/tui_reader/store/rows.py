@@ -36,6 +36,10 @@ class FeedRow:
     ttl_minutes: int | None = None
     unread: int = 0
 
+    def due(self, now: datetime) -> bool:
+        """Whether an unforced refresh fetches it: never fetched, or its wait is over."""
+        return self.next_due is None or self.next_due <= now
+
     def to_json(self) -> dict[str, object]:
         return {
             "url": self.url,

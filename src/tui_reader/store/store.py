@@ -47,6 +47,8 @@ SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refre
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
 FROM feeds
 """
+# A feed by its current address, or by the one it was subscribed at before it moved.
+_AT_URL = " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC LIMIT 1"
 
 
 def now() -> datetime:
@@ -111,8 +113,7 @@ class Store:
         """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
         unbookmarked ones go with the feed."""
         with write(self.conn) as conn:
-            row = conn.execute("SELECT id FROM feeds WHERE ?1 IN (url, first_url)"
-                               " ORDER BY url = ?1 DESC LIMIT 1", (url,)).fetchone()
+            row = conn.execute("SELECT id FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
             if row is None:
                 return False
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
@@ -125,8 +126,7 @@ class Store:
 
     def feed_by_url(self, url: str) -> FeedRow | None:
         """The feed at `url`, or the one subscribed at `url` that has moved since."""
-        row = self.conn.execute(_FEED + " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC"
-                                " LIMIT 1", (url,)).fetchone()
+        row = self.conn.execute(_FEED + _AT_URL, (url,)).fetchone()
         return _feed_row(row) if row else None
 
     def feed(self, feed_id: int) -> FeedRow | None:

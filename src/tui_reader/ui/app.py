@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import sys
 import time
 import webbrowser
 from collections.abc import Awaitable, Callable, Iterable
@@ -52,10 +53,17 @@ NETWORK_ERRORS = ("cannot connect", "timed out", "server stopped")
 
 def _browser_in_terminal() -> bool:
     """Whether the browser `webbrowser` starts draws in this terminal: $BROWSER's, or, with
-    none set and no display, the w3m or lynx it falls back to."""
+    none set and no display, the w3m or lynx it falls back to.
+
+    Asked on the screen's loop, so `webbrowser` is consulted only without a display: with
+    one, its first use asks xdg-settings in a subprocess, and it picks a graphical browser.
+    """
     browser = os.environ.get("BROWSER", "").split(":")[0]
     if browser:
         return Path(browser).name in TERMINAL_BROWSERS and shutil.which(browser) is not None
+    if sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") \
+            or os.environ.get("WAYLAND_DISPLAY"):
+        return False
     try:
         chosen = webbrowser.get()
     except webbrowser.Error:
