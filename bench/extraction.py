@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tui_reader.fetch.clean import extract_article
+from tui_reader.clean import extract_article
 
 SHARED = Path("/work/shared")
 TOOL = SHARED / "tools" / "eval_extraction.py"

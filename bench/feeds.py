@@ -24,9 +24,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from refresh import Layout, feed_xml
-from tui_reader.fetch import feeds, xmlfeed
-from tui_reader.fetch.errors import NotAFeed
+from tui_reader.feeds import parse as feeds
+from tui_reader.feeds import xmlfeed
 from tui_reader.models import ParsedFeed
+from tui_reader.net.errors import NotAFeed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feedparser-tests"
 _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.M | re.I)

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from tui_reader.fetch.clean import extract_article
-from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.feeds import parse_feed
+from tui_reader.clean import extract_article
+from tui_reader.feeds.opml import OpmlError, parse_opml
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, Block, Span
-from tui_reader.opml import OpmlError, parse_opml
+from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_line, clean_text, safe_url
 from tui_reader.store import InvalidSearch, Store
 

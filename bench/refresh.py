@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings
 from tui_reader.refresh import RefreshReport, format_size, refresh_all
 from tui_reader.store import Store
 

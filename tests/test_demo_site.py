@@ -12,7 +12,7 @@ from importlib.resources.abc import Traversable
 import pytest
 
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
-from tui_reader.fetch.http import Fetcher
+from tui_reader.net.http import Fetcher
 from tui_reader.paths import Paths
 from tui_reader.refresh import RefreshReport, refresh_all
 from tui_reader.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tui_reader.cli import main
-from tui_reader.opml import OpmlFeed, parse_opml, write_opml
+from tui_reader.feeds.opml import OpmlFeed, parse_opml, write_opml
 
 SUBSCRIPTIONS = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE opml [<!ENTITY boom "boom">]>

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tui_reader.cli import main
-from tui_reader.fetch import http
+from tui_reader.net import http
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Open Wire</title>
 <item><title>Router story</title><link>{base}/admin.html</link><guid>ow-1</guid>

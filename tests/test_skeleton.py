@@ -102,7 +102,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_fetch_and_store_never_import_textual() -> None:
     code = (
-        "import sys, tui_reader.fetch.http, tui_reader.fetch.feeds, tui_reader.fetch.clean, "
+        "import sys, tui_reader.net.http, tui_reader.feeds.parse, tui_reader.clean, "
         "tui_reader.store, tui_reader.refresh, tui_reader.cli; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )

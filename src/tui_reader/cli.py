@@ -147,8 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
-    from tui_reader.fetch.errors import FetchError, NotAFeed
-    from tui_reader.opml import OpmlError
+    from tui_reader.feeds.opml import OpmlError
+    from tui_reader.net.errors import FetchError, NotAFeed
     from tui_reader.store import StoreError
 
     return isinstance(exc, CommandError | FetchError | NotAFeed | StoreError | OpmlError | OSError)
@@ -174,7 +174,7 @@ def _store(args: argparse.Namespace) -> Any:
 
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
     """Run `job(store, fetcher, settings)` with the config's network settings."""
-    from tui_reader.fetch.http import Fetcher
+    from tui_reader.net.http import Fetcher
 
     settings = _settings(args)
 
@@ -240,7 +240,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _add_suggested(args: argparse.Namespace) -> int:
     """Each curated feed is tried on its own; one polite line for each that fails."""
     from tui_reader.curated import find
-    from tui_reader.fetch.errors import FetchError, NotAFeed
+    from tui_reader.net.errors import FetchError, NotAFeed
     from tui_reader.refresh import subscribe
 
     chosen = []
@@ -385,8 +385,8 @@ def _titled(row: ArticleRow) -> str:
 
 def _resolve_article(target: str, args: argparse.Namespace) -> int:
     """An id or a URL; a URL not yet stored is fetched, cleaned and cached first."""
-    from tui_reader.fetch.errors import FetchError
-    from tui_reader.fetch.http import check_url
+    from tui_reader.net.errors import FetchError
+    from tui_reader.net.http import check_url
 
     if not target.isdigit():
         try:
@@ -481,7 +481,7 @@ def _set_bookmark(args: argparse.Namespace, on: bool) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from tui_reader.opml import parse_opml
+    from tui_reader.feeds.opml import parse_opml
 
     text = Path(args.file).read_text(encoding="utf-8", errors="replace")
     feeds, skipped = parse_opml(text)
@@ -497,8 +497,8 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
+    from tui_reader.feeds.opml import OpmlFeed, write_opml
     from tui_reader.files import write_atomic
-    from tui_reader.opml import OpmlFeed, write_opml
 
     with _store(args) as store:
         text = write_opml([OpmlFeed(f.url, f.title, f.folder) for f in store.feeds()])

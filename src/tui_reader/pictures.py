@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tui_reader.fetch.http import Fetcher
-from tui_reader.fetch.images import Skipped, download_image
 from tui_reader.models import Article
+from tui_reader.net.http import Fetcher
+from tui_reader.net.images import Skipped, download_image
 from tui_reader.paths import Paths
 from tui_reader.sanitize import safe_url
 from tui_reader.store import Store

@@ -34,7 +34,7 @@ def reclean(store: Store, clean: Cleaner | None = None,
     run can never lose what a refresh found. A page the cleaner chokes on is counted and
     skipped.
     """
-    from tui_reader.fetch.clean import MIN_BODY_CHARS, extract_article
+    from tui_reader.clean import MIN_BODY_CHARS, extract_article
 
     clean = clean or extract_article
     total = store.raw_page_count()

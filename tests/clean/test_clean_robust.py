@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.fetch.clean import MAX_BODY_CHARS, article_with_fallback, extract_article
+from tui_reader.clean import MAX_BODY_CHARS, article_with_fallback, extract_article
 from tui_reader.models import Article, FeedEntry
 
 _TAGS = ["p", "div", "span", "a", "br", "ul", "li", "ol", "blockquote", "pre", "h1", "h2",

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from tui_reader.fetch.clean import boilerplate, score, select
+from tui_reader.clean import boilerplate, score, select
 from tui_reader.sanitize import _URL_UNSAFE, MAX_URL, clean_line, safe_url
 
 PAGES = [

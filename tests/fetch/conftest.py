@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings
 from tui_reader.store import Store
 
 # Short enough that every fault resolves in a fraction of a second.

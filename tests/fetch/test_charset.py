@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from tui_reader.fetch.charset import decode, normalise, sniff
-from tui_reader.fetch.feeds import parse_feed
+from tui_reader.clean.charset import decode, normalise, sniff
+from tui_reader.feeds.parse import parse_feed
 
 URL = "http://127.0.0.1/feed.xml"
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tui_reader.fetch.connections import Connections, _Connection
+from tui_reader.net.connections import Connections, _Connection
 
 Reply = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.fetch.feeds import parse_feed
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import ParsedFeed
 
 DATA = Path(__file__).parent / "data"

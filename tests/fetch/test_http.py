@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tui_reader.fetch.connections import Connections
-from tui_reader.fetch.errors import FetchError
-from tui_reader.fetch.http import (
+from tui_reader.net.connections import Connections
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import (
     DEFAULT_USER_AGENT,
     Fetcher,
     HttpSettings,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.fetch.http1 import MAX_HEAD, Body, Head, ProtocolError, read_head
+from tui_reader.net.http1 import MAX_HEAD, Body, Head, ProtocolError, read_head
 
 CHUNKED = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
            b"7;note=first\r\nPremier\r\n3\r\ne: \r\n0\r\nX-Trailer: 1\r\n\r\n")

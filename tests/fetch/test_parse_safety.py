@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from fetch.conftest import EntityTarget
-from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.feeds import MAX_ENTRIES, parse_feed
+from tui_reader.feeds.parse import MAX_ENTRIES, parse_feed
+from tui_reader.net.errors import NotAFeed
 
 URL = "http://127.0.0.1/feed.xml"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser-tests"

@@ -12,9 +12,9 @@ import pytest
 
 from fetch.conftest import FAST
 from http_support import reply
-from tui_reader.fetch.errors import FetchError
-from tui_reader.fetch.http import Fetcher
-from tui_reader.fetch.proxies import _matches
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import Fetcher
+from tui_reader.net.proxies import _matches
 from tui_reader.refresh import refresh_all
 from tui_reader.store import Store
 

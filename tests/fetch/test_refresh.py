@@ -12,8 +12,8 @@ import pytest
 
 from http_support import reply
 from tui_reader import refresh
-from tui_reader.fetch.errors import FetchError, NotAFeed
-from tui_reader.fetch.http import Fetcher
+from tui_reader.net.errors import FetchError, NotAFeed
+from tui_reader.net.http import Fetcher
 from tui_reader.store import FeedRow, Prepared, Store, StoreError
 
 Site = Any

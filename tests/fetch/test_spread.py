@@ -16,7 +16,7 @@ import pytest
 from fetch.conftest import FAST
 from fetch.test_refresh import page, rss
 from http_support import reply
-from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings
 from tui_reader.refresh import FeedResult, refresh_all, spread
 from tui_reader.refresh.run import Run
 from tui_reader.store import FeedRow, Store

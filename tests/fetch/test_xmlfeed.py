@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fetch.conftest import EntityTarget
-from tui_reader.fetch.charset import decode
-from tui_reader.fetch.feeds import MAX_ENTRIES, _defuse, _parse, parse_feed
-from tui_reader.fetch.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
+from tui_reader.clean.charset import decode
+from tui_reader.feeds.parse import MAX_ENTRIES, _defuse, _parse, parse_feed
+from tui_reader.feeds.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
 from tui_reader.models import ParsedFeed
 
 URL = "https://screenbeat.example/feeds/news.xml"

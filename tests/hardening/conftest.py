@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fetch.conftest import FAST, black_hole
-from tui_reader.fetch.http import Fetcher
+from tui_reader.net.http import Fetcher
 from tui_reader.store import Store
 
 __all__ = ["black_hole", "fetcher", "store"]

@@ -6,7 +6,7 @@ test_a12_d5_open_link_refuses_everything_but_http); the real pty run is D1 there
 
 A13 found that Lexbor's own parse is quadratic in nesting depth (1 MB of unclosed "<div>"
 took 70 s, 100 k closed ones 9 s) in the page cleaner and for feed content; titles are now
-cut before they are parsed (fetch/text.py), pages and feed bodies are not yet (the cleaner and
+cut before they are parsed (clean/text.py), pages and feed bodies are not yet (the cleaner and
 refresh.py are not ours: see the hardening report). The test keeps that input small.
 """
 
@@ -39,15 +39,15 @@ from hostile import (
 
 from pilot_support import settle
 from tui_reader import refresh
+from tui_reader.clean import article_with_fallback, extract_article
+from tui_reader.clean.htmltree import bounded
 from tui_reader.cli import main as cli
-from tui_reader.fetch.clean import article_with_fallback, extract_article
-from tui_reader.fetch.discover import discover_feeds
-from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.feeds import MAX_ENTRIES, parse_feed
-from tui_reader.fetch.htmltree import bounded
-from tui_reader.fetch.http import Fetcher, MiB
+from tui_reader.feeds.discover import discover_feeds
+from tui_reader.feeds.opml import OpmlError, parse_opml
+from tui_reader.feeds.parse import MAX_ENTRIES, parse_feed
 from tui_reader.models import FeedEntry
-from tui_reader.opml import OpmlError, parse_opml
+from tui_reader.net.errors import NotAFeed
+from tui_reader.net.http import Fetcher, MiB
 from tui_reader.paths import Paths
 from tui_reader.refresh import FEED_CAP, refresh_all
 from tui_reader.sanitize import display_url
@@ -470,7 +470,7 @@ def test_a13_nasty_html_never_takes_the_process_down(tmp_path: Path) -> None:
     """In a child process, so a parser crash fails this test instead of the whole run."""
     pages = tmp_path / "pages.json"
     pages.write_text(json.dumps(NASTY_PAGES))
-    script = ("import json, sys\nfrom tui_reader.fetch.clean import extract_article\n"
+    script = ("import json, sys\nfrom tui_reader.clean import extract_article\n"
               "for html in json.loads(open(sys.argv[1]).read()):\n"
               "    a = extract_article(html, 'https://x.example/')\n"
               "    assert '\\x1b' not in a.text and '\\x00' not in a.text\nprint('ok')\n")

@@ -32,9 +32,9 @@ from hostile import memory_peak, rss
 
 from fetch.conftest import FAST
 from fetch.test_http import gzip_bomb, reset_mid_body, respond, sequence, trickle
-from tui_reader.fetch.connections import _tls_context
-from tui_reader.fetch.errors import FetchError
-from tui_reader.fetch.http import Fetcher, MiB
+from tui_reader.net.connections import _tls_context
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import Fetcher, MiB
 from tui_reader.refresh import FEED_CAP, RefreshReport, refresh_all
 from tui_reader.store import Store
 

@@ -31,7 +31,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from pilot_support import settle
-from tui_reader.fetch.clean import MAX_BODY_CHARS, extract_article
+from tui_reader.clean import MAX_BODY_CHARS, extract_article
 from tui_reader.models import Article, Block, Span
 from tui_reader.sanitize import clean_line, clean_text, safe_url
 from tui_reader.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.fetch.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings
 from tui_reader.pictures import Pictures
 from tui_reader.store.images import ImageCache
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from image_samples import poster
 
-from tui_reader.fetch.http import Fetcher
 from tui_reader.models import Article, Block, Span
+from tui_reader.net.http import Fetcher
 from tui_reader.pictures import MAX_BODY_PICTURES, Pictures, picture_urls
 from tui_reader.refresh import fetch_article, refresh_all
 from tui_reader.store import Store

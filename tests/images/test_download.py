@@ -11,9 +11,9 @@ import pytest
 from image_samples import bomb_png, poster
 from PIL import Image
 
-from tui_reader.fetch import images
-from tui_reader.fetch.http import Fetcher
-from tui_reader.fetch.images import (
+from tui_reader.net import images
+from tui_reader.net.http import Fetcher
+from tui_reader.net.images import (
     IMAGE_CAP,
     ImageError,
     Skipped,

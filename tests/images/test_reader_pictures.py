@@ -17,8 +17,8 @@ from textual_image.widget import HalfcellImage
 
 from pilot_support import pin_clock, settle
 from tui_reader.config import Settings
-from tui_reader.fetch.images import shrink
 from tui_reader.models import Article, Block, Span
+from tui_reader.net.images import shrink
 from tui_reader.paths import Paths
 from tui_reader.pictures import MAX_BODY_PICTURES, Pictures
 from tui_reader.store import Store

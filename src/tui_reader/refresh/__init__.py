@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from tui_reader.config import FeedOptions
-from tui_reader.fetch.http import Fetcher
+from tui_reader.net.http import Fetcher
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import (
     FeedResult,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from tui_reader.fetch.http import MiB
+from tui_reader.net.http import MiB
 from tui_reader.store import FeedRow
 
 Outcome = Literal["ok", "unchanged", "failed", "skipped"]

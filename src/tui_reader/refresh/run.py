@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from tui_reader.clean import article_with_fallback, extract_article
+from tui_reader.clean.charset import decode
 from tui_reader.config import FeedOptions
-from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import article_with_fallback, extract_article
-from tui_reader.fetch.discover import discover_feeds
-from tui_reader.fetch.errors import FetchError, NotAFeed
-from tui_reader.fetch.feeds import parse_feed
-from tui_reader.fetch.http import Fetcher, MiB, Response, cache_lifetime, status_message
+from tui_reader.feeds.discover import discover_feeds
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, FeedEntry, ParsedFeed
+from tui_reader.net.errors import FetchError, NotAFeed
+from tui_reader.net.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import FeedResult
 from tui_reader.store import FeedRow, Incoming, Prepared, Store, StoreError, prepare

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.config import FeedOptions
-from tui_reader.fetch.http import Fetcher, HttpSettings, host_key
+from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult

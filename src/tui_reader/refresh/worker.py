@@ -12,7 +12,7 @@ import asyncio
 import os
 import sys
 
-from tui_reader.fetch.http import Fetcher
+from tui_reader.net.http import Fetcher
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
 from tui_reader.refresh.run import Run

@@ -23,8 +23,8 @@ from textual.worker import WorkerFailed, get_current_worker
 from tui_reader.config import Settings, save_theme
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
 from tui_reader.export import export_bookmarks
-from tui_reader.fetch.http import Fetcher
 from tui_reader.files import write_atomic
+from tui_reader.net.http import Fetcher
 from tui_reader.paths import Paths
 from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui_reader.fetch.errors import FetchError, NotAFeed
+from tui_reader.net.errors import FetchError, NotAFeed
 from tui_reader.store import StoreError
 from tui_reader.ui.text import plain
 
@@ -49,7 +49,7 @@ class AddFeedScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#add-ok")
     def _submit(self) -> None:
-        from tui_reader.fetch.http import check_url
+        from tui_reader.net.http import check_url
 
         url = self.query_one(Input).value.strip()
         if url and "://" not in url:

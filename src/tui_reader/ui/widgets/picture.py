@@ -20,7 +20,7 @@ from textual_image.renderable import HalfcellImage, UnicodeImage
 from textual_image.widget import Image as BestImage
 from textual_image.widget._base import Image as ImageWidget
 
-from tui_reader.fetch.images import ImageError, open_image
+from tui_reader.net.images import ImageError, open_image
 from tui_reader.store.images import ImageCache
 from tui_reader.ui.text import plain
 

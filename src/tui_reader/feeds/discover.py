@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_reader.fetch.htmltree import parse_html
+from tui_reader.clean.htmltree import parse_html
 from tui_reader.sanitize import safe_join
 
 # Plain application/json is left out on purpose: WordPress names its REST API that way.

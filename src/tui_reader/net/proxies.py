@@ -14,7 +14,7 @@ import urllib.request
 
 import httpx
 
-from tui_reader.fetch.errors import FetchError
+from tui_reader.net.errors import FetchError
 
 
 def shown(proxy: str) -> str:

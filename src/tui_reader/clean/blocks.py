@@ -15,8 +15,8 @@ from typing import cast
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import boilerplate, related, select, tags
-from tui_reader.fetch.clean.boilerplate import Verdict
+from tui_reader.clean import boilerplate, related, select, tags
+from tui_reader.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
 

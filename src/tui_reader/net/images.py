@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
-from tui_reader.fetch.errors import FetchError
-from tui_reader.fetch.http import Fetcher, MiB, status_message
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import Fetcher, MiB, status_message
 from tui_reader.sanitize import safe_url
 
 IMAGE_CAP = 5 * MiB

@@ -13,8 +13,8 @@ import heapq
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import select, tags
-from tui_reader.fetch.clean.boilerplate import Hints, Verdict, comments_of, is_hidden, verdict_of
+from tui_reader.clean import select, tags
+from tui_reader.clean.boilerplate import Hints, Verdict, comments_of, is_hidden, verdict_of
 
 _POSITIVE = Hints(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
                   r"story|prose|rich-?text|paragraph")

@@ -20,7 +20,7 @@ from typing import Any
 import certifi
 import httpx
 
-from tui_reader.fetch.http1 import Body, Head, ProtocolError, read_head
+from tui_reader.net.http1 import Body, Head, ProtocolError, read_head
 
 Origin = tuple[str, str, int]
 # Past this many unread bytes the socket stops being read until the consumer catches up.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tui_reader.fetch.dates import parse_date
-from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.text import html_to_line, plain_to_html
+from tui_reader.clean.text import html_to_line, plain_to_html
+from tui_reader.feeds.dates import parse_date
 from tui_reader.models import FeedEntry, ParsedFeed
+from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text, safe_join
 
 MAX_ITEMS = 500

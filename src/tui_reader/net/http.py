@@ -24,9 +24,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tui_reader import __version__
-from tui_reader.fetch.connections import Connections
-from tui_reader.fetch.errors import FetchError
-from tui_reader.fetch.proxies import Proxies, shown
+from tui_reader.net.connections import Connections
+from tui_reader.net.errors import FetchError
+from tui_reader.net.proxies import Proxies, shown
 from tui_reader.sanitize import SAFE_SCHEMES
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"

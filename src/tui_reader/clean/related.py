@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import select
+from tui_reader.clean import select
 from tui_reader.models import Link, Span
 from tui_reader.sanitize import clean_line, safe_url
 

@@ -17,12 +17,11 @@ import feedparser
 import feedparser.api
 import feedparser.mixin
 
-from tui_reader.fetch.charset import decode
-from tui_reader.fetch.dates import from_struct
-from tui_reader.fetch.errors import NotAFeed
-from tui_reader.fetch.jsonfeed import looks_like_json, parse_json_feed
-from tui_reader.fetch.text import html_to_line, plain_to_html
-from tui_reader.fetch.xmlfeed import (
+from tui_reader.clean.charset import decode
+from tui_reader.clean.text import html_to_line, plain_to_html
+from tui_reader.feeds.dates import from_struct
+from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
+from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
     MAX_AUTHOR,
     RawFeed,
@@ -30,6 +29,7 @@ from tui_reader.fetch.xmlfeed import (
     read_xml_feed,
 )
 from tui_reader.models import FeedEntry, ParsedFeed
+from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text, safe_join, safe_url
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.

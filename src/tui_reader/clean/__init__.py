@@ -12,12 +12,12 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tui_reader.fetch.charset import decode
-from tui_reader.fetch.clean import metadata, score, select, tags
-from tui_reader.fetch.clean.blocks import BodyBuilder
-from tui_reader.fetch.clean.dates import is_date_line, parse_date
-from tui_reader.fetch.clean.metadata import Metadata
-from tui_reader.fetch.htmltree import parse_html
+from tui_reader.clean import metadata, score, select, tags
+from tui_reader.clean.blocks import BodyBuilder
+from tui_reader.clean.charset import decode
+from tui_reader.clean.dates import is_date_line, parse_date
+from tui_reader.clean.htmltree import parse_html
+from tui_reader.clean.metadata import Metadata
 from tui_reader.models import Article, Block, FeedEntry, Link
 from tui_reader.sanitize import clean_line
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.fetch.clean import select, tags
-from tui_reader.fetch.clean.dates import parse_date
-from tui_reader.fetch.clean.related import absolute
+from tui_reader.clean import select, tags
+from tui_reader.clean.dates import parse_date
+from tui_reader.clean.related import absolute
 from tui_reader.sanitize import clean_line
 
 _ARTICLE_TYPES = frozenset({

@@ -1,4 +1,4 @@
-"""Failures the fetch layer reports; each carries a one-line message fit for a user."""
+"""Failures the network layer reports; each carries a one-line message fit for a user."""
 
 from __future__ import annotations
 
