@@ -16,7 +16,10 @@ DEFAULT_CONFIG = """\
 [reader]
 # A Textual theme: textual-dark, textual-light, nord, gruvbox, dracula, tokyo-night, ...
 theme = "textual-dark"
-# Refresh all feeds every N minutes while the reader is open (0 turns it off).
+# Refresh the feeds that are due when the reader opens, and every N minutes while it is
+# open (0 turns that off). A feed is due once its own interval, the server's cache time or
+# Retry-After has passed; ctrl+r refreshes every feed at once, but for Retry-After.
+refresh_on_start = true
 auto_refresh_minutes = 30
 # Show pictures in the reader (captions stay when off).
 images = true
@@ -61,6 +64,7 @@ class FeedOptions:
 @dataclass(frozen=True, slots=True)
 class Settings:
     theme: str = "textual-dark"
+    refresh_on_start: bool = True
     auto_refresh_minutes: int = 30
     images: bool = True
     retention_days: int = 90
@@ -90,6 +94,7 @@ class Settings:
 _SCHEMA: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
     "reader": {
         "theme": (str, None, None),
+        "refresh_on_start": (bool, None, None),
         "auto_refresh_minutes": (int, 0, 10080),
         "images": (bool, None, None),
     },

@@ -490,13 +490,13 @@ async def test_a_large_refresh_from_the_reader_shares_work_with_a_worker_process
 
     monkeypatch.setattr(spread._Worker, "serve", watched)
     # One site at a time in each process: this one takes the first, the worker the next.
-    one_at_a_time = Settings(concurrency=1, per_host=1)
+    one_at_a_time = Settings(concurrency=1, per_host=1, refresh_on_start=False)
     app = ReaderApp(library, settings=one_at_a_time)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("R")
         await settle(pilot, rounds=2)
-        assert "6 feeds ok" in str(app.main.query_one("#status", Static).render())
+        assert "24 new" in str(app.main.query_one("#status", Static).render())
     assert len([f for f in via_worker if "localhost" in f]) == 3
 
 

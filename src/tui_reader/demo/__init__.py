@@ -20,19 +20,24 @@ def subscribe_demo(store: object, server: DemoServer) -> None:
 
 
 def run_demo(home: str | None) -> int:
-    """Serve the demo site and open the reader on it, in a throwaway home unless one is given."""
+    """Serve the demo site and open the reader on it, always in a throwaway home.
+
+    The user's home (`--home`, $TUI_READER_HOME or the platform's folders) is only read: its
+    config.toml, so the demo has the user's keys and theme. Its database, cache and config
+    are never written, so nothing the demo does can reach the user's feeds or bookmarks.
+    """
+    from dataclasses import replace
+
     from tui_reader.config import load_settings
     from tui_reader.paths import Paths
     from tui_reader.store import Store
     from tui_reader.ui.app import ReaderApp
 
+    settings = load_settings(Paths.resolve(home).config_file, create=False)
     with DemoServer() as server, tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as scratch:
-        paths = Paths.resolve(home or Path(scratch)).ensure()
+        paths = Paths.resolve(Path(scratch)).ensure()
         with Store.open(paths.database) as store:
-            for feed in store.feeds():
-                if feed.url.startswith("http://127.0.0.1:") and not server.owns(feed.url):
-                    store.remove_feed(feed.url)
             subscribe_demo(store, server)
-        settings = load_settings(paths.config_file)
-        ReaderApp(paths, settings=settings, refresh_on_start=True).run()
+        app = ReaderApp(paths, settings=replace(settings, refresh_on_start=True), demo=True)
+        app.run()
     return 0

@@ -154,7 +154,7 @@ class Run:
         if options.folder is not None and options.folder != feed.folder:
             await self.db(self.store.set_folder, feed.id, options.folder)
         result = FeedResult(feed.url, options.title or feed.title, "ok")
-        if not force and not feed.due(datetime.now(UTC)):
+        if not feed.due(datetime.now(UTC), force=force):
             result.outcome = "skipped"
             return result
         try:

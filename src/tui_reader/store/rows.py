@@ -36,9 +36,16 @@ class FeedRow:
     ttl_minutes: int | None = None
     unread: int = 0
 
-    def due(self, now: datetime) -> bool:
-        """Whether an unforced refresh fetches it: never fetched, or its wait is over."""
-        return self.next_due is None or self.next_due <= now
+    def due(self, now: datetime, *, force: bool = False) -> bool:
+        """Whether a refresh fetches it: never fetched, or its wait is over.
+
+        A forced refresh skips the wait the feed's cache lifetime and `refresh_minutes` set,
+        but never the one a server asked for with Retry-After: that wait is only ever set
+        on a failed fetch, so a feed whose last fetch failed keeps it.
+        """
+        if self.next_due is None or self.next_due <= now:
+            return True
+        return force and self.last_error is None
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -36,6 +36,7 @@ from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.status import failure_notice
 from tui_reader.ui.text import plain
 
 
@@ -77,17 +78,21 @@ class ReaderApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
-        Binding("R", "refresh_all", "Refresh all", show=False, id="app.refresh_all"),
+        Binding("R", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("ctrl+r", "refresh_forced", "Refresh all now", show=False, id="app.refresh_forced"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
     ]
 
     def __init__(
-        self, paths: Paths, *, settings: Settings | None = None, refresh_on_start: bool = False
+        self, paths: Paths, *, settings: Settings | None = None, demo: bool = False
     ) -> None:
+        """Without settings (an embedding or a test) nothing is fetched until asked; `demo`
+        marks a session on the bundled demo site, in a home of its own."""
         super().__init__()
         self.paths = paths
-        self.settings = settings or Settings()
-        self.refresh_on_start = refresh_on_start
+        self.settings = settings or Settings(refresh_on_start=False)
+        self.demo = demo
+        self.last_report: RefreshReport | None = None
         self.library = Library(paths.database)
         self.scroll_memory: dict[int, float] = {}
         # Articles the reader opened or changed, for the list to redraw when it comes back.
@@ -118,11 +123,11 @@ class ReaderApp(App[None]):
         for warning in self.settings.warnings:
             self.notify(clean_line(warning), severity="warning", markup=False)
         self._apply_retention()
-        if self.refresh_on_start:
+        if self.settings.refresh_on_start:
             self.start_refresh(None)
         minutes = self.settings.auto_refresh_minutes
         if minutes:
-            self.set_interval(minutes * 60, lambda: self.start_refresh(None))
+            self.set_interval(minutes * 60, self.action_refresh)
 
     def _handle_exception(self, error: Exception) -> None:
         """A storage failure the user can act on (database busy, disk full) becomes a notice
@@ -172,15 +177,21 @@ class ReaderApp(App[None]):
 
     # Refresh
 
-    def action_refresh_all(self) -> None:
+    def action_refresh(self) -> None:
         self.start_refresh(None)
 
-    def start_refresh(self, feed_ids: list[int] | None) -> None:
+    def action_refresh_forced(self) -> None:
+        self.start_refresh(None, force=True)
+
+    def start_refresh(self, feed_ids: list[int] | None, *, force: bool = False) -> None:
+        """Fetch the due feeds (every feed when forced, but for those a server asked to wait),
+        by the same rule as `tui-reader refresh`."""
+        self.main.refreshing = True
         self.main.set_status("Refreshing…")
-        self._refresh(feed_ids)
+        self._refresh(feed_ids, force)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self, feed_ids: list[int] | None) -> None:
+    def _refresh(self, feed_ids: list[int] | None, force: bool) -> None:
         """Runs in a thread with its own event loop and its own store connection.
 
         When the reader closes mid-refresh, the refresh stops at the next feed to finish
@@ -209,7 +220,7 @@ class ReaderApp(App[None]):
                 store,
                 fetcher,
                 feeds,
-                force=True,
+                force=force,
                 progress=progress,
                 options=self.settings.feeds,
                 pictures=self.pictures,
@@ -221,6 +232,7 @@ class ReaderApp(App[None]):
             return
         except StoreError as exc:
             tell(partial(self.notify, severity="error", markup=False), clean_line(str(exc)))
+            tell(self._refresh_ended)
             return
         tell(self._refreshed, report)
 
@@ -234,23 +246,26 @@ class ReaderApp(App[None]):
             self.call_later(self.main.reload)
 
     def _refreshed(self, report: RefreshReport) -> None:
+        """One notice for the whole refresh: "offline" when nothing answered, else the
+        failures together; the status line keeps the lasting part."""
+        tried = [r for r in report.results if r.outcome != "skipped"]
         failed = report.failed
-        self.offline = bool(failed) and all(
-            (r.error or "").startswith(NETWORK_ERRORS)
-            for r in report.results
-            if r.outcome != "skipped"
+        self.offline = bool(tried) and all(
+            (r.error or "").startswith(NETWORK_ERRORS) for r in tried
         )
-        for result in failed[:5]:
+        if self.offline:
             self.notify(
-                f"{clean_line(result.title)}: {clean_line(result.error or '')}",
-                severity="error",
-                markup=False,
+                "Offline: no feed could be reached. Stored articles stay readable.",
+                severity="warning",
                 timeout=6,
             )
-        status = report.summary()
-        if self.offline:
-            status = "offline · " + status
-        self.main.set_status(status)
+        elif failed:
+            self.notify(failure_notice(failed), severity="error", markup=False, timeout=8)
+        self.last_report = report
+        self._refresh_ended()
+
+    def _refresh_ended(self) -> None:
+        self.main.refreshing = False
         self.call_later(self.main.reload)
 
     # Actions shared by screens
@@ -373,7 +388,7 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Refresh all feeds", "Fetch every feed now", self.action_refresh_all)
+        yield SystemCommand("Refresh", "Fetch the feeds that are due", self.action_refresh)
         yield SystemCommand("Add feed", "Subscribe to a feed or a site", self.action_add_feed)
         yield SystemCommand(
             "Remove feed", "Unsubscribe from the selected feed", self.action_remove_feed
