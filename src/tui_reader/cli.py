@@ -65,7 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[sub_home])
 
     command("tui", "open the reader (the default)")
-    command("demo", "serve the bundled demo site on 127.0.0.1 and open the reader on it")
+    command(
+        "demo",
+        "serve the bundled demo site on 127.0.0.1 and open the reader on it, in a throwaway "
+        "home (--home only lends its config.toml, and is never written)",
+    )
     p = command("add", "subscribe to a feed, or to the feed a web page names")
     p.add_argument("url", nargs="?")
     p.add_argument("--folder")
@@ -79,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suggest", action="store_true", help="list curated entertainment feeds to add")
     p = command("refresh", "fetch every feed and download, clean and store new articles")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
+    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet (a server's Retry-After still holds)")
     p = command("articles", "list stored articles, newest first")
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")

@@ -286,23 +286,6 @@ async def test_theme_choice_is_remembered(app: ReaderApp, library: Paths) -> Non
     assert again.theme == "nord"
 
 
-async def test_palette_offers_every_action(app: ReaderApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-    for wanted in (
-        "Refresh all feeds",
-        "Add feed",
-        "Remove feed",
-        "Mark feed read",
-        "Toggle light/dark theme",
-        "Export bookmarks",
-        "Toggle related sidebar",
-        "Search",
-    ):
-        assert wanted in titles
-
-
 async def test_remove_feed_keeps_bookmarks(app: ReaderApp, library: Paths) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

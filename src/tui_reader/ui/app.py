@@ -9,15 +9,14 @@ import shutil
 import sys
 import time
 import webbrowser
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.worker import WorkerFailed, get_current_worker
 
 from tui_reader.config import Settings, save_theme
@@ -31,6 +30,7 @@ from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
 from tui_reader.ui.library import Library
+from tui_reader.ui.palette import ReaderCommands
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
@@ -75,6 +75,7 @@ def _browser_in_terminal() -> bool:
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
     CSS_PATH = [styles_dir() / "app.tcss"]
+    COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
@@ -147,9 +148,14 @@ class ReaderApp(App[None]):
             server.__exit__(None, None, None)
         self.library.close()
 
+    @property
+    def offers_demo(self) -> bool:
+        """The demo is offered to a reader with no feeds yet, never inside the demo itself."""
+        return not self.demo and self._demo is None and not self.main.feed_list.feeds
+
     async def action_try_demo(self) -> None:
         """Serve the demo site for this session; its feeds are removed again on quit."""
-        if self._demo is not None:
+        if not self.offers_demo:
             return
         server = self._demo = DemoServer().__enter__()
         await self.library.run(lambda s: subscribe_demo(s, server))
@@ -280,6 +286,25 @@ class ReaderApp(App[None]):
         else:
             self._reader.on_screen_resume()
 
+    def open_article(self, article_id: int) -> None:
+        """One article from the palette; n and p then step through the main list."""
+        ids = [r.id for r in self.main.article_list.rows]
+        if article_id not in ids:
+            ids = [article_id]
+        self.open_reader(ids, ids.index(article_id))
+
+    async def _back_to_main(self) -> MainScreen:
+        while self.screen is not self.main:
+            await self.pop_screen()
+        return self.main
+
+    async def jump_to_feed(self, feed_id: int) -> None:
+        """Back on the main screen with the feed selected, its articles focused."""
+        (await self._back_to_main()).select_feed(feed_id)
+
+    async def action_show_bookmarks(self) -> None:
+        (await self._back_to_main()).action_show_bookmarks()
+
     def open_link(self, url: str) -> None:
         """Only http(s), never through a shell; terminal browsers get the terminal to themselves."""
         safe = safe_url(url)
@@ -385,41 +410,3 @@ class ReaderApp(App[None]):
             self.notify(
                 "Open an article first: the related sidebar sits beside the reader", timeout=3
             )
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Refresh", "Fetch the feeds that are due", self.action_refresh)
-        yield SystemCommand("Add feed", "Subscribe to a feed or a site", self.action_add_feed)
-        yield SystemCommand(
-            "Remove feed", "Unsubscribe from the selected feed", self.action_remove_feed
-        )
-        if isinstance(screen, MainScreen):
-            yield SystemCommand(
-                "Refresh feed", "Fetch the selected feed", screen.action_refresh_feed
-            )
-            yield SystemCommand(
-                "Mark feed read",
-                "Mark every article of the selected feed read",
-                screen.action_mark_feed_read,
-            )
-            yield SystemCommand(
-                "Show bookmarks", "List bookmarked articles", screen.action_show_bookmarks
-            )
-        yield SystemCommand(
-            "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
-        )
-        yield SystemCommand(
-            "Export bookmarks",
-            "Write bookmarked articles as Markdown",
-            self.action_export_bookmarks,
-        )
-        yield SystemCommand(
-            "Toggle related sidebar",
-            "Show or hide related reads beside the reader",
-            self.action_toggle_sidebar,
-        )
-        yield SystemCommand("Search", "Full-text search over stored articles", self.action_search)
-        yield SystemCommand("Help", "Every key", self.action_help)
-        yield SystemCommand(
-            "Try the demo", "Serve the sample site for this session", self.action_try_demo
-        )

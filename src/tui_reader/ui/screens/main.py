@@ -165,7 +165,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "try_demo":
-            return not self.feed_list.feeds
+            return self.reader_app.offers_demo
         return True
 
     async def action_try_demo(self) -> None:
@@ -284,6 +284,10 @@ class MainScreen(Screen[None]):
         # Gone while the reader closes, when a refresh may still be reporting.
         for status in self.query("#status").results(Static):
             status.update(text)
+
+    def select_feed(self, feed_id: int) -> None:
+        self.feed_list.highlighted = self.feed_list.get_option_index(f"feed:{feed_id}")
+        self.article_list.focus()
 
     def select_all(self) -> None:
         self.feed_list.highlighted = self.feed_list.get_option_index(ALL)
