@@ -83,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suggest", action="store_true", help="list curated entertainment feeds to add")
     p = command("refresh", "fetch every feed and download, clean and store new articles")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet (a server's Retry-After still holds)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch feeds that are not due yet (a server's Retry-After still holds)",
+    )
     p = command("articles", "list stored articles, newest first")
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
