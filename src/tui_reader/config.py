@@ -37,8 +37,9 @@ deadline = 45             # seconds for a whole request
 user_agent = ""           # empty: tui-reader's own
 
 [keys]
-# Rebind any key by its binding id (see the Help screen, `?`), for example:
-# "article.bookmark" = "B"
+# Rebind any key by its binding id (the Help screen, `?`, shows each one), for example:
+# "main.bookmark" = "B"
+# An action whose key is taken gets the key let go of (here Bookmarks moves to b).
 
 # Per-feed options, keyed by the feed URL:
 # [feeds."https://example.com/feed.xml"]

@@ -266,7 +266,7 @@ async def test_scroll_position_is_remembered(app: ReaderApp) -> None:
 async def test_keys_are_rebindable_by_id(library: Paths) -> None:
     from tui_reader.config import Settings
 
-    app = ReaderApp(library, settings=Settings(keys={"main.bookmark": "x"}))
+    app = ReaderApp(library, settings=Settings(keys={"main.bookmark": "x"}, refresh_on_start=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("x")

@@ -29,6 +29,7 @@ from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
+from tui_reader.ui.keys import Scope, plan_keys, shown
 from tui_reader.ui.library import Library
 from tui_reader.ui.palette import ReaderCommands
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
@@ -72,6 +73,19 @@ def _browser_in_terminal() -> bool:
     return Path(getattr(chosen, "name", "") or "").name in TERMINAL_BROWSERS
 
 
+def key_scopes() -> list[Scope]:
+    """Every binding table, by where it is in force: what [keys] is checked against."""
+    return [
+        Scope.of("app", [*App.BINDINGS, *ReaderApp.BINDINGS], app_wide=True),
+        Scope.of("list", MainScreen.BINDINGS),
+        Scope.of("reader", ReaderScreen.BINDINGS),
+        Scope.of("search", SearchScreen.BINDINGS),
+        Scope.of("help", HelpScreen.BINDINGS),
+        Scope.of("add feed", AddFeedScreen.BINDINGS),
+        Scope.of("confirm", ConfirmScreen.BINDINGS),
+    ]
+
+
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
     CSS_PATH = [styles_dir() / "app.tcss"]
@@ -103,10 +117,18 @@ class ReaderApp(App[None]):
         self._demo: DemoServer | None = None
         self._reader: ReaderScreen | None = None
         self._themes = ["textual-dark", "textual-light"]
+        self.warnings = list(self.settings.warnings)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+        else:
+            self.warnings.append(
+                f"[reader] theme {shown(self.settings.theme)}: no such theme, so "
+                f"{self.theme}; ctrl+p, Change theme, lists them"
+            )
+        self.key_plan = plan_keys(self.settings.keys, key_scopes())
+        self.warnings += self.key_plan.warnings
+        if self.key_plan.keymap:
+            self.set_keymap(self.key_plan.keymap)
 
     @property
     def pictures(self) -> Pictures | None:
@@ -121,8 +143,10 @@ class ReaderApp(App[None]):
 
     async def on_mount(self) -> None:
         await self.push_screen(MainScreen())
-        for warning in self.settings.warnings:
-            self.notify(clean_line(warning), severity="warning", markup=False)
+        if self.warnings:
+            # One notice for the whole file, a line a problem.
+            text = "\n".join(clean_line(w) for w in self.warnings)
+            self.notify(text, title="config.toml", severity="warning", markup=False, timeout=12)
         self._apply_retention()
         if self.settings.refresh_on_start:
             self.start_refresh(None)
@@ -346,16 +370,8 @@ class ReaderApp(App[None]):
             return None
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        sections: list[tuple[str, list[Binding]]] = []
-        for node in (self.screen, *self.screen.query("*")):
-            bindings = [b for _, b in node._bindings]
-            if bindings and any(b.description for b in bindings):
-                name = "This screen" if node is self.screen else type(node).__name__
-                sections.append((name, bindings))
-        sections.append(("Everywhere", [b for _, b in self._bindings]))
-        self.push_screen(HelpScreen(sections))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_plan, key_scopes()))
 
     def action_search(self) -> None:
         self.push_screen(SearchScreen())
