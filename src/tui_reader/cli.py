@@ -92,11 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
-    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="at most N, newest first (0: all)"
+    )
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
     p.add_argument("target", metavar="ID|URL")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--mark-read", action="store_true", help="mark the article read")
     p = command("search", "full-text search over stored articles")
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20, metavar="N")
@@ -362,8 +365,8 @@ def _progress_line(line: str, tty: bool) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
     with _store(args) as store:
         feed_id = None
         if args.feed:
@@ -371,18 +374,27 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
+        # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
         rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, limit=args.limit
+            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+            limit=args.limit + 1 if args.limit else -1,
         )
         urls = {f.id: f.url for f in store.feeds()}
+    if args.limit and len(rows) > args.limit:
+        rows = rows[: args.limit]
+        _err(f"showing the newest {args.limit}; --limit N shows more, --limit 0 all")
     if args.json:
-        _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
+        _print_json([r.to_json(_feed_url(urls, r)) for r in rows])
         return 0
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
         print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
     return 0
+
+
+def _feed_url(urls: dict[int, str], row: ArticleRow) -> str | None:
+    return urls.get(row.feed_id) if row.feed_id else None
 
 
 def _titled(row: ArticleRow) -> str:
@@ -422,7 +434,8 @@ def cmd_read(args: argparse.Namespace) -> int:
     article_id = _resolve_article(args.target, args)
     with _store(args) as store:
         article = store.article(article_id)
-        store.set_read([article_id])
+        if args.mark_read:
+            store.set_read([article_id])
     if args.format == "json":
         _print_json({"id": article_id, **article.to_json()})
     elif args.format == "markdown":
@@ -463,8 +476,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
         except InvalidSearch as exc:
             raise UsageError(f"invalid search: {args.query!r}") from exc
+        urls = {f.id: f.url for f in store.feeds()}
     if args.json:
-        _print_json([{**h.row.to_json(), "snippet": _plain_snippet(h.snippet)} for h in hits])
+        _print_json([
+            {**h.row.to_json(_feed_url(urls, h.row)), "snippet": _plain_snippet(h.snippet)}
+            for h in hits
+        ])
         return 0
     if not hits:
         print("no matches")
