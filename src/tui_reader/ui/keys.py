@@ -44,7 +44,7 @@ def parse_keys(value: str) -> tuple[str, ...] | str:
     keys = [k.strip() for k in value.split(",")]
     bad = [k for k in keys if not _is_key(k)]
     if bad:
-        return f"{shown(bad[0])} is not a key"
+        return "not a key" if len(keys) == 1 else f"{shown(bad[0])} is not a key"
     names = (_character_to_key(k) if len(k) == 1 else k for k in keys)
     return tuple(dict.fromkeys(names))
 

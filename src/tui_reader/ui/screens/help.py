@@ -14,7 +14,7 @@ from tui_reader.ui.keys import KeyPlan, Scope, key_label
 # What each action does, beyond its footer label; by binding id.
 EXPLAINED = {
     "main.quit": "Close the reader",
-    "main.open": "Open the highlighted article; from the feeds, go to its articles",
+    "main.open": "Open the article; from the feeds, go to the articles",
     "main.down": "Next row",
     "main.up": "Previous row",
     "main.first": "First row",
@@ -31,7 +31,7 @@ EXPLAINED = {
     "main.bookmarks": "Show the bookmarked articles",
     "main.add_feed": "Subscribe to a feed, or to the feed a site names",
     "main.search": "Full-text search over every stored article",
-    "main.demo": "Try the bundled demo site (while there are no feeds)",
+    "main.demo": "Try the bundled demo site (before adding feeds)",
     "reader.back": "Back to the list",
     "reader.down": "Scroll down",
     "reader.up": "Scroll up",
@@ -49,9 +49,9 @@ EXPLAINED = {
     "search.back": "Back to the list",
     "search.results": "From the query to the results",
     "app.help": "This page",
-    "app.commands": "Every command by name: feeds, recent articles, themes",
-    "app.refresh": "Fetch the feeds that are due (as on opening and every 30 min)",
-    "app.refresh_forced": "Fetch every feed now; a site that asked to wait is still left alone",
+    "app.commands": "Commands by name; feeds and recent articles too",
+    "app.refresh": "Fetch the feeds that are due, as on opening",
+    "app.refresh_forced": "Fetch every feed now, but for sites that asked to wait",
     "app.theme": "Switch between light and dark",
 }
 LINKS = "Follow the article's numbered link"
@@ -59,19 +59,19 @@ SECTIONS = (("list", "Article list"), ("reader", "Reader"), ("search", "Search")
             ("app", "Everywhere"))
 
 
-def _rows(scope: Scope, plan: KeyPlan) -> list[tuple[str, str, str, str]]:
-    """(keys, label, explanation, id) a line; the numbered links share one line."""
+def _rows(scope: Scope, plan: KeyPlan) -> list[tuple[str, str, str]]:
+    """(keys, what they do, binding id) a line; the numbered links share one line."""
     bindings = {b.id: b for b in scope.bindings if b.id}
     links = [i for i in bindings if i.startswith("reader.link")]
     rows = [
-        (key_label(plan.keys[i]) or "(no key)", b.description, EXPLAINED.get(i, b.tooltip), i)
+        (key_label(plan.keys[i]) or "(no key)", EXPLAINED.get(i, b.tooltip or b.description), i)
         for i, b in bindings.items() if i not in links
     ]
     if links:
         keys = [k for i in links for k in plan.keys[i]]
         default = [k for i in links for k in plan.defaults[i]]
         shown = f"{keys[0]}…{keys[-1]}" if keys == default else key_label(keys)
-        rows.append((shown, "Link n", LINKS, f"{links[0]}…{links[-1]}"))
+        rows.append((shown, LINKS, f"{links[0]}…{links[-1]}"))
     return rows
 
 
@@ -91,10 +91,9 @@ class HelpScreen(ModalScreen[None]):
         ]
         for name, title in SECTIONS:
             lines.append(Content.styled(title, "bold $accent"))
-            for keys, label, explained, ids in _rows(self.scopes[name], self.plan):
+            for keys, explained, binding_id in _rows(self.scopes[name], self.plan):
                 lines.append(Content.assemble(
-                    (f"  {keys:<14}", "bold"), f"{label:<16}", explained,
-                    (f"  {ids}", "$text-muted"),
+                    (f"  {keys:<10} ", "bold"), explained, (f"  {binding_id}", "$text-muted"),
                 ))
             lines.append(Content(""))
         lines.append(Content.styled(
