@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 import pytest
 
 from tui_reader.cli import main
@@ -34,7 +34,7 @@ def test_links_of_a_public_feed_stay_off_private_addresses(
     # Loopback plays both parts: the feed's server counts as public when the test says so.
     real = http._private_server
 
-    def private(response: httpx.Response) -> bool:
+    def private(response: aiohttp.ClientResponse) -> bool | None:
         if feed_is_public and response.url.path == "/feed.xml":
             return False
         return real(response)
