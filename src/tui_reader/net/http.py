@@ -30,7 +30,18 @@ from tui_reader import __version__
 from tui_reader.net.errors import FetchError
 from tui_reader.net.inflate import Inflater
 from tui_reader.net.inflate import MiB as MiB
-from tui_reader.net.session import Failure, Sessions, describe, malformed, private_address
+from tui_reader.net.session import (
+    HOP,
+    Failure,
+    Hop,
+    PrivateAddress,
+    Sessions,
+    cause,
+    describe,
+    malformed,
+    private_address,
+    socks_errors,
+)
 from tui_reader.sanitize import SAFE_SCHEMES, display_url
 
 DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"
@@ -260,7 +271,7 @@ class Fetcher:
                 return dataclasses.replace(response, moved_to=url) if permanent else response
             location = response.headers.get("location", "").strip()
             if not location:
-                raise malformed(f"redirect without a Location ({status_message(response.status)})")
+                raise malformed(f"redirect without a Location (HTTP {response.status})")
             permanent = permanent is not False and response.status in (301, 308)
             url = _redirect_target(url, location)
             if url in seen:
@@ -283,6 +294,14 @@ class Fetcher:
             except OSError:
                 return False  # the request itself will fail with a clear message
         return resolver.private.get(host, False)
+
+    async def _server_private(self, url: URL, connected: bool | None) -> bool:
+        """Whether the server that answered `url` is on a private address: the address this
+        request connected to, or for a kept-alive connection what the name resolved to (the
+        same answer, as the resolver keeps it for the run)."""
+        if connected is not None:
+            return connected
+        return await self._names_private_host(url)
 
     async def _logged(self, url: str, headers: dict[str, str], max_bytes: int,
                       public_only: bool) -> Response:
@@ -311,28 +330,41 @@ class Fetcher:
         if public_only and await self._names_private_host(target):
             raise FetchError(f"not fetched automatically: {url} is on a private address")
         route = self._sessions.route(target)
+        # Behind a proxy the connected address is the proxy's: only the name can be judged.
+        hop = Hop(public_only and route.via is None)
+        headers = {**self._headers, **headers}
+        proxy_headers = None
+        if route.proxy_authorization:
+            # For https it goes in the tunnel's CONNECT, never through the tunnel to the site.
+            if target.scheme == "https":
+                proxy_headers = {"Proxy-Authorization": route.proxy_authorization}
+            else:
+                headers["Proxy-Authorization"] = route.proxy_authorization
+        token = HOP.set(hop)
         try:
             async with route.session.get(
-                target, headers={**self._headers, **headers}, allow_redirects=False,
-                proxy=route.proxy, proxy_headers=route.proxy_headers,
+                target, headers=headers, allow_redirects=False, proxy=route.proxy,
+                proxy_headers=proxy_headers,
             ) as response:
-                return await self._read(url, target, response, max_bytes, public_only,
-                                        proxied=route.via is not None)
+                return await self._read(url, target, response, max_bytes, public_only, hop)
         except FetchError:
             raise
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (aiohttp.ClientError, OSError, ValueError, *socks_errors())):
+                raise
+            if cause(exc, PrivateAddress):
+                raise FetchError(f"not fetched automatically: {url} is on a private "
+                                 "address") from None
             raise describe(exc, route.via) from exc
+        finally:
+            HOP.reset(token)
 
     async def _read(self, url: str, target: URL, response: aiohttp.ClientResponse,
-                    max_bytes: int, public_only: bool, *, proxied: bool) -> Response:
+                    max_bytes: int, public_only: bool, hop: Hop) -> Response:
         status = response.status
         if status < 200:
             raise malformed(f"an interim answer (HTTP {status}) where a final one belongs")
-        # Asked while the body is unread: a released connection no longer knows its peer,
-        # and behind a proxy the peer is the proxy.
-        private = None if proxied else _private_server(response)
-        if private is None:
-            private = await self._names_private_host(target)
+        private = await self._server_private(target, hop.connected_private)
         if public_only and private:
             raise FetchError(f"not fetched automatically: {url} is on a private address")
         # Bodies of redirects and 304s are never read, let alone decompressed.
@@ -383,15 +415,6 @@ def _redirect_target(current: str, location: str) -> str:
     if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
         raise FetchError(f"redirect from https down to plain http refused: {target}")
     return target
-
-
-def _private_server(response: aiohttp.ClientResponse) -> bool | None:
-    """Whether the connected server's address is loopback, private, link-local or reserved;
-    None when the connection does not say."""
-    connection = response.connection
-    transport = connection.transport if connection is not None else None
-    peer = transport.get_extra_info("peername") if transport is not None else None
-    return private_address(str(peer[0])) if peer else None
 
 
 def _duration(seconds: float) -> str:

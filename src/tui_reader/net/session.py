@@ -7,12 +7,15 @@ Fetcher inflates with a cap), certifi's roots, and proxies named by the environm
 
 from __future__ import annotations
 
+import base64
+import contextvars
 import functools
 import ipaddress
 import socket
 import ssl
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import certifi
@@ -38,6 +41,36 @@ def private_address(address: str) -> bool | None:
         return not ipaddress.ip_address(address.strip("[]")).is_global
     except ValueError:
         return None
+
+
+class PrivateAddress(OSError):
+    """A connection to a private address, refused before it was made."""
+
+
+@dataclass(slots=True)
+class Hop:
+    """What the connector learns while one request connects: every address a socket was
+    opened to for it (none when a kept-alive connection carried it)."""
+
+    public_only: bool
+    connected_private: bool | None = None
+
+
+HOP: contextvars.ContextVar[Hop] = contextvars.ContextVar("hop")
+
+
+def _open_socket(address: tuple[Any, ...]) -> socket.socket:
+    """The connector's socket factory: sees each address about to be connected to, in the
+    requesting task's context, and refuses a private one for a request that must stay public
+    (whatever the resolver said a moment before)."""
+    family, kind, proto, _, sockaddr = address
+    hop = HOP.get(None)
+    if hop is not None:
+        private = bool(private_address(str(sockaddr[0])))
+        hop.connected_private = bool(hop.connected_private) or private
+        if private and hop.public_only:
+            raise PrivateAddress(f"{sockaddr[0]} is a private address")
+    return socket.socket(family, kind, proto)
 
 
 class Resolver(AbstractResolver):
@@ -93,7 +126,8 @@ class Route:
 
     session: aiohttp.ClientSession
     proxy: URL | None = None
-    proxy_headers: dict[str, str] | None = None
+    # Proxy-Authorization, from the credentials in the proxy's URL.
+    proxy_authorization: str | None = None
     # The proxy as messages name it; None when connecting directly.
     via: str | None = None
 
@@ -131,7 +165,7 @@ class Sessions:
         if self._direct is None:
             # Our own slots limit requests in flight; the connector keeps the idle ones.
             connector = aiohttp.TCPConnector(limit=0, ssl=tls_context(), resolver=self.resolver,
-                                             use_dns_cache=False)
+                                             use_dns_cache=False, socket_factory=_open_socket)
             self._direct = self._session(connector)
         return self._direct
 
@@ -161,11 +195,11 @@ class Sessions:
             url = URL()
         scheme = url.scheme.lower()
         if scheme in ("http", "https") and url.host:
-            headers = None
+            authorization = None
             if url.user is not None:
-                auth = aiohttp.BasicAuth(url.user, url.password or "")
-                headers = {"Proxy-Authorization": auth.encode()}
-            return Route(self.direct, url.with_user(None), headers, via)
+                pair = f"{url.user}:{url.password or ''}".encode()
+                authorization = "Basic " + base64.b64encode(pair).decode("ascii")
+            return Route(self.direct, url.with_user(None), authorization, via)
         if scheme in ("socks4", "socks4a", "socks5", "socks5h") and url.host:
             try:
                 from aiohttp_socks import ProxyConnector
@@ -217,19 +251,19 @@ def describe(exc: BaseException, via: str | None) -> FetchError:
     """One line for what went wrong with a request, a `Failure` when it is worth another try:
     a certificate, a host name or a malformed answer does not get better a second later."""
     verify = (exc.certificate_error if isinstance(exc, aiohttp.ClientConnectorCertificateError)
-              else _cause(exc, ssl.SSLCertVerificationError))
+              else cause(exc, ssl.SSLCertVerificationError))
     if isinstance(verify, ssl.SSLCertVerificationError):
         return FetchError(f"the site's TLS certificate is not valid ({verify.verify_message}); "
                           "not fetched")
-    if _cause(exc, ssl.SSLError):
+    if cause(exc, ssl.SSLError):
         return FetchError("TLS handshake failed (the server does not speak https properly); "
                           "not fetched")
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         return FetchError(f"the proxy {via} refused to connect to the site (HTTP {exc.status})")
     if isinstance(exc, aiohttp.ClientProxyConnectionError) or (
-            via and isinstance(exc, (aiohttp.ClientConnectorError, *_socks_errors()))):
+            via and isinstance(exc, (aiohttp.ClientConnectorError, *socks_errors()))):
         return FetchError(f"cannot connect to the proxy {via} named by the environment")
-    if isinstance(exc, aiohttp.ClientConnectorDNSError) or _cause(exc, socket.gaierror):
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or cause(exc, socket.gaierror):
         return FetchError("host name not found (check the address, or the network's DNS)")
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Failure("connection timed out")
@@ -237,9 +271,10 @@ def describe(exc: BaseException, via: str | None) -> FetchError:
         return Failure("server stopped sending")
     if isinstance(exc, aiohttp.ClientConnectorError):
         return Failure("cannot connect (host unreachable or offline)")
-    parsing = _cause(exc, HttpProcessingError)
+    parsing = cause(exc, HttpProcessingError)
     if isinstance(parsing, HttpProcessingError):
-        said = str(parsing.message).lower()
+        # Up to the first colon: after it the parser quotes the server's own bytes.
+        said = str(parsing.message).partition(":")[0].lower()
         if _TRUNCATED not in said:
             what = next((ours for key, ours in _MALFORMED if key in said), "unreadable HTTP")
             return malformed(what)
@@ -254,16 +289,16 @@ def describe(exc: BaseException, via: str | None) -> FetchError:
 
 
 @functools.cache
-def _socks_errors() -> tuple[type[Exception], ...]:
-    """The socks library's own errors, when it is installed."""
+def socks_errors() -> tuple[type[Exception], ...]:
+    """The socks connector's own errors, when it is installed."""
     try:
-        from python_socks import ProxyError
+        from aiohttp_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError
     except ImportError:
         return ()
-    return (ProxyError,)
+    return (ProxyConnectionError, ProxyError, ProxyTimeoutError)
 
 
-def _cause(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:
+def cause(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:
     """The first exception of one of `kinds` in the chain of causes (aiohttp wraps)."""
     seen: BaseException | None = exc
     while seen is not None:
