@@ -43,8 +43,9 @@ from tui_reader.net.session import (
     socks_errors,
 )
 from tui_reader.sanitize import SAFE_SCHEMES, display_url
+from tui_reader.scalars import ScalarError, parse_int
 
-DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"
+DEFAULT_USER_AGENT = f"tui-news-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-news-reader/)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Only what we can inflate with a bound; a server that sends anything else is refused.
@@ -111,12 +112,14 @@ def header_value(value: str | None) -> str | None:
 
 
 def header_number(value: str | None) -> int | None:
-    """A header's unsigned decimal number (Retry-After, Content-Length, max-age, Age): ASCII
-    digits only, as `str.isdigit` alone also takes "²" and other scripts' digits."""
+    """A header's unsigned decimal number (Retry-After, Content-Length, max-age, Age), or
+    None for anything else: ASCII digits only, as `str.isdigit` alone also takes "²"."""
     if value is None:
         return None
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    try:
+        return parse_int(value)
+    except ScalarError:
+        return None
 
 
 def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> float | None:
