@@ -82,7 +82,9 @@ class Resolver(AbstractResolver):
     """
 
     def __init__(self) -> None:
-        self._inner = aiohttp.DefaultResolver()
+        # Made on first use: aiohttp's resolver binds to the running loop, and a Fetcher may
+        # be made before the loop runs.
+        self._inner: AbstractResolver | None = None
         self._answers: dict[tuple[str, int, int], list[ResolveResult]] = {}
         self.private: dict[str, bool] = {}
 
@@ -91,12 +93,15 @@ class Resolver(AbstractResolver):
         key = (host, port, family)
         found = self._answers.get(key)
         if found is None:
+            if self._inner is None:
+                self._inner = aiohttp.DefaultResolver()
             found = self._answers[key] = await self._inner.resolve(host, port, family)
             self.private[host] = any(private_address(r["host"]) for r in found)
         return found
 
     async def close(self) -> None:
-        await self._inner.close()
+        if self._inner is not None:
+            await self._inner.close()
 
 
 def shown(proxy: str) -> str:
