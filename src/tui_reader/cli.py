@@ -218,9 +218,27 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tui_reader.demo import run_demo
+    """Serve the demo site and open the reader on it, always in a throwaway home.
 
-    return run_demo(args.home)
+    The user's home (`--home`, $TUI_READER_HOME or the platform's folders) is only read: its
+    config.toml, so the demo has the user's keys and theme. Its database, cache and config
+    are never written, so nothing the demo does can reach the user's feeds or bookmarks.
+    """
+    import dataclasses
+    import tempfile
+
+    from tui_reader.demo import DemoServer, subscribe_demo
+    from tui_reader.store import Store
+    from tui_reader.ui.app import ReaderApp
+
+    settings = load_settings(Paths.resolve(args.home).config_file, create=False)
+    with DemoServer() as server, tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as scratch:
+        paths = Paths.resolve(scratch).ensure()
+        with Store.open(paths.database) as store:
+            subscribe_demo(store, server)
+        settings = dataclasses.replace(settings, refresh_on_start=True)
+        ReaderApp(paths, settings=settings, demo=True).run()
+    return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:

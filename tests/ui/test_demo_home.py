@@ -10,7 +10,7 @@ import pytest
 
 from pilot_support import settle
 from tui_reader.cli import main as cli
-from tui_reader.demo import DEMO_FEEDS, run_demo
+from tui_reader.demo import DEMO_FEEDS
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.palette import reader_commands
 
@@ -56,10 +56,10 @@ def test_demo_leaves_a_users_home_byte_for_byte(
 
     monkeypatch.setattr(ReaderApp, "run", run)
     if how == "env":
-        assert run_demo(None) == 0
+        assert cli(["demo"]) == 0
     else:
         monkeypatch.delenv("TUI_READER_HOME")
-        assert run_demo(str(home)) == 0
+        assert cli(["demo", "--home", str(home)]) == 0
     assert snapshot(home) == before
     assert seen["feeds"] == seen["feeds_after"] == len(DEMO_FEEDS)
     assert "Try the demo" not in seen["commands"]
