@@ -143,10 +143,14 @@ class FeedEntry:
     summary: str = ""
     content: str = ""
     image: str | None = None
+    # The key releases that resolved an id without a scheme against the feed's address stored
+    # the entry under ("https://host/t3_157awnr" for "t3_157awnr"), when it differs from `key`.
+    former_key: str | None = None
 
     @property
     def key(self) -> str | None:
-        """Identity used to dedupe: the guid, else the link."""
+        """Identity used to dedupe: the guid, else the link (the parsers give an entry with
+        neither a guid made from its content)."""
         return self.guid or self.link
 
 
@@ -160,3 +164,5 @@ class ParsedFeed:
     bozo: bool = False
     ttl_minutes: int | None = None
     kind: str = "rss"
+    # Entries the document held beyond what was kept (see feeds.entries.take_entries).
+    cut: int = 0

@@ -192,12 +192,21 @@ class Run:
             title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"), validators=True,
             bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
+            entries_cut=parsed.cut,
         )
         return result
 
     async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, *,
                        download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
+        # Entries stored by a release that resolved ids against the feed's address take the
+        # id as written as their key, so they are not stored a second time.
+        rekeyed = {e.former_key: e.key for e in parsed.entries
+                   if e.key and e.former_key and e.former_key in known and e.key not in known}
+        if rekeyed:
+            await self.db(self.store.rekey, feed.id, rekeyed)
+            for former, new in rekeyed.items():
+                known[new] = known.pop(former)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
             key = entry.key
