@@ -321,5 +321,5 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
         summary="" if summary == content else summary,
         content=content,
         image=_image(entry, base),
-        former_key=former if former != guid else None,
+        former_key=former if former and former != guid else None,
     )
