@@ -104,6 +104,7 @@ _ROOT = re.compile(r"<([A-Za-z_][\w.:-]{0,60})")
 _EMAIL_NAME = re.compile(r"[^\s@()<>]+@[^\s()<>]+\s*\((.+)\)$")
 _NAME_EMAIL = re.compile(r"(.+?)\s*[(<][^\s@()<>]+@[^\s()<>]+[)>]$")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ADDRESS = re.compile(r"[^\s@<>()\"',;]{1,200}@[^\s@<>()\"',;]{1,200}")
 
 
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -266,14 +267,16 @@ def _author(entry: Any) -> str | None:
     """
     people = [p for p in entry.get("authors", []) or [] if p]
     raw = [(p.get("name"), p.get("email")) for p in people] if len(people) > 1 else \
-        [(entry.get("author"), people[0].get("email") if people else None)]
+        [(entry.get("author"), None)]
     names: list[str] = []
     for value, email in raw:
         text = html_to_line(str(value or ""))
         match = (_EMAIL_NAME.match(text) or _NAME_EMAIL.match(text)) if "@" in text else None
-        # "<desk@site>" read as markup leaves nothing: the address is the name then.
-        name = (match.group(1).strip() if match else text) or html_to_line(str(email or ""),
-                                                                           is_html=False)
+        name = match.group(1).strip() if match else text
+        if not name:
+            # "<desk@site>" read as markup leaves nothing: the address is the name then.
+            address = email or next(iter(_ADDRESS.findall(str(value or ""))), "")
+            name = html_to_line(str(address), is_html=False)
         name = name.removeprefix("mailto:")
         if name and name not in names:
             names.append(name)
