@@ -129,6 +129,17 @@ class Article:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast's audio, a video, a picture), at an absolute
+    http(s) URL; `length` in bytes and `duration` in seconds, as the feed gives them."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+    duration: int | None = None
+
+
 @dataclass(slots=True)
 class FeedEntry:
     """One item of a parsed feed, before its page is downloaded."""
@@ -143,6 +154,7 @@ class FeedEntry:
     summary: str = ""
     content: str = ""
     image: str | None = None
+    enclosures: list[Enclosure] = field(default_factory=list)
     # The key releases that resolved an id without a scheme against the feed's address stored
     # the entry under ("https://host/t3_157awnr" for "t3_157awnr"), when it differs from `key`.
     former_key: str | None = None

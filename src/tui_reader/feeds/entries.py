@@ -1,13 +1,16 @@
-"""What every feed format's entries go through: how many are kept, and the key of one with
-neither a guid nor a link."""
+"""What every feed format's entries go through: how many are kept, the key of one with
+neither a guid nor a link, and its enclosures."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar
 
-from tui_reader.models import FeedEntry
+from tui_reader.models import Enclosure, FeedEntry
+from tui_reader.sanitize import clean_line, safe_join
 
 # A news feed never needs more entries than this; a hostile one could send 100k.
 MAX_ENTRIES = 500
@@ -43,3 +46,63 @@ def content_key(parts: Iterable[str]) -> str | None:
     if not text.strip("\x1f"):
         return None
     return "content:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:40]
+
+
+# An entry lists a few files; a hostile one could list thousands.
+MAX_ENCLOSURES = 20
+# 10 TB, and 100 days: beyond either a number is not a file's.
+_MAX_LENGTH = 10**13
+_MAX_DURATION = 100 * 86400
+_DURATION = re.compile(r"(?:(?:(\d{1,4}):)?(\d{1,4}):)?(\d{1,9})(?:\.\d{0,9})?", re.ASCII)
+
+
+def enclosures(candidates: Iterable[tuple[Any, Any, Any, Any]], base: str,
+               duration: Any = None) -> list[Enclosure]:
+    """The entry's files from (url, type, length, duration) as the feed wrote them, in order,
+    one per URL (a later mention fills what an earlier one left out); `duration`, the
+    entry's own (itunes:duration), goes to the first audio or video file without one."""
+    found: dict[str, Enclosure] = {}
+    for url, kind, length, seconds in candidates:
+        address = safe_join(base, url.strip()) if isinstance(url, str) and url.strip() else None
+        if not address:
+            continue
+        new = Enclosure(address, _text(kind), _number(length, _MAX_LENGTH),
+                        parse_duration(seconds))
+        old = found.get(address)
+        if old is not None:
+            new = Enclosure(address, old.type or new.type, old.length or new.length,
+                            old.duration or new.duration)
+        elif len(found) >= MAX_ENCLOSURES:
+            break
+        found[address] = new
+    files = list(found.values())
+    entry_duration = parse_duration(duration)
+    if entry_duration:
+        for n, file in enumerate(files):
+            if file.duration is None and (file.type or "").startswith(("audio/", "video/")):
+                files[n] = replace(file, duration=entry_duration)
+                break
+    return files
+
+
+def parse_duration(value: Any) -> int | None:
+    """Seconds from "3723", "3723.5", "62:03" or "1:02:03"; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    match = _DURATION.fullmatch(str(value).strip())
+    if match is None:
+        return None
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    return total if 0 < total <= _MAX_DURATION else None
+
+
+def _number(value: Any, ceiling: int) -> int | None:
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return int(text) if text.isdigit() and 0 < int(text[:15]) <= ceiling else None
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return clean_line(value)[:200] or None

@@ -11,7 +11,7 @@ from typing import Any
 
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import parse_date
-from tui_reader.feeds.entries import content_key, take_entries
+from tui_reader.feeds.entries import content_key, enclosures, take_entries
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text, safe_join
@@ -90,6 +90,8 @@ def _entry(item: Any, doc: dict[str, Any], base: str) -> FeedEntry | None:
         summary=summary,
         content=content,
         image=_image(item, base),
+        enclosures=enclosures(((a.get("url"), a.get("mime_type"), a.get("size_in_bytes"),
+                                a.get("duration_in_seconds")) for a in _attachments(item)), base),
     )
 
 

@@ -21,7 +21,7 @@ from feedparser.urls import _urljoin
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import from_struct
-from tui_reader.feeds.entries import content_key, take_entries
+from tui_reader.feeds.entries import content_key, enclosures, take_entries
 from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
@@ -300,12 +300,14 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
     link = _link(entry, base)
     former = html_to_line(_urljoin(base, raw_id), is_html=False, limit=2000) \
         if guid and not joins_to_itself(base, raw_id) else guid
-    enclosures = [str(e.get("href") or "") for e in entry.get("links", []) or []
-                  if e.get("rel") == "enclosure"]
+    files = [(e.get("href"), e.get("type"), e.get("length"), None)
+             for e in entry.get("links", []) or [] if e.get("rel") == "enclosure"]
     if not guid and not link:
         guid = content_key([str(entry.get("title") or ""), str(entry.get("summary") or ""),
-                            *(str(c.get("value") or "") for c in content_parts), *enclosures]
-                           ) or ""
+                            *(str(c.get("value") or "") for c in content_parts),
+                            *(str(url or "") for url, *_ in files)]) or ""
+    files += [(m.get("url"), m.get("type"), m.get("filesize"), m.get("duration"))
+              for m in entry.get("media_content", []) or []]
     author = _author(entry)
     if atom and not author:
         author = _author(entry.get("source") or {}) or feed_author
@@ -324,5 +326,6 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
         summary="" if summary == content else summary,
         content=content,
         image=_image(entry, base),
+        enclosures=enclosures(files, base, entry.get("itunes_duration")),
         former_key=former if former and former != guid else None,
     )
