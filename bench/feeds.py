@@ -45,7 +45,6 @@ _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.M | re.I)
 # entries with neither guid nor link, the size-based cut) never differ between them.
 FIXES = {
     "guid": "ids kept as written, not resolved against the feed's address",
-    "former_key": "ids kept as written, not resolved against the feed's address",
     "link": "an id is a link only when it reads as an address; a non-web <link>'s http text",
     "published": "day and month names in European languages",
     "updated": "day and month names in European languages",

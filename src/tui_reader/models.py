@@ -155,9 +155,6 @@ class FeedEntry:
     content: str = ""
     image: str | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
-    # The key releases that resolved an id without a scheme against the feed's address stored
-    # the entry under ("https://host/t3_157awnr" for "t3_157awnr"), when it differs from `key`.
-    former_key: str | None = None
 
     @property
     def key(self) -> str | None:

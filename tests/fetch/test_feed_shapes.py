@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.feeds.dates import european_date, parse_date
-from tui_reader.feeds.entries import MAX_ENTRIES, MAX_SMALL
+from tui_reader.feeds.entries import MAX_ENTRIES, MAX_SMALL, former_key
 from tui_reader.feeds.parse import _parse, parse_feed
 from tui_reader.models import ParsedFeed
 
@@ -191,12 +191,11 @@ def test_an_id_that_reads_as_an_address_is_still_the_link() -> None:
     assert (second.guid, second.link) == ("/ep/2", "https://pods.example/ep/2")
 
 
-def test_the_key_earlier_releases_stored_is_kept_for_the_upgrade() -> None:
-    doc = rss("<item><title>t</title><guid>t3_157awnr</guid></item>"
-              "<item><title>u</title><guid>https://pods.example/ep/1</guid></item>")
-    opaque, address = both(doc).entries
-    assert opaque.former_key == "https://pods.example/feeds/t3_157awnr"
-    assert address.former_key is None
+def test_the_key_earlier_releases_stored_is_known_for_the_upgrade() -> None:
+    assert former_key("t3_157awnr", URL) == "https://pods.example/feeds/t3_157awnr"
+    assert former_key("/ep/2", URL) == "https://pods.example/ep/2"
+    assert former_key("https://pods.example/ep/1", URL) is None
+    assert former_key("urn:uuid:00000000-0000-0000-0000-000000000007", URL) is None
 
 
 # -- dates --------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from feedparser.urls import _urljoin
+
+from tui_reader.feeds.xmlfeed import joins_to_itself
 from tui_reader.models import Enclosure, FeedEntry
 from tui_reader.sanitize import clean_line, safe_join
 
@@ -36,6 +39,15 @@ def take_entries(raw: Sequence[T], convert: Callable[[T], FeedEntry | None]
             kept.append(entry)
             text += len(entry.title) + len(entry.summary) + len(entry.content)
     return kept, 0
+
+
+def former_key(guid: str, base: str) -> str | None:
+    """The key releases that resolved ids against the feed's address stored an entry under
+    ("https://host/r/t3_157awnr" for "t3_157awnr"), when it is not the id as written."""
+    if joins_to_itself(base, guid):
+        return None
+    resolved = clean_line(_urljoin(base, guid))
+    return resolved if resolved and resolved != guid else None
 
 
 def content_key(parts: Iterable[str]) -> str | None:

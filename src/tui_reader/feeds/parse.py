@@ -16,7 +16,6 @@ from typing import Any
 import feedparser
 import feedparser.api
 import feedparser.mixin
-from feedparser.urls import _urljoin
 
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
@@ -295,11 +294,8 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
             content = value
     # Without its own detail, feedparser's summary is a copy of the content.
     summary = _html(entry["summary_detail"]) if entry.get("summary_detail") else ""
-    raw_id = str(entry.get("id") or "").strip()
-    guid = html_to_line(raw_id, is_html=False, limit=2000)
+    guid = html_to_line(str(entry.get("id") or "").strip(), is_html=False, limit=2000)
     link = _link(entry, base)
-    former = html_to_line(_urljoin(base, raw_id), is_html=False, limit=2000) \
-        if guid and not joins_to_itself(base, raw_id) else guid
     files = [(e.get("href"), e.get("type"), e.get("length"), None)
              for e in entry.get("links", []) or [] if e.get("rel") == "enclosure"]
     if not guid and not link:
@@ -327,5 +323,4 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
         content=content,
         image=_image(entry, base),
         enclosures=enclosures(files, base, entry.get("itunes_duration")),
-        former_key=former if former and former != guid else None,
     )

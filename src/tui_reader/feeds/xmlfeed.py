@@ -971,7 +971,8 @@ class _Reader:
             self.stack.append([LINK_TEXT, self.infeed or self.inentry, []])
 
     def end_link(self) -> None:
-        self.pop(LINK_TEXT)
+        if self.stack and self.stack[-1][0] == LINK_TEXT:
+            self.pop(LINK_TEXT)
         self.pop("link")
 
     def start_guid(self, attrs: Dict) -> None:
