@@ -13,9 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.feeds.dates import european_date, parse_date
-from tui_reader.feeds.entries import MAX_ENTRIES, MAX_SMALL, former_key
+from tui_reader.feeds.entries import (
+    MAX_ENCLOSURES,
+    MAX_ENTRIES,
+    MAX_SMALL,
+    former_key,
+    parse_duration,
+)
 from tui_reader.feeds.parse import _parse, parse_feed
-from tui_reader.models import ParsedFeed
+from tui_reader.models import Enclosure, ParsedFeed
 
 URL = "https://pods.example/feeds/main.xml"
 MOVED = "https://cdn.pods.example/v2/feed.xml"
@@ -289,3 +295,85 @@ def test_no_feed_keeps_more_than_the_ceiling() -> None:
     feed = parse_feed(json.dumps({"version": "https://jsonfeed.org/version/1", "items": items}
                                  ).encode(), URL)
     assert (len(feed.entries), feed.cut) == (MAX_SMALL, 7)
+
+
+# -- enclosures ---------------------------------------------------------------------------
+
+PODCAST_NS = ('xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+              'xmlns:media="http://search.yahoo.com/mrss/"')
+
+
+def test_rss_enclosures_with_media_content_and_itunes_duration() -> None:
+    doc = rss("<item><title>Episode 1</title><guid>ep1</guid>"
+              "<enclosure url='https://cdn.pods.example/ep1.mp3' length='6182912'"
+              " type='audio/mpeg'/>"
+              "<itunes:duration>1:02:03</itunes:duration>"
+              "<media:content url='https://cdn.pods.example/ep1.mp3' fileSize='1' duration='9'/>"
+              "<media:content url='/video/ep1.mp4' type='video/mp4' fileSize='99000'"
+              " duration='1800' medium='video'/>"
+              "<media:content url='javascript:alert(1)' type='video/mp4'/>"
+              "<enclosure url='https://cdn.pods.example/cover.jpg' length='0'"
+              " type='image/jpeg'/></item>")
+    doc = doc.replace(b"<rss ", f"<rss {PODCAST_NS} ".encode())
+    [entry] = both(doc).entries
+    assert entry.enclosures == [
+        # The enclosure's own length wins; media:content's duration fills the gap, so the
+        # entry's itunes:duration goes to no file.
+        Enclosure("https://cdn.pods.example/ep1.mp3", "audio/mpeg", 6182912, 9),
+        Enclosure("https://cdn.pods.example/cover.jpg", "image/jpeg", None, None),
+        Enclosure("https://pods.example/video/ep1.mp4", "video/mp4", 99000, 1800),
+    ]
+
+
+def test_itunes_duration_goes_to_the_audio_file() -> None:
+    doc = rss("<item><title>Episode 2</title><guid>ep2</guid>"
+              "<enclosure url='https://cdn.pods.example/art.png' type='image/png'/>"
+              "<enclosure url='https://cdn.pods.example/ep2.m4a' type='audio/x-m4a'/>"
+              "<itunes:duration>2712</itunes:duration></item>")
+    doc = doc.replace(b"<rss ", f"<rss {PODCAST_NS} ".encode())
+    [entry] = both(doc).entries
+    assert [(e.url, e.duration) for e in entry.enclosures] == [
+        ("https://cdn.pods.example/art.png", None), ("https://cdn.pods.example/ep2.m4a", 2712)]
+
+
+def test_atom_enclosure_links() -> None:
+    doc = atom("<entry><id>tag:x,2024:1</id><title>t</title>"
+               "<link rel='enclosure' href='https://cdn.notes.example/a.ogg' type='audio/ogg'"
+               " length='4096'/></entry>")
+    assert both(doc).entries[0].enclosures == [
+        Enclosure("https://cdn.notes.example/a.ogg", "audio/ogg", 4096, None)]
+
+
+def test_json_feed_attachments() -> None:
+    items = [{"id": "1", "attachments": [
+        {"url": "https://cdn.pods.example/1.mp3", "mime_type": "audio/mpeg",
+         "size_in_bytes": 1234, "duration_in_seconds": 61.5},
+        {"url": "/2.mp3", "mime_type": 7, "size_in_bytes": "many", "duration_in_seconds": -3},
+        {"url": "ftp://cdn.pods.example/3.mp3"}, "not an object"]}]
+    doc = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+    assert parse_feed(doc, URL).entries[0].enclosures == [
+        Enclosure("https://cdn.pods.example/1.mp3", "audio/mpeg", 1234, 61),
+        Enclosure("https://pods.example/2.mp3", None, None, None)]
+
+
+def test_enclosures_per_entry_are_capped() -> None:
+    files = "".join(f"<enclosure url='https://cdn.pods.example/{n}.mp3'/>" for n in range(50))
+    [entry] = both(rss(f"<item><guid>many</guid>{files}</item>")).entries
+    assert len(entry.enclosures) == MAX_ENCLOSURES
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("3723", 3723), ("3723.9", 3723), ("62:03", 3723), ("1:02:03", 3723), (" 45:00 ", 2700),
+     ("0", None), ("", None), ("1:2:3:4", None), ("an hour", None), ("-5", None),
+     ("99999999999", None)],
+)
+def test_durations(text: str, seconds: int | None) -> None:
+    assert parse_duration(text) == seconds
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_no_duration_raises_and_none_is_out_of_range(value: object) -> None:
+    seconds = parse_duration(value)
+    assert seconds is None or 0 < seconds <= 100 * 86400
