@@ -17,6 +17,7 @@ from tui_reader.feeds.entries import (
     MAX_ENCLOSURES,
     MAX_ENTRIES,
     MAX_SMALL,
+    UNTITLED_CHARS,
     former_key,
     parse_duration,
 )
@@ -89,6 +90,18 @@ def test_items_with_only_a_description_and_enclosure_get_stable_distinct_keys() 
     assert all(e.guid == e.key and e.link is None for e in entries)
     # The same document read again, or from another address, keys its entries alike.
     assert [e.key for e in both(grateful_dead(), MOVED).entries] == keys
+
+
+def test_an_untitled_entry_is_listed_by_the_start_of_its_text() -> None:
+    entries = both(grateful_dead(2)).entries
+    assert [e.title for e in entries] == ["Show 0: a song from the archive, live.",
+                                          "Show 1: a song from the archive, live."]
+    words = "Every word of this post is part of one long sentence that goes on " * 3
+    [long] = both(rss(f"<item><guid>p1</guid><description>{words}</description></item>"
+                      )).entries
+    assert long.title == ("Every word of this post is part of one long sentence that goes on"
+                          " Every word of…")
+    assert len(long.title) <= UNTITLED_CHARS + 1
 
 
 def test_the_enclosure_is_part_of_the_key() -> None:

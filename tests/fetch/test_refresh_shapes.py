@@ -54,6 +54,10 @@ async def test_every_item_of_an_rss_092_feed_is_shown(site: Site, store: Store,
     assert (result.outcome, result.new) == ("ok", 22)
     rows = store.articles()
     assert len(rows) == 22
+    # Listed by the start of their text, not as 22 blank titles.
+    assert {row.title for row in rows} == {
+        f"Show {n}: a song from the vault, recorded live in the spring of 1977 and not…"
+        for n in range(22)}
     texts = set()
     for row in rows:
         article = store.article(row.id)

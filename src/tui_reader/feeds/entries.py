@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from feedparser.urls import _urljoin
 
+from tui_reader.clean.text import html_to_line
 from tui_reader.feeds.xmlfeed import joins_to_itself
 from tui_reader.models import Enclosure, FeedEntry
 from tui_reader.sanitize import clean_line, safe_join
@@ -21,6 +22,8 @@ MAX_ENTRIES = 500
 # going while the entries taken hold less than SMALL_TEXT characters in all, up to MAX_SMALL.
 SMALL_TEXT = 2 * 1024 * 1024
 MAX_SMALL = 5000
+# An entry without a title is listed by the start of its text, cut at a word within this.
+UNTITLED_CHARS = 80
 
 T = TypeVar("T")
 
@@ -28,7 +31,9 @@ T = TypeVar("T")
 def take_entries(raw: Sequence[T], convert: Callable[[T], FeedEntry | None]
                  ) -> tuple[list[FeedEntry], int]:
     """The entries kept, converted one by one so that those cut cost nothing, and how many
-    of the document's were left out."""
+    of the document's were left out. An entry without a title takes the start of its text
+    (RSS 0.92 items and microblog posts have none), so a list of them is not a column of
+    blanks."""
     kept: list[FeedEntry] = []
     text = 0
     for taken, item in enumerate(raw):
@@ -36,9 +41,19 @@ def take_entries(raw: Sequence[T], convert: Callable[[T], FeedEntry | None]
             return kept, len(raw) - taken
         entry = convert(item)
         if entry is not None:
+            if not entry.title:
+                entry.title = _title_from(entry.summary or entry.content)
             kept.append(entry)
             text += len(entry.title) + len(entry.summary) + len(entry.content)
     return kept, 0
+
+
+def _title_from(markup: str) -> str:
+    text = html_to_line(markup, limit=UNTITLED_CHARS * 4)
+    if len(text) <= UNTITLED_CHARS:
+        return text
+    cut = text.rfind(" ", 0, UNTITLED_CHARS)
+    return text[:cut if cut > UNTITLED_CHARS // 2 else UNTITLED_CHARS].rstrip(" ,;:.-") + "…"
 
 
 def former_key(guid: str, base: str) -> str | None:
