@@ -128,7 +128,7 @@ def test_feeds_says_when_a_feed_was_cut(site: Site, home: Path,
     assert main(["refresh", "--force"]) == 0
     capsys.readouterr()
     assert main(["feeds"]) == 0
-    assert "25 more entries than are kept were left out" in capsys.readouterr().out
+    assert "too long: its last 25 entries were left out" in capsys.readouterr().out
     assert main(["feeds", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["entries_cut"] == 25
 

@@ -85,7 +85,7 @@ def feed_status(feed: FeedRow) -> str:
     if feed.bozo:
         parts.append("malformed but readable")
     if feed.entries_cut:
-        parts.append(f"{feed.entries_cut:,} more entries than are kept were left out")
+        parts.append(f"too long: its last {feed.entries_cut:,} entries were left out")
     if feed.next_due and not feed.due(datetime.now(UTC)):
         parts.append(f"next due {_local(feed.next_due)}")
     return " · ".join(parts)
