@@ -402,12 +402,15 @@ def test_a_bare_url_becomes_the_title_and_other_roots_are_not_feeds() -> None:
 _TEXT = st.sampled_from([
     "Premiere date set", "Tom &amp; Jerry", "&lt;b&gt;Bold&lt;/b&gt; casting", "Café",
     "<![CDATA[Fast & <i>furious</i>]]>", "", "  padded  ", "Ã©tÃ©", "&#8220;Quoted&#8221;",
-    "desk@screenbeat.example (Noor Haddad)", "Noor Haddad &lt;noor@x.example&gt;"])
+    "desk@screenbeat.example (Noor Haddad)", "Noor Haddad &lt;noor@x.example&gt;",
+    "desk@screenbeat.example", "&lt;desk@screenbeat.example&gt;", "H<sub>2</sub>O"])
 _HREF = st.sampled_from([
     "https://screenbeat.example/a", "/tv/b", "c.html", "javascript:x", "mailto:a@b.example",
-    "https://x.example/?a=1&amp;b=2", "//cdn.example/i.jpg", ""])
+    "https://x.example/?a=1&amp;b=2", "//cdn.example/i.jpg", "", "t3_157awnr",
+    "urn:uuid:00000000-0000-0000-0000-000000000007", "at://did:plc:abc/post/3k"])
 _DATE = st.sampled_from(["Sun, 01 Nov 2026 07:00:00 GMT", "Mon, 2 Nov 26 07:00 PST",
-                         "2026-11-01T07:00:00+01:00", "2026-11", "soon", ""])
+                         "2026-11-01T07:00:00+01:00", "2026-11", "soon", "",
+                         "mer, 16 nov 2022 10:00:00 +0100", "Seg, 24 Set 2018 10:00 MESZ"])
 _RSS_PART = st.one_of(
     st.builds("<title>{}</title>".format, _TEXT),
     st.builds("<link>{}</link>".format, _HREF),
@@ -426,6 +429,13 @@ _RSS_PART = st.one_of(
     st.builds("<enclosure url='{}' type='image/jpeg'/>".format, _HREF),
     st.builds("<itunes:image href='{}'/>".format, _HREF),
     st.builds("<atom:link rel='alternate' href='{}'/>".format, _HREF),
+    st.builds("<link uri='{}'>{}</link>".format, _HREF, _HREF),
+    st.builds("<enclosure url='{}' length='{}' type='audio/mpeg'/>".format, _HREF,
+              st.sampled_from(["", "0", "123", "x"])),
+    st.builds("<media:content url='{}' fileSize='12' duration='{}'/>".format, _HREF,
+              st.sampled_from(["", "30", "1:02"])),
+    st.builds("<itunes:duration>{}</itunes:duration>".format,
+              st.sampled_from(["", "3723", "1:02:03", "soon"])),
 )
 _ATOM_PART = st.one_of(
     st.builds("<title type='{}'>{}</title>".format, st.sampled_from(["text", "html"]), _TEXT),
@@ -436,6 +446,9 @@ _ATOM_PART = st.one_of(
     st.builds("<updated>{}</updated>".format, _DATE),
     st.builds("<author><name>{}</name>{}</author>".format, _TEXT,
               st.sampled_from(["", "<email>e@x.example</email>"])),
+    st.builds("<author><email>{}</email></author>".format,
+              st.sampled_from(["e@x.example", "", "not an address"])),
+    st.builds("<link href='{}'>{}</link>".format, _HREF, _HREF),
     st.builds("<category term='{}'/>".format, st.sampled_from(["film", "tv", ""])),
     st.builds("<summary type='html'>{}</summary>".format, _TEXT),
     st.builds("<content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>{}</div>"

@@ -15,6 +15,7 @@ from tui_reader.clean.text import html_to_line
 from tui_reader.feeds.xmlfeed import joins_to_itself
 from tui_reader.models import Enclosure, FeedEntry
 from tui_reader.sanitize import clean_line, safe_join
+from tui_reader.scalars import ScalarError, parse_int
 
 # A news feed never needs more entries than this; a hostile one could send 100k.
 MAX_ENTRIES = 500
@@ -125,8 +126,12 @@ def parse_duration(value: Any) -> int | None:
 
 
 def _number(value: Any, ceiling: int) -> int | None:
-    text = str(value).strip() if isinstance(value, str | int) else ""
-    return int(text) if text.isdigit() and 0 < int(text[:15]) <= ceiling else None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        return parse_int(str(value), low=1, high=ceiling, what="length")
+    except ScalarError:
+        return None
 
 
 def _text(value: Any) -> str | None:

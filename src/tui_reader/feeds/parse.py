@@ -273,9 +273,10 @@ def _author(entry: Any) -> str | None:
         match = (_EMAIL_NAME.match(text) or _NAME_EMAIL.match(text)) if "@" in text else None
         name = match.group(1).strip() if match else text
         if not name:
-            # "<desk@site>" read as markup leaves nothing: the address is the name then.
-            address = email or next(iter(_ADDRESS.findall(str(value or ""))), "")
-            name = html_to_line(str(address), is_html=False)
+            # "<desk@site>" read as markup leaves nothing: the address is the name then, and
+            # a person with no name at all is known by their <email>.
+            found = _ADDRESS.findall(str(value)) if value else [email or ""]
+            name = html_to_line(str(found[0]), is_html=False) if found else ""
         name = name.removeprefix("mailto:")
         if name and name not in names:
             names.append(name)

@@ -739,13 +739,15 @@ class _Reader:
 
     def check_authors(self) -> None:
         """Raise when an author `feeds` reads depends on feedparser's split of an address:
-        the names of several authors, or the author string of one (an Atom feed's too, which
-        its entries inherit)."""
+        the names of several authors (or the address of one without a name), or the author
+        string of one (an Atom feed's too, which its entries inherit)."""
         contexts = [self.feed, *self.entries] if self.version.startswith("atom") else self.entries
         for entry in contexts:
             people = entry.get("authors") or []
             if len(people) > 1:
-                if any(id(p) in self.unknown_name for p in people):
+                # An address stands in for an empty name.
+                if any(id(p) in self.unknown_name
+                       or (not p.get("name") and id(p) in self.unknown_email) for p in people):
                     raise _Unsupported
             elif id(entry) in self.unknown_author:
                 raise _Unsupported
