@@ -38,7 +38,11 @@ from tui_reader.feeds.dates import european_date
 from tui_reader.models import ParsedFeed
 from tui_reader.net.errors import NotAFeed
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feedparser-tests"
+# Beside the repository: /work/shared for /work/main and for a worktree in /work/wt/NAME alike.
+CORPUS = next((folder / "shared" / "corpus" / "feedparser-tests"
+               for folder in Path(__file__).resolve().parents
+               if (folder / "shared" / "corpus" / "feedparser-tests").is_dir()),
+              Path("shared") / "corpus" / "feedparser-tests")
 _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.*?)\s*$", re.M | re.I)
 # The fields each fix taken from feedparser may change. The fixes made after both paths
 # (titles' inline markup joined, an address as the author, Atom author inheritance, keys of
@@ -162,6 +166,8 @@ def main() -> None:
     args = parser.parse_args()
 
     corpus = list(cases(args.corpus))
+    if not corpus:
+        parser.error(f"no feeds under {args.corpus}; name the corpus with --corpus")
     taken = 0
     real_reader = xmlfeed.read_xml_feed
 

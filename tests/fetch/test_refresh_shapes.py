@@ -113,6 +113,22 @@ async def test_articles_stored_under_resolved_ids_are_not_stored_again(
     assert len(store.articles()) == 2
 
 
+async def test_json_feed_ids_were_never_resolved_so_nothing_is_rekeyed(
+    site: Site, store: Store, fetcher: Fetcher
+) -> None:
+    doc = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Posts",
+                      "items": [{"id": "1", "content_text": "The first post."}]})
+    url = site.add("/posts.json", doc, "application/feed+json")
+    feed = subscribed(store, url)
+    # Stored under its link by an entry without an id, not under a resolved id.
+    linked = Article(url=site.url("/1"), title="Linked",
+                     blocks=[Block("p", [[Span("An older post.")]])])
+    store.save_article(linked, feed_id=feed.id, guid=site.url("/1"), entry_hash="x")
+    [result] = (await refresh.refresh_all(store, fetcher, force=True)).results
+    assert result.new == 1
+    assert set(store.entry_hashes(feed.id)) == {"1", site.url("/1")}
+
+
 def long_feed(count: int) -> str:
     text = "A long transcript of the episode. " * 150
     items = "".join(f"<item><title>Episode {n}</title><guid>ep-{n}</guid>"

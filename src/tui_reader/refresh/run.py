@@ -200,10 +200,10 @@ class Run:
     async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, base: str,
                        *, download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
-        # Entries stored by a release that resolved ids against the feed's address take the
-        # id as written as their key, so they are not stored a second time.
+        # Entries stored by a release that resolved RSS and Atom ids against the feed's address
+        # take the id as written as their key, so they are not stored a second time.
         rekeyed: dict[str, str] = {}
-        for entry in parsed.entries:
+        for entry in [] if parsed.kind.startswith("json") else parsed.entries:
             if entry.guid and entry.guid not in known:
                 former = former_key(entry.guid, base)
                 if former and former in known:
