@@ -136,6 +136,10 @@ def test_json_feed_items_without_id_or_url_are_keyed_by_content() -> None:
         ("<author>mailto:foobar@gmail.com</author>", "foobar@gmail.com"),
         ("<author>foobar@gmail.com (Foo Bar)</author>", "Foo Bar"),
         ("<author>Foo Bar &lt;foobar@gmail.com&gt;</author>", "Foo Bar"),
+        ("<author>a@pods.example</author><dc:creator>b@pods.example</dc:creator>",
+         "a@pods.example, b@pods.example"),
+        ("<author>a@pods.example (Ann Lee)</author><dc:creator>Bo &lt;b@pods.example&gt;"
+         "</dc:creator>", "Ann Lee, Bo"),
     ],
 )
 def test_an_author_given_only_as_an_address_keeps_it(authors: str, expected: str) -> None:

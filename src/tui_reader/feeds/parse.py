@@ -40,15 +40,31 @@ feedparser.api.PREFERRED_XML_PARSERS = []
 # feedparser looks for an e-mail address in every author with a regex that backtracks in
 # quadratic time: a 100 KB author name held a refresh for minutes. We keep 1000 characters of
 # a name anyway, so it only ever sees MAX_AUTHOR of one (xmlfeed bounds its copy alike).
+# Its regex also stops a domain at four letters, splitting "desk@pods.example" into the
+# address "desk@pods.exam" and the name "ple": the address is then read whole.
 _sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
+_WHOLE_ADDRESS = re.compile(r"[A-Za-z0-9_.+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}")
 
 
 def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
     context = self._get_context()
     value = context.get(key)
     if isinstance(value, str) and len(value) > MAX_AUTHOR:
-        context[key] = value[:MAX_AUTHOR]
+        context[key] = value = value[:MAX_AUTHOR]
+    people = context.get(f"{key}s")
+    split = people[-1] if people and not people[-1] else None
     _sync_author_detail(self, key)
+    email = split.get("email") if split is not None else None
+    whole = _WHOLE_ADDRESS.search(value) if email and isinstance(value, str) else None
+    if split is not None and email and whole and whole.group() != email \
+            and whole.group().startswith(email):
+        split["email"] = whole.group()
+        name = value.replace(whole.group(), "").replace("()", "").replace("<>", "").strip()
+        name = name.removeprefix("(").removesuffix(")").strip()
+        if name:
+            split["name"] = name
+        else:
+            split.pop("name", None)
 
 
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
