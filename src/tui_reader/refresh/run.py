@@ -20,6 +20,7 @@ from tui_reader.clean import article_with_fallback, extract_article
 from tui_reader.clean.charset import decode
 from tui_reader.config import FeedOptions
 from tui_reader.feeds.discover import discover_feeds
+from tui_reader.feeds.entries import former_key
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.net.errors import FetchError, NotAFeed
@@ -184,7 +185,7 @@ class Run:
         download = self.download and not options.content_only
         # A public feed's links are never followed to a private address: no feed gets the
         # reader to probe the local network. A feed on the local network may link there.
-        await self._entries(feed, parsed, result, download=download,
+        await self._entries(feed, parsed, result, response.url, download=download,
                             public_only=not response.private)
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
         await self.db(
@@ -192,12 +193,25 @@ class Run:
             title=result.title, site_url=parsed.site_url, etag=response.etag,
             last_modified=response.last_modified, validators=True,
             bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
+            entries_cut=parsed.cut,
         )
         return result
 
-    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, *,
-                       download: bool, public_only: bool) -> None:
+    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, base: str,
+                       *, download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
+        # Entries stored by a release that resolved RSS and Atom ids against the feed's address
+        # take the id as written as their key, so they are not stored a second time.
+        rekeyed: dict[str, str] = {}
+        for entry in [] if parsed.kind.startswith("json") else parsed.entries:
+            if entry.guid and entry.guid not in known:
+                former = former_key(entry.guid, base)
+                if former and former in known:
+                    rekeyed[former] = entry.guid
+        if rekeyed:
+            await self.db(self.store.rekey, feed.id, rekeyed)
+            for former, new in rekeyed.items():
+                known[new] = known.pop(former)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
             key = entry.key

@@ -34,6 +34,8 @@ class FeedRow:
     first_url: str | None = None
     # The feed's <ttl> as last parsed: a 304 has no body to read it from.
     ttl_minutes: int | None = None
+    # Entries its last document held beyond those kept (see feeds.entries.take_entries).
+    entries_cut: int = 0
     unread: int = 0
 
     def due(self, now: datetime, *, force: bool = False) -> bool:
@@ -57,6 +59,7 @@ class FeedRow:
             "last_error": self.last_error,
             "status": self.status,
             "bozo": self.bozo,
+            "entries_cut": self.entries_cut,
             "unread": self.unread,
         }
 

@@ -113,7 +113,12 @@ _V5 = """
 ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# v6: how many entries the feed's last document held beyond those kept, for `feeds` to say.
+_V6 = """
+ALTER TABLE feeds ADD COLUMN entries_cut INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 VERSION = len(MIGRATIONS)
 
 

@@ -43,7 +43,7 @@ from tui_reader.store.search import (
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
-       last_success, last_error, bozo, next_due, first_url, ttl_minutes,
+       last_success, last_error, bozo, next_due, first_url, ttl_minutes, entries_cut,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
 FROM feeds
 """
@@ -67,7 +67,7 @@ _TOMBSTONE_DAYS = 365
 
 def _feed_row(r: Sequence[Any]) -> FeedRow:
     return FeedRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
-                   bool(r[11]), _dt(r[12]), r[13], r[14], r[15])
+                   bool(r[11]), _dt(r[12]), r[13], r[14], r[15], r[16])
 
 
 class Store:
@@ -147,9 +147,10 @@ class Store:
         bozo: bool | None = None,
         next_due: datetime | None = None,
         ttl_minutes: int | None = None,
+        entries_cut: int = 0,
     ) -> None:
-        """Store a refresh outcome; validators and the feed's <ttl> change only when
-        `validators` is set (a parsed feed)."""
+        """Store a refresh outcome; validators, the feed's <ttl> and the count of entries
+        cut change only when `validators` is set (a parsed feed)."""
         stamp = iso(now())
         sets = ["last_refresh = ?", "last_error = ?", "status = ?", "next_due = ?"]
         params: list[Any] = [stamp, error, status, iso(next_due)]
@@ -163,8 +164,8 @@ class Store:
             sets.append("site_url = ?")
             params.append(site_url)
         if validators:
-            sets += ["etag = ?", "last_modified = ?", "ttl_minutes = ?"]
-            params += [etag, last_modified, ttl_minutes]
+            sets += ["etag = ?", "last_modified = ?", "ttl_minutes = ?", "entries_cut = ?"]
+            params += [etag, last_modified, ttl_minutes, entries_cut]
         if bozo is not None:
             sets.append("bozo = ?")
             params.append(int(bozo))
@@ -180,6 +181,16 @@ class Store:
             (url, feed_id),
         )
         return cursor.rowcount == 1
+
+    def rekey(self, feed_id: int, keys: dict[str, str]) -> None:
+        """Give a feed's stored entries (and tombstones) new keys, former → new, where no
+        entry has the new one yet."""
+        pairs = [(new, feed_id, former) for former, new in keys.items()]
+        with write(self.conn) as conn:
+            conn.executemany("UPDATE OR IGNORE articles SET guid = ?1"
+                             " WHERE feed_id = ?2 AND guid = ?3", pairs)
+            conn.executemany("UPDATE OR IGNORE pruned SET guid = ?1"
+                             " WHERE feed_id = ?2 AND guid = ?3", pairs)
 
     def set_folder(self, feed_id: int, folder: str | None) -> None:
         self._write("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
