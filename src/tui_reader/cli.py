@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("refresh", "fetch every feed and download, clean and store new articles")
     p.add_argument("--json", action="store_true")
     p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
+    p = command("sync", "send local changes to the [sync] server, then bring in its own")
+    p.add_argument("--json", action="store_true")
+    for name, state in (("mark-read", "read"), ("mark-unread", "unread")):
+        p = command(name, f"mark articles {state} (sent to the [sync] server at the next sync)")
+        p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p = command("articles", "list stored articles, newest first")
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
@@ -305,8 +310,72 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_sync(store: Any, fetcher: Any, settings: Settings, progress: _SyncProgress,
+              pictures: Any) -> Any:
+    """Sync with the configured server; a failure comes back in the report, nothing lost."""
+    from tui_reader.store.outbox import SyncStore
+    from tui_reader.sync import SyncError, SyncReport, connect, sync
+
+    async def run() -> SyncReport:
+        assert settings.sync is not None
+        try:
+            async with connect(settings.sync) as backend:
+                return await sync(store, fetcher, backend, options=settings.feeds,
+                                  pictures=pictures,
+                                  progress=progress)
+        except SyncError as exc:
+            queued = SyncStore(store.conn).queued()
+            error = str(exc)
+            if exc.kept:
+                error += f"; {queued} changes kept for the next sync"
+            return SyncReport(queued=queued, error=error)
+
+    return run()
+
+
+class _SyncProgress:
+    """A sync's steps on one line redrawn in place (a terminal) or one line each (a log)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), self.tty)
+
+    def end(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r\033[K")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.sync is None:
+        raise UsageError("config.toml has no [sync] section; see the README's Sync part")
+    progress = _SyncProgress()
+    report = _run_with_fetcher(
+        args, lambda s, f, c: _run_sync(s, f, c, progress, _pictures(args, c)))
+    progress.end()
+    if report.error:
+        _err(report.error)
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.summary())
+    return 1 if report.error else 0
+
+
+def _mark(args: argparse.Namespace, read: bool) -> int:
+    with _store(args) as store:
+        for article_id in args.ids:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+        store.set_read(args.ids, read)
+    return 0
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
+    from tui_reader.store.outbox import SyncStore
 
     tty = sys.stderr.isatty()
     new = 0
@@ -323,21 +392,37 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line += f", {result.new} new" if result.outcome == "ok" else ""
         _progress_line(line, tty)
 
-    report = _run_with_fetcher(
-        args,
-        lambda s, f, c: refresh_all(
-            s, f, force=args.force, progress=progress, options=c.feeds, pictures=_pictures(args, c)
-        ),
-    )
+    synced: Any = None
+
+    async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
+        """With [sync], the server's feeds come through the sync; only the others are
+        fetched here."""
+        nonlocal synced
+        feeds = None
+        if settings.sync is not None:
+            sync_progress = _SyncProgress()
+            synced = await _run_sync(store, fetcher, settings, sync_progress,
+                                     _pictures(args, settings))
+            sync_progress.end()
+            mapped = set(SyncStore(store.conn).mapped_feeds().values())
+            feeds = [f for f in store.feeds() if f.id not in mapped]
+        return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
+                                 options=settings.feeds, pictures=_pictures(args, settings))
+
+    report = _run_with_fetcher(args, job)
     if tty:
         sys.stderr.write("\r\033[K")
+    if synced is not None and synced.error:
+        _err(synced.error)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:
-        _print_json(report.to_json())
+        _print_json({**report.to_json(), **({"sync": synced.to_json()} if synced else {})})
     else:
+        if synced is not None and not synced.error:
+            print(synced.summary())
         print(report.summary())
-    return 1 if report.failed else 0
+    return 1 if report.failed or (synced is not None and synced.error) else 0
 
 
 def _progress_line(line: str, tty: bool) -> None:
@@ -574,6 +659,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "feeds": cmd_feeds,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
+    "mark-read": lambda a: _mark(a, True),
+    "mark-unread": lambda a: _mark(a, False),
     "articles": cmd_articles,
     "read": cmd_read,
     "search": cmd_search,
