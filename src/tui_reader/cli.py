@@ -334,13 +334,15 @@ def _run_sync(store: Any, fetcher: Any, settings: Settings, progress: _SyncProgr
 
 
 class _SyncProgress:
-    """A sync's steps on one line redrawn in place (a terminal) or one line each (a log)."""
+    """A sync's steps on one line redrawn in place, on a terminal only: a log gets the
+    summary or the one line saying what failed."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
 
     def __call__(self, what: str, done: int, total: int) -> None:
-        _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), self.tty)
+        if self.tty:
+            _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), True)
 
     def end(self) -> None:
         if self.tty:

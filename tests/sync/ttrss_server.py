@@ -3,8 +3,9 @@ private PostgreSQL cluster, both on free loopback ports, nothing touched outside
 
 tt-rss fetches feeds only from hosts that are not loopback and on ports 80/443, so the test
 feeds are named under `http://feeds.invalid/` and tt-rss reaches them through its own HTTP
-proxy setting, which points at a loopback file server answering absolute-form requests. The
-same file server serves article pages at ordinary loopback addresses for the reader to fetch.
+proxy setting, which points at a loopback file server answering absolute-form requests. tt-rss
+drops a link's port, so article pages live under that host too: the reader reaches them through
+the same file server, named as its HTTP proxy.
 
 tt-rss and PostgreSQL refuse to run as root: as root, both run as www-data. Each service is
 started in a session of its own and stopped by process group (PHP's workers outlive their
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import grp
 import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -25,6 +27,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,10 +61,17 @@ def free_port() -> int:
 
 
 class _Files(SimpleHTTPRequestHandler):
-    """Files by path; `GET http://feeds.invalid/x` (a proxied request) is `http:/feeds.invalid/x`."""
+    """Files by path; `GET http://feeds.invalid/x` (a proxied request) is `http:/feeds.invalid/x`.
+    A page under `/slow/` takes a while, for a sync to be caught in the middle."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        if "/slow/" in self.path:
+            self.server.slow_requests += 1  # type: ignore[attr-defined]
+            time.sleep(0.5)
+        super().do_GET()
 
 
 class TtRss:
@@ -79,7 +89,7 @@ class TtRss:
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._files_server: ThreadingHTTPServer | None = None
         self._as_service = os.geteuid() == 0
-        self.pages_base = ""
+        self.pages_base = f"{FEED_HOST}/pages/"
 
     # Setting up
 
@@ -106,9 +116,10 @@ class TtRss:
     def _serve_files(self) -> None:
         handler = partial(_Files, directory=str(self.files))
         self._files_server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._files_server.slow_requests = 0  # type: ignore[attr-defined]
         self.files_port = self._files_server.server_address[1]
-        self.pages_base = f"http://127.0.0.1:{self.files_port}/pages/"
-        (self.files / "pages").mkdir()
+        self.proxy = f"http://127.0.0.1:{self.files_port}"
+        (self.feeds_dir / "pages").mkdir()
         threading.Thread(target=self._files_server.serve_forever, daemon=True).start()
 
     def _start_postgres(self) -> None:
@@ -277,13 +288,59 @@ class TtRss:
         return f"{FEED_HOST}/{name}"
 
     def write_page(self, name: str, title: str, text: str) -> str:
-        (self.files / "pages" / name).write_text(
+        path = self.feeds_dir / "pages" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
             f"<!doctype html><html><head><title>{title}</title></head><body><article>"
             f"<h1>{title}</h1>" + "".join(f"<p>{text} Paragraph {n}.</p>" for n in range(6))
             + "</article></body></html>")
         return self.pages_base + name
 
+    @property
+    def slow_requests(self) -> int:
+        """Slow pages asked for so far."""
+        return int(self._files_server.slow_requests)  # type: ignore[union-attr]
+
+    def client(self, user: str, password: str) -> Client:
+        return Client(self.url + "api/", user, password)
+
+    def add_category(self, uid: int, title: str) -> int:
+        return int(self.sql("INSERT INTO ttrss_feed_categories (owner_uid, title)"
+                            f" VALUES ({uid}, '{title}') RETURNING id").splitlines()[0])
+
     def update_feeds(self) -> None:
         """Fetch every feed now (tt-rss's own updater, forced)."""
         subprocess.run(["php", "update.php", "--force-update", "--feeds", "--quiet"],
                        cwd=self.www, check=True, capture_output=True, **self._run_kwargs())
+
+
+class Client:
+    """Another tt-rss client (the web page, a phone) acting on the server directly."""
+
+    def __init__(self, api: str, user: str, password: str) -> None:
+        self.api = api
+        self.sid = self.call("login", user=user, password=password)["session_id"]
+
+    def call(self, op: str, **params: Any) -> Any:
+        body = json.dumps({"op": op, "sid": getattr(self, "sid", None), **params}).encode()
+        with urllib.request.urlopen(urllib.request.Request(self.api, data=body),
+                                    timeout=60) as reply:
+            data = json.load(reply)
+        assert data["status"] == 0, data
+        return data["content"]
+
+    def headlines(self) -> dict[str, dict[str, Any]]:
+        """Every article by title, with its state."""
+        found = self.call("getHeadlines", feed_id=-4, view_mode="all_articles", limit=200)
+        return {h["title"]: h for h in found}
+
+    def feeds(self) -> dict[str, dict[str, Any]]:
+        return {f["feed_url"]: f for f in self.call("getFeeds", cat_id=-3)}
+
+    def subscribe(self, url: str, category: int = 0) -> int:
+        status = self.call("subscribeToFeed", feed_url=url, category_id=category)["status"]
+        self.call("updateFeed", feed_id=status["feed_id"])
+        return int(status["feed_id"])
+
+    def mark(self, article_id: int, field: int, on: bool) -> None:
+        self.call("updateArticle", article_ids=str(article_id), field=field, mode=int(on))

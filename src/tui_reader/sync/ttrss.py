@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -221,5 +222,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
         return "no answer in time"
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return str(exc.os_error.strerror or exc.os_error).lower()
+        error = exc.os_error
+        return os.strerror(error.errno).lower() if error.errno else str(error)
     return type(exc).__name__ if not str(exc) else str(exc)
