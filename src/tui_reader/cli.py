@@ -310,29 +310,6 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_sync(store: Any, fetcher: Any, settings: Settings, progress: _SyncProgress,
-              pictures: Any) -> Any:
-    """Sync with the configured server; a failure comes back in the report, nothing lost."""
-    from tui_reader.store.outbox import SyncStore
-    from tui_reader.sync import SyncError, SyncReport, connect, sync
-
-    async def run() -> SyncReport:
-        assert settings.sync is not None
-        try:
-            async with connect(settings.sync) as backend:
-                return await sync(store, fetcher, backend, options=settings.feeds,
-                                  pictures=pictures,
-                                  progress=progress)
-        except SyncError as exc:
-            queued = SyncStore(store.conn).queued()
-            error = str(exc)
-            if exc.kept:
-                error += f"; {queued} changes kept for the next sync"
-            return SyncReport(queued=queued, error=error)
-
-    return run()
-
-
 class _SyncProgress:
     """A sync's steps on one line redrawn in place, on a terminal only: a log gets the
     summary or the one line saying what failed."""
@@ -353,12 +330,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.sync is None:
         raise UsageError("config.toml has no [sync] section; see the README's Sync part")
+    from tui_reader.sync import sync_configured
+
     progress = _SyncProgress()
-    report = _run_with_fetcher(
-        args, lambda s, f, c: _run_sync(s, f, c, progress, _pictures(args, c)))
+    report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
+        s, f, c, pictures=_pictures(args, c), progress=progress))
     progress.end()
-    if report.error:
-        _err(report.error)
+    for problem in [*report.problems, *([report.error] if report.error else [])]:
+        _err(problem)
     if args.json:
         _print_json(report.to_json())
     elif not report.error:
@@ -377,7 +356,7 @@ def _mark(args: argparse.Namespace, read: bool) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
-    from tui_reader.store.outbox import SyncStore
+    from tui_reader.sync import direct_feeds, sync_configured
 
     tty = sys.stderr.isatty()
     new = 0
@@ -403,19 +382,20 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         feeds = None
         if settings.sync is not None:
             sync_progress = _SyncProgress()
-            synced = await _run_sync(store, fetcher, settings, sync_progress,
-                                     _pictures(args, settings))
+            synced = await sync_configured(store, fetcher, settings,
+                                           pictures=_pictures(args, settings),
+                                           progress=sync_progress)
             sync_progress.end()
-            mapped = set(SyncStore(store.conn).mapped_feeds().values())
-            feeds = [f for f in store.feeds() if f.id not in mapped]
+            feeds = direct_feeds(store)
         return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
                                  options=settings.feeds, pictures=_pictures(args, settings))
 
     report = _run_with_fetcher(args, job)
     if tty:
         sys.stderr.write("\r\033[K")
-    if synced is not None and synced.error:
-        _err(synced.error)
+    if synced is not None:
+        for problem in [*synced.problems, *([synced.error] if synced.error else [])]:
+            _err(problem)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:

@@ -169,12 +169,12 @@ class SyncStore:
                 conn.execute("INSERT OR REPLACE INTO sync_articles (remote_id, article_id)"
                              " VALUES (?, ?)", (remote_id, article_id))
 
-    def apply_state(self, unread: set[str], starred: set[str]) -> tuple[dict[str, int], list[int]]:
-        """The server's read and starred state onto every mapped article, except a field with
-        a local change still queued (that one wins). Returns counts of what changed and the
-        ids of articles whose state changed."""
+    def apply_state(self, listed: set[str], unread: set[str],
+                    starred: set[str]) -> dict[str, int]:
+        """The server's read and starred state onto each mapped article it `listed`, except
+        a field with a local change still queued (that one wins); an article the server no
+        longer lists keeps its state here. Returns counts of what changed."""
         counts = {"read": 0, "unread": 0, "starred": 0, "unstarred": 0}
-        changed: list[int] = []
         with write(self.conn) as conn:
             rows = conn.execute(
                 "SELECT s.remote_id, a.id, a.read, a.bookmarked_at IS NOT NULL,"
@@ -185,19 +185,19 @@ class SyncStore:
                 " FROM sync_articles s JOIN articles a ON a.id = s.article_id").fetchall()
             stamp = _now()
             for remote_id, article_id, read, marked, read_queued, star_queued in rows:
+                if remote_id not in listed:
+                    continue
                 want_read = remote_id not in unread
                 if not read_queued and want_read != bool(read):
                     conn.execute("UPDATE articles SET read = ? WHERE id = ?",
                                  (int(want_read), article_id))
                     counts["read" if want_read else "unread"] += 1
-                    changed.append(article_id)
                 want_star = remote_id in starred
                 if not star_queued and want_star != bool(marked):
                     conn.execute("UPDATE articles SET bookmarked_at = ? WHERE id = ?",
                                  (stamp if want_star else None, article_id))
                     counts["starred" if want_star else "unstarred"] += 1
-                    changed.append(article_id)
-        return counts, changed
+        return counts
 
     # Cursors
 

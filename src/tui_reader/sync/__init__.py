@@ -10,12 +10,16 @@ import shlex
 import stat
 import subprocess
 
-from tui_reader.config import SyncSettings
+from tui_reader.config import Settings, SyncSettings
+from tui_reader.net.http import Fetcher
+from tui_reader.pictures import Pictures
+from tui_reader.store import FeedRow, Store
+from tui_reader.store.outbox import SyncStore
 from tui_reader.sync.backend import Backend, SyncError
 from tui_reader.sync.engine import COUNTS, SyncProgress, SyncReport, sync
 
 __all__ = ["COUNTS", "Backend", "SyncError", "SyncProgress", "SyncReport", "connect",
-           "read_password", "sync"]
+           "direct_feeds", "read_password", "sync", "sync_configured"]
 
 
 def read_password(settings: SyncSettings) -> str:
@@ -60,3 +64,27 @@ def connect(settings: SyncSettings) -> Backend:
     from tui_reader.sync.ttrss import TtRss
 
     return TtRss(settings.url, settings.user, read_password(settings))
+
+
+async def sync_configured(store: Store, fetcher: Fetcher, settings: Settings, *,
+                          pictures: Pictures | None = None,
+                          progress: SyncProgress | None = None) -> SyncReport:
+    """Sync with the server config.toml names (the CLI's and the reader's refresh). A
+    failure comes back as the report's one-line error, never raised: nothing is lost."""
+    assert settings.sync is not None
+    try:
+        async with connect(settings.sync) as backend:
+            return await sync(store, fetcher, backend, options=settings.feeds,
+                              pictures=pictures, progress=progress)
+    except SyncError as exc:
+        queued = SyncStore(store.conn).queued()
+        error = str(exc)
+        if exc.kept:
+            error += f"; {queued} changes kept for the next sync"
+        return SyncReport(queued=queued, error=error)
+
+
+def direct_feeds(store: Store) -> list[FeedRow]:
+    """The subscriptions a refresh fetches itself: all but those the server fetches."""
+    synced = set(SyncStore(store.conn).mapped_feeds().values())
+    return [f for f in store.feeds() if f.id not in synced]

@@ -23,7 +23,7 @@ from tui_reader.pictures import Pictures
 from tui_reader.refresh.run import Run
 from tui_reader.store import Incoming, Prepared, Store, prepare
 from tui_reader.store.outbox import Field, Mark, SyncStore
-from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed
+from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed, SyncError
 
 COUNTS = ("read", "unread", "starred", "unstarred", "subscribed", "unsubscribed", "feeds",
           "articles")
@@ -47,6 +47,8 @@ class SyncReport:
     pulled: dict[str, int] = field(default_factory=_counts)
     queued: int = 0
     error: str | None = None
+    # What the server refused while the rest went through, one line each.
+    problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"pushed": self.pushed, "pulled": self.pulled, "queued": self.queued,
@@ -96,7 +98,8 @@ class _Sync:
         await self.pull_articles(headlines)
         unread = {h.id for h in headlines if h.unread}
         starred = {h.id for h in headlines if h.starred}
-        counts, _ = await self.db(self.local.apply_state, unread, starred)
+        listed = {h.id for h in headlines}
+        counts = await self.db(self.local.apply_state, listed, unread, starred)
         for key, value in counts.items():
             self.report.pulled[key] += value
         return self.report
@@ -110,10 +113,18 @@ class _Sync:
             self.progress("sending subscriptions", n, len(changes))
             remote = by_url.get(change.url)
             if change.subscribed and remote is None:
-                feed_id = await self.backend.subscribe(change.url, change.folder)
-                if feed_id is not None:
-                    await self.backend.update_feed(feed_id)
-                self.report.pushed["subscribed"] += 1
+                try:
+                    feed_id = await self.backend.subscribe(change.url, change.folder)
+                except SyncError as exc:
+                    if exc.kept:  # the server is gone: try again next time
+                        raise
+                    # Refused for good (it cannot fetch the feed): the feed stays here, fetched
+                    # by the refresh itself, and the other changes still go out.
+                    self.report.problems.append(str(exc))
+                else:
+                    if feed_id is not None:
+                        await self.backend.update_feed(feed_id)
+                    self.report.pushed["subscribed"] += 1
             elif not change.subscribed and remote is not None:
                 await self.backend.unsubscribe(remote)
                 self.report.pushed["unsubscribed"] += 1

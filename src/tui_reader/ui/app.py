@@ -30,6 +30,7 @@ from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
+from tui_reader.sync import SyncReport, direct_feeds, sync_configured
 from tui_reader.ui.library import Library
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -120,6 +121,8 @@ class ReaderApp(App[None]):
         self._apply_retention()
         if self.refresh_on_start:
             self.start_refresh(None)
+        elif self.settings.sync is not None:
+            self.start_refresh([])  # the sync alone: changes out, the server's in
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, lambda: self.start_refresh(None))
@@ -200,11 +203,22 @@ class ReaderApp(App[None]):
         def progress(result: FeedResult, done: int, total: int) -> None:
             tell(self._progress, result, done, total)
 
+        def synced(what: str, done: int, total: int) -> None:
+            tell(self.main.set_status, f"Syncing: {what}" + (f" {done}/{total}" if total else ""))
+
+        sync: SyncReport | None = None
+
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
+            nonlocal sync
             task = asyncio.current_task()
             assert task is not None
             refreshing.append(task)
-            feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
+            feeds = store.feeds()
+            if self.settings.sync is not None:
+                sync = await sync_configured(store, fetcher, self.settings,
+                                             pictures=self.pictures, progress=synced)
+                feeds = direct_feeds(store)
+            feeds = [f for f in feeds if feed_ids is None or f.id in feed_ids]
             return await refresh_all(
                 store,
                 fetcher,
@@ -222,7 +236,7 @@ class ReaderApp(App[None]):
         except StoreError as exc:
             tell(partial(self.notify, severity="error", markup=False), clean_line(str(exc)))
             return
-        tell(self._refreshed, report)
+        tell(self._refreshed, report, sync)
 
     def _progress(self, result: FeedResult, done: int, total: int) -> None:
         self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")
@@ -233,7 +247,7 @@ class ReaderApp(App[None]):
             self._last_reload = now
             self.call_later(self.main.reload)
 
-    def _refreshed(self, report: RefreshReport) -> None:
+    def _refreshed(self, report: RefreshReport, sync: SyncReport | None = None) -> None:
         failed = report.failed
         self.offline = bool(failed) and all(
             (r.error or "").startswith(NETWORK_ERRORS)
@@ -250,6 +264,10 @@ class ReaderApp(App[None]):
         status = report.summary()
         if self.offline:
             status = "offline · " + status
+        if sync is not None and sync.error:
+            status = f"reading from the cache: {clean_line(sync.error)}"
+        elif sync is not None:
+            status = sync.summary() + (f" · {status}" if report.results else "")
         self.main.set_status(status)
         self.call_later(self.main.reload)
 
