@@ -403,7 +403,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         if synced is not None and not synced.error:
             print(synced.summary())
-        print(report.summary())
+        if synced is None or report.results:
+            print(report.summary())
     return 1 if report.failed or (synced is not None and synced.error) else 0
 
 

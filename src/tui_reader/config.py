@@ -208,7 +208,7 @@ def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{where} url must be an http or https address, got {url!r}")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not loopback_host(parts.hostname):
         raise ConfigError(f"{where} url must use https (plain http only on this machine),"
                           f" got {url!r}")
     file = values.get("password_file")
@@ -218,7 +218,8 @@ def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
         password_file=Path(file).expanduser() if file else None)
 
 
-def _loopback(host: str) -> bool:
+def loopback_host(host: str) -> bool:
+    """This machine's own name or addresses: where plain http is safe."""
     if host.lower() == "localhost":
         return True
     try:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
+from tui_reader.config import loopback_host
 from tui_reader.net.http import DEFAULT_USER_AGENT, MiB
 from tui_reader.store.outbox import Field
 from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed, SyncError
@@ -56,7 +59,8 @@ class TtRss(Backend):
             self._session = aiohttp.ClientSession(
                 timeout=self._timeout, headers={"User-Agent": DEFAULT_USER_AGENT})
         try:
-            async with self._session.post(self.api, json=body, allow_redirects=False) as reply:
+            async with self._session.post(self.api, json=body, allow_redirects=False,
+                                          proxy=_proxy_for(self.api)) as reply:
                 raw = await reply.content.read(_MAX_ANSWER + 1)
                 status, location = reply.status, reply.headers.get("Location")
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
@@ -193,6 +197,16 @@ def _items(content: Any, api: str) -> list[dict[str, Any]]:
         raise SyncError(f"{api} did not answer like tt-rss's API (a list was expected)",
                         kept=True)
     return content
+
+
+def _proxy_for(url: str) -> str | None:
+    """The environment's proxy for the server, as for feeds (HTTP_PROXY, HTTPS_PROXY,
+    NO_PROXY); this machine's own addresses are never proxied."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if loopback_host(host) or urllib.request.proxy_bypass(host):
+        return None
+    return urllib.request.getproxies().get(parts.scheme)
 
 
 def _int(value: Any) -> int:
