@@ -29,7 +29,7 @@ from tui_reader.net.errors import FetchError
 from tui_reader.net.proxies import Proxies, shown
 from tui_reader.sanitize import SAFE_SCHEMES
 
-DEFAULT_USER_AGENT = f"tui-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-reader/)"
+DEFAULT_USER_AGENT = f"tui-news-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-news-reader/)"
 MiB = 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
