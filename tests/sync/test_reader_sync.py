@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync_homes import Account
 from textual.widgets import Static
 from ttrss_server import free_port
 
-from conftest import Account
 from pilot_support import settle
 from tui_reader.config import load_settings
 from tui_reader.paths import Paths

@@ -6,9 +6,8 @@ import signal
 import time
 from pathlib import Path
 
+from sync_homes import Account, Home
 from ttrss_server import TtRss
-
-from conftest import Account, Home
 
 STARRED, UNREAD = 0, 2
 LONG = "Words enough for the cleaner to keep this page as the article rather than the feed."
