@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from tui_reader.config import FeedOptions
 from tui_reader.models import FeedEntry
-from tui_reader.net.http import Fetcher
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import Fetcher, check_url
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.run import Run
 from tui_reader.store import Incoming, Prepared, Store, prepare
@@ -134,8 +135,11 @@ class _Sync:
     async def pull_feeds(self, remote: list[RemoteFeed]) -> None:
         mapped: dict[str, int] = await self.db(self.local.mapped_feeds)
         for feed in remote:
-            folder = feed.folder
-            if await self.db(self.local.adopt_feed, feed.id, feed.url, feed.title, folder):
+            try:
+                check_url(feed.url)  # the server's word only goes as far as http and https
+            except FetchError:
+                continue
+            if await self.db(self.local.adopt_feed, feed.id, feed.url, feed.title, feed.folder):
                 self.report.pulled["subscribed"] += 1
         present = {f.id for f in remote}
         for remote_id, feed_id in mapped.items():

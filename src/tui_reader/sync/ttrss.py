@@ -7,6 +7,7 @@ private-address rules), and the API is a JSON POST to one address the person con
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import urllib.request
@@ -50,9 +51,15 @@ class TtRss(Backend):
         return f"TtRss({self.url!r}, user={self.user!r})"
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Log out (the server keeps no idle session of ours), then let go of connections."""
+        if self._session is None:
+            return
+        if self._sid is not None:
+            with contextlib.suppress(SyncError):
+                await self._call("logout")
+            self._sid = None
+        await self._session.close()
+        self._session = None
 
     async def _post(self, body: dict[str, Any]) -> Any:
         if self._session is None:
@@ -64,6 +71,7 @@ class TtRss(Backend):
                 raw = await reply.content.read(_MAX_ANSWER + 1)
                 status, location = reply.status, reply.headers.get("Location")
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._sid = None  # no logout to wait for at the end
             raise SyncError(f"cannot reach {self.api} ({_reason(exc)})", kept=True) from None
         if 300 <= status < 400:
             raise SyncError(f"{self.api} redirects to {location}; set [sync] url to the"
