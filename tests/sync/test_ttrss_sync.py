@@ -249,3 +249,25 @@ def test_two_machines_converge_through_the_server(account: Account, tmp_path: Pa
     assert _state(laptop) == _state(desktop) == _server_state(account)
     assert _state(laptop)["shared story 0"] == (True, False)
     assert _state(laptop)["shared story 3"] == (False, True)
+
+
+def test_articles_already_stored_from_the_feed_itself_are_matched_not_duplicated(
+        account: Account, tmp_path: Path) -> None:
+    server = account.server
+    url = _feed(server, "direct", 3)
+    home = Home(tmp_path / "laptop", server)  # no [sync] yet: the feed is fetched directly
+    home.run("add", url)
+    home.run("refresh")
+    direct = home.articles()
+    assert len(direct) == 3
+    home.run("mark-read", str(direct["direct story 0"]["id"]))
+
+    report = account.home(home.path).sync()  # now with [sync]
+
+    assert report["pushed"]["subscribed"] == 1
+    assert report["pulled"]["articles"] == 0
+    after = home.articles()
+    assert {t: r["id"] for t, r in after.items()} == {t: r["id"] for t, r in direct.items()}
+    assert _server_state(account)["direct story 0"] == (True, False)
+    assert _state(home)["direct story 0"] == (True, False)
+    assert _state(home)["direct story 1"] == (False, False)

@@ -308,11 +308,6 @@ class TtRss:
         return int(self.sql("INSERT INTO ttrss_feed_categories (owner_uid, title)"
                             f" VALUES ({uid}, '{title}') RETURNING id").splitlines()[0])
 
-    def update_feeds(self) -> None:
-        """Fetch every feed now (tt-rss's own updater, forced)."""
-        subprocess.run(["php", "update.php", "--force-update", "--feeds", "--quiet"],
-                       cwd=self.www, check=True, capture_output=True, **self._run_kwargs())
-
 
 class Client:
     """Another tt-rss client (the web page, a phone) acting on the server directly."""
