@@ -309,6 +309,11 @@ class TtRss:
                             f" VALUES ({uid}, '{title}') RETURNING id").splitlines()[0])
 
 
+# Straight to the server, whatever proxy a test names; and not urlopen's shared opener, which
+# would keep that proxy for every later test in the session.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 class Client:
     """Another tt-rss client (the web page, a phone) acting on the server directly."""
 
@@ -318,8 +323,7 @@ class Client:
 
     def call(self, op: str, **params: Any) -> Any:
         body = json.dumps({"op": op, "sid": getattr(self, "sid", None), **params}).encode()
-        with urllib.request.urlopen(urllib.request.Request(self.api, data=body),
-                                    timeout=60) as reply:
+        with _DIRECT.open(urllib.request.Request(self.api, data=body), timeout=60) as reply:
             data = json.load(reply)
         assert data["status"] == 0, data
         return data["content"]
