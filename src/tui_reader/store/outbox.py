@@ -100,7 +100,8 @@ class SyncStore:
 
     def adopt_feed(self, remote_id: str, url: str, title: str, folder: str | None) -> bool:
         """Map a server feed to ours at the same address, subscribing here if need be (never
-        queued: the server has it). True when the subscription is new here."""
+        queued: the server has it), its title and folder the server's. True when the
+        subscription is new here."""
         with write(self.conn) as conn:
             found = conn.execute("SELECT id FROM feeds WHERE ?1 IN (url, first_url)"
                                  " ORDER BY url = ?1 DESC LIMIT 1", (url,)).fetchone()
@@ -110,7 +111,12 @@ class SyncStore:
                     (url, title, folder, _now())).lastrowid
             else:
                 feed_id = found[0]
-                conn.execute("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
+                conn.execute("UPDATE feeds SET folder = ?, title = coalesce(nullif(?, ''), title)"
+                             " WHERE id = ?", (folder, title, feed_id))
+            # The server fetched it for us: say when, not "never refreshed".
+            stamp = _now()
+            conn.execute("UPDATE feeds SET last_refresh = ?, last_success = ?, last_error = NULL"
+                         " WHERE id = ?", (stamp, stamp, feed_id))
             conn.execute("DELETE FROM sync_feeds WHERE remote_id = ? OR feed_id = ?",
                          (remote_id, feed_id))
             conn.execute("INSERT INTO sync_feeds (remote_id, feed_id) VALUES (?, ?)",

@@ -21,7 +21,7 @@ from tui_reader.models import FeedEntry
 from tui_reader.net.errors import FetchError
 from tui_reader.net.http import Fetcher, check_url
 from tui_reader.pictures import Pictures
-from tui_reader.refresh.run import Run
+from tui_reader.refresh.run import NO_OPTIONS, Run
 from tui_reader.store import Incoming, Prepared, Store, prepare
 from tui_reader.store.outbox import Field, Mark, SyncStore
 from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed, SyncError
@@ -139,7 +139,10 @@ class _Sync:
                 check_url(feed.url)  # the server's word only goes as far as http and https
             except FetchError:
                 continue
-            if await self.db(self.local.adopt_feed, feed.id, feed.url, feed.title, feed.folder):
+            # A title or folder set in config.toml wins, as in a refresh.
+            options = self.options.get(feed.url) or NO_OPTIONS
+            title, folder = options.title or feed.title, options.folder or feed.folder
+            if await self.db(self.local.adopt_feed, feed.id, feed.url, title, folder):
                 self.report.pulled["subscribed"] += 1
         present = {f.id for f in remote}
         for remote_id, feed_id in mapped.items():
@@ -195,7 +198,7 @@ class _Sync:
         entry = FeedEntry(guid=headline.guid, link=text.link, title=text.title,
                           author=text.author, published=text.published, content=text.content)
         feed_url = await self.db(self.run.store.feed_url_of, feed_id)
-        options = self.options.get(feed_url or "") or FeedOptions()
+        options = self.options.get(feed_url or "") or NO_OPTIONS
         # A server on this machine or the local network may list pages there, as a feed on
         # the local network may (see refresh.run); a server on the internet may not.
         async with self.run.in_flight:
