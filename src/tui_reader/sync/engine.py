@@ -28,6 +28,9 @@ from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed
 
 COUNTS = ("read", "unread", "starred", "unstarred", "subscribed", "unsubscribed", "feeds",
           "articles")
+_MARK_NAMES: dict[tuple[Field, bool], str] = {
+    ("read", True): "read", ("read", False): "unread",
+    ("starred", True): "starred", ("starred", False): "unstarred"}
 # New articles are saved in batches of this many, each batch one transaction.
 _BATCH = 20
 
@@ -77,6 +80,9 @@ class _Sync:
         self.progress = progress or (lambda _what, _done, _total: None)
         self.report = SyncReport()
         self.options = options or {}
+        # A server on this machine or the local network may list pages there, as a feed on
+        # the local network may (see refresh.run); a server on the internet may not.
+        self.public_only = not _local(backend.url)
 
     async def db(self, call: Callable[..., Any], *args: Any) -> Any:
         return await self.run.db(call, *args)
@@ -156,14 +162,12 @@ class _Sync:
         for mark in marks:
             if mark.remote_id is not None:
                 groups[(mark.field, mark.value)].append(mark)
-        names: dict[tuple[Field, bool], str] = {("read", True): "read", ("read", False): "unread",
-                 ("starred", True): "starred", ("starred", False): "unstarred"}
         articles: set[int] = set()
         for (kind, value), group in groups.items():
-            self.progress(f"sending {names[(kind, value)]} marks", 0, len(group))
+            self.progress(f"sending {_MARK_NAMES[(kind, value)]} marks", 0, len(group))
             await self.backend.mark([m.remote_id for m in group if m.remote_id], kind, value)
             await self.db(self.local.sent_marks, group)
-            self.report.pushed[names[(kind, value)]] += len(group)
+            self.report.pushed[_MARK_NAMES[(kind, value)]] += len(group)
             articles.update(m.article_id for m in group)
         self.report.pushed["articles"] = len(articles)
         # A mark on an article the server never had (a feed it does not carry) has nowhere
@@ -199,14 +203,11 @@ class _Sync:
                           author=text.author, published=text.published, content=text.content)
         feed_url = await self.db(self.run.store.feed_url_of, feed_id)
         options = self.options.get(feed_url or "") or NO_OPTIONS
-        # A server on this machine or the local network may list pages there, as a feed on
-        # the local network may (see refresh.run); a server on the internet may not.
         async with self.run.in_flight:
-            article, raw = await self.run.entry_article(
-                entry, not options.content_only, public_only=not _local(self.backend.url))
+            article, raw = await self.run.entry_article(entry, not options.content_only,
+                                                        public_only=self.public_only)
         if self.run.pictures:
-            await self.run.pictures.save(self.run.fetcher, article,
-                                         public_only=not _local(self.backend.url))
+            await self.run.pictures.save(self.run.fetcher, article, public_only=self.public_only)
         guid = headline.guid or text.link or f"{self.backend.name}:{headline.id}"
         prepared = prepare(Incoming(article, feed_id, guid, raw))
         return headline.id, prepared, headline.unread, headline.starred

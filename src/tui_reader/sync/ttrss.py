@@ -68,8 +68,12 @@ class TtRss(Backend):
         try:
             async with self._session.post(self.api, json=body, allow_redirects=False,
                                           proxy=_proxy_for(self.api)) as reply:
-                raw = await reply.content.read(_MAX_ANSWER + 1)
                 status, location = reply.status, reply.headers.get("Location")
+                raw = bytearray()
+                async for chunk in reply.content.iter_any():
+                    raw += chunk
+                    if len(raw) > _MAX_ANSWER:
+                        break
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             self._sid = None  # no logout to wait for at the end
             raise SyncError(f"cannot reach {self.api} ({_reason(exc)})", kept=True) from None
