@@ -18,6 +18,7 @@ from tui_reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from tui_reader.store import ArticleRow
+    from tui_reader.sync import SyncReport
 
 EXIT_CODES = """exit codes:
   0  success
@@ -348,8 +349,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
         s, f, c, pictures=_pictures(args, c), progress=progress))
     progress.end()
-    for problem in [*report.problems, *([report.error] if report.error else [])]:
-        _err(problem)
+    for line in report.complaints():
+        _err(line)
     if args.json:
         _print_json(report.to_json())
     elif not report.error:
@@ -385,7 +386,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line += f", {result.new} new" if result.outcome == "ok" else ""
         _progress_line(line, tty)
 
-    synced: Any = None
+    synced: SyncReport | None = None
 
     async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
         """With [sync], the server's feeds come through the sync; only the others are
@@ -406,8 +407,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if tty:
         sys.stderr.write("\r\033[K")
     if synced is not None:
-        for problem in [*synced.problems, *([synced.error] if synced.error else [])]:
-            _err(problem)
+        for line in synced.complaints():
+            _err(line)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:

@@ -271,3 +271,25 @@ def test_articles_already_stored_from_the_feed_itself_are_matched_not_duplicated
     assert _server_state(account)["direct story 0"] == (True, False)
     assert _state(home)["direct story 0"] == (True, False)
     assert _state(home)["direct story 1"] == (False, False)
+
+
+def test_a_feed_the_server_refuses_stays_here_and_the_rest_goes_out(
+        account: Account, tmp_path: Path) -> None:
+    server = account.server
+    account.client().subscribe(_feed(server, "fine", 1))
+    home = account.home(tmp_path / "laptop")
+    home.sync()
+    home.run("mark-read", str(home.articles()["fine story 0"]["id"]))
+    missing = "http://feeds.invalid/missing.xml"
+    home.run("add", missing, check=False)  # not there for us either: add it as OPML would
+    (home.path / "one.opml").write_text(
+        f'<opml version="2.0"><body><outline type="rss" xmlUrl="{missing}"/></body></opml>')
+    home.run("import-opml", str(home.path / "one.opml"))
+
+    ran = home.run("sync")
+
+    assert f"tt-rss could not subscribe to {missing}" in ran.stderr
+    assert missing in home.feeds()
+    assert missing not in account.client().feeds()
+    assert _server_state(account)["fine story 0"] == (True, False)
+    assert home.sync()["queued"] == 0  # refused once, not again at every sync

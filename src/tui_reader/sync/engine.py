@@ -58,6 +58,10 @@ class SyncReport:
         return {"pushed": self.pushed, "pulled": self.pulled, "queued": self.queued,
                 "error": self.error}
 
+    def complaints(self) -> list[str]:
+        """The lines for stderr: each change the server refused, then why the sync stopped."""
+        return [*self.problems, *([self.error] if self.error else [])]
+
     def summary(self) -> str:
         if self.error:
             return self.error
