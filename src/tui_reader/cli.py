@@ -18,6 +18,7 @@ from tui_reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from tui_reader.store import ArticleRow
+    from tui_reader.sync import SyncReport
 
 EXIT_CODES = """exit codes:
   0  success
@@ -88,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fetch feeds that are not due yet (a server's Retry-After still holds)",
     )
+    p = command("sync", "send local changes to the [sync] server, then bring in its own")
+    p.add_argument("--json", action="store_true")
+    for name, state in (("mark-read", "read"), ("mark-unread", "unread")):
+        p = command(name, f"mark articles {state} (sent to the [sync] server at the next sync)")
+        p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p = command("articles", "list stored articles, newest first")
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
@@ -334,8 +340,53 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+class _SyncProgress:
+    """A sync's steps on one line redrawn in place, on a terminal only: a log gets the
+    summary or the one line saying what failed."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self.tty:
+            _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), True)
+
+    def end(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r\033[K")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.sync is None:
+        raise UsageError("config.toml has no [sync] section; see the README's Sync part")
+    from tui_reader.sync import sync_configured
+
+    progress = _SyncProgress()
+    report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
+        s, f, c, pictures=_pictures(args, c), progress=progress))
+    progress.end()
+    for line in report.complaints():
+        _err(line)
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.summary())
+    return 1 if report.error else 0
+
+
+def _mark(args: argparse.Namespace, read: bool) -> int:
+    with _store(args) as store:
+        for article_id in args.ids:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+        store.set_read(args.ids, read)
+    return 0
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
+    from tui_reader.sync import direct_feeds, sync_configured
 
     tty = sys.stderr.isatty()
     new = 0
@@ -352,21 +403,39 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line += f", {result.new} new" if result.outcome == "ok" else ""
         _progress_line(line, tty)
 
-    report = _run_with_fetcher(
-        args,
-        lambda s, f, c: refresh_all(
-            s, f, force=args.force, progress=progress, options=c.feeds, pictures=_pictures(args, c)
-        ),
-    )
+    synced: SyncReport | None = None
+
+    async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
+        """With [sync], the server's feeds come through the sync; only the others are
+        fetched here."""
+        nonlocal synced
+        feeds = None
+        if settings.sync is not None:
+            sync_progress = _SyncProgress()
+            synced = await sync_configured(store, fetcher, settings,
+                                           pictures=_pictures(args, settings),
+                                           progress=sync_progress)
+            sync_progress.end()
+            feeds = direct_feeds(store)
+        return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
+                                 options=settings.feeds, pictures=_pictures(args, settings))
+
+    report = _run_with_fetcher(args, job)
     if tty:
         sys.stderr.write("\r\033[K")
+    if synced is not None:
+        for line in synced.complaints():
+            _err(line)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:
-        _print_json(report.to_json())
+        _print_json({**report.to_json(), **({"sync": synced.to_json()} if synced else {})})
     else:
-        print(report.summary())
-    return 1 if report.failed else 0
+        if synced is not None and not synced.error:
+            print(synced.summary())
+        if synced is None or report.results:
+            print(report.summary())
+    return 1 if report.failed or (synced is not None and synced.error) else 0
 
 
 def _progress_line(line: str, tty: bool) -> None:
@@ -617,6 +686,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "feeds": cmd_feeds,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
+    "mark-read": lambda a: _mark(a, True),
+    "mark-unread": lambda a: _mark(a, False),
     "articles": cmd_articles,
     "read": cmd_read,
     "search": cmd_search,

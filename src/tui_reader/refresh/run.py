@@ -225,7 +225,7 @@ class Run:
 
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
-                article, raw = await self._article(entry, download, public_only)
+                article, raw = await self.entry_article(entry, download, public_only)
             _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
             if self.pictures:
                 await self.pictures.save(self.fetcher, article, public_only=public_only)
@@ -236,9 +236,10 @@ class Run:
 
         await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
 
-    async def _article(self, entry: FeedEntry, download: bool,
+    async def entry_article(self, entry: FeedEntry, download: bool,
                        public_only: bool) -> tuple[Article, bytes | None]:
-        """The cleaned page, or the feed's own text when the page cannot be had."""
+        """The cleaned page, or the feed's own text when the page cannot be had (a sync
+        passes the server's copy of the entry)."""
         page: Article | None = None
         raw: bytes | None = None
         if download and entry.link:

@@ -21,6 +21,7 @@ from tui_reader.store.incoming import (
     related_json,
     save_prepared,
 )
+from tui_reader.store.outbox import queue_feed, queue_marks
 from tui_reader.store.rows import (
     ARTICLE_COLUMNS,
     ARTICLE_FROM,
@@ -103,8 +104,10 @@ class Store:
         existing = self.feed_by_url(url)
         if existing:
             return existing, False
-        self._write("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
-                    " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, iso(now())))
+        with write(self.conn) as conn:
+            conn.execute("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
+                         " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, iso(now())))
+            queue_feed(conn, url, True, folder)
         feed = self.feed_by_url(url)
         assert feed is not None
         return feed, True
@@ -113,9 +116,10 @@ class Store:
         """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
         unbookmarked ones go with the feed."""
         with write(self.conn) as conn:
-            row = conn.execute("SELECT id FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
+            row = conn.execute("SELECT id, url FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
             if row is None:
                 return False
+            queue_feed(conn, row[1], False)
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
                          (row[0],))
             conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
@@ -308,10 +312,13 @@ class Store:
         return found[0] if found else None
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        """Queued for the sync server in the same transaction (see store.outbox)."""
         ids = list(ids)
         if ids:
-            self._write(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
-                        [int(read), *ids])
+            with write(self.conn) as conn:
+                conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
+                             [int(read), *ids])
+                queue_marks(conn, ids, "read", read)
 
     def mark_feed_read(self, feed_id: int | None) -> list[int]:
         """Mark a feed (or everything) read; returns the ids changed, for undo."""
@@ -322,6 +329,7 @@ class Store:
             conn.execute(
                 "UPDATE articles SET read = 1 WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
                 (feed_id,))
+            queue_marks(conn, ids, "read", True)
         return ids
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
@@ -330,7 +338,10 @@ class Store:
         stamp = iso(now()) if on else None
         self.conn.execute("PRAGMA synchronous = FULL")
         try:
-            self._write("UPDATE articles SET bookmarked_at = ? WHERE id = ?", (stamp, article_id))
+            with write(self.conn) as conn:
+                conn.execute("UPDATE articles SET bookmarked_at = ? WHERE id = ?",
+                             (stamp, article_id))
+                queue_marks(conn, [article_id], "starred", on)
         finally:
             self.conn.execute("PRAGMA synchronous = NORMAL")
 

@@ -29,6 +29,7 @@ from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
+from tui_reader.sync import SyncReport, direct_feeds, sync_configured
 from tui_reader.ui.keys import Scope, plan_keys, shown
 from tui_reader.ui.library import Library
 from tui_reader.ui.palette import ReaderCommands
@@ -108,6 +109,7 @@ class ReaderApp(App[None]):
         self.settings = settings or Settings(refresh_on_start=False)
         self.demo = demo
         self.last_report: RefreshReport | None = None
+        self.last_sync: SyncReport | None = None
         self.library = Library(paths.database)
         self.scroll_memory: dict[int, float] = {}
         # Articles the reader opened or changed, for the list to redraw when it comes back.
@@ -150,6 +152,8 @@ class ReaderApp(App[None]):
         self._apply_retention()
         if self.settings.refresh_on_start:
             self.start_refresh(None)
+        elif self.settings.sync is not None:
+            self.start_refresh([])  # the sync alone: changes out, the server's in
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
@@ -241,11 +245,22 @@ class ReaderApp(App[None]):
         def progress(result: FeedResult, done: int, total: int) -> None:
             tell(self._progress, result, done, total)
 
+        def synced(what: str, done: int, total: int) -> None:
+            tell(self.main.set_status, f"Syncing: {what}" + (f" {done}/{total}" if total else ""))
+
+        sync: SyncReport | None = None
+
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
+            nonlocal sync
             task = asyncio.current_task()
             assert task is not None
             refreshing.append(task)
-            feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
+            feeds = store.feeds()
+            if self.settings.sync is not None:
+                sync = await sync_configured(store, fetcher, self.settings,
+                                             pictures=self.pictures, progress=synced)
+                feeds = direct_feeds(store)
+            feeds = [f for f in feeds if feed_ids is None or f.id in feed_ids]
             return await refresh_all(
                 store,
                 fetcher,
@@ -264,7 +279,7 @@ class ReaderApp(App[None]):
             tell(partial(self.notify, severity="error", markup=False), clean_line(str(exc)))
             tell(self._refresh_ended)
             return
-        tell(self._refreshed, report)
+        tell(self._refreshed, report, sync)
 
     def _progress(self, result: FeedResult, done: int, total: int) -> None:
         self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")
@@ -275,7 +290,7 @@ class ReaderApp(App[None]):
             self._last_reload = now
             self.call_later(self.main.reload)
 
-    def _refreshed(self, report: RefreshReport) -> None:
+    def _refreshed(self, report: RefreshReport, sync: SyncReport | None = None) -> None:
         """One notice for the whole refresh: "offline" when nothing answered, else the
         failures together; the status line keeps the lasting part."""
         tried = [r for r in report.results if r.outcome != "skipped"]
@@ -292,6 +307,7 @@ class ReaderApp(App[None]):
         elif failed:
             self.notify(failure_notice(failed), severity="error", markup=False, timeout=8)
         self.last_report = report
+        self.last_sync = sync
         self._refresh_ended()
 
     def _refresh_ended(self) -> None:

@@ -276,9 +276,13 @@ class MainScreen(Screen[None]):
         """The lasting status: when the news came in, what failed; kept while refreshing."""
         if not self.refreshing:
             app = self.reader_app
-            self.set_status(
-                status_line(self._feeds, app.last_report, offline=app.offline, now=text.now())
-            )
+            status = status_line(self._feeds, app.last_report, offline=app.offline, now=text.now())
+            sync = app.last_sync
+            if sync is not None and sync.error:
+                status = f"reading from the cache: {clean_line(sync.error)} · {status}"
+            elif sync is not None:
+                status = f"{sync.summary()} · {status}"
+            self.set_status(status)
 
     def set_status(self, text: str) -> None:
         # Gone while the reader closes, when a refresh may still be reporting.
