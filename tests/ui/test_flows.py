@@ -25,6 +25,7 @@ from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.widgets.article_text import ArticleText
 
 SIZE = (120, 40)
 
@@ -70,7 +71,7 @@ async def test_reader_shows_structure_and_numbered_links(app: ReaderApp) -> None
         await settle(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        body = str(app.screen.query_one("#article-body", Static).render())
+        body = app.screen.query_one("#article-body", ArticleText).content.plain
         assert "cast list[1]" in body
         assert "• Mara Ellison returns" in body
         assert "▌ We always knew" in body

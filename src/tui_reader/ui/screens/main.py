@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, Store
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
+from tui_reader.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp

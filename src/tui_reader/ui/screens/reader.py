@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from tui_reader.models import Article
 from tui_reader.store import ArticleRow, RelatedRead, Store
 from tui_reader.ui.widgets.article_view import ArticleView
+from tui_reader.ui.widgets.footer import Footer
 from tui_reader.ui.widgets.related import RelatedSidebar
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class ReaderScreen(Screen[None]):
             return
         self.row, self.article = row, article
         await self.view.show(article, row.feed_title)
-        self.view.scroll_to(y=self.reader_app.scroll_memory.get(article_id, 0), animate=False)
+        self.view.scroll_when_wrapped(self.reader_app.scroll_memory.get(article_id, 0))
         self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
     def action_back(self) -> None:

@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.store import InvalidSearch, SearchHit, SearchTooBroad
 from tui_reader.ui.text import plain, relative_date, snippet
+from tui_reader.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
