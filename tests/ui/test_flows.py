@@ -14,11 +14,11 @@ from ui_library import HOSTILE
 from http_support import reply
 from pilot_support import settle
 from tui_reader import refresh
+from tui_reader import refresh as refresh_module
 from tui_reader.config import Settings
 from tui_reader.paths import Paths
 from tui_reader.refresh import refresh_all, spread
 from tui_reader.store import Store
-from tui_reader.ui import app as app_module
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.dialogs import AddFeedScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -450,7 +450,7 @@ async def test_closing_mid_refresh_stops_it_quietly(
         ended.append("finished")
         return report
 
-    monkeypatch.setattr(app_module, "refresh_all", watched)
+    monkeypatch.setattr(refresh_module, "refresh_all", watched)
 
     def pages() -> int:
         return sum(1 for path, _ in site.requests if path.startswith("/p/"))
