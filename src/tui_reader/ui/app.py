@@ -107,7 +107,7 @@ class ReaderApp(App[None]):
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         finish_probe()
-        super().run(*args, **kwargs)
+        return super().run(*args, **kwargs)
 
     @property
     def pictures(self) -> Pictures | None:
