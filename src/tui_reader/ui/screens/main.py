@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
 PAGE = 150
+# Below this width the feed pane folds away by itself, leaving the titles the room.
+FEEDS_MIN_WIDTH = 100
 WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
@@ -56,12 +58,15 @@ class MainScreen(Screen[None]):
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
+        Binding("f", "toggle_feeds", "Feeds pane", show=False, id="main.feed_pane"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._undo: list[int] = []
         self._shown_selection: str | None = None
+        # The feed pane as the person last set it; None follows the width.
+        self._feeds_chosen: bool | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -85,8 +90,22 @@ class MainScreen(Screen[None]):
         return self.query_one(ArticleList)
 
     async def on_mount(self) -> None:
+        self._fit_feeds(self.size.width)
         self.article_list.focus()
         await self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_feeds(event.size.width)
+
+    def _fit_feeds(self, width: int) -> None:
+        chosen = self._feeds_chosen
+        self.feed_list.display = chosen if chosen is not None else width >= FEEDS_MIN_WIDTH
+        if not self.feed_list.display and self.focused is self.feed_list:
+            self.article_list.focus()
+
+    def action_toggle_feeds(self) -> None:
+        self._feeds_chosen = not self.feed_list.display
+        self._fit_feeds(self.size.width)
 
     async def on_screen_resume(self) -> None:
         """Back from the reader: redraw only the rows it changed, not the whole page."""
@@ -139,6 +158,10 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#feeds")
     def _feed_chosen(self) -> None:
         self.article_list.focus()
+        # Opened with h on a narrow screen, the pane folds away again once a feed is chosen.
+        if self.size.width < FEEDS_MIN_WIDTH:
+            self._feeds_chosen = None
+            self._fit_feeds(self.size.width)
 
     @on(OptionList.OptionHighlighted, "#articles")
     async def _maybe_load_more(self, event: OptionList.OptionHighlighted) -> None:
@@ -165,6 +188,9 @@ class MainScreen(Screen[None]):
         await self.reader_app.action_try_demo()
 
     def action_focus_feeds(self) -> None:
+        if not self.feed_list.display:
+            self._feeds_chosen = True
+            self._fit_feeds(self.size.width)
         self.feed_list.focus()
 
     def action_open(self) -> None:

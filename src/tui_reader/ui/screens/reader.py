@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
 SIDEBAR_MIN_WIDTH = 100
+# Below this height the article loses its padding, so the first screen reaches the text.
+SHORT_HEIGHT = 32
 
 
 class ReaderScreen(Screen[None]):
@@ -97,6 +99,7 @@ class ReaderScreen(Screen[None]):
             self._sidebar_chosen if self._sidebar_chosen is not None else width >= SIDEBAR_MIN_WIDTH
         )
         self.sidebar.display = shown
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
 
     def _remember_scroll(self) -> None:
         if self.row is not None:

@@ -83,8 +83,10 @@ class SearchScreen(Screen[None]):
             return
         self.hits = hits
         status.update(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
-        options = []
+        options: list[Option | None] = []
         for hit in hits:
+            if options:
+                options.append(None)  # a rule between hits, so two-line results stay apart
             head = Content.assemble(
                 plain(hit.row.title).stylize("bold"),
                 "  ",
