@@ -24,10 +24,12 @@ from textual.widget import Widget
 
 from tui_reader.ui.text import Piece
 
-# Wrapped before the first frame: a tall terminal's first screens, several times over.
-FIRST_LINES = 300
+# Wrapped before the first frame: a screen and this many lines more; the rest follows at once.
+FIRST_LINES = 20
 # How long one slice of background wrapping may hold the event loop.
 SLICE = 0.008
+# How often the growing text is laid out again (each layout repaints the screen).
+GROW_EVERY = 0.1
 
 
 class ArticleText(Widget):
@@ -59,6 +61,7 @@ class ArticleText(Widget):
         self._wrapped_source = 0
         self._width = 0
         self._timer: Timer | None = None
+        self._grown = 0.0
 
     def update(self, pieces: Sequence[Piece]) -> None:
         """New text: everything is made and wrapped again, lazily."""
@@ -122,7 +125,7 @@ class ArticleText(Widget):
         if width != self._width:
             self._restart(width)
         if not self.complete:
-            self._wrap(lines=max(FIRST_LINES, viewport.height * 3))
+            self._wrap(lines=viewport.height + FIRST_LINES)
             if not self.complete and self._timer is None:
                 self._timer = self.set_timer(0.001, self._wrap_more)
         return len(self._lines)
@@ -130,10 +133,13 @@ class ArticleText(Widget):
     def _wrap_more(self) -> None:
         """One slice of background wrapping, then a relayout so the widget grows."""
         self._timer = None
-        self._wrap(until=time.perf_counter() + SLICE)
+        now = time.perf_counter()
+        self._wrap(until=now + SLICE)
         if not self.complete:
             self._timer = self.set_timer(0.001, self._wrap_more)
-        self.refresh(layout=True)
+        if self.complete or now - self._grown >= GROW_EVERY:
+            self._grown = now
+            self.refresh(layout=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
