@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.files import write_atomic
-from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
