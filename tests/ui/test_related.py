@@ -6,7 +6,7 @@ from pilot_support import settle
 from tui_reader.store import RelatedRead
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
-from tui_reader.ui.widgets.related import entry
+from tui_reader.ui.widgets.related import related_prompt
 
 SIZE = (120, 40)
 
@@ -14,12 +14,12 @@ SIZE = (120, 40)
 def test_an_entry_hangs_its_wrapped_title_and_names_its_origin_below() -> None:
     read = RelatedRead("Northlight Pictures sets The Lantern Keepers for wide release",
                        "https://www.reeltalk.example/lantern", None, True)
-    lines = entry(read, 24).plain.split("\n")
+    lines = related_prompt(read, 24).plain.split("\n")
     assert lines[0].startswith("↗ Northlight")
     assert len(lines) > 3 and all(line.startswith("  ") for line in lines[1:])
     assert lines[-1] == "  reeltalk.example"
     similar = RelatedRead("Every film, ranked", None, 7, False)
-    shown = entry(similar, 24)
+    shown = related_prompt(similar, 24)
     assert shown.plain == "● Every film, ranked\n  similar"
     assert any("$text-muted" in str(span.style) and shown.plain[span.start:span.end].strip()
                == "similar" for span in shown.spans)

@@ -17,7 +17,7 @@ def _count(n: int) -> Content:
     return Content.styled(f" {n}", "$text-muted") if n else Content("")
 
 
-def entry(label: Content, tail: Content, width: int) -> Content:
+def feed_prompt(label: Content, tail: Content, width: int) -> Content:
     """The label shortened with an ellipsis so the tail (badge, count) always fits whole, the
     tail set against the right edge."""
     if width <= 0:
@@ -42,9 +42,9 @@ class FeedList(OptionList):
         width = self.scrollable_content_region.width
         self._shown = (feeds, counts, width)
         options: list[Option | None] = [
-            Option(entry(Content("◆ All"), _count(counts["all"]), width), id=ALL),
-            Option(entry(Content("● Unread"), _count(counts["unread"]), width), id=UNREAD),
-            Option(entry(Content("★ Bookmarks"), _count(counts["bookmarks"]), width),
+            Option(feed_prompt(Content("◆ All"), _count(counts["all"]), width), id=ALL),
+            Option(feed_prompt(Content("● Unread"), _count(counts["unread"]), width), id=UNREAD),
+            Option(feed_prompt(Content("★ Bookmarks"), _count(counts["bookmarks"]), width),
                    id=BOOKMARKS),
             None,
         ]
@@ -60,7 +60,7 @@ class FeedList(OptionList):
             indent = "  " if folder else ""
             label = Content.assemble(indent, plain(feed.title))
             options.append(
-                Option(entry(label, badge + _count(feed.unread), width), id=f"feed:{feed.id}")
+                Option(feed_prompt(label, badge + _count(feed.unread), width), id=f"feed:{feed.id}")
             )
         self.set_options(options)
         try:

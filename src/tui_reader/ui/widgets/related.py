@@ -34,7 +34,7 @@ def origin(read: RelatedRead) -> str:
     return (host or "related link").removeprefix("www.")
 
 
-def entry(read: RelatedRead, width: int) -> Content:
+def related_prompt(read: RelatedRead, width: int) -> Content:
     """The title with its wrapped lines hanging under its first word, and its origin dimmed on
     a line of its own below."""
     marker = ("● ", "$success") if read.cached else ("↗ ", "$text-muted")
@@ -67,7 +67,7 @@ class RelatedSidebar(Vertical):
         for read in reads:
             if options:
                 options.append(None)
-            options.append(Option(entry(read, width)))
+            options.append(Option(related_prompt(read, width)))
         if not options:
             options.append(Option(Content.styled("No related reads", "$text-muted"), disabled=True))
         highlighted = (self.options.highlighted or 0) if keep else 0
