@@ -124,6 +124,8 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
+        # The feed list's highlight event that follows would load the same page a second time.
+        self._shown_selection = self.feed_list.selection
         await self.load_articles()
 
     async def load_articles(self, *, append: bool = False) -> None:
