@@ -89,12 +89,15 @@ class Verdict(enum.IntEnum):
 
 @functools.lru_cache(maxsize=8192)
 def _hint_verdict(klass: str, ident: str) -> Verdict:
-    """Cached: class and id strings repeat heavily within and across pages."""
+    """Cached: class and id strings repeat heavily within and across pages. A comment
+    section is junk even where its name says body or content (`comment-body`)."""
     if _HIDDEN_CLASS.found_in(klass):
         return Verdict.HIDDEN
     hint = f"{klass} {ident}"
     if _RELATED.found_in(hint):
         return Verdict.RELATED
+    if _comment_hints(klass, ident):
+        return Verdict.JUNK
     if _JUNK.found_in(hint) and not _KEEP.found_in(hint):
         return Verdict.JUNK
     return Verdict.KEEP
@@ -133,9 +136,18 @@ def comments_of(attrs: dict[str, str | None]) -> bool:
     return bool(attrs) and _comment_hints(attrs.get("class") or "", attrs.get("id") or "")
 
 
+# Classes that state whether a post has comments (`has-comments`, `comments-open`) name the
+# post, not a comment section.
+_COMMENT_STATE = re.compile(r"(?:has|no|with|show|allow|enable|disable)[_-]comments?"
+                            r"|comments?[_-](?:open|closed|enabled|disabled|allowed|count)", re.I)
+
+
 @functools.lru_cache(maxsize=4096)
 def _comment_hints(klass: str, ident: str) -> bool:
-    return _COMMENTS.found_in(f"{klass} {ident}")
+    hint = f"{klass} {ident}"
+    if "omment" in hint:
+        hint = _COMMENT_STATE.sub(" ", hint)
+    return _COMMENTS.found_in(hint)
 
 
 def is_hidden(node: LexborNode) -> bool:

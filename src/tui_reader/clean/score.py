@@ -104,6 +104,7 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
     walk over the whole tree; those are appended to `rest`, which saves the caller a pass."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
+    voters: list[tuple[LexborNode, int]] = []
     for node in found:
         tag_id = node.tag_id
         whole = tag_id in _WHOLE
@@ -117,6 +118,7 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         length = len(text)
         if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
             continue
+        voters.append((node, length))
         commas = text.count(",")
         if not text.isascii():  # CJK commas: counted only where they can be
             commas += text.count("，") + text.count("、")
@@ -149,6 +151,9 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         return []
     while best.tag_id in _INLINE and best.parent is not None:
         best = best.parent  # text voted for a <font> or <span>: its box is the article
+    climbed = _climb(best, voters)
+    if climbed is not best:
+        return [climbed]
     return _with_siblings(best, best_score, scores)
 
 
@@ -175,3 +180,82 @@ def _good_paragraph(node: LexborNode) -> bool:
     if len(text) > 80:
         return link_density(node, len(text)) < 0.25
     return bool(text) and link_density(node, len(text)) == 0 and text.rstrip()[-1:] in ".!?\"”"
+
+
+_CLIMB_LEVELS = 8
+# Paragraphs under these are not the article's: page chrome, and teaser cards (a link around
+# a headline and its excerpt).
+_NOT_PROSE = _PAGE | _CHROME | {tags.tag_id("a")}
+# Text an ancestor may add without counting as a step (a wrapper's own labels and spacing).
+_WRAPPER_SLACK = 150
+# What an ancestor adds must be at least this share paragraphs and at most this share links.
+_PROSE_SHARE = 0.3
+_ADDED_LINKS = 0.35
+
+
+def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode:
+    """The ancestor of the winner that holds the whole article when the page wraps each of
+    its sections in a chain of boxes of their own (page builders): paragraph votes reach
+    three levels up, so the sections' common ancestor never scores. Climb while what an
+    ancestor adds is mostly paragraphs outside any boilerplate box and few links."""
+    chain: list[LexborNode] = []
+    node = best.parent
+    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _PAGE \
+            and node.tag_id not in _CHROME:
+        attrs = node.attributes
+        if attrs and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs)):
+            break
+        chain.append(node)
+        node = node.parent
+    if not chain:
+        return best
+    prose = _prose(voters, [best, *chain])
+    chosen = current = best
+    length = len(current.text())
+    linked = _linked(current)
+    for ancestor in chain:
+        ancestor_length = len(ancestor.text())
+        added = ancestor_length - length
+        if added > _WRAPPER_SLACK:
+            gained = prose[ancestor.mem_id] - prose[current.mem_id]
+            if gained < _PROSE_SHARE * added:
+                break
+            ancestor_linked = _linked(ancestor)
+            if ancestor_linked - linked > _ADDED_LINKS * added:
+                break
+            linked = ancestor_linked
+            chosen = ancestor
+        else:
+            linked = _linked(ancestor) if added > 0 else linked
+        current, length = ancestor, ancestor_length
+    return chosen
+
+
+def _linked(node: LexborNode) -> int:
+    return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
+
+
+def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> dict[int, int]:
+    """How much paragraph text lies under each of `wanted` (a chain of ancestors, innermost
+    first), leaving out paragraphs inside page chrome or a boilerplate box."""
+    totals = {node.mem_id: 0 for node in wanted}
+    top = wanted[-1].mem_id
+    blocked: dict[int, bool] = {}
+    for node, length in voters:
+        ancestor = node.parent
+        while ancestor is not None:
+            key = ancestor.mem_id
+            if key in totals:
+                totals[key] += length
+                if key == top:
+                    break
+            stop = blocked.get(key)
+            if stop is None:
+                attrs = ancestor.attributes
+                stop = blocked[key] = ancestor.tag_id in _NOT_PROSE or (
+                    bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP
+                                     or comments_of(attrs)))
+            if stop:
+                break
+            ancestor = ancestor.parent
+    return totals

@@ -1,0 +1,67 @@
+"""Layouts where the article is not one obvious box: each test page shows one general rule
+of finding the whole article (and only it) on pages the cleaner was never tuned on."""
+
+from __future__ import annotations
+
+from tui_reader import extract_article
+
+_PROSE = (
+    "The studio confirmed the schedule on Tuesday, and the cast, crew and composer will "
+    "return for the second season, which was shot over the summer in three cities."
+)
+
+
+def _para(n: int) -> str:
+    return f"<p>Section {n} paragraph: {_PROSE}</p>"
+
+
+def _page(body: str, title: str = "Season Two Confirmed") -> str:
+    return (f"<html><head><title>{title}</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/tv'>TV</a></nav>"
+            f"{body}<footer><p>Copyright the example site, all rights reserved.</p></footer>"
+            "</body></html>")
+
+
+def test_sections_each_in_their_own_chain_of_boxes_come_back_together() -> None:
+    """Page builders wrap every section of one article in its own nest of containers; the
+    sections' common ancestor is the article, not the biggest section alone."""
+    section = ("<div class='sec'><div class='col'><div class='wrap'><div class='inner'>"
+               "<h2>Part {n}</h2>{paras}</div></div></div></div>")
+    sections = "".join(section.format(n=n, paras=_para(n) * (3 if n == 2 else 1))
+                       for n in range(1, 5))
+    article = extract_article(_page(f"<div class='page'>{sections}</div>"))
+    text = article.text
+    for n in range(1, 5):
+        assert f"Part {n}" in text
+        assert f"Section {n} paragraph" in text
+
+
+def test_climbing_stops_at_a_sidebar_of_teasers() -> None:
+    """The container above the article also holds a list of linked teasers: that is not
+    more article."""
+    teasers = "".join(f"<li><a href='/story-{n}'>Another story number {n} from this week's "
+                      f"news</a></li>" for n in range(8))
+    body = (f"<div class='layout'><div class='main'><div class='a'>{_para(1)}</div>"
+            f"<div class='b'>{_para(2)}</div></div>"
+            f"<div class='rail'><h3>More stories</h3><ul>{teasers}</ul></div></div>")
+    text = extract_article(_page(body)).text
+    assert "Section 1 paragraph" in text and "Section 2 paragraph" in text
+    assert "Another story" not in text
+
+
+def test_a_comment_list_named_body_is_not_the_article() -> None:
+    """`comment-body` names a comment, whatever the word body suggests."""
+    comments = "".join(f"<div class='comments-body'><p>Reader {n} says: I loved the first "
+                       f"season, the pacing, the score, everything about it.</p></div>"
+                       for n in range(4))
+    body = f"<div class='post'><div class='blogbody'>{_para(1) * 3}</div>{comments}</div>"
+    text = extract_article(_page(body)).text
+    assert "Section 1 paragraph" in text
+    assert "Reader" not in text
+
+
+def test_a_post_marked_as_having_comments_is_still_the_article() -> None:
+    """`has-comments` says something about the post; it is not a comment section."""
+    body = (f"<main><article class='post has-comments'><div class='entry'><div class='text'>"
+            f"{_para(1) * 3}</div></div></article></main>")
+    assert "Section 1 paragraph" in extract_article(_page(body)).text
