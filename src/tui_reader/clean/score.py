@@ -118,7 +118,8 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         length = len(text)
         if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
             continue
-        voters.append((node, length))
+        if not (tag_id in _INLINE and node.parent is not None and node.parent.tag_id == _P):
+            voters.append((node, length))
         commas = text.count(",")
         if not text.isascii():  # CJK commas: counted only where they can be
             commas += text.count("，") + text.count("、")
@@ -190,14 +191,16 @@ _NOT_PROSE = _PAGE | _CHROME | {tags.tag_id("a")}
 _WRAPPER_SLACK = 150
 # What an ancestor adds must be at least this share paragraphs and at most this share links.
 _PROSE_SHARE = 0.3
-_ADDED_LINKS = 0.35
+_ADDED_LINKS = 0.25
 
 
 def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode:
     """The ancestor of the winner that holds the whole article when the page wraps each of
     its sections in a chain of boxes of their own (page builders): paragraph votes reach
-    three levels up, so the sections' common ancestor never scores. Climb while what an
-    ancestor adds is mostly paragraphs outside any boilerplate box and few links."""
+    three levels up, so the sections' common ancestor never scores. An ancestor is taken
+    when what it adds to the box taken so far is mostly paragraphs and list items outside
+    any boilerplate box, with few links; a level that adds only a headline or a picture is
+    passed through, as the level above may still add the rest of the article."""
     chain: list[LexborNode] = []
     node = best.parent
     while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _PAGE \
@@ -210,24 +213,20 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     if not chain:
         return best
     prose = _prose(voters, [best, *chain])
-    chosen = current = best
-    length = len(current.text())
-    linked = _linked(current)
+    chosen = best
+    length = len(best.text())
+    linked: int | None = None
     for ancestor in chain:
         ancestor_length = len(ancestor.text())
         added = ancestor_length - length
-        if added > _WRAPPER_SLACK:
-            gained = prose[ancestor.mem_id] - prose[current.mem_id]
-            if gained < _PROSE_SHARE * added:
-                break
-            ancestor_linked = _linked(ancestor)
-            if ancestor_linked - linked > _ADDED_LINKS * added:
-                break
-            linked = ancestor_linked
-            chosen = ancestor
-        else:
-            linked = _linked(ancestor) if added > 0 else linked
-        current, length = ancestor, ancestor_length
+        if added <= _WRAPPER_SLACK \
+                or prose[ancestor.mem_id] - prose[chosen.mem_id] < _PROSE_SHARE * added:
+            continue
+        if linked is None:
+            linked = _linked(chosen)
+        ancestor_linked = _linked(ancestor)
+        if ancestor_linked - linked <= _ADDED_LINKS * added:
+            chosen, length, linked = ancestor, ancestor_length, ancestor_linked
     return chosen
 
 
@@ -242,7 +241,7 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
     top = wanted[-1].mem_id
     blocked: dict[int, bool] = {}
     for node, length in voters:
-        ancestor = node.parent
+        ancestor: LexborNode | None = node
         while ancestor is not None:
             key = ancestor.mem_id
             if key in totals:
