@@ -65,3 +65,20 @@ def test_a_post_marked_as_having_comments_is_still_the_article() -> None:
     body = (f"<main><article class='post has-comments'><div class='entry'><div class='text'>"
             f"{_para(1) * 3}</div></div></article></main>")
     assert "Section 1 paragraph" in extract_article(_page(body)).text
+
+
+def test_an_article_inside_a_header_element_is_still_found() -> None:
+    """Some builders put the whole post inside <header>: when every strong candidate sits in
+    chrome, the page's prose is still its article."""
+    body = (f"<header class='post-hero'><div class='rt'><div class='x'>{_para(1) * 4}"
+            "</div></div></header>")
+    assert "Section 1 paragraph" in extract_article(_page(body)).text
+
+
+def test_a_box_whose_every_block_is_named_like_boilerplate_keeps_its_text() -> None:
+    """When class names drop every block of the winning box, the names mislead: the box won
+    on its prose."""
+    widgets = "".join(f"<div class='WidgetArea_{n}'>{_para(n)}</div>" for n in range(4))
+    body = f"<div class='layout'><div class='region'>{widgets}</div></div>"
+    text = extract_article(_page(body)).text
+    assert all(f"Section {n} paragraph" in text for n in range(4))

@@ -37,6 +37,9 @@ _SKIP_TAGS = (
     "textarea", "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
     "video", "audio", "canvas", "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
 )
+# Boxes skipped inside the article that can still be the article's own box (a page wrapped
+# in one <form>, a post inside <header>).
+_SKIPPED_BOXES = tags.ids(("form", "header", "footer", "aside", "nav"))
 _SKIP_CUSTOM = frozenset({"amp-ad", "amp-embed", "amp-analytics", "amp-social-share",
                           "amp-sidebar", "amp-consent"})
 _ROLE: dict[int, int] = {
@@ -109,11 +112,13 @@ def _font_size(value: str | None, current: int) -> int:
 
 
 class BodyBuilder:
-    """Accumulates blocks and related links while walking the article's elements."""
+    """Accumulates blocks and related links while walking the article's elements. Without
+    `hints`, class and id names drop nothing (hidden elements still go)."""
 
-    def __init__(self, base: str | None, cap: int) -> None:
+    def __init__(self, base: str | None, cap: int, hints: bool = True) -> None:
         self.base = base
         self.cap = cap
+        self.hints = hints
         self.blocks: list[Block] = []
         self.related: list[Link] = []
         self.truncated = False
@@ -141,7 +146,10 @@ class BodyBuilder:
             if self.truncated:
                 break
             self._root, self._scope = root, 0
-            self._element(root, 0, root.tag_id, check=False)
+            if root.tag_id in _SKIPPED_BOXES:
+                self._children(root, 0)  # chosen as the article: not chrome on this page
+            else:
+                self._element(root, 0, root.tag_id, check=False)
             self._flush()
 
     # -- walking --------------------------------------------------------------------------
@@ -204,6 +212,8 @@ class BodyBuilder:
         its class alone."""
         if verdict is Verdict.HIDDEN:
             return True
+        if not self.hints:
+            return False
         if not self._scope and self._root is not None:
             self._scope = max(len(self._root.text()), 1)
         if len(node.text()) > 0.5 * self._scope:

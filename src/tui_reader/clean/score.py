@@ -139,9 +139,10 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
             ancestor = ancestor.parent
     best: LexborNode | None = None
     best_score = 0.0
-    for key in heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__):
+    top = heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__)
+    for key in top:
         raw = scores[key]
-        if best is not None and max(raw, 0.0) <= best_score:
+        if raw <= 0 or (best is not None and raw <= best_score):
             break  # link density only pulls a score towards zero: this one cannot win
         if _inside_chrome(nodes[key]):
             continue
@@ -149,7 +150,13 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         if best is None or final > best_score:
             best, best_score = nodes[key], final
     if best is None:
-        return []
+        if not top or scores[top[0]] <= 0:
+            return []
+        # Every strong candidate sits in something that looks like chrome: a <header> or an
+        # unclosed <aside> around the whole page, a wrapper hidden until a script shows it.
+        # The page's prose is still its article.
+        best = nodes[top[0]]
+        best_score = scores[top[0]] * (1 - link_density(best))
     while best.tag_id in _INLINE and best.parent is not None:
         best = best.parent  # text voted for a <font> or <span>: its box is the article
     climbed = _climb(best, voters)
