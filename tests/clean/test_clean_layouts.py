@@ -82,3 +82,25 @@ def test_a_box_whose_every_block_is_named_like_boilerplate_keeps_its_text() -> N
     body = f"<div class='layout'><div class='region'>{widgets}</div></div>"
     text = extract_article(_page(body)).text
     assert all(f"Section {n} paragraph" in text for n in range(4))
+
+
+def test_sections_of_list_items_count_as_article_when_climbing() -> None:
+    """A listicle's sections are mostly list items: they are article text, not a menu."""
+    items = "".join(f"<li>Step {n}: keep the schedule, the cast and the crew together</li>"
+                    for n in range(6))
+    section = ("<div class='row'><div class='col'><div class='mod'><div class='inner'>"
+               "<h2>Part {n}</h2><ul>{items}</ul>{paras}</div></div></div></div>")
+    sections = "".join(section.format(n=n, items=items, paras=_para(n) if n == 1 else "")
+                       for n in range(1, 4))
+    text = extract_article(_page(f"<div class='builder'>{sections}</div>")).text
+    assert all(f"Part {n}" in text for n in range(1, 4))
+
+
+def test_a_section_wrapper_named_like_boilerplate_does_not_stop_the_climb() -> None:
+    """A wrapper around the article called `listicle-header` or `overlay` is not a reason
+    to keep only the first section."""
+    section = "<div class='s'><div class='t'><div class='u'>{p}</div></div></div>"
+    sections = "".join(section.format(p=_para(n) * 2) for n in range(1, 4))
+    body = f"<div class='page'><section class='ds-overlay'>{sections}</section></div>"
+    text = extract_article(_page(body)).text
+    assert all(f"Section {n} paragraph" in text for n in range(1, 4))

@@ -69,10 +69,12 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
 
 
 # Everything that can carry paragraph text; `find_content` takes this query's result.
-# List items are left out: they are many, and their text nearly always sits beside <p>s
-# that vote already.
 _VOTING = ("p", "pre", "div", "td", "section", "article", "span", "font", "center", "blockquote")
-QUERY = ", ".join(_VOTING)
+# List items do not vote (they are many, and their text nearly always sits beside <p>s that
+# vote already) but count as article text when climbing (see `_climb`).
+QUERY = ", ".join((*_VOTING, "li"))
+_LI = tags.tag_id("li")
+_MIN_ITEM = 10
 _VOTERS = tags.ids(_VOTING)
 _CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
 _PAGE = _TOP | {tags.tag_id("body")}
@@ -110,6 +112,10 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         whole = tag_id in _WHOLE
         if whole:
             text = node.text()
+        elif tag_id == _LI:
+            if len(item := node.text(deep=False).strip()) >= _MIN_ITEM:
+                voters.append((node, len(item)))
+            continue
         elif tag_id not in _VOTERS:
             rest.append(node)
             continue
@@ -213,7 +219,7 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _PAGE \
             and node.tag_id not in _CHROME:
         attrs = node.attributes
-        if attrs and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs)):
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
             break
         chain.append(node)
         node = node.parent
@@ -256,7 +262,9 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
                 if key == top:
                     break
             stop = blocked.get(key)
-            if stop is None:
+            if stop is None and key in totals:
+                stop = blocked[key] = ancestor.tag_id in _NOT_PROSE
+            elif stop is None:
                 attrs = ancestor.attributes
                 stop = blocked[key] = ancestor.tag_id in _NOT_PROSE or (
                     bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP
