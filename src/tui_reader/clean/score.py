@@ -216,8 +216,7 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     passed through, as the level above may still add the rest of the article."""
     chain: list[LexborNode] = []
     node = best.parent
-    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _PAGE \
-            and node.tag_id not in _CHROME:
+    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _NOT_PROSE:
         attrs = node.attributes
         if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
             break
@@ -230,6 +229,8 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     length = len(best.text())
     linked: int | None = None
     for ancestor in chain:
+        if prose[ancestor.mem_id] == prose[chosen.mem_id]:
+            continue  # adds no paragraph: cannot be taken, whatever else it adds
         ancestor_length = len(ancestor.text())
         added = ancestor_length - length
         if added <= _WRAPPER_SLACK \
@@ -249,27 +250,38 @@ def _linked(node: LexborNode) -> int:
 
 def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> dict[int, int]:
     """How much paragraph text lies under each of `wanted` (a chain of ancestors, innermost
-    first), leaving out paragraphs inside page chrome or a boilerplate box."""
-    totals = {node.mem_id: 0 for node in wanted}
-    top = wanted[-1].mem_id
-    blocked: dict[int, bool] = {}
+    first), leaving out paragraphs inside page chrome, a teaser link or a boilerplate box.
+    Each element is looked at once: what a walk up from it found is kept for the elements
+    below it that lead there."""
+    index = {node.mem_id: i for i, node in enumerate(wanted)}
+    reached: dict[int, int] = {}  # element -> the first of `wanted` at or above it, or -1
+    direct = [0] * len(wanted)
     for node, length in voters:
+        path: list[int] = []
         ancestor: LexborNode | None = node
+        found = -1
         while ancestor is not None:
             key = ancestor.mem_id
-            if key in totals:
-                totals[key] += length
-                if key == top:
-                    break
-            stop = blocked.get(key)
-            if stop is None and key in totals:
-                stop = blocked[key] = ancestor.tag_id in _NOT_PROSE
-            elif stop is None:
-                attrs = ancestor.attributes
-                stop = blocked[key] = ancestor.tag_id in _NOT_PROSE or (
-                    bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP
-                                     or comments_of(attrs)))
-            if stop:
+            if key in index:
+                found = index[key]
+                break
+            known = reached.get(key)
+            if known is not None:
+                found = known
+                break
+            path.append(key)
+            attrs = ancestor.attributes
+            if ancestor.tag_id in _NOT_PROSE or (attrs and (
+                    verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))):
                 break
             ancestor = ancestor.parent
+        for key in path:
+            reached[key] = found
+        if found >= 0:
+            direct[found] += length
+    totals: dict[int, int] = {}
+    running = 0
+    for node, amount in zip(wanted, direct, strict=True):
+        running += amount
+        totals[node.mem_id] = running
     return totals
