@@ -104,3 +104,28 @@ def test_a_section_wrapper_named_like_boilerplate_does_not_stop_the_climb() -> N
     body = f"<div class='page'><section class='ds-overlay'>{sections}</section></div>"
     text = extract_article(_page(body)).text
     assert all(f"Section {n} paragraph" in text for n in range(1, 4))
+
+
+def test_a_subscription_modal_with_more_text_than_a_short_post_is_not_the_article() -> None:
+    """A box named as a modal, popup, related or subscription box is never the article,
+    even when its name also says content."""
+    modal = ("<div class='newsletter-modal'><div class='modal__modal-content'><div class='x'>"
+             + "<p>Join our list, and get tips, news, offers and updates, every week, "
+               "straight to your inbox, for free, forever, with no spam at all.</p>" * 4
+             + "</div></div></div>")
+    body = f"<main><div class='entry'><div class='text'>{_para(1) * 2}</div></div></main>{modal}"
+    text = extract_article(_page(body)).text
+    assert "Section 1 paragraph" in text
+    assert "Join our list" not in text
+
+
+def test_teaser_cards_wrapped_in_links_are_not_the_article() -> None:
+    """A card whose link wraps a headline and excerpt is a teaser, however long the excerpt."""
+    card = ("<a class='card' href='/story-{n}'><div class='c'><div class='d'><p>Teaser {n}: "
+            "an excerpt from another story, with its opening lines, quotes, names and places, "
+            "all of it there to make a reader click through.</p></div></div></a>")
+    cards = "".join(card.format(n=n) for n in range(6))
+    body = f"<div class='story'><div class='text'>{_para(1) * 2}</div></div><div>{cards}</div>"
+    text = extract_article(_page(body)).text
+    assert "Section 1 paragraph" in text
+    assert "Teaser" not in text

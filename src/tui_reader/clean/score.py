@@ -30,6 +30,7 @@ _BLOCKY = tags.ids(("p", "div", "section", "article", "td", "li", "ul", "ol", "t
                     "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"))
 _MIN_PARAGRAPH = 25
 _P = tags.tag_id("p")
+_A = tags.tag_id("a")
 _WHOLE = frozenset({_P, tags.tag_id("pre")})
 _INLINE = tags.ids(("font", "span", "b", "i", "em", "strong", "center", "small", "big"))
 _TOP = frozenset({tags.tag_id("html"), tags.DOCUMENT, 0})
@@ -88,13 +89,25 @@ def _inside_chrome(node: LexborNode) -> bool:
         tag_id = ancestor.tag_id
         if tag_id in _PAGE:
             return False
-        if tag_id in _CHROME:
+        if tag_id in _CHROME or tag_id == _A:
             return True
         attrs = ancestor.attributes
-        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)
+                      or _chrome_hint(attrs.get("class") or "", attrs.get("id") or "")):
             return True
         ancestor = ancestor.parent
     return False
+
+
+# Boxes that are never the article, whatever else their names say (`modal__modal-content`,
+# `related-posts-content`): unlike the boilerplate hints, words such as content or body
+# do not outweigh these.
+_CHROME_HINTS = Hints(r"(?:^|[\s_-])(?:modal|popup|related|subscription)(?=$|[\s_-])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _chrome_hint(klass: str, ident: str) -> bool:
+    return _CHROME_HINTS.found_in(f"{klass} {ident}")
 
 
 def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[LexborNode]:
@@ -199,7 +212,7 @@ def _good_paragraph(node: LexborNode) -> bool:
 _CLIMB_LEVELS = 8
 # Paragraphs under these are not the article's: page chrome, and teaser cards (a link around
 # a headline and its excerpt).
-_NOT_PROSE = _PAGE | _CHROME | {tags.tag_id("a")}
+_NOT_PROSE = _PAGE | _CHROME | {_A}
 # Text an ancestor may add without counting as a step (a wrapper's own labels and spacing).
 _WRAPPER_SLACK = 150
 # What an ancestor adds must be at least this share paragraphs and at most this share links.
