@@ -129,3 +129,13 @@ def test_teaser_cards_wrapped_in_links_are_not_the_article() -> None:
     text = extract_article(_page(body)).text
     assert "Section 1 paragraph" in text
     assert "Teaser" not in text
+
+
+def test_a_table_inside_a_figure_is_kept() -> None:
+    """Block editors put tables in <figure> (wp-block-table): a figure without a picture is
+    walked like any other box."""
+    table = ("<figure class='wp-block-table'><table><tr><td>Rank</td><td>Film</td></tr>"
+             "<tr><td>1</td><td>The Lantern Keepers</td></tr></table></figure>")
+    body = f"<article><div class='text'>{_para(1)}{table}{_para(2)}</div></article>"
+    text = extract_article(_page(body)).text
+    assert "Rank Film" in text and "1 The Lantern Keepers" in text

@@ -351,6 +351,8 @@ class BodyBuilder:
         image = node if node.tag_id == _IMG or node.tag == "amp-img" else select.css_first(
             node, "img, amp-img")
         if image is None:
+            if node.tag_id == _FIGURE:
+                self._children(node, depth)  # a table, quote or code listing in a <figure>
             return
         attrs = image.attributes
         src = next((u for a in _SRC_ATTRS if (u := related.absolute(self.base, attrs.get(a)))),
