@@ -139,3 +139,17 @@ def test_a_table_inside_a_figure_is_kept() -> None:
     body = f"<article><div class='text'>{_para(1)}{table}{_para(2)}</div></article>"
     text = extract_article(_page(body)).text
     assert "Rank Film" in text and "1 The Lantern Keepers" in text
+
+
+def test_a_page_builders_widget_blocks_hold_the_article() -> None:
+    """`widget` inside a builder's class name (`builder-widget-container`) is a building
+    block, not a sidebar widget; a class that starts with it still is one."""
+    block = ("<div class='builder-element builder-widget-text'><div class='builder-widget-"
+             "container'>{p}</div></div>")
+    blocks = "".join(block.format(p=_para(n)) for n in range(1, 4))
+    sidebar = ("<div class='widget widget_recent'><p>Recent: a list of the latest posts on "
+               "the site, updated every hour, from every section, all of them.</p></div>")
+    body = f"<div class='builder'><div class='col'>{blocks}</div>{sidebar}</div>"
+    text = extract_article(_page(body)).text
+    assert all(f"Section {n} paragraph" in text for n in range(1, 4))
+    assert "Recent:" not in text

@@ -23,7 +23,7 @@ _WORDS = (
     r"bio|authorbio|author(?=[-_\s]+(?:bio|box|info|card|about))|about|"
     r"tags?|taglist|categories|cat|cats|topics|keywords|"
     r"byline|dateline|meta|timestamp|"
-    r"header|footer|masthead|sidebar|widget\w*|toolbar|tools|print|"
+    r"header|footer|masthead|sidebar|toolbar|tools|print|"
     r"caption|credits?|"
     r"trending|popular|most|recent|latest|recirc\w*|outbrain|taboola|zergnet|"
     r"modal|popup|overlay|banner|"
@@ -48,7 +48,10 @@ class Hints:
         return self._any.search(text) is not None
 
 
-_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])")
+# A widget is a sidebar's box when its class starts with the word (`widget widget_text`,
+# `widget-area`); inside a name (`elementor-widget-container`) it is a page builder's block,
+# which holds the article as often as anything else.
+_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])|(?:^|\s)widget")
 # Words that outweigh a junk hint: `article-body share-enabled` is still the article.
 _KEEP = Hints(r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text)"
               r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])")
