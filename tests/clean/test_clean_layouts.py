@@ -149,7 +149,7 @@ def test_a_page_builders_widget_blocks_hold_the_article() -> None:
     blocks = "".join(block.format(p=_para(n)) for n in range(1, 4))
     sidebar = ("<div class='widget widget_recent'><p>Recent: a list of the latest posts on "
                "the site, updated every hour, from every section, all of them.</p></div>")
-    body = f"<div class='builder'><div class='col'>{blocks}</div>{sidebar}</div>"
+    body = f"<div class='builder'><div class='col'>{_para(0)}{blocks}</div>{sidebar}</div>"
     text = extract_article(_page(body)).text
     assert all(f"Section {n} paragraph" in text for n in range(1, 4))
     assert "Recent:" not in text
