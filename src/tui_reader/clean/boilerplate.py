@@ -90,7 +90,7 @@ class Verdict(enum.IntEnum):
     RELATED = 3
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _hint_verdict(klass: str, ident: str) -> Verdict:
     """Cached: class and id strings repeat heavily within and across pages. A comment
     section is junk even where its name says body or content (`comment-body`)."""
@@ -145,7 +145,7 @@ _COMMENT_STATE = re.compile(r"(?:has|no|with|show|allow|enable|disable)[_-]comme
                             r"|comments?[_-](?:open|closed|enabled|disabled|allowed|count)", re.I)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _comment_hints(klass: str, ident: str) -> bool:
     hint = f"{klass} {ident}"
     if "omment" in hint:

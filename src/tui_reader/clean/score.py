@@ -265,12 +265,12 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
     """How much paragraph text lies under each of `wanted` (a chain of ancestors, innermost
     first), leaving out paragraphs inside page chrome, a teaser link or a boilerplate box.
     Each element is looked at once: what a walk up from it found is kept for the elements
-    below it that lead there."""
+    below it that lead there, and only elements under `wanted` have their names read."""
     index = {node.mem_id: i for i, node in enumerate(wanted)}
     reached: dict[int, int] = {}  # element -> the first of `wanted` at or above it, or -1
     direct = [0] * len(wanted)
     for node, length in voters:
-        path: list[int] = []
+        path: list[LexborNode] = []
         ancestor: LexborNode | None = node
         found = -1
         while ancestor is not None:
@@ -282,14 +282,12 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
             if known is not None:
                 found = known
                 break
-            path.append(key)
-            attrs = ancestor.attributes
-            if ancestor.tag_id in _NOT_PROSE or (attrs and (
-                    verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))):
-                break
+            path.append(ancestor)
             ancestor = ancestor.parent
-        for key in path:
-            reached[key] = found
+        for element in reversed(path):  # from the top down: a box blocks what is under it
+            if found >= 0 and _not_prose(element):
+                found = -1
+            reached[element.mem_id] = found
         if found >= 0:
             direct[found] += length
     totals: dict[int, int] = {}
@@ -298,3 +296,10 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
         running += amount
         totals[node.mem_id] = running
     return totals
+
+
+def _not_prose(node: LexborNode) -> bool:
+    if node.tag_id in _NOT_PROSE:
+        return True
+    attrs = node.attributes
+    return bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))
