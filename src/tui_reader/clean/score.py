@@ -71,10 +71,9 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
 
 # Everything that can carry paragraph text; `find_content` takes this query's result.
 _VOTING = ("p", "pre", "div", "td", "section", "article", "span", "font", "center", "blockquote")
-# List items do not vote (they are many, and their text nearly always sits beside <p>s that
-# vote already) but count as article text when climbing (see `_climb`).
-QUERY = ", ".join((*_VOTING, "li"))
-_LI = tags.tag_id("li")
+# List items do not vote: they are many (menus), and their text nearly always sits beside
+# <p>s that vote already. They count as article text when climbing (see `_climb`).
+QUERY = ", ".join(_VOTING)
 _MIN_ITEM = 10
 _VOTERS = tags.ids(_VOTING)
 _CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
@@ -125,10 +124,6 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         whole = tag_id in _WHOLE
         if whole:
             text = node.text()
-        elif tag_id == _LI:
-            if len(item := node.text(deep=False).strip()) >= _MIN_ITEM:
-                voters.append((node, len(item)))
-            continue
         elif tag_id not in _VOTERS:
             rest.append(node)
             continue
@@ -237,7 +232,10 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
         node = node.parent
     if not chain:
         return best
-    prose = _prose(voters, [best, *chain])
+    # List items are looked for only under the climb's top box, not in the whole page.
+    items = [(item, len(text)) for item in select.css(chain[-1], "li")
+             if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
+    prose = _prose(voters + items, [best, *chain])
     chosen = best
     length = len(best.text())
     linked: int | None = None
