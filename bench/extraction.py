@@ -9,8 +9,8 @@ added. The metric and corpus loader are imported from the shared tool, so the fi
 with it by construction; `--check` recomputes our F1 with the tool's own runner.
 
 Peers: trafilatura with comments off (its defaults otherwise), the same with `fast=True` and
-with `favor_precision=True`, and readability-lxml. Timed passes are interleaved so that load
-on a shared machine hits every extractor alike; compare speeds only within one run.
+with `favor_precision=True`, and readability-lxml. Speed is pages per CPU second inside each
+extractor, best of `--repeat` interleaved passes; compare speeds only within one run.
 
     python bench/extraction.py --set /work/shared/corpus/wcxb-dev-articles [--only tui-reader]
     python bench/extraction.py --part holdout   # every 5th page only: a check on rules
@@ -91,14 +91,16 @@ EXTRACTORS: dict[str, Callable[[], Extractor]] = {
 
 
 def _pass(fn: Extractor, pages: Sequence[Any]) -> tuple[list[str], float]:
-    """One pass over every page: the outputs and the seconds spent inside the extractor."""
+    """One pass over every page: the outputs and the CPU seconds spent inside the extractor.
+    CPU time, not wall time: on a shared machine other processes' load swings wall-clock
+    ratios between runs by 2x, while every extractor here is single-threaded."""
     gc.collect()
     spent = 0.0
     results = []
     for page in pages:
-        start = time.perf_counter()
+        start = time.process_time()
         results.append(fn(page.html, page.url))
-        spent += time.perf_counter() - start
+        spent += time.process_time() - start
     return results, spent
 
 
@@ -143,7 +145,8 @@ def _report_set(tool: ModuleType, corpus: Path, part: str, extractors: dict[str,
                 repeat: int, worst: int) -> None:
     pages = _part(tool.load_corpus(corpus), part)
     print(f"\n== {corpus.name} ({part}): {len(pages)} pages")
-    print(f"{'extractor':<22} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>9} {'empty':>6}")
+    print(f"{'extractor':<22} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>9} {'empty':>6}"
+          "   (pages/s per CPU second)")
     for fn in extractors.values():
         for page in pages[:3]:
             fn(page.html, page.url)  # warm-up: imports and lazy initialisation are not billed
