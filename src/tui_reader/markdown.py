@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui_reader.models import Block, Span
+from tui_reader.body import Block, Span
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
