@@ -119,6 +119,7 @@ class BodyBuilder:
         self.base = base
         self.cap = cap
         self.hints = hints
+        self._urls: dict[str, str | None] = {}
         self.blocks: list[Block] = []
         self.related: list[Link] = []
         self.truncated = False
@@ -251,7 +252,17 @@ class BodyBuilder:
             return
         self._breaks = 0
         self._anchors += 1
-        self._line.append((text, related.absolute(self.base, attrs["href"]) or ""))
+        self._line.append((text, self._absolute(attrs["href"]) or ""))
+
+    def _absolute(self, href: str | None) -> str | None:
+        """`related.absolute` against the page's URL, remembered: a page links the same
+        places many times (menus, a picture and its headline)."""
+        if not href:
+            return None
+        url = self._urls.get(href, "")
+        if url == "":
+            url = self._urls[href] = related.absolute(self.base, href)
+        return url
 
     def _text(self, text: str | None) -> None:
         """Text into the line, noting whether the line so far is all bold and all set large
@@ -355,7 +366,7 @@ class BodyBuilder:
                 self._children(node, depth)  # a table, quote or code listing in a <figure>
             return
         attrs = image.attributes
-        src = next((u for a in _SRC_ATTRS if (u := related.absolute(self.base, attrs.get(a)))),
+        src = next((u for a in _SRC_ATTRS if (u := self._absolute(attrs.get(a)))),
                    None)
         if src is None:
             return

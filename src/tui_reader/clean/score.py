@@ -49,7 +49,7 @@ def _weight(node: LexborNode) -> float:
     return weight + _hint_weight(attrs.get("class") or "", attrs.get("id") or "")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _hint_weight(klass: str, ident: str) -> float:
     """Cached: the same class names recur on every page of a site and across sites."""
     hint = f"{klass} {ident}"
@@ -104,7 +104,7 @@ def _inside_chrome(node: LexborNode) -> bool:
 _CHROME_HINTS = Hints(r"(?:^|[\s_-])(?:modal|popup|related|subscription)(?=$|[\s_-])")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _chrome_hint(klass: str, ident: str) -> bool:
     return _CHROME_HINTS.found_in(f"{klass} {ident}")
 
