@@ -2,8 +2,10 @@
 
 The scheme follows Arc90 Readability: every paragraph-like element scores by its length and
 commas, passes the score to its parent (in full), grandparent (half) and great-grandparent
-(a third); class/id hints nudge a candidate; link-dense candidates are discounted. Siblings of
-the winner that score well join it, because many sites split one story into several boxes.
+(a third); class/id hints nudge a candidate; link-dense candidates are discounted. Page
+builders split one story into sections, each in its own chain of boxes: the winner climbs to
+the ancestor whose extra content is still mostly paragraphs (`_climb`); failing that,
+siblings of the winner that score well join it.
 """
 
 from __future__ import annotations
