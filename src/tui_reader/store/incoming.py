@@ -7,6 +7,7 @@ neither the write lock nor the thread that talks to SQLite.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from tui_reader.models import Article
 from tui_reader.store.rows import iso
+from tui_reader.store.schema import CJK_CLASS
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
@@ -27,6 +29,8 @@ _INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, read
            f" VALUES ({', '.join('?' * (len(_SAVED) + 5))})")
 # Updates are indexed by a trigger; inserts here, which costs less than a trigger.
 _INDEX = "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)"
+_INDEX_CJK = "INSERT INTO articles_cjk (rowid, title, body) VALUES (?, ?, ?)"
+_CJK = re.compile(CJK_CLASS)
 # A refresh whose page download failed keeps the page stored earlier.
 _UPDATE = "UPDATE articles SET {} WHERE id = ?".format(", ".join(  # noqa: S608
     f"{k} = coalesce(?, {k})" if k == "raw_html" else f"{k} = ?" for k in _SAVED))
@@ -89,6 +93,8 @@ def save_prepared(conn: sqlite3.Connection, prepared: Prepared) -> tuple[int, bo
     cursor = conn.execute(_INSERT, (*values, int(pruned > 0), item.feed_id, guid))
     article_id = cursor.lastrowid
     assert article_id is not None
-    conn.execute(_INDEX, (article_id, item.article.title, item.article.author or "",
-                          values[_BODY]))
+    title, body = item.article.title, values[_BODY]
+    conn.execute(_INDEX, (article_id, title, item.article.author or "", body))
+    if _CJK.search(title) or _CJK.search(body):
+        conn.execute(_INDEX_CJK, (article_id, title, body))
     return article_id, True

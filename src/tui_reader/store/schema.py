@@ -113,7 +113,40 @@ _V5 = """
 ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Letters of the scripts written without spaces between words (Hangul, kana, Han ideographs):
+# a GLOB class for SQL, and the same class for Python's re.
+CJK_CLASS = ("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+             "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+# Articles with such text are indexed a second time by trigram, with the text itself, so a
+# word is found inside the longer words it is written into ("아이유" in "아이유가").
+CJK_FILL = (
+    "INSERT INTO articles_cjk (rowid, title, body) SELECT id, title, body FROM articles"  # noqa: S608
+    f" WHERE title || body GLOB '*{CJK_CLASS}*'"
+)
+
+# v6: English words indexed by their stem (porter), so "direct" finds "directing"; and the
+# trigram index above, kept by triggers on update and delete (inserts are indexed by the
+# statement that saves them, as for articles_fts).
+_V6 = f"""
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, author, body, content='articles', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE articles_cjk USING fts5 (title, body, tokenize='trigram');
+{CJK_FILL};
+CREATE TRIGGER articles_cjk_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_cjk WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_cjk_au AFTER UPDATE OF title, body ON articles BEGIN
+    DELETE FROM articles_cjk WHERE rowid = old.id;
+    INSERT INTO articles_cjk (rowid, title, body) SELECT new.id, new.title, new.body
+    WHERE new.title || new.body GLOB '*{CJK_CLASS}*';
+END;
+"""  # noqa: S608
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 VERSION = len(MIGRATIONS)
 
 

@@ -431,6 +431,7 @@ class Store:
         try:
             with write(self.conn) as conn:
                 conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+                conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('optimize')")
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as exc:
