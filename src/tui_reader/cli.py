@@ -390,8 +390,10 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def _titled(row: ArticleRow) -> str:
-    """The title and, for an article from a feed, the feed's."""
+    """The title and, for an article from a feed, the feed's and those of others carrying it."""
     feed = clean_line(row.feed_title)
+    if row.also_in:
+        feed += f" (also in: {clean_line(', '.join(row.also_in))})"
     return f"{clean_line(row.title)}  — {feed}" if feed else clean_line(row.title)
 
 

@@ -13,6 +13,8 @@ from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.feed_list import FeedList
 
 SIZE = (120, 40)
 
@@ -42,3 +44,35 @@ async def test_search_finds_korean_inside_words_and_english_inflections(library:
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.article.title == "Harbor Lights renewed for a third season"
+
+
+async def test_an_article_from_two_feeds_is_listed_once_with_the_other_feed(
+        library: Paths) -> None:
+    with Store.open(library.database) as store:
+        film, kdrama = sorted(store.feeds(), key=lambda f: f.title)
+        for feed, url in ((film, "https://seoul.example/casting/?utm_source=rss"),
+                          (kdrama, "http://www.seoul.example/casting")):
+            store.save_article(_article(url, "Casting news for Moonlit Palace 2", "Cast named."),
+                               feed_id=feed.id, guid=url)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        [row] = [r for r in articles.rows if r.title.startswith("Casting")]
+        assert (row.feed_title, row.also_in) == ("Marquee Weekly", ("Seoul Screen",))
+        prompt = str(articles.get_option(str(row.id)).prompt)
+        assert "also in: Seoul Screen" in prompt
+        feeds = app.screen.query_one(FeedList)
+        feeds.highlighted = feeds.get_option_index(f"feed:{kdrama.id}")
+        await settle(pilot)
+        assert [r.id for r in articles.rows if r.title.startswith("Casting")] == [row.id]
+        unread_before = feeds.feeds[film.id].unread
+        articles.focus()
+        articles.highlighted = next(n for n, r in enumerate(articles.rows) if r.id == row.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        assert feeds.feeds[film.id].unread == unread_before - 1

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
+from tui_reader.store.copies import merge_copies
 from tui_reader.store.errors import StoreError
 
 APPLICATION_ID = 0x54554952  # "TUIR"
@@ -146,7 +148,33 @@ CREATE TRIGGER articles_cjk_au AFTER UPDATE OF title, body ON articles BEGIN
 END;
 """  # noqa: S608
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# v7: an article carried by several feeds is stored once. `canonical` is its link as copies
+# share it (store.copies); `also_in` lists the other feeds that carry it, under their own
+# guid and entry hash so a refresh still knows the entry. Copies already stored are merged.
+_V7_TABLES = """
+ALTER TABLE articles ADD COLUMN canonical TEXT;
+CREATE INDEX articles_by_canonical ON articles (canonical) WHERE canonical IS NOT NULL;
+CREATE INDEX articles_by_guid ON articles (guid);
+CREATE TABLE also_in (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    entry_hash TEXT,
+    PRIMARY KEY (feed_id, guid)
+) WITHOUT ROWID;
+CREATE INDEX also_in_by_article ON also_in (article_id);
+"""
+
+
+def _v7(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_V7_TABLES):
+        conn.execute(statement)
+    merge_copies(conn)
+
+
+# A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _v7]
 VERSION = len(MIGRATIONS)
 
 
@@ -177,9 +205,13 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION) -> None
             conn.execute("ROLLBACK")
             break
         try:
-            # executescript would commit early; run statement by statement inside the transaction.
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                # executescript would commit early: statement by statement inside the transaction.
+                for statement in _statements(step):
+                    conn.execute(statement)
             if version == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version + 1}")

@@ -45,8 +45,12 @@ _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
        last_success, last_error, bozo, next_due, first_url, ttl_minutes,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
+       + (SELECT count(*) FROM also_in x JOIN articles a ON a.id = x.article_id
+          WHERE x.feed_id = feeds.id AND a.read = 0 AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
+# The articles a feed carries: those first stored from it, and copies it carries too.
+_IN_FEED = ("(a.feed_id = ?1 OR a.id IN (SELECT article_id FROM also_in WHERE feed_id = ?1))")
 # A feed by its current address, or by the one it was subscribed at before it moved.
 _AT_URL = " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC LIMIT 1"
 
@@ -111,11 +115,20 @@ class Store:
 
     def remove_feed(self, url: str) -> bool:
         """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
-        unbookmarked ones go with the feed."""
+        unbookmarked ones go with the feed, and those other feeds carry too pass to one of
+        them."""
         with write(self.conn) as conn:
             row = conn.execute("SELECT id FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
             if row is None:
                 return False
+            for article_id, other, guid in conn.execute(
+                    "SELECT a.id, x.feed_id, x.guid FROM articles a JOIN also_in x"
+                    " ON x.article_id = a.id AND x.feed_id != a.feed_id WHERE a.feed_id = ?"
+                    " GROUP BY a.id", (row[0],)).fetchall():
+                conn.execute("DELETE FROM also_in WHERE feed_id = ? AND guid = ?", (other, guid))
+                # Ignored when that feed has its own row for the guid: that row stays.
+                conn.execute("UPDATE OR IGNORE articles SET feed_id = ?, guid = ? WHERE id = ?",
+                             (other, guid, article_id))
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
                          (row[0],))
             conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
@@ -193,6 +206,7 @@ class Store:
         """
         rows = self.conn.execute(
             "SELECT guid, entry_hash FROM pruned WHERE feed_id = ?1"
+            " UNION ALL SELECT guid, entry_hash FROM also_in WHERE feed_id = ?1"
             " UNION ALL SELECT guid, entry_hash FROM articles WHERE feed_id = ?1",
             (feed_id,),
         )
@@ -239,8 +253,8 @@ class Store:
         where: list[str] = []
         params: list[Any] = []
         if feed_id is not None:
-            where.append("a.feed_id = ?")
-            params.append(feed_id)
+            where.append(_IN_FEED.replace("?1", "?"))
+            params += [feed_id, feed_id]
         if unread:
             where.append("a.read = 0")
         if bookmarked:
@@ -305,12 +319,10 @@ class Store:
     def mark_feed_read(self, feed_id: int | None) -> list[int]:
         """Mark a feed (or everything) read; returns the ids changed, for undo."""
         with write(self.conn) as conn:
+            unread = f"a.read = 0 AND (?1 IS NULL OR {_IN_FEED})"
             ids = [r[0] for r in conn.execute(
-                "SELECT id FROM articles WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
-                (feed_id,))]
-            conn.execute(
-                "UPDATE articles SET read = 1 WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
-                (feed_id,))
+                f"SELECT a.id FROM articles a WHERE {unread}", (feed_id,))]  # noqa: S608
+            conn.execute(f"UPDATE articles AS a SET read = 1 WHERE {unread}", (feed_id,))  # noqa: S608
         return ids
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
@@ -404,6 +416,10 @@ class Store:
                     "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
                     f" SELECT feed_id, guid, entry_hash, ? FROM articles WHERE id IN ({marks})"
                     " AND feed_id IS NOT NULL AND guid IS NOT NULL", [iso(now()), *ids])
+                conn.execute(  # the copies other feeds carry, so they do not come back either
+                    "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
+                    f" SELECT feed_id, guid, entry_hash, ? FROM also_in"
+                    f" WHERE article_id IN ({marks})", [iso(now()), *ids])
                 conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # noqa: S608
                 removed += len(ids)
 
