@@ -74,6 +74,7 @@ def test_two_and_one_character_cjk_words_are_found_and_ranked(store: Store) -> N
     [first] = store.search("웃")
     assert first.snippet.startswith("아이가 " + HIT_START + "웃" + HIT_END)
     assert [h.row.title for h in store.search("이야기 아이")] == ["제목 없음"]
+    assert [h.row.title for h in store.search("하나")] == ["아이 하나"]  # at a title's end
     assert store.search("없는 아이") == []
 
 

@@ -35,7 +35,7 @@ _SAME = ("SELECT id FROM articles WHERE canonical = ?1"
          " UNION ALL SELECT id FROM articles WHERE guid = ?2 LIMIT 1")
 # Updates are indexed by a trigger; inserts here, which costs less than a trigger.
 _INDEX = "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)"
-_INDEX_CJK = "INSERT INTO articles_cjk (rowid, title, body) VALUES (?, ?, ?)"
+_INDEX_CJK = "INSERT INTO articles_cjk (rowid, title, body) VALUES (?, ? || ' ', ? || ' ')"
 _CJK = re.compile(CJK_CLASS)
 # A refresh whose page download failed keeps the page stored earlier.
 _UPDATE = "UPDATE articles SET {}, canonical = ? WHERE id = ?".format(", ".join(  # noqa: S608

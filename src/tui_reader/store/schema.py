@@ -120,9 +120,12 @@ ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
 CJK_CLASS = ("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
              "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
 # Articles with such text are indexed a second time by trigram, with the text itself, so a
-# word is found inside the longer words it is written into ("아이유" in "아이유가").
+# word is found inside the longer words it is written into ("아이유" in "아이유가"). Each
+# column ends in a space so that every character starts a trigram: a two-character word is
+# then found through the trigrams that begin with it (store.search).
 CJK_FILL = (
-    "INSERT INTO articles_cjk (rowid, title, body) SELECT id, title, body FROM articles"  # noqa: S608
+    "INSERT INTO articles_cjk (rowid, title, body)"  # noqa: S608
+    " SELECT id, title || ' ', body || ' ' FROM articles"
     f" WHERE title || body GLOB '*{CJK_CLASS}*'"
 )
 
@@ -137,13 +140,14 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
 );
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 CREATE VIRTUAL TABLE articles_cjk USING fts5 (title, body, tokenize='trigram');
+CREATE VIRTUAL TABLE articles_cjk_terms USING fts5vocab (articles_cjk, row);
 {CJK_FILL};
 CREATE TRIGGER articles_cjk_ad AFTER DELETE ON articles BEGIN
     DELETE FROM articles_cjk WHERE rowid = old.id;
 END;
 CREATE TRIGGER articles_cjk_au AFTER UPDATE OF title, body ON articles BEGIN
     DELETE FROM articles_cjk WHERE rowid = old.id;
-    INSERT INTO articles_cjk (rowid, title, body) SELECT new.id, new.title, new.body
+    INSERT INTO articles_cjk (rowid, title, body) SELECT new.id, new.title || ' ', new.body || ' '
     WHERE new.title || new.body GLOB '*{CJK_CLASS}*';
 END;
 """  # noqa: S608

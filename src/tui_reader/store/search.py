@@ -44,9 +44,12 @@ _RANK_STEP = 0.5
 # nearly every article costs ~1 µs each; no real search has more useful hits than this.
 RANK_WINDOW = 2000
 _CJK = re.compile(CJK_CLASS)
-# The trigram index answers words of three characters or more; shorter ones ("아이") are
-# looked for in its stored text, which holds only the articles that have CJK text at all.
+# The trigram index answers words of three characters or more at once, and two-character
+# ones ("아이") through the trigrams that begin with them, unless there are more than
+# _MAX_TRIGRAMS of those; the rest are looked for in the index's stored text, which holds
+# only the articles that have CJK text at all.
 _TRIGRAM = 3
+_MAX_TRIGRAMS = 400
 _FTS_KEYWORDS = frozenset(("AND", "OR", "NOT", "NEAR"))
 # bm25's constants, as FTS5 sets them, for the matches ranked outside FTS5.
 _K1, _B = 1.2, 0.75
@@ -178,18 +181,30 @@ def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int) -> list[Any]:
     """A search with CJK text: articles holding every word given, found by the trigram index.
 
     Words are found inside longer ones, as CJK text is written without spaces; FTS5 syntax
-    characters are ignored. Words of three characters or more go through the index and bm25;
-    a query of only shorter words scans the stored CJK articles and ranks by bm25 in Python.
+    characters are ignored. Ranked by the index's bm25, except a query of only words the
+    index cannot answer (one character), which scans and ranks by bm25 in Python.
     """
     words = [w for w in dict.fromkeys(_WORD.findall(text)) if w not in _FTS_KEYWORDS]
     if not words:
         raise InvalidSearch(f"invalid search: {text[:80]!r}")
-    long = [w for w in words if len(w) >= _TRIGRAM]
-    short = [w for w in words if len(w) < _TRIGRAM]
+    groups: list[str] = []
+    short: list[str] = []
+    for word in words:
+        if len(word) >= _TRIGRAM:
+            groups.append('"' + word + '"')
+            continue
+        starting = _trigrams_starting(conn, word) if len(word) == _TRIGRAM - 1 else None
+        if starting == []:
+            return []
+        if starting is None:
+            short.append(word)
+        else:
+            groups.append("(" + " OR ".join('"' + t.replace('"', '""') + '"'
+                                            for t in starting) + ")")
     where = "".join(" AND (instr(title, ?) OR instr(body, ?))" for _ in short)
     inside = [w for w in short for _ in range(2)]
-    if long:
-        match = " ".join('"' + w + '"' for w in long)
+    if groups:
+        match = " AND ".join(groups)
         scores = dict(conn.execute(
             f"SELECT rowid, bm25(articles_cjk, {_TITLE_WEIGHT}, 1.0) FROM articles_cjk"  # noqa: S608
             f" WHERE articles_cjk MATCH ?{where} ORDER BY rowid DESC LIMIT ?",
@@ -212,6 +227,19 @@ def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int) -> list[Any]:
     best = sorted(scores, key=scores.__getitem__)[:limit]
     bodies = {r[0]: r[2] for r in found}
     return _hits(conn, best, scores, {i: _excerpt(bodies[i], short) for i in best})
+
+
+def _trigrams_starting(conn: sqlite3.Connection, word: str) -> list[str] | None:
+    """The indexed trigrams that begin with `word`, or None when there are too many to ask for.
+
+    Every character of the indexed text begins a trigram (each column ends in a space), so
+    these find every place the word occurs.
+    """
+    folded = word.lower()
+    terms = [r[0] for r in conn.execute(
+        "SELECT term FROM articles_cjk_terms WHERE term >= ? AND term < ? LIMIT ?",
+        (folded, folded + "\U0010ffff", _MAX_TRIGRAMS + 1))]
+    return terms if len(terms) <= _MAX_TRIGRAMS else None
 
 
 def _bm25(texts: dict[int, tuple[str, str]], words: list[str]) -> dict[int, float]:
