@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tui_reader.models import Article, Block, Link, Span
-from tui_reader.store import Store
+from tui_reader.store import SearchTooBroad, Store
 
 TARGETS_MS = {"list page": 20.0, "one article": 10.0, "search": 50.0, "related reads": 50.0}
 SYLLABLES = ("ka", "ro", "mi", "sel", "van", "dor", "te", "lin", "ar", "bex", "qu", "ist", "mon",
@@ -148,6 +148,15 @@ def cycle(values: list[object], fn: Callable[[object], object]) -> Callable[[], 
     return lambda: fn(next(items))
 
 
+def searched(store: Store, query: str) -> object:
+    """A search's hits; one stopped at the time limit is timed as it ran (an earlier
+    release's search, measured on the same database, may stop on the CJK queries)."""
+    try:
+        return store.search(query, limit=50)
+    except SearchTooBroad:
+        return None
+
+
 def measure(path: Path) -> None:
     rng = random.Random(3)
     with Store.open(path) as store:
@@ -192,7 +201,7 @@ def measure(path: Path) -> None:
                              ("Japanese word inside text", japanese[0]),
                              ("Japanese two words", f"{japanese[0]} {japanese[1]}")):
             rows.append(("search", f"{label}: {query}",
-                         timed(lambda q=query: store.search(q, limit=50))))  # type: ignore[misc]
+                         timed(lambda q=query: searched(store, q))))  # type: ignore[misc]
         rows.append(("related reads", "8 per article", timed(
             cycle(sample, lambda i: store.related(i)))))  # type: ignore[arg-type]
         found = [len(store.related(i)) for i in sample]
