@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
+    p.add_argument("--all", action="store_true", help="include articles a filter hides")
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
@@ -180,6 +181,7 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Setting
 
     async def runner() -> Any:
         with _store(args) as store:
+            store.use_filters(settings.filters)
             async with Fetcher(settings.http) as fetcher:
                 return await job(store, fetcher, settings)
 
@@ -368,16 +370,17 @@ def _progress_line(line: str, tty: bool) -> None:
 def cmd_articles(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    filters = _settings(args).filters
     with _store(args) as store:
+        store.use_filters(filters)
         feed_id = None
         if args.feed:
             feed = store.feed_by_url(args.feed)
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
-        rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, limit=args.limit
-        )
+        rows = store.articles(feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+                              limit=args.limit, hidden=args.all)
         urls = {f.id: f.url for f in store.feeds()}
     if args.json:
         _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
@@ -385,7 +388,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
-        print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
+        hidden = "  [hidden]" if row.hidden else ""
+        print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}")
     return 0
 
 

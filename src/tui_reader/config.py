@@ -9,6 +9,7 @@ from typing import Any
 
 from tui_reader.files import write_atomic
 from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.store.filters import Filter
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -43,6 +44,14 @@ user_agent = ""           # empty: tui-reader's own
 # folder = "Film"
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
+
+# Filters: hide articles, or mark them read, when a field matches a regular expression
+# (plain words are one too; case is ignored). `articles --all` and `H` in the reader show
+# hidden ones.
+# [[filter]]
+# match = "title"           # title | author | feed | link | text
+# pattern = "sponsored|giveaway"
+# action = "hide"           # hide | read
 """
 
 
@@ -72,6 +81,7 @@ class Settings:
     user_agent: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
+    filters: tuple[Filter, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
@@ -131,7 +141,7 @@ def parse_config(text: str, path: Path) -> Settings:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds"):
+        if section in ("keys", "feeds", "filter"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -159,7 +169,38 @@ def parse_config(text: str, path: Path) -> Settings:
                 f'{path}: [feeds."{url}"] {key}', value, _FEED_KEYS[key], *low_high
             )
         feeds[url] = FeedOptions(**options)
-    return Settings(**values, keys=dict(keys), feeds=feeds, warnings=tuple(warnings))
+    filters = _filters(data.get("filter", []), path, warnings)
+    return Settings(**values, keys=dict(keys), feeds=feeds, filters=filters,
+                    warnings=tuple(warnings))
+
+
+def _filters(rules: Any, path: Path, warnings: list[str]) -> tuple[Filter, ...]:
+    """The usable [[filter]] rules; each one that is not is a warning line naming it."""
+    if not isinstance(rules, list):
+        warnings.append(f"{path}: filters are written [[filter]] (an array of tables); ignored")
+        return ()
+    filters = []
+    for number, rule in enumerate(rules, 1):
+        name = f"{path}: [[filter]] {number}"
+        if not isinstance(rule, dict):
+            warnings.append(f"{name} is not a table; ignored")
+            continue
+        name += f" (pattern = {rule.get('pattern')!r})"
+        unknown = set(rule) - {"match", "pattern", "action"}
+        if unknown:
+            warnings.append(f"{name}: unknown keys {', '.join(sorted(unknown))} ignored")
+        match, pattern, action = (rule.get("match", "title"), rule.get("pattern"),
+                                  rule.get("action", "hide"))
+        if not (isinstance(match, str) and isinstance(pattern, str) and pattern
+                and isinstance(action, str)):
+            warnings.append(f"{name}: match, pattern and action must be strings, and a"
+                            " pattern not empty; rule ignored")
+            continue
+        try:
+            filters.append(Filter.make(match, pattern, action))
+        except ValueError as exc:
+            warnings.append(f"{name}: {exc}; rule ignored")
+    return tuple(filters)
 
 
 def load_settings(path: Path, *, create: bool = True) -> Settings:

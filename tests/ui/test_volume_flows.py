@@ -7,6 +7,7 @@ from datetime import timedelta
 from textual.widgets import Input
 
 from pilot_support import NOW, settle
+from tui_reader.config import parse_config
 from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
@@ -76,3 +77,23 @@ async def test_an_article_from_two_feeds_is_listed_once_with_the_other_feed(
         await settle(pilot)
         feeds = app.screen.query_one(FeedList)
         assert feeds.feeds[film.id].unread == unread_before - 1
+
+
+async def test_filtered_articles_are_hidden_and_shown_on_request(library: Paths) -> None:
+    settings = parse_config('[[filter]]\nmatch = "title"\npattern = "moonlit"\n',
+                            library.config_file)
+    app = ReaderApp(library, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        assert not any("Moonlit" in r.title for r in articles.rows)
+        assert "Show or hide filtered articles" in {
+            c.title for c in app.get_system_commands(app.screen)}
+        await pilot.press("H")
+        await settle(pilot)
+        shown = [r for r in articles.rows if "Moonlit" in r.title]
+        assert len(shown) == 1 and shown[0].hidden
+        assert "hidden by a filter" in str(articles.get_option(str(shown[0].id)).prompt)
+        await pilot.press("H")
+        await settle(pilot)
+        assert not any("Moonlit" in r.title for r in articles.rows)

@@ -176,9 +176,16 @@ def _v7(conn: sqlite3.Connection) -> None:
     merge_copies(conn)
 
 
+# v8: articles hidden by a filter in config.toml (store.filters), and a place for the
+# store's own small facts: which rules were applied, and up to which article.
+_V8 = """
+ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _v7]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _v7, _V8]
 VERSION = len(MIGRATIONS)
 
 

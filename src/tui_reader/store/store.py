@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from tui_reader.models import Article, Block, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import describe
+from tui_reader.store.filters import Filter, apply_filters, up_to_date
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -44,9 +45,11 @@ _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
        last_success, last_error, bozo, next_due, first_url, ttl_minutes,
-       (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
+       (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0
+        AND a.hidden = 0)
        + (SELECT count(*) FROM also_in x JOIN articles a ON a.id = x.article_id
-          WHERE x.feed_id = feeds.id AND a.read = 0 AND a.feed_id IS NOT feeds.id)
+          WHERE x.feed_id = feeds.id AND a.read = 0 AND a.hidden = 0
+          AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
 # The articles a feed carries: those first stored from it, and copies it carries too.
@@ -80,6 +83,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # The filters from config.toml, once given: None leaves articles as they come.
+        self.filters: tuple[Filter, ...] | None = None
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT) -> Store:
@@ -233,7 +238,18 @@ class Store:
         read: the person has seen it.
         """
         with write(self.conn) as conn:
-            return [save_prepared(conn, prepared) for prepared in batch]
+            saved = [save_prepared(conn, prepared) for prepared in batch]
+            if self.filters is not None:
+                apply_filters(conn, self.filters)
+            return saved
+
+    def use_filters(self, filters: tuple[Filter, ...]) -> None:
+        """Filter articles with these rules from now on, and apply them to every article
+        stored since they were last applied (or to all, if the rules have changed)."""
+        self.filters = filters
+        if not up_to_date(self.conn, filters):
+            with write(self.conn) as conn:
+                apply_filters(conn, filters)
 
     def articles(
         self,
@@ -244,8 +260,10 @@ class Store:
         limit: int = 200,
         offset: int = 0,
         before: ArticleRow | None = None,
+        hidden: bool = False,
     ) -> list[ArticleRow]:
-        """Newest first (bookmarks: most recently bookmarked first), one page at a time.
+        """Newest first (bookmarks: most recently bookmarked first), one page at a time;
+        articles a filter hides only with `hidden`.
 
         Pass the last row of a page as `before` to get the next page straight from the
         index (keyset paging); `offset` works too but costs more the deeper it goes.
@@ -256,11 +274,13 @@ class Store:
         if feed_id is not None:
             # Two index walks joined, not an OR, which would read every row of the table.
             # (CROSS JOIN keeps also_in first: SQLite would otherwise walk a whole index.)
-            columns = "c.id, c.sort_time, c.read, c.bookmarked_at"
+            columns = "c.id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
             source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id = ?1 UNION ALL"  # noqa: S608
                       f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
                       " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
             params.append(feed_id)
+        if not hidden:
+            where.append("a.hidden = 0")
         if unread:
             where.append("a.read = 0")
         if bookmarked:
@@ -354,8 +374,8 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         total, unread, marked = self.conn.execute(
-            "SELECT (SELECT count(*) FROM articles),"
-            " (SELECT count(*) FROM articles WHERE read = 0),"
+            "SELECT (SELECT count(*) FROM articles WHERE hidden = 0),"
+            " (SELECT count(*) FROM articles WHERE read = 0 AND hidden = 0),"
             " (SELECT count(*) FROM articles WHERE bookmarked_at IS NOT NULL)"
         ).fetchone()
         return {"all": total, "unread": unread, "bookmarks": marked}

@@ -390,6 +390,11 @@ class ReaderApp(App[None]):
             yield SystemCommand(
                 "Show bookmarks", "List bookmarked articles", screen.action_show_bookmarks
             )
+            yield SystemCommand(
+                "Show or hide filtered articles",
+                "List the articles a [[filter]] in config.toml hides, or stop",
+                screen.action_toggle_hidden,
+            )
         yield SystemCommand(
             "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
         )

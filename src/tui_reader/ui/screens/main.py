@@ -52,6 +52,7 @@ class MainScreen(Screen[None]):
         Binding("A", "mark_feed_read", "Mark feed read", show=False, id="main.mark_feed_read"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="main.bookmarks"),
+        Binding("H", "toggle_hidden", "Show/hide filtered", show=False, id="main.toggle_hidden"),
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
@@ -61,6 +62,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._undo: list[int] = []
         self._shown_selection: str | None = None
+        # Articles a [[filter]] hides are listed too while this is on.
+        self.show_hidden = False
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -99,7 +102,9 @@ class MainScreen(Screen[None]):
         await self.refresh_counts()
 
     async def reload(self) -> None:
-        """Re-read feeds and the current article page from the store."""
+        """Apply the filters to what came in, then re-read feeds and the current page."""
+        filters = self.reader_app.settings.filters
+        await self.reader_app.library.run(lambda s: s.use_filters(filters))
         feeds, counts = await self.refresh_counts()
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
@@ -121,6 +126,7 @@ class MainScreen(Screen[None]):
                 bookmarked=selection == BOOKMARKS,
                 limit=size,
                 before=after,
+                hidden=self.show_hidden,
             )
 
         rows = await self.reader_app.library.run(fetch)
@@ -249,6 +255,12 @@ class MainScreen(Screen[None]):
         await self.reader_app.library.run(lambda s: s.set_read(ids, False))
         self.notify(f"Marked {len(ids)} unread again", timeout=2)
         await self.reload()
+
+    async def action_toggle_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        await self.load_articles()
+        self.notify("Showing articles filters hide" if self.show_hidden
+                    else "Hiding articles filters hide", timeout=3)
 
     def action_show_bookmarks(self) -> None:
         self.feed_list.highlighted = self.feed_list.get_option_index(BOOKMARKS)
