@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
     p.add_argument("--all", action="store_true", help="include articles a filter hides")
+    p.add_argument("--query", metavar="NAME", help="the articles a [[query]] in config.toml finds")
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
@@ -368,19 +369,32 @@ def _progress_line(line: str, tty: bool) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
+    from tui_reader.store import SearchTooBroad
+
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    filters = _settings(args).filters
+    settings = _settings(args)
+    search = None
+    if args.query is not None:
+        named = {q.name.casefold(): q.search for q in settings.queries}
+        search = named.get(args.query.strip().casefold())
+        if search is None:
+            known = ", ".join(q.name for q in settings.queries) or "none in config.toml"
+            raise UsageError(f"no saved search named {args.query!r} ({known})")
     with _store(args) as store:
-        store.use_filters(filters)
+        store.use_filters(settings.filters)
         feed_id = None
         if args.feed:
             feed = store.feed_by_url(args.feed)
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
-        rows = store.articles(feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
-                              limit=args.limit, hidden=args.all)
+        try:
+            rows = store.articles(feed_id=feed_id, unread=args.unread,
+                                  bookmarked=args.bookmarked, limit=args.limit, hidden=args.all,
+                                  query=search)
+        except SearchTooBroad as exc:
+            raise CommandError(f"saved search {args.query!r}: {exc}") from exc
         urls = {f.id: f.url for f in store.feeds()}
     if args.json:
         _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])

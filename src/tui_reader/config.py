@@ -52,6 +52,12 @@ user_agent = ""           # empty: tui-reader's own
 # match = "title"           # title | author | feed | link | text
 # pattern = "sponsored|giveaway"
 # action = "hide"           # hide | read
+
+# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME,
+# unread and bookmarked.
+# [[query]]
+# name = "Trailers"
+# search = "trailer OR teaser"
 """
 
 
@@ -65,6 +71,12 @@ class FeedOptions:
     folder: str | None = None
     content_only: bool = False
     refresh_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    name: str
+    search: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +94,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
     filters: tuple[Filter, ...] = ()
+    queries: tuple[SavedSearch, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
@@ -141,7 +154,7 @@ def parse_config(text: str, path: Path) -> Settings:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds", "filter"):
+        if section in ("keys", "feeds", "filter", "query"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -170,8 +183,29 @@ def parse_config(text: str, path: Path) -> Settings:
             )
         feeds[url] = FeedOptions(**options)
     filters = _filters(data.get("filter", []), path, warnings)
-    return Settings(**values, keys=dict(keys), feeds=feeds, filters=filters,
+    queries = _queries(data.get("query", []), path, warnings)
+    return Settings(**values, keys=dict(keys), feeds=feeds, filters=filters, queries=queries,
                     warnings=tuple(warnings))
+
+
+def _queries(tables: Any, path: Path, warnings: list[str]) -> tuple[SavedSearch, ...]:
+    """The usable [[query]] entries; each one that is not is a warning line naming it."""
+    if not isinstance(tables, list):
+        warnings.append(f"{path}: saved searches are written [[query]]; ignored")
+        return ()
+    queries: dict[str, SavedSearch] = {}
+    for number, table in enumerate(tables, 1):
+        name = table.get("name") if isinstance(table, dict) else None
+        search = table.get("search") if isinstance(table, dict) else None
+        if not (isinstance(name, str) and name.strip() and isinstance(search, str)):
+            warnings.append(f"{path}: [[query]] {number} needs a name and a search (strings);"
+                            " ignored")
+        elif name.casefold() in queries:
+            warnings.append(f"{path}: [[query]] {number}: a second search named {name!r};"
+                            " ignored")
+        else:
+            queries[name.casefold()] = SavedSearch(name.strip(), search)
+    return tuple(queries.values())
 
 
 def _filters(rules: Any, path: Path, warnings: list[str]) -> tuple[Filter, ...]:

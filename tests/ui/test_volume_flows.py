@@ -97,3 +97,33 @@ async def test_filtered_articles_are_hidden_and_shown_on_request(library: Paths)
         await pilot.press("H")
         await settle(pilot)
         assert not any("Moonlit" in r.title for r in articles.rows)
+
+
+async def test_a_saved_search_is_listed_with_its_unread_count_and_opens_like_a_feed(
+        library: Paths) -> None:
+    settings = parse_config('[[query]]\nname = "Moonlit"\nsearch = "moonlit folder:K-Drama"\n',
+                            library.config_file)
+    app = ReaderApp(library, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        feeds = app.screen.query_one(FeedList)
+        header = feeds.get_option("saved")
+        assert str(header.prompt) == "Saved searches" and header.disabled
+        assert str(feeds.get_option("query:0").prompt).endswith("Moonlit 2")
+        feeds.highlighted = feeds.get_option_index("query:0")
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        assert [r.title for r in articles.rows] == ["Moonlit Palace finale breaks records",
+                                                    "Seoul Screen awards shortlist"]
+        articles.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert str(app.screen.query_one(FeedList).get_option("query:0").prompt).endswith(
+            "Moonlit")
+        # What the search does not list stays unread.
+        assert {f.title: f.unread for f in app.screen.query_one(FeedList).feeds.values()} == {
+            "Marquee Weekly": 3, "Seoul Screen": 0}
+        await pilot.press("u")
+        await settle(pilot)
+        assert str(app.screen.query_one(FeedList).get_option("query:0").prompt).endswith(
+            "Moonlit 2")

@@ -115,8 +115,9 @@ def _as_typed(text: str) -> str:
     return text
 
 
-def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
+def run_search(conn: sqlite3.Connection, query: str, limit: int | None) -> list[Any]:
     """Ranked rows (article columns, snippet, score); InvalidSearch if nothing can run.
+    With no limit, the ids of the newest RANK_WINDOW matches, unranked (saved searches).
 
     Plain words become quoted prefix phrases at once. A query with FTS5 syntax runs as
     written, falling back to the quoted form when FTS5 rejects it (FTS5 reports bad syntax
@@ -159,13 +160,15 @@ def _time_limit(conn: sqlite3.Connection) -> Iterator[None]:
         conn.set_progress_handler(None, 0)
 
 
-def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[Any]:
+def _ranked(conn: sqlite3.Connection, match: str, limit: int | None) -> list[Any]:
     """The best `limit` of the newest RANK_WINDOW matches by bm25; equal relevance, newest first.
 
     Two passes so that only the rows returned are joined and get a snippet: an ORDER BY
     over the joined rows would build every match's snippet before sorting.
     """
     scores = dict(conn.execute(_CANDIDATES, (match, RANK_WINDOW)).fetchall())
+    if limit is None:
+        return list(scores)
     best = sorted(scores, key=scores.__getitem__)[:limit]
     if not best:
         return []
@@ -177,7 +180,7 @@ def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[Any]:
     return _hits(conn, best, scores, snippets)
 
 
-def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int) -> list[Any]:
+def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int | None) -> list[Any]:
     """A search with CJK text: articles holding every word given, found by the trigram index.
 
     Words are found inside longer ones, as CJK text is written without spaces; FTS5 syntax
@@ -210,6 +213,8 @@ def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int) -> list[Any]:
             f" WHERE articles_cjk MATCH ?{where} ORDER BY rowid DESC LIMIT ?",
             (match, *inside, RANK_WINDOW),
         ).fetchall())
+        if limit is None:
+            return list(scores)
         best = sorted(scores, key=scores.__getitem__)[:limit]
         if not best:
             return []
@@ -223,6 +228,8 @@ def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int) -> list[Any]:
         f"SELECT rowid, title, body FROM articles_cjk WHERE 1{where}"  # noqa: S608
         " ORDER BY rowid DESC LIMIT ?", (*inside, RANK_WINDOW),
     ).fetchall()
+    if limit is None:
+        return [r[0] for r in found]
     scores = _bm25({r[0]: (r[1], r[2]) for r in found}, short)
     best = sorted(scores, key=scores.__getitem__)[:limit]
     bodies = {r[0]: r[2] for r in found}

@@ -34,6 +34,7 @@ from tui_reader.store.rows import (
     iso,
     parse_time,
 )
+from tui_reader.store.saved import SavedQuery, matching
 from tui_reader.store.search import (
     index_is_sound,
     rebuild_index,
@@ -261,9 +262,10 @@ class Store:
         offset: int = 0,
         before: ArticleRow | None = None,
         hidden: bool = False,
+        query: str | None = None,
     ) -> list[ArticleRow]:
         """Newest first (bookmarks: most recently bookmarked first), one page at a time;
-        articles a filter hides only with `hidden`.
+        articles a filter hides only with `hidden`; those a saved search finds with `query`.
 
         Pass the last row of a page as `before` to get the next page straight from the
         index (keyset paging); `offset` works too but costs more the deeper it goes.
@@ -281,6 +283,10 @@ class Store:
             params.append(feed_id)
         if not hidden:
             where.append("a.hidden = 0")
+        if query is not None:
+            clauses, values = matching(self.conn, SavedQuery.parse(query))
+            where += clauses
+            params += values
         if unread:
             where.append("a.read = 0")
         if bookmarked:
@@ -296,6 +302,13 @@ class Store:
         page = f"SELECT a.id FROM {source}{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
         sql = f"{_ROW} WHERE a.id IN ({page}){order}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    def saved_unread(self, query: str) -> int:
+        """How many articles a saved search finds unread (filters' hidden ones left out)."""
+        clauses, values = matching(self.conn, SavedQuery.parse(query))
+        where = " AND ".join(["a.read = 0", "a.hidden = 0", *clauses])
+        return int(self.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
     def row(self, article_id: int) -> ArticleRow | None:
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()

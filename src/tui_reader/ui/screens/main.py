@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from tui_reader.sanitize import clean_line
-from tui_reader.store import ArticleRow, FeedRow, Store
+from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, Store
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
 
@@ -31,6 +31,14 @@ You have no feeds yet.
   ?        every key
 
 Curated entertainment feeds:  tui-reader feeds --suggest"""
+
+
+def _unread(store: Store, search: str) -> int:
+    """A saved search's unread count; one that runs too long counts none (opening it says so)."""
+    try:
+        return store.saved_unread(search)
+    except SearchTooBroad:
+        return 0
 
 
 class MainScreen(Screen[None]):
@@ -116,6 +124,8 @@ class MainScreen(Screen[None]):
         listing = self.article_list
         feed = self.feed_list.selected_feed
         selection = self.feed_list.selection
+        saved = self.feed_list.selected_query
+        search = None if saved is None else self.reader_app.settings.queries[saved].search
         after = listing.rows[-1] if append and listing.rows else None
         size = PAGE if append else max(PAGE, len(listing.rows))
 
@@ -127,9 +137,14 @@ class MainScreen(Screen[None]):
                 limit=size,
                 before=after,
                 hidden=self.show_hidden,
+                query=search,
             )
 
-        rows = await self.reader_app.library.run(fetch)
+        try:
+            rows = await self.reader_app.library.run(fetch)
+        except SearchTooBroad as exc:
+            self.notify(clean_line(str(exc)), severity="warning", markup=False)
+            rows = []
         listing.show(rows, append=append, page=size)
 
     @on(OptionList.OptionHighlighted, "#feeds")
@@ -237,11 +252,17 @@ class MainScreen(Screen[None]):
             self._update(row, read=not row.read)
 
     async def action_mark_feed_read(self) -> None:
-        feed = self.feed_list.selected_feed
-        self._undo = await self.reader_app.library.run(
-            lambda s: s.mark_feed_read(feed.id if feed else None)
-        )
-        label = clean_line(feed.title) if feed else "everything"
+        feed, saved = self.feed_list.selected_feed, self.feed_list.selected_query
+        if saved is not None:  # a saved search: what it lists, not everything
+            listed = [r.id for r in self.article_list.rows if not r.read]
+            await self.reader_app.library.run(lambda s: s.set_read(listed))
+            self._undo = listed
+            label = clean_line(self.reader_app.settings.queries[saved].name)
+        else:
+            self._undo = await self.reader_app.library.run(
+                lambda s: s.mark_feed_read(feed.id if feed else None)
+            )
+            label = clean_line(feed.title) if feed else "everything"
         self.notify(
             f"Marked {len(self._undo)} read in {label} (u to undo)", markup=False, timeout=3
         )
@@ -268,8 +289,14 @@ class MainScreen(Screen[None]):
 
     async def refresh_counts(self) -> tuple[list[FeedRow], dict[str, int]]:
         """Redraw the feed list with fresh unread counts; returns what it read."""
-        feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
-        self.feed_list.show(feeds, counts)
+        queries = self.reader_app.settings.queries
+
+        def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]]]:
+            return store.feeds(), store.counts(), [(q.name, _unread(store, q.search))
+                                                   for q in queries]
+
+        feeds, counts, saved = await self.reader_app.library.run(read)
+        self.feed_list.show(feeds, counts, saved)
         return feeds, counts
 
     def set_status(self, text: str) -> None:
