@@ -46,13 +46,16 @@ _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
        last_success, last_error, bozo, next_due, first_url, ttl_minutes,
-       (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0
-        AND a.hidden = 0)
-       + (SELECT count(*) FROM also_in x JOIN articles a ON a.id = x.article_id
+       (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
+       - (SELECT count(*) FROM articles a INDEXED BY articles_hidden
+          WHERE a.hidden = 1 AND a.feed_id = feeds.id AND a.read = 0)
+       + (SELECT count(*) FROM also_in x CROSS JOIN articles a ON a.id = x.article_id
           WHERE x.feed_id = feeds.id AND a.read = 0 AND a.hidden = 0
           AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
+# The articles a filter hides, from an index that holds only them.
+HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
 # The articles a feed carries: those first stored from it, and copies it carries too.
 _IN_FEED = ("(a.feed_id = ?1 OR a.id IN (SELECT article_id FROM also_in WHERE feed_id = ?1))")
 # A feed by its current address, or by the one it was subscribed at before it moved.
@@ -282,7 +285,7 @@ class Store:
                       " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
             params.append(feed_id)
         if not hidden:
-            where.append("a.hidden = 0")
+            where.append(f"a.id NOT IN ({HIDDEN})")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
             where += clauses
@@ -306,7 +309,7 @@ class Store:
     def saved_unread(self, query: str) -> int:
         """How many articles a saved search finds unread (filters' hidden ones left out)."""
         clauses, values = matching(self.conn, SavedQuery.parse(query))
-        where = " AND ".join(["a.read = 0", "a.hidden = 0", *clauses])
+        where = " AND ".join(["a.read = 0", f"a.id NOT IN ({HIDDEN})", *clauses])
         return int(self.conn.execute(
             f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
@@ -387,8 +390,9 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         total, unread, marked = self.conn.execute(
-            "SELECT (SELECT count(*) FROM articles WHERE hidden = 0),"
-            " (SELECT count(*) FROM articles WHERE read = 0 AND hidden = 0),"
+            f"SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM ({HIDDEN})),"  # noqa: S608
+            " (SELECT count(*) FROM articles WHERE read = 0) - (SELECT count(*) FROM articles"
+            " INDEXED BY articles_hidden WHERE hidden = 1 AND read = 0),"
             " (SELECT count(*) FROM articles WHERE bookmarked_at IS NOT NULL)"
         ).fetchone()
         return {"all": total, "unread": unread, "bookmarks": marked}
