@@ -26,7 +26,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
     done = subprocess.run(
-        [sys.executable, "-c", build, str(out)], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", build, str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
     )
     return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
 

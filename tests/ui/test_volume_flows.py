@@ -12,6 +12,7 @@ from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.palette import reader_commands
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -87,8 +88,7 @@ async def test_filtered_articles_are_hidden_and_shown_on_request(library: Paths)
         await settle(pilot)
         articles = app.screen.query_one(ArticleList)
         assert not any("Moonlit" in r.title for r in articles.rows)
-        assert "Show or hide filtered articles" in {
-            c.title for c in app.get_system_commands(app.screen)}
+        assert "Show or hide filtered articles" in {c.title for c in reader_commands(app)}
         await pilot.press("H")
         await settle(pilot)
         shown = [r for r in articles.rows if "Moonlit" in r.title]

@@ -115,6 +115,44 @@ _V5 = """
 ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
 """
 
+# v6: how many entries the feed's last document held beyond those kept, for `feeds` to say.
+_V6 = """
+ALTER TABLE feeds ADD COLUMN entries_cut INTEGER NOT NULL DEFAULT 0;
+"""
+
+# v7: sync with an aggregator server. The outbox holds each local change not yet sent, written
+# in the change's own transaction: one row per article and field (the latest value wins) and
+# one per feed address, so it stays as small as the library when no server is set up. Feeds
+# already subscribed are queued, so the first sync puts them on the server. The two maps tie
+# the server's ids to ours; `sync_state` keeps the server's cursors.
+_V7 = """
+CREATE TABLE sync_outbox (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    field TEXT NOT NULL CHECK (field IN ('read', 'starred')),
+    value INTEGER NOT NULL,
+    PRIMARY KEY (article_id, field)
+) WITHOUT ROWID;
+CREATE TABLE sync_feed_outbox (
+    url TEXT PRIMARY KEY,
+    subscribed INTEGER NOT NULL,
+    folder TEXT
+) WITHOUT ROWID;
+INSERT INTO sync_feed_outbox (url, subscribed, folder) SELECT url, 1, folder FROM feeds;
+CREATE TABLE sync_articles (
+    remote_id TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE sync_feeds (
+    remote_id TEXT PRIMARY KEY,
+    feed_id INTEGER NOT NULL UNIQUE REFERENCES feeds(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE sync_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
 # Letters of the scripts written without spaces between words (Hangul, kana, Han ideographs):
 # a GLOB class for SQL, and the same class for Python's re.
 CJK_CLASS = ("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -129,10 +167,10 @@ CJK_FILL = (
     f" WHERE title || body GLOB '*{CJK_CLASS}*'"
 )
 
-# v6: English words indexed by their stem (porter), so "direct" finds "directing"; and the
+# v8: English words indexed by their stem (porter), so "direct" finds "directing"; and the
 # trigram index above, kept by triggers on update and delete (inserts are indexed by the
 # statement that saves them, as for articles_fts).
-_V6 = f"""
+_V8 = f"""
 DROP TABLE articles_fts;
 CREATE VIRTUAL TABLE articles_fts USING fts5 (
     title, author, body, content='articles', content_rowid='id',
@@ -152,10 +190,10 @@ CREATE TRIGGER articles_cjk_au AFTER UPDATE OF title, body ON articles BEGIN
 END;
 """  # noqa: S608
 
-# v7: an article carried by several feeds is stored once. `canonical` is its link as copies
+# v9: an article carried by several feeds is stored once. `canonical` is its link as copies
 # share it (store.copies); `also_in` lists the other feeds that carry it, under their own
 # guid and entry hash so a refresh still knows the entry. Copies already stored are merged.
-_V7_TABLES = """
+_V9_TABLES = """
 ALTER TABLE articles ADD COLUMN canonical TEXT;
 CREATE INDEX articles_by_canonical ON articles (canonical) WHERE canonical IS NOT NULL;
 CREATE INDEX articles_by_guid ON articles (guid);
@@ -170,17 +208,17 @@ CREATE INDEX also_in_by_article ON also_in (article_id);
 """
 
 
-def _v7(conn: sqlite3.Connection) -> None:
-    for statement in _statements(_V7_TABLES):
+def _v9(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_V9_TABLES):
         conn.execute(statement)
     merge_copies(conn)
 
 
-# v8: articles hidden by a filter in config.toml (store.filters), and a place for the
+# v10: articles hidden by a filter in config.toml (store.filters), and a place for the
 # store's own small facts: which rules were applied, and up to which article. Hidden
 # articles are few: lists and counts leave out the ids this index holds (store.HIDDEN)
 # rather than read every row's flag.
-_V8 = """
+_V10 = """
 ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX articles_hidden ON articles (id) WHERE hidden = 1;
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -188,7 +226,7 @@ CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _v7, _V8]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10]
 VERSION = len(MIGRATIONS)
 
 
