@@ -12,6 +12,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from tui_reader.store.outbox import queue_marks
+
 FIELDS = ("title", "author", "feed", "link", "text")
 ACTIONS = ("hide", "read")
 _BATCH = 2000
@@ -74,24 +76,25 @@ def apply_filters(conn: sqlite3.Connection, filters: tuple[Filter, ...]) -> None
         while True:
             rows = conn.execute(
                 "SELECT a.id, a.title, coalesce(a.author, ''), coalesce(f.title, '') || char(10)"  # noqa: S608
-                f" || coalesce(f.url, ''), coalesce(a.url, ''), {text}, a.hidden"
+                f" || coalesce(f.url, ''), coalesce(a.url, ''), {text}, a.hidden, a.read"
                 " FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id > ?"
                 " ORDER BY a.id LIMIT ?", (after, _BATCH)).fetchall()
             if not rows:
                 break
             hide, unhide, read = [], [], []
-            for article_id, *values, hidden in rows:
+            for article_id, *values, hidden, was_read in rows:
                 fields = dict(zip(FIELDS, values, strict=True))
                 actions = {f.action for f in filters if f.matches(fields)}
                 if "hide" in actions:
                     hide.append(article_id)
                 elif hidden:
                     unhide.append(article_id)
-                if "read" in actions:
+                if "read" in actions and not was_read:
                     read.append(article_id)
             conn.executemany("UPDATE articles SET hidden = 1 WHERE id = ?", [(i,) for i in hide])
             conn.executemany("UPDATE articles SET hidden = 0 WHERE id = ?", [(i,) for i in unhide])
             conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in read])
+            queue_marks(conn, read, "read", True)  # for the sync server, as any mark
             after = rows[-1][0]
     newest = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
     conn.executemany("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
