@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
-from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
 from tui_reader.store.filters import Filter
 
 DEFAULT_CONFIG = """\
