@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
+    p.add_argument("--all", action="store_true", help="include articles a filter hides")
+    p.add_argument("--query", metavar="NAME", help="the articles a [[query]] in config.toml finds")
     p.add_argument(
         "--limit", type=int, default=50, metavar="N", help="at most N, newest first (0: all)"
     )
@@ -197,6 +199,7 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Setting
 
     async def runner() -> Any:
         with _store(args) as store:
+            store.use_filters(settings.filters)
             async with Fetcher(settings.http) as fetcher:
                 return await job(store, fetcher, settings)
 
@@ -455,9 +458,20 @@ def _progress_line(line: str, tty: bool) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
+    from tui_reader.store import SearchTooBroad
+
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
+    settings = _settings(args)
+    search = None
+    if args.query is not None:
+        named = {q.name.casefold(): q.search for q in settings.queries}
+        search = named.get(args.query.strip().casefold())
+        if search is None:
+            known = ", ".join(q.name for q in settings.queries) or "none in config.toml"
+            raise UsageError(f"no saved search named {args.query!r} ({known})")
     with _store(args) as store:
+        store.use_filters(settings.filters)
         feed_id = None
         if args.feed:
             feed = store.feed_by_url(args.feed)
@@ -465,10 +479,13 @@ def cmd_articles(args: argparse.Namespace) -> int:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
         # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
-        rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
-            limit=args.limit + 1 if args.limit else -1,
-        )
+        try:
+            rows = store.articles(
+                feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+                limit=args.limit + 1 if args.limit else -1, hidden=args.all, query=search,
+            )
+        except SearchTooBroad as exc:
+            raise CommandError(f"saved search {args.query!r}: {exc}") from exc
         urls = {f.id: f.url for f in store.feeds()}
     if args.limit and len(rows) > args.limit:
         rows = rows[: args.limit]
@@ -479,7 +496,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
-        print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
+        hidden = "  [hidden]" if row.hidden else ""
+        print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}")
     return 0
 
 
@@ -488,8 +506,10 @@ def _feed_url(urls: dict[int, str], row: ArticleRow) -> str | None:
 
 
 def _titled(row: ArticleRow) -> str:
-    """The title and, for an article from a feed, the feed's."""
+    """The title and, for an article from a feed, the feed's and those of others carrying it."""
     feed = clean_line(row.feed_title)
+    if row.also_in:
+        feed += f" (also in: {clean_line(', '.join(row.also_in))})"
     return f"{clean_line(row.title)}  — {feed}" if feed else clean_line(row.title)
 
 

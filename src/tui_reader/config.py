@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
 from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.store.filters import Filter
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -56,6 +57,20 @@ user_agent = ""           # empty: tui-reader's own
 # folder = "Film"
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
+
+# Filters: hide articles, or mark them read, when a field matches a regular expression
+# (plain words are one too; case is ignored). `articles --all` and `H` in the reader show
+# hidden ones.
+# [[filter]]
+# match = "title"           # title | author | feed | link | text
+# pattern = "sponsored|giveaway"
+# action = "hide"           # hide | read
+
+# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME,
+# unread and bookmarked.
+# [[query]]
+# name = "Trailers"
+# search = "trailer OR teaser"
 """
 
 
@@ -86,6 +101,12 @@ class SyncSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedSearch:
+    name: str
+    search: str
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     theme: str = "textual-dark"
     refresh_on_start: bool = True
@@ -100,6 +121,8 @@ class Settings:
     user_agent: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
+    filters: tuple[Filter, ...] = ()
+    queries: tuple[SavedSearch, ...] = ()
     sync: SyncSettings | None = None
     warnings: tuple[str, ...] = ()
 
@@ -161,7 +184,7 @@ def parse_config(text: str, path: Path) -> Settings:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds", "sync"):
+        if section in ("keys", "feeds", "sync", "filter", "query"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -190,7 +213,10 @@ def parse_config(text: str, path: Path) -> Settings:
             )
         feeds[url] = FeedOptions(**options)
     sync = _sync_settings(data["sync"], path, warnings) if "sync" in data else None
-    return Settings(**values, keys=dict(keys), feeds=feeds, sync=sync, warnings=tuple(warnings))
+    filters = _filters(data.get("filter", []), path, warnings)
+    queries = _queries(data.get("query", []), path, warnings)
+    return Settings(**values, keys=dict(keys), feeds=feeds, filters=filters, queries=queries,
+                    sync=sync, warnings=tuple(warnings))
 
 
 def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
@@ -232,6 +258,55 @@ def loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _queries(tables: Any, path: Path, warnings: list[str]) -> tuple[SavedSearch, ...]:
+    """The usable [[query]] entries; each one that is not is a warning line naming it."""
+    if not isinstance(tables, list):
+        warnings.append(f"{path}: saved searches are written [[query]]; ignored")
+        return ()
+    queries: dict[str, SavedSearch] = {}
+    for number, table in enumerate(tables, 1):
+        name = table.get("name") if isinstance(table, dict) else None
+        search = table.get("search") if isinstance(table, dict) else None
+        if not (isinstance(name, str) and name.strip() and isinstance(search, str)):
+            warnings.append(f"{path}: [[query]] {number} needs a name and a search (strings);"
+                            " ignored")
+        elif name.casefold() in queries:
+            warnings.append(f"{path}: [[query]] {number}: a second search named {name!r};"
+                            " ignored")
+        else:
+            queries[name.casefold()] = SavedSearch(name.strip(), search)
+    return tuple(queries.values())
+
+
+def _filters(rules: Any, path: Path, warnings: list[str]) -> tuple[Filter, ...]:
+    """The usable [[filter]] rules; each one that is not is a warning line naming it."""
+    if not isinstance(rules, list):
+        warnings.append(f"{path}: filters are written [[filter]] (an array of tables); ignored")
+        return ()
+    filters = []
+    for number, rule in enumerate(rules, 1):
+        name = f"{path}: [[filter]] {number}"
+        if not isinstance(rule, dict):
+            warnings.append(f"{name} is not a table; ignored")
+            continue
+        name += f" (pattern = {rule.get('pattern')!r})"
+        unknown = set(rule) - {"match", "pattern", "action"}
+        if unknown:
+            warnings.append(f"{name}: unknown keys {', '.join(sorted(unknown))} ignored")
+        match, pattern, action = (rule.get("match", "title"), rule.get("pattern"),
+                                  rule.get("action", "hide"))
+        if not (isinstance(match, str) and isinstance(pattern, str) and pattern
+                and isinstance(action, str)):
+            warnings.append(f"{name}: match, pattern and action must be strings, and a"
+                            " pattern not empty; rule ignored")
+            continue
+        try:
+            filters.append(Filter.make(match, pattern, action))
+        except ValueError as exc:
+            warnings.append(f"{name}: {exc}; rule ignored")
+    return tuple(filters)
 
 
 def load_settings(path: Path, *, create: bool = True) -> Settings:
