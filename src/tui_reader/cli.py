@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -84,19 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
-    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--limit", type=_limit, default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
     p.add_argument("target", metavar="ID|URL")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p = command("search", "full-text search over stored articles")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument("--limit", type=_limit, default=20, metavar="N")
     p.add_argument("--json", action="store_true")
     p = command("bookmark", "bookmark an article")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=_article_id)
     p = command("unbookmark", "remove a bookmark")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=_article_id)
     p = command("import-opml", "subscribe to the feeds of an OPML file")
     p.add_argument("file")
     p = command("export-opml", "write subscriptions as OPML (to standard output without FILE)")
@@ -106,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("prune", "delete read, unbookmarked articles older than N days (bookmarks stay)")
     p.add_argument(
         "--days",
-        type=int,
+        type=_days,
         metavar="N",
         help="age in days (default: [store] retention_days in config.toml, 90)",
     )
@@ -115,6 +116,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("file", nargs="?")
     return parser
+
+
+def _number(text: str, low: int, high: int, what: str) -> int:
+    """A number from the command line, read by scalars: "²", "1_0" and 30 digits are refused
+    by argparse in one usage line rather than failing deep inside."""
+    from tui_reader.scalars import ScalarError, parse_int
+
+    try:
+        return parse_int(text, low=low, high=high, what=what)
+    except ScalarError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _article_id(text: str) -> int:
+    return _number(text, 1, 2**63 - 1, "article id")  # SQLite's largest integer
+
+
+def _limit(text: str) -> int:
+    return _number(text, 1, 1_000_000, "limit")
+
+
+def _days(text: str) -> int:
+    # As far back as [store] retention_days may reach in config.toml.
+    return _number(text, 0, 36_500, "number of days")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except sqlite3.Error as exc:
+        # A read that meets a damaged page or a missing table, wherever in a command.
+        from tui_reader.store.errors import describe
+
+        _err(str(describe(exc, Paths.resolve(args.home).database)))
+        return 1
     except BrokenPipeError:
         # Whoever read the output (head, a pager) has gone: nobody is left to tell. Standard
         # output now leads nowhere, so the interpreter's last flush cannot fail again.
@@ -166,10 +197,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
+    """The store; `reading` for a command that writes nothing, so it runs on a full disk."""
     from tui_reader.store import Store
 
-    return Store.open(_paths(args).database)
+    return Store.open(_paths(args).database, reading=reading)
 
 
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
@@ -292,7 +324,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
     if args.suggest:
         return _print_suggestions(args.json)
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         feeds = store.feeds()
     if args.json:
         _print_json([f.to_json() for f in feeds])
@@ -354,9 +386,7 @@ def _progress_line(line: str, tty: bool) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         feed_id = None
         if args.feed:
             feed = store.feed_by_url(args.feed)
@@ -388,16 +418,20 @@ def _resolve_article(target: str, args: argparse.Namespace) -> int:
     from tui_reader.net.errors import FetchError
     from tui_reader.net.http import check_url
 
-    if not target.isdigit():
+    try:
+        article_id = _article_id(target) if target.strip().isdigit() else None
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(str(exc)) from None
+    if article_id is None:
         try:
             check_url(target)
         except FetchError as exc:
             raise UsageError(str(exc)) from exc
-    with _store(args) as store:
-        if target.isdigit():
-            if store.row(int(target)) is None:
-                raise UsageError(f"no article with id {target}")
-            return int(target)
+    with _store(args, reading=True) as store:
+        if article_id is not None:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+            return article_id
         found = store.id_for_url(target)
     if found is not None:
         return int(found)
@@ -411,16 +445,24 @@ def _resolve_article(target: str, args: argparse.Namespace) -> int:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
+    from tui_reader.store import StoreError
+
     article_id = _resolve_article(args.target, args)
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         article = store.article(article_id)
-        store.set_read([article_id])
     if args.format == "json":
         _print_json({"id": article_id, **article.to_json()})
     elif args.format == "markdown":
         print(clean_text(f"# {clean_line(article.title)}\n\n{article.markdown}"))
     else:
         print(clean_text(render_text(article)))
+    sys.stdout.flush()
+    # Marked read only once shown: a full disk costs the mark, not the reading.
+    try:
+        with _store(args) as store:
+            store.set_read([article_id])
+    except StoreError as exc:
+        _err(f"not marked as read: {exc}")
     return 0
 
 
@@ -448,7 +490,7 @@ def render_text(article: Any) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from tui_reader.store import InvalidSearch, SearchTooBroad
 
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         try:
             hits = store.search(args.query, limit=args.limit)
         except SearchTooBroad as exc:
@@ -500,7 +542,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     from tui_reader.feeds.opml import OpmlFeed, write_opml
     from tui_reader.files import write_atomic
 
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         text = write_opml([OpmlFeed(f.url, f.title, f.folder) for f in store.feeds()])
     if args.file:
         write_atomic(Path(args.file), text)
@@ -537,8 +579,6 @@ def cmd_vacuum(args: argparse.Namespace) -> int:
 
 def cmd_prune(args: argparse.Namespace) -> int:
     days = _settings(args).retention_days if args.days is None else args.days
-    if days < 0:
-        raise UsageError("--days must not be negative")
     from tui_reader.pictures import prune_pictures
 
     with _store(args) as store:
@@ -557,7 +597,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.bookmarked:
         raise UsageError("say what to export: --bookmarked")
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         text, count = export_bookmarks(store, args.format)
     if args.file:
         write_atomic(Path(args.file), text)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from tui_reader.models import Article, Block, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
-from tui_reader.store.errors import describe
+from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -78,9 +78,10 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT) -> Store:
-        """Open or create the database; `timeout` is how long a write waits for another writer."""
-        return cls(connect(path, timeout), path)
+    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
+        """Open or create the database; `timeout` is how long a write waits for another writer,
+        and `reading` lets a command that only reads still run on a full disk."""
+        return cls(connect(path, timeout, reading=reading), path)
 
     def close(self) -> None:
         self.conn.close()
@@ -269,13 +270,19 @@ class Store:
         ).fetchone()
         if found is None:
             return None
-        return Article(
-            url=found[0], title=found[1], author=found[2], published=_dt(found[3]), image=found[4],
-            tags=json.loads(found[5]), site_name=found[6],
-            blocks=[Block.from_dict(b) for b in json.loads(found[7])],
-            related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
-            source=found[9], truncated=bool(found[10]),
-        )
+        try:
+            return Article(
+                url=found[0], title=found[1], author=found[2], published=_dt(found[3]),
+                image=found[4], tags=json.loads(found[5]), site_name=found[6],
+                blocks=[Block.from_dict(b) for b in json.loads(found[7])],
+                related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
+                source=found[9], truncated=bool(found[10]),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Only a damaged file or a hand edit makes our own JSON unreadable.
+            raise StoreError(f"the database {self.path}: article {article_id} is damaged"
+                             f" ({type(exc).__name__}); move the file aside to start afresh"
+                             " or pass another --home") from exc
 
     def raw_html(self, article_id: int) -> bytes | None:
         found = self.conn.execute("SELECT raw_html FROM articles WHERE id = ?",
