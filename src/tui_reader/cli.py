@@ -523,10 +523,9 @@ def _set_bookmark(args: argparse.Namespace, on: bool) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.opml import parse_opml
+    from tui_reader.feeds.opml import parse_opml, read_opml
 
-    text = Path(args.file).read_text(encoding="utf-8", errors="replace")
-    feeds, skipped = parse_opml(text)
+    feeds, skipped = parse_opml(read_opml(Path(args.file)))
     added = 0
     with _store(args) as store:
         for feed in feeds:

@@ -9,6 +9,8 @@ from typing import Any
 
 from tui_reader.files import write_atomic
 from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.sanitize import clean_line
+from tui_reader.scalars import shorten
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -44,6 +46,10 @@ user_agent = ""           # empty: tui-reader's own
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
 """
+
+
+# Far more than any hand-written config; the file is read whole.
+MAX_CONFIG_BYTES = 2**20
 
 
 class ConfigError(Exception):
@@ -115,12 +121,17 @@ _NAMES = {"int": "an integer", "float": "a number", "bool": "true or false", "st
 def _check(where: str, value: Any, kind: type, low: float | None, high: float | None) -> Any:
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        ok, value = True, float(value)
+        # TOML integers have no size limit in tomllib; past a float's range is out of range.
+        ok, value = True, float(value) if abs(value) < 2**1000 else float("inf")
     if not ok:
-        raise ConfigError(f"{where} must be {_NAMES[kind.__name__]}, got {value!r}")
+        raise ConfigError(f"{where} must be {_NAMES[kind.__name__]}, got {_shown(value)}")
     if low is not None and high is not None and not low <= value <= high:
-        raise ConfigError(f"{where} must be between {low:g} and {high:g}, got {value!r}")
+        raise ConfigError(f"{where} must be between {low:g} and {high:g}, got {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    return shorten(clean_line(repr(value)), 80)
 
 
 def parse_config(text: str, path: Path) -> Settings:
@@ -128,6 +139,9 @@ def parse_config(text: str, path: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables by recursion.
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
@@ -145,8 +159,11 @@ def parse_config(text: str, path: Path) -> Settings:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [keys] entries must look like "binding.id" = "key"')
+    feed_tables = data.get("feeds", {})
+    if not isinstance(feed_tables, dict):
+        raise ConfigError(f'{path}: feeds must be tables like [feeds."https://…/feed.xml"]')
     feeds: dict[str, FeedOptions] = {}
-    for url, table in (data.get("feeds") or {}).items():
+    for url, table in feed_tables.items():
         if not isinstance(table, dict):
             raise ConfigError(f'{path}: [feeds."{url}"] must be a table of options')
         options: dict[str, Any] = {}
@@ -156,10 +173,18 @@ def parse_config(text: str, path: Path) -> Settings:
                 continue
             low_high = (1, 10080) if key == "refresh_minutes" else (None, None)
             options[key] = _check(
-                f'{path}: [feeds."{url}"] {key}', value, _FEED_KEYS[key], *low_high
+                f'{path}: [feeds."{shorten(url, 100)}"] {key}', value, _FEED_KEYS[key], *low_high
             )
+            if key in ("title", "folder"):
+                # Shown in the terminal and written to OPML: cleaned once, here.
+                options[key] = _folder(value) if key == "folder" else clean_line(value) or None
         feeds[url] = FeedOptions(**options)
     return Settings(**values, keys=dict(keys), feeds=feeds, warnings=tuple(warnings))
+
+
+def _folder(value: str) -> str | None:
+    """A folder path cleaned segment by segment, as the OPML import reads one."""
+    return "/".join(p for p in (clean_line(part) for part in value.split("/")) if p) or None
 
 
 def load_settings(path: Path, *, create: bool = True) -> Settings:
@@ -169,7 +194,14 @@ def load_settings(path: Path, *, create: bool = True) -> Settings:
             write_atomic(path, DEFAULT_CONFIG)
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB, not a config")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     return parse_config(text, path)
