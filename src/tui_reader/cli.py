@@ -353,6 +353,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         else:
             line = f"[{done}/{total}] {result.title}: {result.outcome}"
             line += f", {result.new} new" if result.outcome == "ok" else ""
+            line += f", {result.left_note}" if result.left else ""
         _progress_line(line, tty)
 
     report = _run_with_fetcher(

@@ -32,6 +32,10 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 FEED_CAP = 5 * MiB
 PAGE_CAP = 10 * MiB
+# Seconds one feed's new entries (their pages and pictures) may take in one refresh. Each
+# request has its own deadline, but 500 entries of slow pages would add up to hours; what is
+# not done by then is left for the next refresh, which finds those entries still new.
+FEED_BUDGET = 180.0
 T = TypeVar("T")
 NO_OPTIONS = FeedOptions()
 
@@ -187,11 +191,15 @@ class Run:
         await self._entries(feed, parsed, result, download=download,
                             public_only=not response.private)
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
+        # Cut short by the budget: no validators (a 304 next time would hide the entries
+        # left) and due again at once.
+        whole = not result.left
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
             title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"), validators=True,
-            bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
+            last_modified=response.headers.get("last-modified"), validators=whole,
+            bozo=parsed.bozo, next_due=_due(lifetime) if whole else None,
+            ttl_minutes=parsed.ttl_minutes,
         )
         return result
 
@@ -209,18 +217,26 @@ class Run:
         if todo:
             self.found_work.set()
 
+        stored = 0
+
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
+            nonlocal stored
             async with self.in_flight:
                 article, raw = await self._article(entry, download, public_only)
             _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
-            if self.pictures:
-                await self.pictures.save(self.fetcher, article, public_only=public_only)
+            stored += 1
             if new:
                 result.new += 1
             else:
                 result.updated += 1
+            if self.pictures:
+                await self.pictures.save(self.fetcher, article, public_only=public_only)
 
-        await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+        try:
+            async with asyncio.timeout(FEED_BUDGET):
+                await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+        except TimeoutError:
+            result.left = len(todo) - stored
 
     async def _article(self, entry: FeedEntry, download: bool,
                        public_only: bool) -> tuple[Article, bytes | None]:
