@@ -26,6 +26,7 @@ from tui_reader.net.errors import FetchError, NotAFeed
 from tui_reader.net.http import Fetcher, MiB, Response, cache_lifetime, status_message
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import FeedResult
+from tui_reader.scalars import ScalarError, parse_url
 from tui_reader.store import FeedRow, Incoming, Prepared, Store, StoreError, prepare
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -267,9 +268,19 @@ async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: 
         run.close()
 
 
+def fetchable(url: str) -> str:
+    """A URL typed or followed by the user, normalised, or a FetchError saying why it cannot
+    be fetched (an empty host label, a port out of range, not http(s))."""
+    try:
+        return parse_url(url)
+    except ScalarError as exc:
+        raise FetchError(str(exc)) from None
+
+
 async def subscribe(store: Store, fetcher: Fetcher, url: str,
                     folder: str | None = None) -> tuple[FeedRow, list[str]]:
     """Subscribe to a feed URL, or to the first feed an HTML page names; returns the others."""
+    url = fetchable(url)
     response = await _get_feed(fetcher, url)
     others: list[str] = []
     try:
@@ -300,6 +311,7 @@ async def _get_feed(fetcher: Fetcher, url: str) -> Response:
 async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
                         pictures: Pictures | None = None) -> int:
     """Download, clean and cache a page that is in no feed; returns its article id."""
+    url = fetchable(url)
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
         raise FetchError(f"{url}: {status_message(response.status)}", response.status)
