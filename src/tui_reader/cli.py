@@ -35,7 +35,9 @@ class CommandError(Exception):
 
 
 def _err(message: str) -> None:
-    print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
+    from tui_reader.scalars import shorten_words
+
+    print(f"tui-reader: {shorten_words(clean_line(message))}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -321,6 +323,7 @@ def _print_suggestions(as_json: bool) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from tui_reader.refresh import feed_status
+    from tui_reader.scalars import shorten_words
 
     if args.suggest:
         return _print_suggestions(args.json)
@@ -333,7 +336,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         # Titles and errors come from servers: no control sequence reaches the terminal.
         print(clean_line(feed.title))
         print(f"  {clean_line(feed.url)}")
-        print(f"  {clean_line(feed_status(feed))} · {feed.unread} unread")
+        print(f"  {shorten_words(clean_line(feed_status(feed)))} · {feed.unread} unread")
     return 0
 
 
@@ -377,7 +380,9 @@ def _progress_line(line: str, tty: bool) -> None:
     """On a terminal, one line redrawn in place and cut to its width; elsewhere, a log line."""
     import shutil
 
-    line = clean_line(line)
+    from tui_reader.scalars import shorten_words
+
+    line = shorten_words(clean_line(line))
     if tty:
         width = shutil.get_terminal_size().columns - 1
         sys.stderr.write("\r\033[K" + line[:width])

@@ -61,6 +61,15 @@ def shorten(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+_LONG_WORD = re.compile(r"\S{241,}")
+
+
+def shorten_words(text: str) -> str:
+    """`text` with every run of 241 or more non-space characters (a URL, most likely)
+    shortened: an error line that quotes a 100 KB URL stays one readable line."""
+    return _LONG_WORD.sub(lambda m: shorten(m.group()), text) if len(text) > 240 else text
+
+
 def _bad(what: str, text: str) -> ScalarError:
     return ScalarError(f"not a valid {what}: {shorten(text, 80)!r}")
 

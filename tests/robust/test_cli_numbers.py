@@ -48,3 +48,14 @@ def test_any_article_id_is_a_value_or_one_line(
 ) -> None:
     code, err = _run(tmp_path, capsys, "bookmark", value)
     assert code in (1, 2) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["remove"], ["read"], ["add"], ["articles", "--feed"]],
+                         ids=" ".join)
+def test_a_100_kb_url_is_shortened_in_error_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    url = "https://x.example/" + "a" * 100_000
+    code, err = _run(tmp_path, capsys, *command, url)
+    assert code in (1, 2)
+    assert len(err) < 1000 and len(err.strip().splitlines()) == 1

@@ -29,7 +29,7 @@ from tui_reader.paths import Paths
 from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
-from tui_reader.scalars import shorten
+from tui_reader.scalars import shorten, shorten_words
 from tui_reader.store import Store, StoreError
 from tui_reader.ui.library import Library
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
@@ -310,7 +310,8 @@ class ReaderApp(App[None]):
             )
         except USER_ERRORS as exc:
             self.notify(
-                f"Could not fetch the page: {clean_line(str(exc))}", severity="error", markup=False
+                f"Could not fetch the page: {shorten_words(clean_line(str(exc)))}",
+                severity="error", markup=False
             )
             return None
 
