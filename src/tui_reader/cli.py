@@ -144,8 +144,18 @@ def _days(text: str) -> int:
     return _number(text, 0, 36_500, "number of days")
 
 
+# Arguments that are text, not file names (which may be any bytes the file system allows).
+_TEXT_ARGUMENTS = ("url", "feed", "query", "target", "folder")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name in _TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            # Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite and the
+            # terminal cannot take; a URL or a query has no use for them.
+            setattr(args, name, value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
     try:

@@ -59,3 +59,13 @@ def test_a_100_kb_url_is_shortened_in_error_lines(
     code, err = _run(tmp_path, capsys, *command, url)
     assert code in (1, 2)
     assert len(err) < 1000 and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["remove"], ["read"], ["articles", "--feed"], ["search"]],
+                         ids=" ".join)
+def test_arguments_that_are_not_utf8_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # What Python makes of a byte that is not UTF-8 in argv.
+    code, err = _run(tmp_path, capsys, *command, "https://x.example/\udcff\ud800")
+    assert code in (0, 1, 2) and "Traceback" not in err
