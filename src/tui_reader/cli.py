@@ -251,9 +251,21 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tui_reader.demo import run_demo
+    """Serve the demo site and open the reader on it, in a throwaway home unless one is given."""
+    import tempfile
 
-    return run_demo(args.home)
+    from tui_reader.demo import DemoServer, forget_other_demos, subscribe_demo
+    from tui_reader.store import Store
+    from tui_reader.ui.app import ReaderApp
+
+    with DemoServer() as server, tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as scratch:
+        paths = Paths.resolve(args.home or scratch).ensure()
+        with Store.open(paths.database) as store:
+            forget_other_demos(store, server)
+            subscribe_demo(store, server)
+        settings = load_settings(paths.config_file)
+        ReaderApp(paths, settings=settings, refresh_on_start=True).run()
+    return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:

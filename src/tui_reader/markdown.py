@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from tui_reader.models import Block, Span
+from tui_reader.body import Block, Span
 
 # What CommonMark reads as markup anywhere in a line: emphasis, code, links, HTML, entity
 # references ("&amp;" would show as "&"), GFM tables and strikethrough.

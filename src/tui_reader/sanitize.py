@@ -30,7 +30,6 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Invisible in a one-line field, so a title could hide a difference from what it shows. Zero
 # width joiners (U+200C, U+200D) stay: emoji sequences and several scripts need them.
 _INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")
-SAFE_SCHEMES = frozenset({"http", "https"})
 _NOT_ASCII = re.compile(r"[^\x21-\x7e]")
 
 

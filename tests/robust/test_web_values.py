@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from tui_reader.clean import MAX_BODY_CHARS, extract_article
 from tui_reader.clean.dates import parse_date
 from tui_reader.feeds.parse import parse_feed
+from tui_reader.net.errors import FetchError
+from tui_reader.net.http import _redirect_target, cache_lifetime, check_url, retry_after_seconds
 
 BAD_LINKS = [
     "http://a..b/x", "http://xn--/x", f"http://{'a' * 70}.example/x", "http://xn--a.example/x",
@@ -94,3 +96,19 @@ def test_one_huge_paragraph_is_cut_at_the_body_cap_and_flagged() -> None:
     article = extract_article(page, "https://site.example/a")
     assert article.truncated
     assert MAX_BODY_CHARS // 2 < len(article.text) <= MAX_BODY_CHARS + 100
+
+
+@given(st.text())
+def test_retry_after_and_expires_are_read_or_ignored(value: str) -> None:
+    seconds = retry_after_seconds(value, cap=600)
+    assert seconds is None or 0 <= seconds <= 600
+    lifetime = cache_lifetime({"expires": value, "cache-control": f"max-age={value}"})
+    assert lifetime is None or lifetime >= 0
+
+
+@pytest.mark.parametrize("link", BAD_LINKS)
+def test_a_redirect_or_a_typed_url_that_cannot_be_fetched_is_one_error(link: str) -> None:
+    with pytest.raises(FetchError):
+        check_url(link)
+    with pytest.raises(FetchError):
+        _redirect_target("https://ok.example/a", link)

@@ -23,10 +23,16 @@ from tui_reader.feeds.discover import discover_feeds
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.net.errors import FetchError, NotAFeed
-from tui_reader.net.http import Fetcher, MiB, Response, cache_lifetime, status_message
+from tui_reader.net.http import (
+    Fetcher,
+    MiB,
+    Response,
+    cache_lifetime,
+    check_url,
+    status_message,
+)
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import FeedResult
-from tui_reader.scalars import ScalarError, parse_url
 from tui_reader.store import FeedRow, Incoming, Prepared, Store, StoreError, prepare
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -197,8 +203,8 @@ class Run:
         whole = not result.left
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
-            title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"), validators=whole,
+            title=result.title, site_url=parsed.site_url, etag=response.etag,
+            last_modified=response.last_modified, validators=whole,
             bozo=parsed.bozo, next_due=_due(lifetime) if whole else None,
             ttl_minutes=parsed.ttl_minutes,
         )
@@ -268,19 +274,10 @@ async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: 
         run.close()
 
 
-def fetchable(url: str) -> str:
-    """A URL typed or followed by the user, normalised, or a FetchError saying why it cannot
-    be fetched (an empty host label, a port out of range, not http(s))."""
-    try:
-        return parse_url(url)
-    except ScalarError as exc:
-        raise FetchError(str(exc)) from None
-
-
 async def subscribe(store: Store, fetcher: Fetcher, url: str,
                     folder: str | None = None) -> tuple[FeedRow, list[str]]:
     """Subscribe to a feed URL, or to the first feed an HTML page names; returns the others."""
-    url = fetchable(url)
+    url = check_url(url)
     response = await _get_feed(fetcher, url)
     others: list[str] = []
     try:
@@ -311,7 +308,7 @@ async def _get_feed(fetcher: Fetcher, url: str) -> Response:
 async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
                         pictures: Pictures | None = None) -> int:
     """Download, clean and cache a page that is in no feed; returns its article id."""
-    url = fetchable(url)
+    url = check_url(url)
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
         raise FetchError(f"{url}: {status_message(response.status)}", response.status)

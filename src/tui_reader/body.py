@@ -1,0 +1,67 @@
+"""An article's body as plain data: blocks of inline spans. No I/O and no third-party imports.
+
+Kept apart from `models` so that the renderers of a body (`markdown`) sit between the two:
+`body` ← `markdown` ← `models`, where `Article.markdown` uses the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+BlockKind = Literal["p", "h", "ul", "ol", "quote", "pre", "img"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of inline text; `href` is an absolute http(s) URL when the run is a link."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of an article body.
+
+    `lines` holds one line of spans for a paragraph, heading, quote or code block, and one
+    line per item for a list. An image keeps its URL in `src` and its caption in `lines`.
+    """
+
+    kind: BlockKind
+    lines: list[list[Span]]
+    level: int = 0
+    src: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Read for every block on every save and length check, so the usual one-line block
+        skips the general path."""
+        lines = self.lines
+        if len(lines) == 1 and self.kind != "ul" and self.kind != "ol":
+            line = lines[0]
+            return line[0].text if len(line) == 1 else "".join([span.text for span in line])
+        joined = ["".join([span.text for span in line]) for line in lines]
+        if self.kind == "ul":
+            return "\n".join(f"- {line}" for line in joined)
+        if self.kind == "ol":
+            return "\n".join(f"{n}. {line}" for n, line in enumerate(joined, 1))
+        return "\n".join(joined)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "lines": [
+                [[s.text, s.href] if s.href else [s.text] for s in line] for line in self.lines
+            ],
+        }
+        if self.level:
+            data["level"] = self.level
+        if self.src:
+            data["src"] = self.src
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        lines = [[Span(*part) for part in line] for line in data["lines"]]
+        return cls(data["kind"], lines, data.get("level", 0), data.get("src"))

@@ -1,0 +1,75 @@
+"""What a user installing the package gets: its name, its licence in the wheel, and a User-Agent
+that points site owners at this project."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+import zipfile
+from email.parser import HeaderParser
+from pathlib import Path
+
+import pytest
+
+from tui_reader import __version__
+from tui_reader.net.http import DEFAULT_USER_AGENT
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+NAME = PROJECT["name"]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", build, str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
+
+
+def test_the_distribution_name_is_not_the_other_programs() -> None:
+    # `tui-reader` on PyPI is an unrelated document viewer; the command keeps that name.
+    assert NAME != "tui-reader"
+    assert PROJECT["scripts"] == {"tui-reader": "tui_reader.cli:main"}
+
+
+def test_the_wheel_ships_the_licence_styles_and_type_marker(wheel: zipfile.ZipFile) -> None:
+    names = wheel.namelist()
+    dist_info = f"{NAME.replace('-', '_')}-{__version__}.dist-info"
+    assert f"{dist_info}/licenses/LICENSE" in names
+    assert "MIT License" in wheel.read(f"{dist_info}/licenses/LICENSE").decode()
+    assert "tui_reader/py.typed" in names
+    assert any(n.startswith("tui_reader/styles/") and n.endswith(".tcss") for n in names)
+    metadata = HeaderParser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
+    assert metadata["Name"] == NAME
+    assert metadata["License-Expression"] == "MIT"
+
+
+def test_textual_image_is_chosen_by_python_version(wheel: zipfile.ZipFile) -> None:
+    metadata = wheel.read(f"{NAME.replace('-', '_')}-{__version__}.dist-info/METADATA").decode()
+    pins = re.findall(r"^Requires-Dist: textual-image(.*)$", metadata, re.MULTILINE)
+    assert len(pins) == 2
+    assert any("<0.13" in pin and "python_version < '3.12'" in pin for pin in pins)
+    assert any(">=0.14" in pin and "python_version >= '3.12'" in pin for pin in pins)
+
+
+def test_the_user_agent_names_and_links_this_project() -> None:
+    assert DEFAULT_USER_AGENT.startswith(f"{NAME}/{__version__} ")
+    assert f"+https://pypi.org/project/{NAME}/" in DEFAULT_USER_AGENT
+
+
+def test_the_readme_installs_this_project() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    installs = re.findall(r"pipx install (\S+)", readme)
+    assert NAME in installs
+    assert "tui-reader" not in installs
+
+
+def test_the_changelog_has_this_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\]", changelog, re.MULTILINE)
