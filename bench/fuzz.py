@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ from tui_reader.feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.markdown import block_to_markdown
 from tui_reader.models import Article, Block, Span
-from tui_reader.net.errors import NotAFeed
+from tui_reader.net.errors import FetchError, NotAFeed
+from tui_reader.net.http import cache_lifetime, header_number, header_value, retry_after_seconds
+from tui_reader.net.inflate import Inflater
 from tui_reader.sanitize import clean_line, clean_text, safe_join, safe_url
 from tui_reader.store import InvalidSearch, Store
 
@@ -49,7 +52,8 @@ class UsageExit(Exception):
     """argparse refused the command line (its SystemExit, caught)."""
 
 
-EXPECTED = (NotAFeed, OpmlError, InvalidSearch, scalars.ScalarError, ConfigError, UsageExit)
+EXPECTED = (NotAFeed, OpmlError, InvalidSearch, scalars.ScalarError, ConfigError, UsageExit,
+            FetchError)
 # Commands that never touch the network, with the arguments they take.
 OFFLINE = [["articles", "--limit"], ["articles", "--feed"], ["read"], ["search"],
            ["bookmark"], ["unbookmark"], ["prune", "--days"], ["remove"], ["export-opml"],
@@ -110,7 +114,9 @@ def seeds(rng: random.Random, limit: int) -> dict[str, list[str]]:
     numbers = ["0", "42", "99999999999999999999", "Sun, 06 Nov 1994 08:49:37 GMT",
                "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "²", "٣", "1_0"]
     return {"feed": feeds, "page": pages, "opml": opml, "search": queries, "config": configs,
-            "url": urls, "scalar": numbers, "cli": ["3", "10", "film", "json", "markdown"]}
+            "url": urls, "scalar": numbers, "cli": ["3", "10", "film", "json", "markdown"],
+            "header": ['"abc"', 'W/"x"', "120", "max-age=60, public", "no-cache",
+                       "Sun, 06 Nov 1994 08:49:37 GMT", "0", "-1", "²"]}
 
 
 def mutate(text: str, rng: random.Random, others: list[str]) -> str:
@@ -232,6 +238,35 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
             raise AssertionError("export-opml wrote what import-opml cannot read")
         return None
 
+    def header(text: str) -> object:
+        """What the fetcher reads from a response header, and may send back in a request."""
+        sent = header_value(text)
+        if sent is not None and any(c in sent for c in "\r\n\0"):
+            raise AssertionError(f"header value would be sent back: {sent[:80]!r}")
+        header_number(text)
+        seconds = retry_after_seconds(text)
+        if seconds is not None and seconds < 0:
+            raise AssertionError(f"negative Retry-After from {text[:80]!r}")
+        cache_lifetime({"cache-control": text, "age": text, "expires": text})
+        return None
+
+    def inflate(text: str) -> object:
+        """A compressed body, mutated, fed to the inflater in pieces cut anywhere."""
+        raw = text.encode("utf-8", "surrogatepass")
+        encoding = rng.choice(["gzip", "deflate", "deflate-raw", "identity"])
+        body = (gzip.compress(raw) if encoding == "gzip"
+                else zlib.compress(raw) if encoding == "deflate"
+                else zlib.compress(raw)[2:-4] if encoding == "deflate-raw" else raw)
+        if rng.random() < 0.5:
+            body = mutate(body.decode("latin-1"), rng, everything).encode("latin-1", "replace")
+        if rng.random() < 0.2:
+            body = body * rng.randint(2, 5)  # several members, or trailing bytes
+        inflater = Inflater(encoding.removesuffix("-raw"), 1 << 20)
+        cuts = sorted(rng.randint(0, len(body)) for _ in range(rng.randint(0, 6)))
+        for start, end in zip([0, *cuts], [*cuts, len(body)], strict=True):
+            inflater.feed(body[start:end])
+        return None
+
     targets: dict[str, Callable[[str], object]] = {
         "feed": lambda s: parse_feed(s.encode("utf-8", "surrogatepass"), "http://x.example/f"),
         "page": lambda s: extract_article(s, "https://x.example/a"),
@@ -245,6 +280,8 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
         "scalar": scalar,
         "url": url,
         "export": export,
+        "header": header,
+        "inflate": inflate,
     }
     signal.signal(signal.SIGALRM, _alarm)
     end = time.monotonic() + seconds
