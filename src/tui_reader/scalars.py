@@ -175,16 +175,15 @@ def parse_host(text: str) -> str:
             raise _bad("IPv6 address", text) from None
         return f"[{address.compressed}]"
     host = text[:-1] if text.endswith(".") else text
-    if _IPV4.fullmatch(host):
+    # Labels are made ASCII first: IDNA mapping turns "①" into "1" and "１２７" into "127".
+    ascii_host = host if _IPV4.fullmatch(host) else ".".join(
+        _label(label, text) for label in host.split("."))
+    if _IPV4.fullmatch(ascii_host):
         try:
-            return str(ipaddress.IPv4Address(host))
+            return str(ipaddress.IPv4Address(ascii_host))
         except ValueError:
             raise _bad("IPv4 address", text) from None
-    labels = host.split(".")
-    if _NUMERIC_LABEL.fullmatch(labels[-1]):
-        raise _bad("host name", text)
-    ascii_host = ".".join(_label(label, text) for label in labels)
-    if len(ascii_host) > _MAX_HOST:
+    if _NUMERIC_LABEL.fullmatch(ascii_host.rpartition(".")[2]) or len(ascii_host) > _MAX_HOST:
         raise _bad("host name", text)
     return ascii_host
 

@@ -31,10 +31,11 @@ MAX_WIDTH = 800
 MAX_HEIGHT = 2400
 # Far below Pillow's own 89 Mpx: a 40 Mpx photo is already bigger than any camera's.
 MAX_PIXELS = 40_000_000
-# What may be decoded at full size: Pillow holds most modes at 4 bytes a pixel, so 12 Mpx is
-# 48 MiB. A JPEG is decoded at 1/2 to 1/8 scale (draft mode) and fits under this whatever its
-# size; a larger PNG, GIF or WebP, which cannot be decoded smaller, is skipped.
-MAX_DECODE_PIXELS = 12_000_000
+# What may be decoded at full size: Pillow holds most modes at 4 bytes a pixel, so 8 Mpx is
+# 32 MiB (a 3,500 × 2,300 photo). A JPEG is decoded at 1/2 to 1/8 scale (draft mode) and
+# fits under this whatever its size; a larger PNG, GIF or WebP, which cannot be decoded
+# smaller, is skipped.
+MAX_DECODE_PIXELS = 8_000_000
 # Spacers and tracking pixels are not pictures.
 MIN_SIDE = 16
 WEBP_QUALITY = 80
@@ -105,11 +106,12 @@ def open_image(data: bytes) -> Image.Image:
         raise ImageError(f"too many pixels ({width} × {height})")
     if min(width, height) < MIN_SIDE:
         raise ImageError(f"too small to be a picture ({width} × {height})")
-    # A JPEG is decoded at the smallest scale still twice the size it is shrunk to, as
-    # thumbnail() would ask, but for the picture's own shape rather than the whole box.
+    # A JPEG is decoded at the smallest scale still at least the size it is shrunk to, for
+    # the picture's own shape (thumbnail() asks for twice the whole box, which left a
+    # 6300 × 6300 photo at full size).
     fit = min(MAX_WIDTH / width, MAX_HEIGHT / height, 1.0)
     with suppress(Exception):
-        image.draft(None, (max(1, int(2 * fit * width)), max(1, int(2 * fit * height))))
+        image.draft(None, (max(1, round(fit * width)), max(1, round(fit * height))))
     if image.width * image.height > MAX_DECODE_PIXELS:
         raise ImageError(f"too large to decode ({width} × {height})")
     return image
