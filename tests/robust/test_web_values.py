@@ -3,6 +3,8 @@ it claims to be costs that field alone, never the entry, the page or the feed.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,8 +12,9 @@ from hypothesis import strategies as st
 from tui_reader.clean import MAX_BODY_CHARS, extract_article
 from tui_reader.clean.dates import parse_date
 from tui_reader.feeds.parse import parse_feed
-from tui_reader.net.errors import FetchError
+from tui_reader.net.errors import FetchError, NotAFeed
 from tui_reader.net.http import _redirect_target, cache_lifetime, check_url, retry_after_seconds
+from tui_reader.sanitize import clean_text, safe_url
 
 BAD_LINKS = [
     "http://a..b/x", "http://xn--/x", f"http://{'a' * 70}.example/x", "http://xn--a.example/x",
@@ -112,3 +115,32 @@ def test_a_redirect_or_a_typed_url_that_cannot_be_fetched_is_one_error(link: str
         check_url(link)
     with pytest.raises(FetchError):
         _redirect_target("https://ok.example/a", link)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**30), 10**30) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "url", "title", "items", "image", "content_html", "date_published",
+                         "authors", "name", "attachments", "version", "external_url"]),
+        inner, max_size=5),
+    max_leaves=20)
+
+
+def _feed_or_not(data: bytes, content_type: str | None) -> None:
+    try:
+        feed = parse_feed(data, "https://ok.example/feed", content_type)
+    except NotAFeed:
+        return
+    for entry in feed.entries:
+        for link in (entry.link, entry.image):
+            assert link is None or safe_url(link) == link
+        assert clean_text(entry.title) == entry.title
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=400), _JSON_VALUES.map(
+    lambda v: json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [v, v]})
+    .encode())))
+def test_any_feed_bytes_are_a_feed_or_not_a_feed(data: bytes) -> None:
+    _feed_or_not(data, None)
+    _feed_or_not(data, "application/feed+json")
