@@ -214,7 +214,7 @@ def parse_url(text: str, base: str | None = None) -> str:
         raise _bad("link", text)
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.lower() not in _SCHEMES:
-        raise _bad("http(s) link", text)
+        raise ScalarError(f"only http and https URLs are fetched, not {shorten(text, 80)!r}")
     scheme = scheme.lower()
     end = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0),
               default=len(rest))
