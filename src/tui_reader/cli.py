@@ -19,6 +19,7 @@ from tui_reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from tui_reader.store import ArticleRow
+    from tui_reader.sync import SyncReport
 
 EXIT_CODES = """exit codes:
   0  success
@@ -68,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[sub_home])
 
     command("tui", "open the reader (the default)")
-    command("demo", "serve the bundled demo site on 127.0.0.1 and open the reader on it")
+    command(
+        "demo",
+        "serve the bundled demo site on 127.0.0.1 and open the reader on it, in a throwaway "
+        "home (--home only lends its config.toml, and is never written)",
+    )
     p = command("add", "subscribe to a feed, or to the feed a web page names")
     p.add_argument("url", nargs="?")
     p.add_argument("--folder")
@@ -82,16 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suggest", action="store_true", help="list curated entertainment feeds to add")
     p = command("refresh", "fetch every feed and download, clean and store new articles")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch feeds that are not due yet (a server's Retry-After still holds)",
+    )
+    p = command("sync", "send local changes to the [sync] server, then bring in its own")
+    p.add_argument("--json", action="store_true")
+    for name, state in (("mark-read", "read"), ("mark-unread", "unread")):
+        p = command(name, f"mark articles {state} (sent to the [sync] server at the next sync)")
+        p.add_argument("ids", type=int, nargs="+", metavar="ID")
     p = command("articles", "list stored articles, newest first")
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
-    p.add_argument("--limit", type=_limit, default=50, metavar="N")
+    p.add_argument(
+        "--limit", type=_limit_or_all, default=50, metavar="N",
+        help="at most N, newest first (0: all)",
+    )
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
     p.add_argument("target", metavar="ID|URL")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--mark-read", action="store_true", help="mark the article read")
     p = command("search", "full-text search over stored articles")
     p.add_argument("query")
     p.add_argument("--limit", type=_limit, default=20, metavar="N")
@@ -137,6 +155,10 @@ def _article_id(text: str) -> int:
 
 def _limit(text: str) -> int:
     return _number(text, 1, 1_000_000, "limit")
+
+
+def _limit_or_all(text: str) -> int:
+    return _number(text, 0, 1_000_000, "limit")
 
 
 def _days(text: str) -> int:
@@ -251,20 +273,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Serve the demo site and open the reader on it, in a throwaway home unless one is given."""
+    """Serve the demo site and open the reader on it, always in a throwaway home.
+
+    The user's home (`--home`, $TUI_READER_HOME or the platform's folders) is only read: its
+    config.toml, so the demo has the user's keys and theme. Its database, cache and config
+    are never written, so nothing the demo does can reach the user's feeds or bookmarks.
+    """
+    import dataclasses
     import tempfile
 
-    from tui_reader.demo import DemoServer, forget_other_demos, subscribe_demo
+    from tui_reader.demo import DemoServer, subscribe_demo
     from tui_reader.store import Store
     from tui_reader.ui.app import ReaderApp
 
+    settings = load_settings(Paths.resolve(args.home).config_file, create=False)
     with DemoServer() as server, tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as scratch:
-        paths = Paths.resolve(args.home or scratch).ensure()
+        paths = Paths.resolve(scratch).ensure()
         with Store.open(paths.database) as store:
-            forget_other_demos(store, server)
             subscribe_demo(store, server)
-        settings = load_settings(paths.config_file)
-        ReaderApp(paths, settings=settings, refresh_on_start=True).run()
+        settings = dataclasses.replace(settings, refresh_on_start=True)
+        ReaderApp(paths, settings=settings, demo=True).run()
     return 0
 
 
@@ -362,8 +390,53 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+class _SyncProgress:
+    """A sync's steps on one line redrawn in place, on a terminal only: a log gets the
+    summary or the one line saying what failed."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self.tty:
+            _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), True)
+
+    def end(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r\033[K")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.sync is None:
+        raise UsageError("config.toml has no [sync] section; see the README's Sync part")
+    from tui_reader.sync import sync_configured
+
+    progress = _SyncProgress()
+    report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
+        s, f, c, pictures=_pictures(args, c), progress=progress))
+    progress.end()
+    for line in report.complaints():
+        _err(line)
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.summary())
+    return 1 if report.error else 0
+
+
+def _mark(args: argparse.Namespace, read: bool) -> int:
+    with _store(args) as store:
+        for article_id in args.ids:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+        store.set_read(args.ids, read)
+    return 0
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
+    from tui_reader.sync import direct_feeds, sync_configured
 
     tty = sys.stderr.isatty()
     new = 0
@@ -381,21 +454,39 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line += f", {result.left_note}" if result.left else ""
         _progress_line(line, tty)
 
-    report = _run_with_fetcher(
-        args,
-        lambda s, f, c: refresh_all(
-            s, f, force=args.force, progress=progress, options=c.feeds, pictures=_pictures(args, c)
-        ),
-    )
+    synced: SyncReport | None = None
+
+    async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
+        """With [sync], the server's feeds come through the sync; only the others are
+        fetched here."""
+        nonlocal synced
+        feeds = None
+        if settings.sync is not None:
+            sync_progress = _SyncProgress()
+            synced = await sync_configured(store, fetcher, settings,
+                                           pictures=_pictures(args, settings),
+                                           progress=sync_progress)
+            sync_progress.end()
+            feeds = direct_feeds(store)
+        return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
+                                 options=settings.feeds, pictures=_pictures(args, settings))
+
+    report = _run_with_fetcher(args, job)
     if tty:
         sys.stderr.write("\r\033[K")
+    if synced is not None:
+        for line in synced.complaints():
+            _err(line)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:
-        _print_json(report.to_json())
+        _print_json({**report.to_json(), **({"sync": synced.to_json()} if synced else {})})
     else:
-        print(report.summary())
-    return 1 if report.failed else 0
+        if synced is not None and not synced.error:
+            print(synced.summary())
+        if synced is None or report.results:
+            print(report.summary())
+    return 1 if report.failed or (synced is not None and synced.error) else 0
 
 
 def _progress_line(line: str, tty: bool) -> None:
@@ -421,18 +512,27 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
+        # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
         rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, limit=args.limit
+            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+            limit=args.limit + 1 if args.limit else -1,
         )
         urls = {f.id: f.url for f in store.feeds()}
+    if args.limit and len(rows) > args.limit:
+        rows = rows[: args.limit]
+        _err(f"showing the newest {args.limit}; --limit N shows more, --limit 0 all")
     if args.json:
-        _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
+        _print_json([r.to_json(_feed_url(urls, r)) for r in rows])
         return 0
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
         print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
     return 0
+
+
+def _feed_url(urls: dict[int, str], row: ArticleRow) -> str | None:
+    return urls.get(row.feed_id) if row.feed_id else None
 
 
 def _titled(row: ArticleRow) -> str:
@@ -484,6 +584,8 @@ def cmd_read(args: argparse.Namespace) -> int:
         print(clean_text(f"# {clean_line(article.title)}\n\n{article.markdown}"))
     else:
         print(clean_text(render_text(article)))
+    if not args.mark_read:
+        return 0
     sys.stdout.flush()
     # Marked read only once shown: a full disk costs the mark, not the reading.
     try:
@@ -525,8 +627,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
         except InvalidSearch as exc:
             raise UsageError(f"invalid search: {args.query!r}") from exc
+        urls = {f.id: f.url for f in store.feeds()}
     if args.json:
-        _print_json([{**h.row.to_json(), "snippet": _plain_snippet(h.snippet)} for h in hits])
+        _print_json([
+            {**h.row.to_json(_feed_url(urls, h.row)), "snippet": _plain_snippet(h.snippet)}
+            for h in hits
+        ])
         return 0
     if not hits:
         print("no matches")
@@ -641,6 +747,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "feeds": cmd_feeds,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
+    "mark-read": lambda a: _mark(a, True),
+    "mark-unread": lambda a: _mark(a, False),
     "articles": cmd_articles,
     "read": cmd_read,
     "search": cmd_search,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
 from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
 from tui_reader.sanitize import clean_line
-from tui_reader.scalars import shorten
+from tui_reader.scalars import ScalarError, parse_url, shorten
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -18,7 +20,10 @@ DEFAULT_CONFIG = """\
 [reader]
 # A Textual theme: textual-dark, textual-light, nord, gruvbox, dracula, tokyo-night, ...
 theme = "textual-dark"
-# Refresh all feeds every N minutes while the reader is open (0 turns it off).
+# Refresh the feeds that are due when the reader opens, and every N minutes while it is
+# open (0 turns that off). A feed is due once its own interval, the server's cache time or
+# Retry-After has passed; ctrl+r refreshes every feed at once, but for Retry-After.
+refresh_on_start = true
 auto_refresh_minutes = 30
 # Show pictures in the reader (captions stay when off).
 images = true
@@ -36,8 +41,16 @@ deadline = 45             # seconds for a whole request
 user_agent = ""           # empty: tui-reader's own
 
 [keys]
-# Rebind any key by its binding id (see the Help screen, `?`), for example:
-# "article.bookmark" = "B"
+# Rebind any key by its binding id (the Help screen, `?`, shows each one), for example:
+# "main.bookmark" = "B"
+# An action whose key is taken gets the key let go of (here Bookmarks moves to b).
+
+# Sync subscriptions, read state and bookmarks through a Tiny Tiny RSS server:
+# [sync]
+# service = "ttrss"
+# url = "https://rss.example.org/"       # its API is url + "api/"; https unless on this machine
+# user = "me"
+# password_command = "pass show ttrss"   # or: password_file = "PATH" (mode 0600)
 
 # Per-feed options, keyed by the feed URL:
 # [feeds."https://example.com/feed.xml"]
@@ -64,9 +77,24 @@ class FeedOptions:
     refresh_minutes: int | None = None
 
 
+SYNC_SERVICES = ("ttrss",)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Where to sync and how to get the password; the password itself is never kept here."""
+
+    service: str
+    url: str
+    user: str
+    password_command: str | None = None
+    password_file: Path | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     theme: str = "textual-dark"
+    refresh_on_start: bool = True
     auto_refresh_minutes: int = 30
     images: bool = True
     retention_days: int = 90
@@ -78,6 +106,7 @@ class Settings:
     user_agent: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
+    sync: SyncSettings | None = None
     warnings: tuple[str, ...] = ()
 
     @property
@@ -96,6 +125,7 @@ class Settings:
 _SCHEMA: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
     "reader": {
         "theme": (str, None, None),
+        "refresh_on_start": (bool, None, None),
         "auto_refresh_minutes": (int, 0, 10080),
         "images": (bool, None, None),
     },
@@ -145,7 +175,7 @@ def parse_config(text: str, path: Path) -> Settings:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds"):
+        if section in ("keys", "feeds", "sync"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -179,7 +209,50 @@ def parse_config(text: str, path: Path) -> Settings:
                 # Shown in the terminal and written to OPML: cleaned once, here.
                 options[key] = _folder(value) if key == "folder" else clean_line(value) or None
         feeds[url] = FeedOptions(**options)
-    return Settings(**values, keys=dict(keys), feeds=feeds, warnings=tuple(warnings))
+    sync = _sync_settings(data["sync"], path, warnings) if "sync" in data else None
+    return Settings(**values, keys=dict(keys), feeds=feeds, sync=sync, warnings=tuple(warnings))
+
+
+def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
+    where = f"{path}: [sync]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of options")
+    known = ("service", "url", "user", "password_command", "password_file")
+    for key in table:
+        if key not in known:
+            warnings.append(f"{where} unknown key {key} ignored")
+    values = {k: _check(f"{where} {k}", table[k], str, None, None) for k in known if k in table}
+    for key in ("service", "url", "user"):
+        if not values.get(key):
+            raise ConfigError(f"{where} needs {key}")
+    if values["service"] not in SYNC_SERVICES:
+        raise ConfigError(f"{where} service must be one of {', '.join(SYNC_SERVICES)},"
+                          f" got {values['service']!r}")
+    if ("password_command" in values) == ("password_file" in values):
+        raise ConfigError(f"{where} needs one of password_command or password_file")
+    try:
+        url = parse_url(values["url"])
+    except ScalarError as exc:
+        raise ConfigError(f"{where} url must be an http or https address ({exc})") from None
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not loopback_host(parts.hostname or ""):
+        raise ConfigError(f"{where} url must use https (plain http only on this machine),"
+                          f" got {url!r}")
+    file = values.get("password_file")
+    return SyncSettings(
+        service=values["service"], url=url if url.endswith("/") else url + "/",
+        user=values["user"], password_command=values.get("password_command"),
+        password_file=Path(file).expanduser() if file else None)
+
+
+def loopback_host(host: str) -> bool:
+    """This machine's own name or addresses: where plain http is safe."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _folder(value: str) -> str | None:

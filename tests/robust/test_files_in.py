@@ -124,3 +124,12 @@ def test_an_endless_config_file_is_one_error(tmp_path: Path,
     (tmp_path / "config.toml").write_text("# " + "x" * (2 * 2**20) + "\n")
     code, _, err = _run(tmp_path, capsys, "prune")
     assert code == 2 and "config.toml" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://a..b/", "https://h.example:99999/",
+                                 "https://xn--/", "ftp://h.example/"])
+def test_a_sync_url_that_is_not_valid_is_one_error(tmp_path: Path, url: str) -> None:
+    text = (f'[sync]\nservice = "ttrss"\nurl = "{url}"\nuser = "u"\n'
+            'password_file = "/dev/null"\n')
+    with pytest.raises(ConfigError, match="url must be an http or https address"):
+        parse_config(text, tmp_path / "config.toml")

@@ -144,3 +144,12 @@ def _feed_or_not(data: bytes, content_type: str | None) -> None:
 def test_any_feed_bytes_are_a_feed_or_not_a_feed(data: bytes) -> None:
     _feed_or_not(data, None)
     _feed_or_not(data, "application/feed+json")
+
+
+@given(_JSON_VALUES)
+def test_a_number_from_the_sync_server_is_read_or_minus_one(value: object) -> None:
+    from tui_reader.sync.ttrss import _int
+
+    number = _int(value)
+    assert number == -1 or -(2**63) < number < 2**63
+    assert _int("٣") == -1 and _int(float("inf")) == -1 and _int(10**30) == -1
