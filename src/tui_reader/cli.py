@@ -171,7 +171,12 @@ _TEXT_ARGUMENTS = ("url", "feed", "query", "target", "folder")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        if exc.code != 2:  # --help and --version
+            raise
+        return 2  # a usage line, already printed, as for a usage error found later
     for name in _TEXT_ARGUMENTS:
         value = getattr(args, name, None)
         if isinstance(value, str):
