@@ -209,9 +209,11 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
         with (contextlib.chdir(tmp), contextlib.redirect_stdout(out),
               contextlib.redirect_stderr(err)):
             try:
-                cli.main(["--home", str(home), *argv])
+                code = cli.main(["--home", str(home), *argv])
             except SystemExit as exc:
                 raise UsageExit from exc
+        if code == 2:  # argparse's usage lines, or a usage error found later
+            raise UsageExit
         if "Traceback" in err.getvalue() or len(err.getvalue().splitlines()) > 3:
             raise AssertionError(f"{argv[:2]}: {err.getvalue()[:300]!r}")
         return None

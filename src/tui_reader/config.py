@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
-from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
 from tui_reader.sanitize import clean_line
 from tui_reader.scalars import ScalarError, parse_url, shorten
 
