@@ -228,15 +228,17 @@ CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10]
 VERSION = len(MIGRATIONS)
+# The tables every command relies on; a database without one of them is damaged.
+TABLES = ("feeds", "articles", "articles_fts", "pruned")
 
 
-def _version(conn: sqlite3.Connection) -> int:
+def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def check_version(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database from a newer release before anything writes to it."""
-    current = _version(conn)
+    current = version_of(conn)
     if current > VERSION:
         raise StoreError(
             f"{path} was written by a newer tui-reader (schema {current}, this one knows"
@@ -250,9 +252,9 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION) -> None
     The version is read again inside each write transaction, so two processes opening a new
     database at once do not both run the same step.
     """
-    while _version(conn) < target:
+    while version_of(conn) < target:
         conn.execute("BEGIN IMMEDIATE")
-        version = _version(conn)
+        version = version_of(conn)
         if version >= target:
             conn.execute("ROLLBACK")
             break

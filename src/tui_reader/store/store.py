@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from tui_reader.models import Article, Block, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
-from tui_reader.store.errors import describe
+from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
 from tui_reader.store.incoming import (
     Incoming,
@@ -85,16 +85,18 @@ def _feed_row(r: Sequence[Any]) -> FeedRow:
 class Store:
     """One connection per Store; open one per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, reading: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.reading = reading
         # The filters from config.toml, once given: None leaves articles as they come.
         self.filters: tuple[Filter, ...] | None = None
 
     @classmethod
-    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT) -> Store:
-        """Open or create the database; `timeout` is how long a write waits for another writer."""
-        return cls(connect(path, timeout), path)
+    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
+        """Open or create the database; `timeout` is how long a write waits for another writer,
+        and `reading` lets a command that only reads still run on a full disk."""
+        return cls(connect(path, timeout, reading=reading), path, reading=reading)
 
     def close(self) -> None:
         self.conn.close()
@@ -267,8 +269,14 @@ class Store:
         stored since they were last applied (or to all, if the rules have changed)."""
         self.filters = filters
         if not up_to_date(self.conn, filters):
-            with write(self.conn) as conn:
-                apply_filters(conn, filters)
+            try:
+                with write(self.conn) as conn:
+                    apply_filters(conn, filters)
+            except StoreError:
+                # A reading command on a full disk lists with the rules it was given,
+                # unrecorded; anything else cannot go on without them.
+                if not self.reading:
+                    raise
 
     def articles(
         self,
@@ -340,13 +348,19 @@ class Store:
         ).fetchone()
         if found is None:
             return None
-        return Article(
-            url=found[0], title=found[1], author=found[2], published=_dt(found[3]), image=found[4],
-            tags=json.loads(found[5]), site_name=found[6],
-            blocks=[Block.from_dict(b) for b in json.loads(found[7])],
-            related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
-            source=found[9], truncated=bool(found[10]),
-        )
+        try:
+            return Article(
+                url=found[0], title=found[1], author=found[2], published=_dt(found[3]),
+                image=found[4], tags=json.loads(found[5]), site_name=found[6],
+                blocks=[Block.from_dict(b) for b in json.loads(found[7])],
+                related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
+                source=found[9], truncated=bool(found[10]),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Only a damaged file or a hand edit makes our own JSON unreadable.
+            raise StoreError(f"the database {self.path}: article {article_id} is damaged"
+                             f" ({type(exc).__name__}); move the file aside to start afresh"
+                             " or pass another --home") from exc
 
     def raw_html(self, article_id: int) -> bytes | None:
         found = self.conn.execute("SELECT raw_html FROM articles WHERE id = ?",
