@@ -230,9 +230,10 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths.resolve(args.home).ensure()
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """The config, written with comments on first run; unknown keys are reported on stderr."""
-    settings = load_settings(_paths(args).config_file)
+def _settings(args: argparse.Namespace, *, create: bool = True) -> Settings:
+    """The config, written with comments on first run (unless `create` is off, for commands
+    that must run on a full disk); unknown keys are reported on stderr."""
+    settings = load_settings(_paths(args).config_file, create=create)
     for warning in settings.warnings:
         _err(warning)
     return settings
@@ -520,7 +521,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    settings = _settings(args)
+    settings = _settings(args, create=False)
     search = None
     if args.query is not None:
         named = {q.name.casefold(): q.search for q in settings.queries}
