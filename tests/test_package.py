@@ -25,9 +25,8 @@ NAME = PROJECT["name"]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
-    done = subprocess.run(
-        [sys.executable, "-c", build, str(out)], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    command = [sys.executable, "-c", build, str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
 
 

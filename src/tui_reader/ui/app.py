@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -17,10 +18,11 @@ from typing import Any, TypeVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed, get_current_worker
 
-from tui_reader.config import Settings, save_theme
+from tui_reader.config import ConfigError, Settings, save_theme
 from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
 from tui_reader.export import export_bookmarks
 from tui_reader.files import write_atomic
@@ -37,6 +39,8 @@ from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.text import plain
+
+logger = logging.getLogger(__name__)
 
 
 def styles_dir() -> Path:
@@ -114,6 +118,9 @@ class ReaderApp(App[None]):
         return screen
 
     async def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(
+            self, lambda screen: logger.debug("screen: %s", type(screen).__name__)
+        )
         await self.push_screen(MainScreen())
         for warning in self.settings.warnings:
             self.notify(clean_line(warning), severity="warning", markup=False)
@@ -123,6 +130,20 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, lambda: self.start_refresh(None))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, errors turned into notices included, is also a line in the debug log."""
+        level = {"error": logging.ERROR, "warning": logging.WARNING}.get(severity, logging.INFO)
+        logger.log(level, "notice: %s", message)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _handle_exception(self, error: Exception) -> None:
         """A storage failure the user can act on (database busy, disk full) becomes a notice
@@ -156,7 +177,7 @@ class ReaderApp(App[None]):
         if theme != self.settings.theme and self.is_running:
             try:
                 save_theme(self.paths.config_file, theme)
-            except OSError as exc:
+            except (OSError, ConfigError) as exc:
                 self.notify(
                     f"Could not remember the theme: {exc}", severity="warning", markup=False
                 )
@@ -176,6 +197,7 @@ class ReaderApp(App[None]):
         self.start_refresh(None)
 
     def start_refresh(self, feed_ids: list[int] | None) -> None:
+        logger.info("refresh started: %s feeds", "all" if feed_ids is None else len(feed_ids))
         self.main.set_status("Refreshing…")
         self._refresh(feed_ids)
 
@@ -234,6 +256,7 @@ class ReaderApp(App[None]):
             self.call_later(self.main.reload)
 
     def _refreshed(self, report: RefreshReport) -> None:
+        logger.info("refresh finished: %s", report.summary())
         failed = report.failed
         self.offline = bool(failed) and all(
             (r.error or "").startswith(NETWORK_ERRORS)
