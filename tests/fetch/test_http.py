@@ -143,7 +143,7 @@ async def test_request_headers(site: Site) -> None:
     assert custom["accept"] == "application/rss+xml"
     assert custom["accept-encoding"] == "gzip, deflate"
     assert default["user-agent"] == DEFAULT_USER_AGENT
-    assert DEFAULT_USER_AGENT.startswith("tui-reader/")
+    assert DEFAULT_USER_AGENT.startswith("tui-news-reader/")
 
 
 # Size caps on decompressed bytes
