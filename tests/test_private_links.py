@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from yarl import URL
 
 from tui_reader.cli import main
 from tui_reader.net import http
@@ -32,14 +32,14 @@ def test_links_of_a_public_feed_stay_off_private_addresses(
     site.add("/admin.html", "<html><body><article><p>" + "Router admin page. " * 30 + "</p>")
     feed = site.add("/feed.xml", FEED.replace("{base}", site.base), "application/rss+xml")
     # Loopback plays both parts: the feed's server counts as public when the test says so.
-    real = http._private_server
+    real = http.Fetcher._server_private
 
-    def private(response: httpx.Response) -> bool:
-        if feed_is_public and response.url.path == "/feed.xml":
+    async def private(fetcher: http.Fetcher, url: URL, connected: bool | None) -> bool:
+        if feed_is_public and url.path == "/feed.xml":
             return False
-        return real(response)
+        return await real(fetcher, url, connected)
 
-    monkeypatch.setattr(http, "_private_server", private)
+    monkeypatch.setattr(http.Fetcher, "_server_private", private)
     assert main(["add", feed]) == 0
     assert main(["refresh"]) == 0
     assert len(site.seen("/admin.html")) == (0 if feed_is_public else 1)

@@ -135,7 +135,8 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
 
 def slow_page(title: str) -> Any:
     def handler(h: BaseHTTPRequestHandler) -> None:
-        time.sleep(0.1)
+        # Long enough to outlast a worker's start, aiohttp's import (~0.5 s) included.
+        time.sleep(0.3)
         reply(h, page(title))
     return handler
 

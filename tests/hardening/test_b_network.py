@@ -32,9 +32,9 @@ from hostile import memory_peak, rss
 
 from fetch.conftest import FAST
 from fetch.test_http import gzip_bomb, reset_mid_body, respond, sequence, trickle
-from tui_reader.net.connections import _tls_context
 from tui_reader.net.errors import FetchError
 from tui_reader.net.http import Fetcher, MiB
+from tui_reader.net.session import tls_context
 from tui_reader.refresh import FEED_CAP, RefreshReport, refresh_all
 from tui_reader.store import Store
 
@@ -236,14 +236,14 @@ async def test_b5_each_connection_failure_has_its_own_message(
         # Now trust the CA: the expired certificate is refused for being expired. The TLS
         # context is made once per process, so it is made again with the CA, and again after.
         monkeypatch.setattr(certifi, "where", lambda: str(bundle))
-        _tls_context.cache_clear()
+        tls_context.cache_clear()
         try:
             with tls_server(_certificate(ca, expired=True)) as expired, \
                     tls_server(_certificate(ca, expired=False)) as valid:
                 async with Fetcher(FAST) as fetcher:
                     outcomes |= await _refresh(store, fetcher, expired=expired, valid=valid)
         finally:
-            _tls_context.cache_clear()
+            tls_context.cache_clear()
     assert outcomes == {
         "refused": ("failed", "cannot connect (host unreachable or offline) "
                               "(gave up after 3 tries)"),

@@ -279,12 +279,11 @@ async def test_d6_a_huge_article_is_cut_and_opens(tmp_path: Path) -> None:
         assert "article cut" in str(body)
 
 
-# D7: what the CLI prints (the app keeps no log file)
+# D7: what the CLI prints (a log file is written only under --debug)
 
 
 def test_d7_cli_output_and_errors_carry_no_sequences(site: Site, tmp_path: Path) -> None:
-    """Without --debug tui-reader writes no log file (tests/test_cli_hygiene.py checks that):
-    its log lines are the CLI's stderr and stdout."""
+    """Without --debug the CLI's stderr and stdout are all it writes of what happened."""
     payloads = every_a1()
     items = [{"title": t, "guid": f"g{n}", "author": t, "description": t}
              for n, t in enumerate(payloads)]

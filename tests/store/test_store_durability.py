@@ -130,9 +130,14 @@ def test_sigkill_during_refresh_loop(home: Path, site: object, make: MakeArticle
     env = {**os.environ, "TUI_READER_HOME": str(home)}
     rng = random.Random(8)
     for _ in range(5):
+        asked = len(hits)
         proc = subprocess.Popen([sys.executable, "-m", "tui_reader", "refresh", "--force"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.8))
+        # Killed at a random point once the refresh is under way, however slow its start.
+        started = time.monotonic()
+        while len(hits) == asked and proc.poll() is None and time.monotonic() - started < 30:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.05, 0.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         assert _bookmarked(database) == confirmed

@@ -1,8 +1,10 @@
 """A polite, bounded HTTP client: one pool per run, deadlines, size caps, retries.
 
-httpx alone decompresses without limit (a 421-byte brotli body becomes one 256 MiB chunk) and
-has no total deadline, so this module streams raw bytes, inflates them itself with a cap
-counted on the output, and wraps every request in a deadline.
+aiohttp speaks HTTP; the policies are ours, as no library has them: one deadline over a
+request with its redirects and retries, size caps counted on decompressed bytes while they
+stream (aiohttp does not decompress; `inflate` does, with a bound), private addresses
+refused on every hop for what nobody clicked, Retry-After, conditional GET, and limits per
+host and in all.
 """
 
 from __future__ import annotations
@@ -10,32 +12,46 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
-import functools
-import ipaddress
+import logging
 import random
-import socket
-import ssl
-import zlib
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import aiohttp
+from multidict import CIMultiDictProxy
+from yarl import URL
 
 from tui_reader import __version__
-from tui_reader.net.connections import Connections
 from tui_reader.net.errors import FetchError
-from tui_reader.net.proxies import Proxies, shown
-from tui_reader.sanitize import SAFE_SCHEMES
+from tui_reader.net.inflate import Inflater
+from tui_reader.net.inflate import MiB as MiB
+from tui_reader.net.session import (
+    HOP,
+    Failure,
+    Hop,
+    PrivateAddress,
+    Sessions,
+    cause,
+    describe,
+    malformed,
+    private_address,
+    socks_errors,
+)
+from tui_reader.sanitize import SAFE_SCHEMES, display_url
+from tui_reader.scalars import ScalarError, parse_int
 
 DEFAULT_USER_AGENT = f"tui-news-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-news-reader/)"
-MiB = 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Only what we can inflate with a bound; a server that sends anything else is refused.
 ACCEPT_ENCODING = "gzip, deflate"
 MAX_CACHE_SECONDS = 86400.0
+log = logging.getLogger("tui_reader.net")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +77,7 @@ class HttpSettings:
 class Response:
     url: str
     status: int
-    headers: httpx.Headers
+    headers: CIMultiDictProxy[str]
     content: bytes
     # The final URL when every redirect on the way was permanent (301/308): where to ask next.
     moved_to: str | None = None
@@ -74,64 +90,45 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return str(self.headers.get("content-type", ""))
+        return self.headers.get("content-type", "")
+
+    @property
+    def etag(self) -> str | None:
+        """The ETag to send back next time, if it can be sent back."""
+        return header_value(self.headers.get("etag"))
+
+    @property
+    def last_modified(self) -> str | None:
+        return header_value(self.headers.get("last-modified"))
 
 
-class _Inflater:
-    """Decompress gzip/deflate while counting output, so a bomb stops at the cap.
+def header_value(value: str | None) -> str | None:
+    """`value` when it can go into a request header: never one with a line break or a NUL
+    (that would end the header, or the request, where the server put it). The HTTP parser
+    refuses them on arrival; this holds for values stored before it did, too."""
+    if not value or "\r" in value or "\n" in value or "\0" in value:
+        return None
+    return value
 
-    Bytes received count against the cap too: what follows the end of a compressed stream
-    inflates to nothing, and an endless tail of it must not be read forever.
-    """
 
-    def __init__(self, encoding: str, limit: int) -> None:
-        self.limit = limit
-        self.total = 0
-        self.received = 0
-        self._z: zlib._Decompress | None = None
-        self._deflate = encoding == "deflate"
-        if encoding in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding not in ("", "identity", "deflate"):
-            raise FetchError(f"server sent a body encoded as {encoding!r}, which was not asked for")
-
-    def feed(self, chunk: bytes) -> bytes:
-        self.received += len(chunk)
-        if self.received > self.limit:
-            raise self._over()
-        if self._deflate and chunk:
-            # "deflate" is meant to be zlib-wrapped, but many servers send it raw.
-            head = int.from_bytes(chunk[:2])
-            wrapped = len(chunk) > 1 and chunk[0] & 0x0F == 8 and head % 31 == 0
-            self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-            self._deflate = False
-        if self._z is None:
-            out = chunk
-        elif self._z.eof:
-            out = b""  # zlib would keep it all in unused_data
-        else:
-            # max_length bounds the output of this one call: without it a few hundred bytes
-            # can inflate to hundreds of MiB at once. Output reaching it means over the cap.
-            try:
-                out = self._z.decompress(chunk, self.limit - self.total + 1)
-            except zlib.error as exc:
-                raise FetchError("corrupt compressed body") from exc
-        self.total += len(out)
-        if self.total > self.limit:
-            raise self._over()
-        return out
-
-    def _over(self) -> FetchError:
-        return FetchError(f"response larger than {self.limit / MiB:g} MiB, cut off")
+def header_number(value: str | None) -> int | None:
+    """A header's unsigned decimal number (Retry-After, Content-Length, max-age, Age), or
+    None for anything else: ASCII digits only, as `str.isdigit` alone also takes "²"."""
+    if value is None:
+        return None
+    try:
+        return parse_int(value)
+    except ScalarError:
+        return None
 
 
 def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> float | None:
     """Retry-After as seconds (delta or HTTP date), clamped to [0, cap]; None when unusable."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), cap)
+    seconds = header_number(value)
+    if seconds is not None:
+        return min(float(seconds), cap)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -170,8 +167,8 @@ def host_key(url: str) -> str:
 
 
 class Fetcher:
-    """One per run (per process): httpx requests through one pool of kept-alive connections
-    (`Connections`), with global and per-host limits.
+    """One per run (per process): requests through one aiohttp session of kept-alive
+    connections, with global and per-host limits.
 
     A request takes its host's slot before a global one, so requests queued behind a hanging
     host hold no global slot while they wait and other hosts keep going.
@@ -179,13 +176,10 @@ class Fetcher:
 
     def __init__(self, settings: HttpSettings | None = None) -> None:
         self.settings = s = settings or HttpSettings()
-        self._transport = Connections(connect_timeout=s.connect_timeout,
-                                      read_timeout=s.read_timeout, keep=s.concurrency * 2)
-        self._proxies = Proxies(s.connect_timeout, s.read_timeout)
+        self._sessions = Sessions(s.connect_timeout, s.read_timeout)
         self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._private_hosts: dict[str, bool] = {}
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -195,8 +189,7 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
-        await self._proxies.aclose()
+        await self._sessions.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = host_key(url)
@@ -219,15 +212,16 @@ class Fetcher:
 
         Connection failures and 502/503/504 are retried with exponential backoff and jitter;
         429/503 wait for Retry-After when it is short. A deadline, a cut-off body, a bad
-        certificate or an unknown host is not retried: trying again would only spend the same
-        time or bytes twice. `public_only` refuses any hop whose server has a loopback,
-        private or link-local address: for URLs a publisher chose and nobody clicked.
+        certificate, an unknown host or a malformed answer is not retried: trying again would
+        only spend the same time or bytes twice. `public_only` refuses any hop whose server
+        has a loopback, private or link-local address: for URLs a publisher chose and nobody
+        clicked.
         """
         check_url(url)
         headers: dict[str, str] = {}
-        if etag:
+        if etag := header_value(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := header_value(last_modified):
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
@@ -240,15 +234,9 @@ class Fetcher:
                 response = await self._follow(url, headers, max_bytes, public_only, deadline)
             except TimeoutError:
                 raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError,
-                    httpx.WriteError, httpx.RemoteProtocolError) as exc:
-                if _cause(exc, ssl.SSLError, socket.gaierror):
-                    # A certificate or a host name does not get better a second later.
-                    raise FetchError(_describe(exc)) from exc
-                error = FetchError(_describe(exc))
+            except Failure as failure:
+                error = FetchError(failure.message)
                 wait = None
-            except httpx.TransportError as exc:
-                raise FetchError(_describe(exc)) from exc
             else:
                 if response.status not in RETRY_STATUSES:
                     return response
@@ -281,10 +269,12 @@ class Fetcher:
                 # The clock starts once a slot is ours: time queued behind other feeds is
                 # not the server's fault.
                 async with asyncio.timeout_at(deadline.start(loop.time())):
-                    response = await self._once(url, headers, max_bytes, public_only)
-            location = response.headers.get("location", "").strip()
-            if response.status not in REDIRECT_STATUSES or not location:
+                    response = await self._logged(url, headers, max_bytes, public_only)
+            if response.status not in REDIRECT_STATUSES:
                 return dataclasses.replace(response, moved_to=url) if permanent else response
+            location = response.headers.get("location", "").strip()
+            if not location:
+                raise malformed(f"redirect without a Location (HTTP {response.status})")
             permanent = permanent is not False and response.status in (301, 308)
             url = _redirect_target(url, location)
             if url in seen:
@@ -292,63 +282,113 @@ class Fetcher:
             seen.add(url)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 
-    async def _names_private_host(self, url: str) -> bool:
+    async def _names_private_host(self, url: URL) -> bool:
         """Whether the URL's host is, or resolves to, a non-global address: checked before any
-        request is sent (the connected address is checked again, against DNS tricks). One
-        lookup per host and run: a feed's pages are on a handful of hosts."""
-        host = (urlsplit(url).hostname or "").strip("[]")
-        private = self._private_hosts.get(host)
-        if private is None:
-            private = self._private_hosts[host] = await _resolves_private(host)
-        return private
+        request is sent, through the resolver the connections use (the connected address is
+        checked again). One lookup per host and run: a feed's pages are on few hosts."""
+        host = url.raw_host or ""
+        private = private_address(host)
+        if private is not None:
+            return private
+        resolver = self._sessions.resolver
+        if host not in resolver.private:
+            try:
+                await resolver.resolve(host, url.port or 0, family=_ANY_FAMILY)
+            except OSError:
+                return False  # the request itself will fail with a clear message
+        return resolver.private.get(host, False)
+
+    async def _server_private(self, url: URL, connected: bool | None) -> bool:
+        """Whether the server that answered `url` is on a private address: the address this
+        request connected to, or for a kept-alive connection what the name resolved to (the
+        same answer, as the resolver keeps it for the run)."""
+        if connected is not None:
+            return connected
+        return await self._names_private_host(url)
+
+    async def _logged(self, url: str, headers: dict[str, str], max_bytes: int,
+                      public_only: bool) -> Response:
+        """One request, logged at DEBUG with what became of it (the `--debug` log)."""
+        if not log.isEnabledFor(logging.DEBUG):
+            return await self._once(url, headers, max_bytes, public_only)
+        start, received = time.perf_counter(), self.bytes_received
+        outcome = "cancelled (deadline or shutdown)"
+        try:
+            response = await self._once(url, headers, max_bytes, public_only)
+            outcome = status_message(response.status)
+            return response
+        except FetchError as exc:
+            outcome = exc.message
+            raise
+        finally:
+            log.debug("GET %s -> %s, %d bytes, %.0f ms", display_url(url), outcome,
+                      self.bytes_received - received, (time.perf_counter() - start) * 1000)
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int,
                     public_only: bool) -> Response:
-        if public_only and await self._names_private_host(url):
+        try:
+            target = URL(url)
+        except ValueError:
+            raise FetchError(f"malformed URL: {url!r}") from None
+        if public_only and await self._names_private_host(target):
             raise FetchError(f"not fetched automatically: {url} is on a private address")
+        route = self._sessions.route(target)
+        # Behind a proxy the connected address is the proxy's: only the name can be judged.
+        hop = Hop(public_only and route.via is None)
+        headers = {**self._headers, **headers}
+        proxy_headers = None
+        if route.proxy_authorization:
+            # For https it goes in the tunnel's CONNECT, never through the tunnel to the site.
+            if target.scheme == "https":
+                proxy_headers = {"Proxy-Authorization": route.proxy_authorization}
+            else:
+                headers["Proxy-Authorization"] = route.proxy_authorization
+        token = HOP.set(hop)
         try:
-            request = httpx.Request("GET", url, headers={**self._headers, **headers})
-        except httpx.InvalidURL as exc:
-            raise FetchError(f"malformed URL: {url!r} ({exc})") from None
-        proxy = self._proxies.proxy_for(request.url)
-        if proxy is None:
-            response = await self._transport.handle_async_request(request)
-        else:
-            response = await self._proxied(proxy, request)
-        try:
-            # Read while the connection is open: a closed stream no longer knows its peer.
-            private = _private_server(response)
-            if private is None:
-                private = await self._names_private_host(url)
-            if public_only and private:
-                raise FetchError(f"not fetched automatically: {url} is on a private address")
-            # Bodies of redirects and 304s are never read, let alone decompressed.
-            if response.status_code in REDIRECT_STATUSES or response.status_code == 304:
-                return Response(url, response.status_code, response.headers, b"")
-            encoding = response.headers.get("content-encoding", "").strip().lower()
-            inflater = _Inflater(encoding, max_bytes)
-            length = response.headers.get("content-length", "")
-            if not encoding and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
-            chunks: list[bytes] = []
-            async for raw in response.stream:  # type: ignore[union-attr]
-                self.bytes_received += len(raw)
-                chunks.append(inflater.feed(raw))
-            return Response(url, response.status_code, response.headers, b"".join(chunks),
-                            private=private)
-        finally:
-            await response.aclose()
-
-    async def _proxied(self, proxy: str, request: httpx.Request) -> httpx.Response:
-        """Through the proxy; one that cannot be reached fails at once, saying so."""
-        request.extensions["timeout"] = self._proxies.timeouts
-        try:
-            return await self._proxies.transport(proxy).handle_async_request(request)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            if _cause(exc, ssl.SSLError):  # the site's TLS, through the tunnel
+            async with route.session.get(
+                target, headers=headers, allow_redirects=False, proxy=route.proxy,
+                proxy_headers=proxy_headers,
+            ) as response:
+                return await self._read(url, target, response, max_bytes, public_only, hop)
+        except FetchError:
+            raise
+        except Exception as exc:
+            if not isinstance(exc, (aiohttp.ClientError, OSError, ValueError, *socks_errors())):
                 raise
-            raise FetchError(f"cannot connect to the proxy {shown(proxy)} named by the "
-                             "environment") from exc
+            if cause(exc, PrivateAddress):
+                raise FetchError(f"not fetched automatically: {url} is on a private "
+                                 "address") from None
+            raise describe(exc, route.via) from exc
+        finally:
+            HOP.reset(token)
+
+    async def _read(self, url: str, target: URL, response: aiohttp.ClientResponse,
+                    max_bytes: int, public_only: bool, hop: Hop) -> Response:
+        status = response.status
+        if status < 200:
+            raise malformed(f"an interim answer (HTTP {status}) where a final one belongs")
+        private = await self._server_private(target, hop.connected_private)
+        if public_only and private:
+            raise FetchError(f"not fetched automatically: {url} is on a private address")
+        # Bodies of redirects and 304s are never read, let alone decompressed.
+        if status in REDIRECT_STATUSES or status == 304:
+            return Response(url, status, response.headers, b"")
+        codings = response.headers.get("transfer-encoding", "").strip().lower()
+        if codings and codings != "chunked":
+            raise malformed(f"a transfer coding other than chunked ({codings[:40]!r})")
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        inflater = Inflater(encoding, max_bytes)
+        length = header_number(response.headers.get("content-length"))
+        if not encoding and length is not None and length > max_bytes:
+            raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
+        chunks: list[bytes] = []
+        async for raw in response.content.iter_any():
+            self.bytes_received += len(raw)
+            chunks.append(inflater.feed(raw))
+        return Response(url, status, response.headers, b"".join(chunks), private=private)
+
+
+_ANY_FAMILY: Any = 0  # socket.AF_UNSPEC, as aiohttp's connector asks by default
 
 
 class _Deadline:
@@ -380,65 +420,6 @@ def _redirect_target(current: str, location: str) -> str:
     return target
 
 
-async def _resolves_private(host: str) -> bool:
-    """Whether `host` is, or resolves to, a non-global address."""
-    private = _private_address(host)
-    if private is not None:
-        return private
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-    except OSError:
-        return False  # the request itself will fail with a clear message
-    return any(_private_address(str(info[4][0])) for info in infos)
-
-
-def _private_server(response: httpx.Response) -> bool | None:
-    """Whether the connected server's address is loopback, private, link-local or reserved;
-    None when the connection does not say."""
-    address = response.extensions.get("server_addr")
-    return _private_address(address[0]) if address else None
-
-
-@functools.lru_cache(maxsize=1024)
-def _private_address(address: str) -> bool | None:
-    """Asked of every response, and a run talks to few servers."""
-    try:
-        return not ipaddress.ip_address(address).is_global
-    except ValueError:
-        return None
-
-
-def _cause(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:
-    """The first exception of one of `kinds` in the chain of causes (httpx wraps twice)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, kinds):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def _describe(exc: httpx.TransportError) -> str:
-    verify = _cause(exc, ssl.SSLCertVerificationError)
-    if isinstance(verify, ssl.SSLCertVerificationError):
-        return f"the site's TLS certificate is not valid ({verify.verify_message}); not fetched"
-    if _cause(exc, ssl.SSLError):
-        return "TLS handshake failed (the server does not speak https properly); not fetched"
-    if _cause(exc, socket.gaierror):
-        return "host name not found (check the address, or the network's DNS)"
-    if isinstance(exc, httpx.ProxyError):
-        return f"the proxy refused to connect to the site ({exc})"
-    if isinstance(exc, httpx.ConnectTimeout):
-        return "connection timed out"
-    if isinstance(exc, httpx.ReadTimeout):
-        return "server stopped sending"
-    if isinstance(exc, httpx.ConnectError):
-        return "cannot connect (host unreachable or offline)"
-    if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
-        return "server closed the connection mid-response"
-    return f"network error: {type(exc).__name__}"
-
-
 def _duration(seconds: float) -> str:
     if seconds >= 3600:
         return f"{seconds / 3600:.1f} h"
@@ -447,7 +428,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
-def cache_lifetime(headers: httpx.Headers, ttl_minutes: int | None = None) -> float | None:
+def cache_lifetime(headers: Mapping[str, str], ttl_minutes: int | None = None) -> float | None:
     """Seconds the server (Cache-Control max-age, Expires) or the feed (<ttl>) asks us to wait.
 
     Capped at a day so a misconfigured server cannot silence a feed for weeks.
@@ -455,15 +436,15 @@ def cache_lifetime(headers: httpx.Headers, ttl_minutes: int | None = None) -> fl
     seconds: float | None = None
     for directive in headers.get("cache-control", "").lower().split(","):
         name, _, value = directive.strip().partition("=")
-        value = value.strip().strip('"')
-        if name in ("max-age", "s-maxage") and value.isdigit():
-            seconds = float(value)
+        number = header_number(value.strip().strip('"'))
+        if name in ("max-age", "s-maxage") and number is not None:
+            seconds = float(number)
         elif name in ("no-cache", "no-store"):
             seconds = 0.0
             break
     if seconds is not None:
-        age = headers.get("age", "").strip()
-        if age.isdigit():
+        age = header_number(headers.get("age"))
+        if age is not None:
             seconds = max(0.0, seconds - float(age))
     elif headers.get("expires"):
         seconds = _expires(headers["expires"])

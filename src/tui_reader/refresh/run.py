@@ -189,8 +189,8 @@ class Run:
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
-            title=result.title, site_url=parsed.site_url, etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"), validators=True,
+            title=result.title, site_url=parsed.site_url, etag=response.etag,
+            last_modified=response.last_modified, validators=True,
             bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
         )
         return result
