@@ -367,8 +367,9 @@ ATTACKER_CSI = {b"6n", b"21t", b"8;1;1t", b"5i"}
 # The app's own: Textual's mouse pointer shape (OSC 22), and textual-image asking the terminal
 # about Kitty graphics once, at import. tmux before 3.4 takes any APC string for a pane title,
 # so that query retitles the pane; sent before any feed text is drawn, a later title change
-# would still show.
-OWN = re.compile(rb"\x1b_Gi=\d+,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\|\x1b\]22;[a-z-]+\x07")
+# would still show. textual-image 0.14 (Python 3.12+) wraps the query in tmux's passthrough.
+OWN = re.compile(rb"\x1b_Gi=\d+,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\|\x1b\]22;[a-z-]+\x07"
+                 rb"|\x1bPtmux;\x1b\x1b_Gi=\d+,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\x1b\\\x1b\\")
 OWN_TITLE = re.compile(r"Gi=\d+,s=1,v=1,a=q,t=d,f=24;AAAA\n")
 
 
