@@ -59,7 +59,6 @@ def start(log_file: Path | None) -> None:
     started with this environment, append to the same file.
     """
     logger = logging.getLogger(ROOT)
-    logger.propagate = False
     for handler in logger.handlers[:]:
         logger.removeHandler(handler)
         handler.close()
