@@ -91,7 +91,7 @@ def test_theme_is_remembered_without_losing_comments(tmp_path: Path) -> None:
     load_settings(path)
     save_theme(path, "gruvbox")
     assert load_settings(path).theme == "gruvbox"
-    assert "# Refresh all feeds every N minutes" in path.read_text()
+    assert "# Refresh the feeds that are due when the reader opens" in path.read_text()
     path.write_text("[store]\nretention_days = 30\n")
     save_theme(path, "nord")
     assert load_settings(path).theme == "nord" and load_settings(path).retention_days == 30

@@ -19,6 +19,7 @@ from tui_reader.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
     from tui_reader.store import ArticleRow
+    from tui_reader.sync import SyncReport
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("tui", "open the reader (the default)", "tui-reader tui --home ~/news")
     command(
         "demo",
-        "serve the bundled demo site on 127.0.0.1 and open the reader on it",
+        "serve the bundled demo site on 127.0.0.1 and open the reader on it, in a throwaway "
+        "home (--home only lends its config.toml, and is never written)",
         "tui-reader demo",
     )
     p = command(
@@ -124,7 +126,22 @@ def build_parser() -> argparse.ArgumentParser:
         "tui-reader refresh --force",
     )
     p.add_argument("--json", action="store_true", help=json_help)
-    p.add_argument("--force", action="store_true", help="fetch feeds that are not due yet")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch feeds that are not due yet (a server's Retry-After still holds)",
+    )
+    p = command(
+        "sync", "send local changes to the [sync] server, then bring in its own", "tui-reader sync"
+    )
+    p.add_argument("--json", action="store_true", help=json_help)
+    for name, state in (("mark-read", "read"), ("mark-unread", "unread")):
+        p = command(
+            name,
+            f"mark articles {state} (sent to the [sync] server at the next sync)",
+            f"tui-reader {name} 42 43",
+        )
+        p.add_argument("ids", type=int, nargs="+", metavar="ID", help="ids from `articles`")
     p = command(
         "articles", "list stored articles, newest first", "tui-reader articles --unread --limit 10"
     )
@@ -132,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     p.add_argument(
-        "--limit", type=int, default=50, metavar="N", help="at most N articles (default: 50)"
+        "--limit",
+        type=int,
+        default=50,
+        metavar="N",
+        help="at most N, newest first (default: 50; 0: all)",
     )
     p.add_argument("--json", action="store_true", help=json_help)
     p = command(
@@ -147,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="how to print it (default: text)",
     )
+    p.add_argument("--mark-read", action="store_true", help="mark the article read")
     p = command(
         "search",
         "full-text search over stored articles",
@@ -340,20 +362,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Serve the demo site and open the reader on it, in a throwaway home unless one is given."""
+    """Serve the demo site and open the reader on it, always in a throwaway home.
+
+    The user's home (`--home`, $TUI_READER_HOME or the platform's folders) is only read: its
+    config.toml, so the demo has the user's keys and theme. Its database, cache and config
+    are never written, so nothing the demo does can reach the user's feeds or bookmarks.
+    """
+    import dataclasses
     import tempfile
 
-    from tui_reader.demo import DemoServer, forget_other_demos, subscribe_demo
+    from tui_reader.demo import DemoServer, subscribe_demo
     from tui_reader.store import Store
     from tui_reader.ui.app import ReaderApp
 
+    settings = load_settings(Paths.resolve(args.home).config_file, create=False)
     with DemoServer() as server, tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as scratch:
-        paths = Paths.resolve(args.home or scratch).ensure()
+        paths = Paths.resolve(scratch).ensure()
         with Store.open(paths.database) as store:
-            forget_other_demos(store, server)
             subscribe_demo(store, server)
-        settings = load_settings(paths.config_file)
-        ReaderApp(paths, settings=settings, refresh_on_start=True).run()
+        settings = dataclasses.replace(settings, refresh_on_start=True)
+        ReaderApp(paths, settings=settings, demo=True).run()
     return 0
 
 
@@ -450,8 +478,36 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.sync is None:
+        raise UsageError("config.toml has no [sync] section; see the README's Sync part")
+    from tui_reader.sync import sync_configured
+
+    with _Progress("") as bar:
+        report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
+            s, f, c, pictures=_pictures(args, c), progress=bar.sync_step))
+    for line in report.complaints():
+        _err(line)
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.summary())
+    return 1 if report.error else 0
+
+
+def _mark(args: argparse.Namespace, read: bool) -> int:
+    with _store(args) as store:
+        for article_id in args.ids:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+        store.set_read(args.ids, read)
+    return 0
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
+    from tui_reader.sync import direct_feeds, sync_configured
 
     new = 0
 
@@ -462,27 +518,40 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         plain += f", {result.new} new" if result.outcome == "ok" else ""
         bar.step(done, total, f"{new} new · {result.title}", plain)
 
+    synced: SyncReport | None = None
+    bar = _Progress("feeds")
+
+    async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
+        """With [sync], the server's feeds come through the sync; only the others are
+        fetched here."""
+        nonlocal synced
+        feeds = None
+        if settings.sync is not None:
+            with _Progress("") as sync_bar:
+                synced = await sync_configured(store, fetcher, settings,
+                                               pictures=_pictures(args, settings),
+                                               progress=sync_bar.sync_step)
+            feeds = direct_feeds(store)
+        with bar:
+            return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
+                                     options=settings.feeds, pictures=_pictures(args, settings))
+
     logger.info("refresh started%s", " (forced)" if args.force else "")
-    with _Progress("feeds") as bar:
-        report = _run_with_fetcher(
-            args,
-            lambda s, f, c: refresh_all(
-                s,
-                f,
-                force=args.force,
-                progress=progress,
-                options=c.feeds,
-                pictures=_pictures(args, c),
-            ),
-        )
+    report = _run_with_fetcher(args, job)
     logger.info("refresh finished: %s", report.summary())
+    if synced is not None:
+        for line in synced.complaints():
+            _err(line)
     for failed in report.failed:
         _err(f"{failed.url}: {failed.error}")
     if args.json:
-        _print_json(report.to_json())
+        _print_json({**report.to_json(), **({"sync": synced.to_json()} if synced else {})})
     else:
-        print(report.summary())
-    return 1 if report.failed else 0
+        if synced is not None and not synced.error:
+            print(synced.summary())
+        if synced is None or report.results:
+            print(report.summary())
+    return 1 if report.failed or (synced is not None and synced.error) else 0
 
 
 class _Progress:
@@ -517,13 +586,21 @@ class _Progress:
             self._task = self._bar.add_task("", total=None)
         return self
 
-    def step(self, done: int, total: int, note: str, plain: str) -> None:
-        """`note` goes beside the bar; `plain` is the line written when there is no bar."""
-        if self._bar is None:
+    def step(self, done: int, total: int, note: str, plain: str | None) -> None:
+        """`note` goes beside the bar; `plain` is the line written when there is no bar (None:
+        nothing). A total of 0 is an unknown one."""
+        if self._bar is not None:
+            self._bar.update(
+                self._task, completed=done, total=total or None, description=clean_line(note)
+            )
+        elif plain is not None:
             sys.stderr.write(clean_line(plain) + "\n")
             sys.stderr.flush()
-        else:
-            self._bar.update(self._task, completed=done, total=total, description=clean_line(note))
+
+    def sync_step(self, what: str, done: int, total: int) -> None:
+        """A sync's steps show on a terminal only: a log gets the summary or the one line
+        saying what failed."""
+        self.step(done, total, f"sync: {what}", None)
 
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:
@@ -531,8 +608,8 @@ class _Progress:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UsageError("--limit must be at least 1")
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
     with _store(args) as store:
         feed_id = None
         if args.feed:
@@ -540,18 +617,27 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
+        # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
         rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked, limit=args.limit
+            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+            limit=args.limit + 1 if args.limit else -1,
         )
         urls = {f.id: f.url for f in store.feeds()}
+    if args.limit and len(rows) > args.limit:
+        rows = rows[: args.limit]
+        _err(f"showing the newest {args.limit}; --limit N shows more, --limit 0 all")
     if args.json:
-        _print_json([r.to_json(urls.get(r.feed_id) if r.feed_id else None) for r in rows])
+        _print_json([r.to_json(_feed_url(urls, r)) for r in rows])
         return 0
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
         print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
     return 0
+
+
+def _feed_url(urls: dict[int, str], row: ArticleRow) -> str | None:
+    return urls.get(row.feed_id) if row.feed_id else None
 
 
 def _titled(row: ArticleRow) -> str:
@@ -591,7 +677,8 @@ def cmd_read(args: argparse.Namespace) -> int:
     article_id = _resolve_article(args.target, args)
     with _store(args) as store:
         article = store.article(article_id)
-        store.set_read([article_id])
+        if args.mark_read:
+            store.set_read([article_id])
     if args.format == "json":
         _print_json({"id": article_id, **article.to_json()})
     elif args.format == "markdown":
@@ -632,8 +719,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
         except InvalidSearch as exc:
             raise UsageError(f"invalid search: {args.query!r}") from exc
+        urls = {f.id: f.url for f in store.feeds()}
     if args.json:
-        _print_json([{**h.row.to_json(), "snippet": _plain_snippet(h.snippet)} for h in hits])
+        _print_json([
+            {**h.row.to_json(_feed_url(urls, h.row)), "snippet": _plain_snippet(h.snippet)}
+            for h in hits
+        ])
         return 0
     if not hits:
         print("no matches")
@@ -748,6 +839,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "feeds": cmd_feeds,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
+    "mark-read": lambda a: _mark(a, True),
+    "mark-unread": lambda a: _mark(a, False),
     "articles": cmd_articles,
     "read": cmd_read,
     "search": cmd_search,

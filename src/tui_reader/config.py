@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
 
@@ -19,7 +21,10 @@ DEFAULT_CONFIG = """\
 [reader]
 # A Textual theme: textual-dark, textual-light, nord, gruvbox, dracula, tokyo-night, ...
 theme = "textual-dark"
-# Refresh all feeds every N minutes while the reader is open (0 turns it off).
+# Refresh the feeds that are due when the reader opens, and every N minutes while it is
+# open (0 turns that off). A feed is due once its own interval, the server's cache time or
+# Retry-After has passed; ctrl+r refreshes every feed at once, but for Retry-After.
+refresh_on_start = true
 auto_refresh_minutes = 30
 # Show pictures in the reader (captions stay when off).
 images = true
@@ -37,8 +42,16 @@ deadline = 45             # seconds for a whole request
 user_agent = ""           # empty: tui-reader's own
 
 [keys]
-# Rebind any key by its binding id (see the Help screen, `?`), for example:
-# "article.bookmark" = "B"
+# Rebind any key by its binding id (the Help screen, `?`, shows each one), for example:
+# "main.bookmark" = "B"
+# An action whose key is taken gets the key let go of (here Bookmarks moves to b).
+
+# Sync subscriptions, read state and bookmarks through a Tiny Tiny RSS server:
+# [sync]
+# service = "ttrss"
+# url = "https://rss.example.org/"       # its API is url + "api/"; https unless on this machine
+# user = "me"
+# password_command = "pass show ttrss"   # or: password_file = "PATH" (mode 0600)
 
 # Per-feed options, keyed by the feed URL:
 # [feeds."https://example.com/feed.xml"]
@@ -61,9 +74,24 @@ class FeedOptions:
     refresh_minutes: int | None = None
 
 
+SYNC_SERVICES = ("ttrss",)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Where to sync and how to get the password; the password itself is never kept here."""
+
+    service: str
+    url: str
+    user: str
+    password_command: str | None = None
+    password_file: Path | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     theme: str = "textual-dark"
+    refresh_on_start: bool = True
     auto_refresh_minutes: int = 30
     images: bool = True
     retention_days: int = 90
@@ -75,6 +103,7 @@ class Settings:
     user_agent: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
+    sync: SyncSettings | None = None
     warnings: tuple[str, ...] = ()
 
     @property
@@ -96,6 +125,7 @@ class Settings:
 _SCHEMA: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
     "reader": {
         "theme": (str, None, None),
+        "refresh_on_start": (bool, None, None),
         "auto_refresh_minutes": (int, 0, 10080),
         "images": (bool, None, None),
     },
@@ -137,7 +167,7 @@ def parse_config(text: str, path: Path) -> Settings:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds"):
+        if section in ("keys", "feeds", "sync"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -165,7 +195,49 @@ def parse_config(text: str, path: Path) -> Settings:
                 f'{path}: [feeds."{url}"] {key}', value, _FEED_KEYS[key], *low_high
             )
         feeds[url] = FeedOptions(**options)
-    return Settings(**values, keys=dict(keys), feeds=feeds, warnings=tuple(warnings))
+    sync = _sync_settings(data["sync"], path, warnings) if "sync" in data else None
+    return Settings(**values, keys=dict(keys), feeds=feeds, sync=sync, warnings=tuple(warnings))
+
+
+def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
+    where = f"{path}: [sync]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of options")
+    known = ("service", "url", "user", "password_command", "password_file")
+    for key in table:
+        if key not in known:
+            warnings.append(f"{where} unknown key {key} ignored")
+    values = {k: _check(f"{where} {k}", table[k], str, None, None) for k in known if k in table}
+    for key in ("service", "url", "user"):
+        if not values.get(key):
+            raise ConfigError(f"{where} needs {key}")
+    if values["service"] not in SYNC_SERVICES:
+        raise ConfigError(f"{where} service must be one of {', '.join(SYNC_SERVICES)},"
+                          f" got {values['service']!r}")
+    if ("password_command" in values) == ("password_file" in values):
+        raise ConfigError(f"{where} needs one of password_command or password_file")
+    url = values["url"]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where} url must be an http or https address, got {url!r}")
+    if parts.scheme == "http" and not loopback_host(parts.hostname):
+        raise ConfigError(f"{where} url must use https (plain http only on this machine),"
+                          f" got {url!r}")
+    file = values.get("password_file")
+    return SyncSettings(
+        service=values["service"], url=url if url.endswith("/") else url + "/",
+        user=values["user"], password_command=values.get("password_command"),
+        password_file=Path(file).expanduser() if file else None)
+
+
+def loopback_host(host: str) -> bool:
+    """This machine's own name or addresses: where plain http is safe."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(path: Path, *, create: bool = True) -> Settings:

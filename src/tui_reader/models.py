@@ -77,6 +77,17 @@ class Article:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast's audio, a video, a picture), at an absolute
+    http(s) URL; `length` in bytes and `duration` in seconds, as the feed gives them."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+    duration: int | None = None
+
+
 @dataclass(slots=True)
 class FeedEntry:
     """One item of a parsed feed, before its page is downloaded."""
@@ -91,10 +102,12 @@ class FeedEntry:
     summary: str = ""
     content: str = ""
     image: str | None = None
+    enclosures: list[Enclosure] = field(default_factory=list)
 
     @property
     def key(self) -> str | None:
-        """Identity used to dedupe: the guid, else the link."""
+        """Identity used to dedupe: the guid, else the link (the parsers give an entry with
+        neither a guid made from its content)."""
         return self.guid or self.link
 
 
@@ -108,3 +121,5 @@ class ParsedFeed:
     bozo: bool = False
     ttl_minutes: int | None = None
     kind: str = "rss"
+    # Entries the document held beyond what was kept (see feeds.entries.take_entries).
+    cut: int = 0

@@ -68,10 +68,13 @@ def test_rss20_fields() -> None:
     assert jury.published is None and jury.updated is None
 
 
-def test_rss_items_without_title_or_link() -> None:
+def test_rss_items_without_title_or_link_are_keyed_by_their_content() -> None:
     entry = parse("rss092.xml").entries[1]
-    assert (entry.title, entry.link, entry.guid) == ("", None, None)
-    assert entry.key is None
+    # Listed by the start of its text, which is short enough to be all of it.
+    assert (entry.title, entry.link) == ("An item with neither title nor link, as 0.92 allows.",
+                                         None)
+    assert entry.key is not None and entry.key.startswith("content:")
+    assert parse("rss092.xml").entries[1].key == entry.key
     assert parse("rss092.xml").entries[0].image == "http://radiodrama.example/img/trunk.jpg"
 
 
@@ -152,7 +155,9 @@ def test_json_feed_with_missing_and_wrong_optional_fields() -> None:
     assert len(feed.entries) == 3
     only_id, no_id, wrong = feed.entries
     assert only_id.guid == "only-id" and only_id.link is None and only_id.title == ""
-    assert no_id.key is None and no_id.content == "<p>no id, no url</p>"
+    assert no_id.content == "<p>no id, no url</p>"
+    assert no_id.key is not None and no_id.key.startswith("content:")
+    # Nothing to read, so nothing to key it by.
     assert (wrong.guid, wrong.link, wrong.title, wrong.categories) == (None, None, "", [])
     assert wrong.published is None and wrong.author is None
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from fetch.conftest import EntityTarget
-from tui_reader.feeds.parse import MAX_ENTRIES, parse_feed
+from tui_reader.feeds.entries import MAX_SMALL
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.net.errors import NotAFeed
 
 URL = "http://127.0.0.1/feed.xml"
@@ -97,9 +98,11 @@ def test_an_empty_but_valid_feed_is_a_feed() -> None:
 
 
 def test_entries_are_capped() -> None:
-    items = "".join(f"<item><guid>g{i}</guid><title>{i}</title></item>" for i in range(600))
+    items = "".join(f"<item><guid>g{i}</guid><title>{i}</title></item>"
+                    for i in range(MAX_SMALL + 100))
     doc = f"<rss version='2.0'><channel><title>Big</title>{items}</channel></rss>".encode()
-    assert len(parse_feed(doc, URL).entries) == MAX_ENTRIES
+    feed = parse_feed(doc, URL)
+    assert (len(feed.entries), feed.cut) == (MAX_SMALL, 100)
 
 
 @pytest.mark.parametrize(

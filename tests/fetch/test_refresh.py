@@ -163,19 +163,21 @@ async def test_changed_entries_update_in_place_keeping_state(site: Site, store: 
     assert len(site.seen("/a/2.html")) == 1 and len(site.seen("/a/1.html")) == 2
 
 
-async def test_entries_without_guid_dedupe_by_link(site: Site, store: Store,
-                                                   fetcher: Fetcher) -> None:
+async def test_entries_without_guid_dedupe_by_link_else_by_content(site: Site, store: Store,
+                                                                   fetcher: Fetcher) -> None:
     site.add("/a/x.html", page("Linked only"))
     doc = ("<rss version='2.0'><channel><title>T</title>"
            "<item><title>Linked only</title><link>/a/x.html</link></item>"
            "<item><title>Linked only (again)</title><link>/a/x.html</link></item>"
+           "<item><title>No identity at all</title></item>"
            "<item><title>No identity at all</title></item></channel></rss>")
     url = site.add("/feed.xml", doc, "application/rss+xml")
     subscribed(store, url)
     [result] = (await run(store, fetcher)).results
-    assert result.new == 1
-    [row] = store.articles()
-    assert row.url == site.url("/a/x.html")
+    assert result.new == 2
+    linked, unlinked = sorted(store.articles(), key=lambda row: row.url is None)
+    assert linked.url == site.url("/a/x.html")
+    assert (unlinked.url, unlinked.title) == (None, "No identity at all")
     assert (await run(store, fetcher)).results[0].new == 0
 
 

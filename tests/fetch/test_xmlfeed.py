@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from fetch.conftest import EntityTarget
 from tui_reader.clean.charset import decode
-from tui_reader.feeds.parse import MAX_ENTRIES, _defuse, _parse, parse_feed
+from tui_reader.feeds.entries import MAX_ENTRIES
+from tui_reader.feeds.parse import _defuse, _parse, parse_feed
 from tui_reader.feeds.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
 from tui_reader.models import ParsedFeed
 
@@ -353,11 +354,12 @@ def test_missing_fields() -> None:
     assert both(bare).entries[0].link is None
 
 
-def test_a_permalink_guid_is_the_link_and_stays_the_guid() -> None:
+def test_a_permalink_guid_is_the_link_and_stays_the_guid_as_written() -> None:
     doc = rss("<item><title>t</title><guid>/news/permalink</guid></item>")
     assert fast_path(doc) is not None
     [entry] = both(doc).entries
-    assert entry.link == entry.guid == "https://screenbeat.example/news/permalink"
+    assert entry.link == "https://screenbeat.example/news/permalink"
+    assert entry.guid == "/news/permalink"
 
 
 @pytest.mark.parametrize(
@@ -381,9 +383,12 @@ def test_authors(authors: str, expected: str, fast: bool) -> None:
 
 
 def test_entries_are_capped_on_the_fast_path() -> None:
-    doc = rss("".join(f"<item><guid>g{i}</guid><title>{i}</title></item>" for i in range(600)))
+    text = "words " * 1000
+    doc = rss("".join(f"<item><guid>g{i}</guid><title>{i}</title><description>{text}"
+                      "</description></item>" for i in range(600)))
     assert fast_path(doc) is not None
-    assert len(both(doc).entries) == MAX_ENTRIES
+    feed = both(doc)
+    assert (len(feed.entries), feed.cut) == (MAX_ENTRIES, 100)
 
 
 def test_a_bare_url_becomes_the_title_and_other_roots_are_not_feeds() -> None:
@@ -397,12 +402,15 @@ def test_a_bare_url_becomes_the_title_and_other_roots_are_not_feeds() -> None:
 _TEXT = st.sampled_from([
     "Premiere date set", "Tom &amp; Jerry", "&lt;b&gt;Bold&lt;/b&gt; casting", "Café",
     "<![CDATA[Fast & <i>furious</i>]]>", "", "  padded  ", "Ã©tÃ©", "&#8220;Quoted&#8221;",
-    "desk@screenbeat.example (Noor Haddad)", "Noor Haddad &lt;noor@x.example&gt;"])
+    "desk@screenbeat.example (Noor Haddad)", "Noor Haddad &lt;noor@x.example&gt;",
+    "desk@screenbeat.example", "&lt;desk@screenbeat.example&gt;", "H<sub>2</sub>O"])
 _HREF = st.sampled_from([
     "https://screenbeat.example/a", "/tv/b", "c.html", "javascript:x", "mailto:a@b.example",
-    "https://x.example/?a=1&amp;b=2", "//cdn.example/i.jpg", ""])
+    "https://x.example/?a=1&amp;b=2", "//cdn.example/i.jpg", "", "t3_157awnr",
+    "urn:uuid:00000000-0000-0000-0000-000000000007", "at://did:plc:abc/post/3k"])
 _DATE = st.sampled_from(["Sun, 01 Nov 2026 07:00:00 GMT", "Mon, 2 Nov 26 07:00 PST",
-                         "2026-11-01T07:00:00+01:00", "2026-11", "soon", ""])
+                         "2026-11-01T07:00:00+01:00", "2026-11", "soon", "",
+                         "mer, 16 nov 2022 10:00:00 +0100", "Seg, 24 Set 2018 10:00 MESZ"])
 _RSS_PART = st.one_of(
     st.builds("<title>{}</title>".format, _TEXT),
     st.builds("<link>{}</link>".format, _HREF),
@@ -421,6 +429,13 @@ _RSS_PART = st.one_of(
     st.builds("<enclosure url='{}' type='image/jpeg'/>".format, _HREF),
     st.builds("<itunes:image href='{}'/>".format, _HREF),
     st.builds("<atom:link rel='alternate' href='{}'/>".format, _HREF),
+    st.builds("<link uri='{}'>{}</link>".format, _HREF, _HREF),
+    st.builds("<enclosure url='{}' length='{}' type='audio/mpeg'/>".format, _HREF,
+              st.sampled_from(["", "0", "123", "x"])),
+    st.builds("<media:content url='{}' fileSize='12' duration='{}'/>".format, _HREF,
+              st.sampled_from(["", "30", "1:02"])),
+    st.builds("<itunes:duration>{}</itunes:duration>".format,
+              st.sampled_from(["", "3723", "1:02:03", "soon"])),
 )
 _ATOM_PART = st.one_of(
     st.builds("<title type='{}'>{}</title>".format, st.sampled_from(["text", "html"]), _TEXT),
@@ -431,6 +446,9 @@ _ATOM_PART = st.one_of(
     st.builds("<updated>{}</updated>".format, _DATE),
     st.builds("<author><name>{}</name>{}</author>".format, _TEXT,
               st.sampled_from(["", "<email>e@x.example</email>"])),
+    st.builds("<author><email>{}</email></author>".format,
+              st.sampled_from(["e@x.example", "", "not an address"])),
+    st.builds("<link href='{}'>{}</link>".format, _HREF, _HREF),
     st.builds("<category term='{}'/>".format, st.sampled_from(["film", "tv", ""])),
     st.builds("<summary type='html'>{}</summary>".format, _TEXT),
     st.builds("<content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>{}</div>"

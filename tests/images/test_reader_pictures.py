@@ -157,7 +157,7 @@ async def test_toggle_keeps_the_captions(paths: Paths) -> None:
 
 
 async def test_config_turns_pictures_off(paths: Paths) -> None:
-    app = ReaderApp(paths, settings=Settings(images=False))
+    app = ReaderApp(paths, settings=Settings(images=False, refresh_on_start=False))
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         assert not screen.query(Picture)

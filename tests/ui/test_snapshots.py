@@ -43,3 +43,12 @@ def test_help_screen(app: ReaderApp, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=help_screen)
+
+
+def test_help_screen_at_80x24(app: ReaderApp, snap_compare: Any) -> None:
+    async def help_screen(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=help_screen)

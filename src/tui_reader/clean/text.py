@@ -13,6 +13,14 @@ MAX_LINE = 1000
 # Markup beyond this many characters per character kept is not parsed at all: Lexbor takes
 # quadratic time over deeply nested tags (1 MB of "<div>" took 70 s).
 _MARKUP_PER_CHAR = 16
+# Phrasing elements: their text runs on with what is around it ("H<sub>2</sub>O" is "H2O"),
+# where any other element (a paragraph, a line break, a list item) parts words.
+_INLINE = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn",
+    "em", "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "rb", "rp", "rt", "ruby",
+    "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+    "wbr",
+})
 
 
 def html_to_line(value: str | None, *, is_html: bool = True, limit: int = MAX_LINE) -> str:
@@ -25,7 +33,12 @@ def html_to_line(value: str | None, *, is_html: bool = True, limit: int = MAX_LI
         return ""
     if is_html and "<" in value:
         body = LexborHTMLParser(f"<body>{value[:limit * _MARKUP_PER_CHAR]}</body>").body
-        value = body.text(separator=" ") if body is not None else value
+        if body is not None:
+            for node in body.traverse():
+                if node.tag not in _INLINE and node is not body:
+                    node.insert_before(" ")
+                    node.insert_after(" ")
+            value = body.text(separator="")
     elif is_html and "&" in value:
         value = html.unescape(value)
     return clean_line(value)[:limit]

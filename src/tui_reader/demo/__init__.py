@@ -13,17 +13,10 @@ from tui_reader.demo.server import DEMO_FEEDS, DemoServer
 if TYPE_CHECKING:
     from tui_reader.store import Store
 
-__all__ = ["DEMO_FEEDS", "DemoServer", "forget_other_demos", "subscribe_demo"]
+__all__ = ["DEMO_FEEDS", "DemoServer", "subscribe_demo"]
 
 
 def subscribe_demo(store: Store, server: DemoServer) -> None:
     """Subscribe a store to every demo feed (titles fill in on the first refresh)."""
     for path, title, folder in DEMO_FEEDS:
         store.add_feed(server.url(path), title, folder=folder)
-
-
-def forget_other_demos(store: Store, server: DemoServer) -> None:
-    """Drop the feeds of earlier demo runs: their servers, on other ports, are gone."""
-    for feed in store.feeds():
-        if feed.url.startswith("http://127.0.0.1:") and not server.owns(feed.url):
-            store.remove_feed(feed.url)

@@ -11,11 +11,11 @@ from typing import Any
 
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import parse_date
+from tui_reader.feeds.entries import content_key, enclosures, take_entries
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text, safe_join
 
-MAX_ITEMS = 500
 _BLANK = b"\xef\xbb\xbf \t\r\n"
 
 
@@ -49,19 +49,30 @@ def _authors(*sources: dict[str, Any]) -> str | None:
     return None
 
 
+def _attachments(item: dict[str, Any]) -> list[dict[str, Any]]:
+    found = item.get("attachments")
+    return [a for a in found if isinstance(a, dict)] if isinstance(found, list) else []
+
+
 def _image(item: dict[str, Any], base: str) -> str | None:
     candidates = [item.get("image"), item.get("banner_image")]
-    attachments = item.get("attachments")
-    for attachment in attachments if isinstance(attachments, list) else []:
-        if isinstance(attachment, dict) and _str(attachment.get("mime_type")).startswith("image/"):
+    for attachment in _attachments(item):
+        if _str(attachment.get("mime_type")).startswith("image/"):
             candidates.append(attachment.get("url"))
     return next((u for u in (_url(base, c) for c in candidates) if u), None)
 
 
-def _entry(item: dict[str, Any], doc: dict[str, Any], base: str) -> FeedEntry:
+def _entry(item: Any, doc: dict[str, Any], base: str) -> FeedEntry | None:
+    if not isinstance(item, dict):
+        return None
     tags = item.get("tags")
     raw_id = item.get("id")
     guid = html_to_line(str(raw_id), is_html=False) if isinstance(raw_id, str | int) else ""
+    link = _url(base, item.get("url")) or _url(base, item.get("external_url"))
+    if not guid and not link:
+        guid = content_key([_str(item.get(k)) for k in ("title", "summary", "content_html",
+                                                          "content_text")]
+                           + [_str(a.get("url")) for a in _attachments(item)]) or ""
     content = clean_text(_str(item.get("content_html"))
                          or plain_to_html(_str(item.get("content_text"))))
     summary = clean_text(plain_to_html(_str(item.get("summary"))))
@@ -69,7 +80,7 @@ def _entry(item: dict[str, Any], doc: dict[str, Any], base: str) -> FeedEntry:
     updated = parse_date(item.get("date_modified"))
     return FeedEntry(
         guid=guid or None,
-        link=_url(base, item.get("url")) or _url(base, item.get("external_url")),
+        link=link,
         title=html_to_line(_str(item.get("title")), is_html=False),
         author=_authors(item, doc),
         published=published or updated,
@@ -79,6 +90,8 @@ def _entry(item: dict[str, Any], doc: dict[str, Any], base: str) -> FeedEntry:
         summary=summary,
         content=content,
         image=_image(item, base),
+        enclosures=enclosures(((a.get("url"), a.get("mime_type"), a.get("size_in_bytes"),
+                                a.get("duration_in_seconds")) for a in _attachments(item)), base),
     )
 
 
@@ -94,12 +107,13 @@ def parse_json_feed(data: bytes, url: str) -> ParsedFeed:
     items = doc.get("items")
     if "jsonfeed.org/version" not in version and not isinstance(items, list):
         raise NotAFeed("not a feed: JSON, but not a JSON Feed")
-    items = items[:MAX_ITEMS] if isinstance(items, list) else []
-    entries = [_entry(item, doc, url) for item in items if isinstance(item, dict)]
+    entries, cut = take_entries(items if isinstance(items, list) else [],
+                                lambda item: _entry(item, doc, url))
     return ParsedFeed(
         title=html_to_line(_str(doc.get("title")), is_html=False) or url,
         site_url=_url(url, doc.get("home_page_url")),
         entries=entries,
         bozo="jsonfeed.org/version" not in version or not isinstance(doc.get("items"), list),
         kind="json" + (version.rsplit("/", 1)[-1] if "jsonfeed.org/version" in version else ""),
+        cut=cut,
     )

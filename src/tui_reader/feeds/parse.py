@@ -20,13 +20,16 @@ import feedparser.mixin
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import from_struct
+from tui_reader.feeds.entries import content_key, enclosures, take_entries
 from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
+    LINK_TEXT,
     MAX_AUTHOR,
     RawFeed,
     joins_to_itself,
     read_xml_feed,
+    takes_link_text,
 )
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
@@ -37,26 +40,64 @@ feedparser.api.PREFERRED_XML_PARSERS = []
 # feedparser looks for an e-mail address in every author with a regex that backtracks in
 # quadratic time: a 100 KB author name held a refresh for minutes. We keep 1000 characters of
 # a name anyway, so it only ever sees MAX_AUTHOR of one (xmlfeed bounds its copy alike).
+# Its regex also stops a domain at four letters, splitting "desk@pods.example" into the
+# address "desk@pods.exam" and the name "ple": the address is then read whole.
 _sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
+_WHOLE_ADDRESS = re.compile(r"[A-Za-z0-9_.+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}")
 
 
 def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
     context = self._get_context()
     value = context.get(key)
     if isinstance(value, str) and len(value) > MAX_AUTHOR:
-        context[key] = value[:MAX_AUTHOR]
+        context[key] = value = value[:MAX_AUTHOR]
+    people = context.get(f"{key}s")
+    split = people[-1] if people and not people[-1] else None
     _sync_author_detail(self, key)
+    email = split.get("email") if split is not None else None
+    whole = _WHOLE_ADDRESS.search(value) if email and isinstance(value, str) else None
+    if split is not None and email and whole and whole.group() != email \
+            and whole.group().startswith(email):
+        split["email"] = whole.group()
+        name = value.replace(whole.group(), "").replace("()", "").replace("<>", "").strip()
+        name = name.removeprefix("(").removesuffix(")").strip()
+        if name:
+            split["name"] = name
+        else:
+            split.pop("name", None)
 
 
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
+# An id is kept as written: "t3_157awnr" or a UUID is no address to resolve against the feed's
+# (it became "https://host/t3_157awnr", and changed when the feed moved). `_link` takes an id
+# for the entry's page only when it is an http(s) URL.
+feedparser.mixin._FeedParserMixin.can_be_relative_uri -= {"id"}
+# feedparser drops the text of a <link> with an address attribute; when that address is not a
+# web one (<link uri="at://…">https://…</link>) the text is kept as LINK_TEXT.
+_start_link = feedparser.mixin._FeedParserMixin._start_link
+_end_link = feedparser.mixin._FeedParserMixin._end_link
+
+
+def _start_link_keeping_text(self: Any, attrs: dict[str, str]) -> None:
+    href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+    _start_link(self, attrs)
+    if takes_link_text(href):
+        self.push(LINK_TEXT, self.infeed or self.inentry or self.insource)
+
+
+def _end_link_keeping_text(self: Any) -> None:
+    self.pop(LINK_TEXT)
+    _end_link(self)
+
+
+feedparser.mixin._FeedParserMixin._start_link = _start_link_keeping_text
+feedparser.mixin._FeedParserMixin._end_link = _end_link_keeping_text
 
 # feedparser's loose parser has bugs of its own on broken markup (georss, podcast chapters,
 # tags and text inputs out of place raise these; bench/fuzz.py found each): the document is
 # then not a feed we can read, not a crash.
 _FEEDPARSER_FAILURES = (KeyError, IndexError, TypeError, ValueError, AttributeError,
                         UnicodeError, OverflowError, RecursionError)
-# More entries than this are cut: a news feed never needs them, a hostile one could send 100k.
-MAX_ENTRIES = 500
 _UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
 _XML_DECL = re.compile(r"<\?xml[^>]{0,200}?\?>")
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
@@ -77,6 +118,8 @@ _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]{0,60})")
 _EMAIL_NAME = re.compile(r"[^\s@()<>]+@[^\s()<>]+\s*\((.+)\)$")
 _NAME_EMAIL = re.compile(r"(.+?)\s*[(<][^\s@()<>]+@[^\s()<>]+[)>]$")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ADDRESS = re.compile(r"[^\s@<>()\"',;]{1,200}@[^\s@<>()\"',;]{1,200}")
 
 
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -99,13 +142,18 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
         raise NotAFeed(_what_instead(text))
     feed = parsed.feed
     ttl = str(feed.get("ttl", "")).strip()
+    # RFC 4287 4.2.1: an Atom entry without an author has its source's, else the feed's.
+    atom = parsed.version.startswith("atom")
+    feed_author = _author(feed) if atom else None
+    entries, cut = take_entries(parsed.entries, lambda e: _entry(e, url, feed_author, atom))
     return ParsedFeed(
         title=_line(feed, "title") or url,
         site_url=safe_join(url, feed.get("link", "") or ""),
-        entries=[_entry(e, url) for e in parsed.entries[:MAX_ENTRIES]],
+        entries=entries,
         bozo=parsed.bozo,
         ttl_minutes=int(ttl) if ttl.isdigit() and len(ttl) < 7 else None,
         kind=parsed.version or "rss",
+        cut=cut,
     )
 
 
@@ -210,56 +258,86 @@ def _image(entry: Any, base: str) -> str | None:
 
 
 def _link(entry: Any, base: str) -> str | None:
-    """The entry's page: its link, else an alternate link; only http(s) is kept."""
-    hrefs = [entry.get("link")]
-    hrefs += [link.get("href") for link in entry.get("links", []) or []
-              if link.get("rel", "alternate") == "alternate"]
+    """The entry's page: its link, else an alternate link, else the text of a link whose
+    address is not a web one; only http(s) is kept. A link feedparser took from the id
+    counts only when the id reads as an address (a URL, or a path from the site's root), not
+    as "t3_157awnr" or a UUID."""
+    link = entry.get("link")
+    if link and entry.get("guidislink") and link == entry.get("id") \
+            and not _SCHEME.match(str(link)) and not str(link).startswith("/"):
+        link = None
+    hrefs = [link]
+    hrefs += [other.get("href") for other in entry.get("links", []) or []
+              if other.get("rel", "alternate") == "alternate"]
+    hrefs.append(entry.get(LINK_TEXT))
     return _absolute(base, hrefs)
 
 
 def _author(entry: Any) -> str | None:
-    """One name, or several joined; "desk@site (Name)" and "Name <desk@site>" give Name.
+    """One name, or several joined; "desk@site (Name)" and "Name <desk@site>" give Name, and
+    an author given only as an address is that address.
 
     feedparser's own split of such strings cuts addresses with long top-level domains, so a
     single author is taken from the raw string.
     """
-    people = entry.get("authors", []) or []
-    raw = [p.get("name") for p in people if p] if len(people) > 1 else [entry.get("author")]
+    people = [p for p in entry.get("authors", []) or [] if p]
+    raw = [(p.get("name"), p.get("email")) for p in people] if len(people) > 1 else \
+        [(entry.get("author"), None)]
     names: list[str] = []
-    for value in raw:
+    for value, email in raw:
         text = html_to_line(str(value or ""))
         match = (_EMAIL_NAME.match(text) or _NAME_EMAIL.match(text)) if "@" in text else None
         name = match.group(1).strip() if match else text
+        if not name:
+            # "<desk@site>" read as markup leaves nothing: the address is the name then, and
+            # a person with no name at all is known by their <email>.
+            found = _ADDRESS.findall(str(value)) if value else [email or ""]
+            name = html_to_line(str(found[0]), is_html=False) if found else ""
+        name = name.removeprefix("mailto:")
         if name and name not in names:
             names.append(name)
     return ", ".join(names)[:1000] or None
 
 
-def _entry(entry: Any, feed_url: str) -> FeedEntry:
+def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> FeedEntry:
     # feedparser has already resolved links against xml:base and the feed URL; joining again
     # only matters for values it left relative.
     base = str((entry.get("title_detail") or {}).get("base") or feed_url)
     content = ""
-    for part in entry.get("content", []) or []:
+    content_parts = entry.get("content", []) or []
+    for part in content_parts:
         value = _html(part)
         if len(value) > len(content):
             content = value
     # Without its own detail, feedparser's summary is a copy of the content.
     summary = _html(entry["summary_detail"]) if entry.get("summary_detail") else ""
-    guid = html_to_line(str(entry.get("id") or ""), is_html=False, limit=2000)
+    guid = html_to_line(str(entry.get("id") or "").strip(), is_html=False, limit=2000)
+    link = _link(entry, base)
+    files = [(e.get("href"), e.get("type"), e.get("length"), None)
+             for e in entry.get("links", []) or [] if e.get("rel") == "enclosure"]
+    if not guid and not link:
+        guid = content_key([str(entry.get("title") or ""), str(entry.get("summary") or ""),
+                            *(str(c.get("value") or "") for c in content_parts),
+                            *(str(url or "") for url, *_ in files)]) or ""
+    files += [(m.get("url"), m.get("type"), m.get("filesize"), m.get("duration"))
+              for m in entry.get("media_content", []) or []]
+    author = _author(entry)
+    if atom and not author:
+        author = _author(entry.get("source") or {}) or feed_author
     # dict.get skips feedparser's deprecated "updated falls back to published" mapping.
     published = from_struct(dict.get(entry, "published_parsed"))
     updated = from_struct(dict.get(entry, "updated_parsed"))
     tags = (html_to_line(t.get("term") or t.get("label")) for t in entry.get("tags", []) or [])
     return FeedEntry(
         guid=guid or None,
-        link=_link(entry, base),
+        link=link,
         title=_line(entry, "title"),
-        author=_author(entry),
+        author=author,
         published=published or updated,
         updated=updated,
         categories=list(dict.fromkeys(t for t in tags if t)),
         summary="" if summary == content else summary,
         content=content,
         image=_image(entry, base),
+        enclosures=enclosures(files, base, entry.get("itunes_duration")),
     )

@@ -50,7 +50,8 @@ _FEEDPARSER_ENDS = frozenset(n[5:] for n in dir(_FeedParserMixin) if n.startswit
 _RESERVED = frozenset({"links", "authors", "contributors", "tags", "textinput", "image",
                        "guidislink", "media_content", "media_thumbnail", "media_rating",
                        "media_credit", "media_restriction", "media_license", "media_player",
-                       "publishers", "psc_chapters", "source", "license", "cloud"})
+                       "publishers", "psc_chapters", "source", "license", "cloud",
+                       "link_text"})
 _ROOTS = frozenset({"rss", "rdf:rdf", "feed"})
 # Values feedparser's pop returns without storing them.
 _UNSTORED = frozenset({"category", "tags", "itunes_keywords"})
@@ -64,7 +65,8 @@ _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 _USERLAND = "http://backend.userland.com/rss"
-_RELATIVE = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url",
+# feedparser's relative URIs, less "id": feeds.py has it keep ids as written.
+_RELATIVE = frozenset({"comments", "docs", "href", "icon", "link", "logo", "url",
                        "wfw_comment", "wfw_commentrss"})
 _RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
 _ATOM_VERSIONS = {"0.1": "atom01", "0.2": "atom02", "0.3": "atom03"}
@@ -82,6 +84,11 @@ _MONTHS = {name: n for n, name in enumerate(
 _RFC822 = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (" + "|".join(_MONTHS)
                      + r") (\d{4}) (\d\d):(\d\d):(\d\d) (GMT|UT|Z|[+-]\d{4})", re.ASCII)
 _ITUNES = "http://www.itunes.com/"
+# The key feeds.py has feedparser keep the text of a <link> under when its address attribute
+# is not a web one, and the test for that address.
+LINK_TEXT = "link_text"
+_WEB = re.compile(r"https?:", re.I)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _MEDIA_SCHEME = "http://search.yahoo.com/mrss/category_schema"
 
 
@@ -133,6 +140,12 @@ def _rebased(base: str, declared: str) -> str:
     if base:
         return make_safe_absolute_uri(base, declared) or base
     return _urljoin(base, declared)  # type: ignore[no-any-return]
+
+
+def takes_link_text(href: str | None) -> bool:
+    """Whether a <link> with this address attribute keeps its text: "at://…" but not
+    "https://…" or a relative address."""
+    return bool(href) and _SCHEME.match(str(href)) is not None and not _WEB.match(str(href))
 
 
 def joins_to_itself(base: str, ref: str) -> bool:
@@ -567,7 +580,7 @@ class _Reader:
         output: str = (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip()
         if not expecting_text:
             return output
-        if element in _RELATIVE and output and (element != "id" or self.guidislink):
+        if element in _RELATIVE and output:
             output = self.resolve(output)
         if not output.isascii():
             output = _mended(output)
@@ -726,11 +739,15 @@ class _Reader:
 
     def check_authors(self) -> None:
         """Raise when an author `feeds` reads depends on feedparser's split of an address:
-        the names of several authors, or the author string of one."""
-        for entry in self.entries:
+        the names of several authors (or the address of one without a name), or the author
+        string of one (an Atom feed's too, which its entries inherit)."""
+        contexts = [self.feed, *self.entries] if self.version.startswith("atom") else self.entries
+        for entry in contexts:
             people = entry.get("authors") or []
             if len(people) > 1:
-                if any(id(p) in self.unknown_name for p in people):
+                # An address stands in for an empty name.
+                if any(id(p) in self.unknown_name
+                       or (not p.get("name") and id(p) in self.unknown_email) for p in people):
                     raise _Unsupported
             elif id(entry) in self.unknown_author:
                 raise _Unsupported
@@ -939,9 +956,11 @@ class _Reader:
         else:
             attrs.setdefault("type", "text/html")
         context = self.context()
+        keeps_text = False
         if "href" in attrs or "url" in attrs or "uri" in attrs:
             attrs = _enforce_href(attrs)
             if "href" in attrs:
+                keeps_text = takes_link_text(attrs["href"])
                 attrs["href"] = self.resolve(attrs["href"])
         links = context.setdefault("links", [])
         if not (self.inentry and self.inimage):
@@ -950,6 +969,13 @@ class _Reader:
             self.stack.append(["link", self.infeed or self.inentry, []])
         elif attrs.get("rel") == "alternate" and _content_type(attrs["type"]) in HTML_TYPES:
             context["link"] = attrs["href"]
+        if keeps_text:
+            self.stack.append([LINK_TEXT, self.infeed or self.inentry, []])
+
+    def end_link(self) -> None:
+        if self.stack and self.stack[-1][0] == LINK_TEXT:
+            self.pop(LINK_TEXT)
+        self.pop("link")
 
     def start_guid(self, attrs: Dict) -> None:
         self.guidislink = attrs.get("ispermalink", "true") == "true"
@@ -1218,7 +1244,6 @@ _POPS: dict[str, str] = {
     "created": "created",
     "dcterms_created": "created",
     "expirationdate": "expired",
-    "link": "link",
     "generator": "generator",
     "newlocation": "newlocation",
     "dcterms_valid": "validity",
@@ -1226,7 +1251,7 @@ _POPS: dict[str, str] = {
     "itunes_explicit": "itunes_explicit",
 }
 _ENDS: dict[str, Callable[[_Reader], None]] = {
-    "channel": _R.end_feed, "feed": _R.end_feed,
+    "channel": _R.end_feed, "feed": _R.end_feed, "link": _R.end_link,
     "image": _R.end_image, "textinput": _R.end_textinput,
     "author": _R.end_author, "managingeditor": _R.end_author, "dc_author": _R.end_author,
     "dc_creator": _R.end_author, "itunes_author": _R.end_author,

@@ -72,7 +72,7 @@ async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | Non
     groups = host_groups(feeds)
     if processes is None:
         now = datetime.now(UTC)
-        due = sum(1 for f in feeds if force or f.due(now))
+        due = sum(1 for f in feeds if f.due(now, force=force))
         processes = processes_for(due, len(groups))
     if processes > 1:
         report.bytes_received = await refresh_spread(

@@ -84,6 +84,8 @@ def feed_status(feed: FeedRow) -> str:
         parts = [f"{outcome} {_local(feed.last_refresh)}"]
     if feed.bozo:
         parts.append("malformed but readable")
+    if feed.entries_cut:
+        parts.append(f"too long: its last {feed.entries_cut:,} entries were left out")
     if feed.next_due and not feed.due(datetime.now(UTC)):
         parts.append(f"next due {_local(feed.next_due)}")
     return " · ".join(parts)

@@ -20,6 +20,7 @@ from tui_reader.clean import article_with_fallback, extract_article
 from tui_reader.clean.charset import decode
 from tui_reader.config import FeedOptions
 from tui_reader.feeds.discover import discover_feeds
+from tui_reader.feeds.entries import former_key
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.net.errors import FetchError, NotAFeed
@@ -154,7 +155,7 @@ class Run:
         if options.folder is not None and options.folder != feed.folder:
             await self.db(self.store.set_folder, feed.id, options.folder)
         result = FeedResult(feed.url, options.title or feed.title, "ok")
-        if not force and not feed.due(datetime.now(UTC)):
+        if not feed.due(datetime.now(UTC), force=force):
             result.outcome = "skipped"
             return result
         try:
@@ -184,7 +185,7 @@ class Run:
         download = self.download and not options.content_only
         # A public feed's links are never followed to a private address: no feed gets the
         # reader to probe the local network. A feed on the local network may link there.
-        await self._entries(feed, parsed, result, download=download,
+        await self._entries(feed, parsed, result, response.url, download=download,
                             public_only=not response.private)
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
         await self.db(
@@ -192,12 +193,25 @@ class Run:
             title=result.title, site_url=parsed.site_url, etag=response.etag,
             last_modified=response.last_modified, validators=True,
             bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
+            entries_cut=parsed.cut,
         )
         return result
 
-    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, *,
-                       download: bool, public_only: bool) -> None:
+    async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, base: str,
+                       *, download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
+        # Entries stored by a release that resolved RSS and Atom ids against the feed's address
+        # take the id as written as their key, so they are not stored a second time.
+        rekeyed: dict[str, str] = {}
+        for entry in [] if parsed.kind.startswith("json") else parsed.entries:
+            if entry.guid and entry.guid not in known:
+                former = former_key(entry.guid, base)
+                if former and former in known:
+                    rekeyed[former] = entry.guid
+        if rekeyed:
+            await self.db(self.store.rekey, feed.id, rekeyed)
+            for former, new in rekeyed.items():
+                known[new] = known.pop(former)
         todo: dict[str, tuple[FeedEntry, str]] = {}
         for entry in parsed.entries:
             key = entry.key
@@ -211,7 +225,7 @@ class Run:
 
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             async with self.in_flight:
-                article, raw = await self._article(entry, download, public_only)
+                article, raw = await self.entry_article(entry, download, public_only)
             _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
             if self.pictures:
                 await self.pictures.save(self.fetcher, article, public_only=public_only)
@@ -222,9 +236,10 @@ class Run:
 
         await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
 
-    async def _article(self, entry: FeedEntry, download: bool,
+    async def entry_article(self, entry: FeedEntry, download: bool,
                        public_only: bool) -> tuple[Article, bytes | None]:
-        """The cleaned page, or the feed's own text when the page cannot be had."""
+        """The cleaned page, or the feed's own text when the page cannot be had (a sync
+        passes the server's copy of the entry)."""
         page: Article | None = None
         raw: bytes | None = None
         if download and entry.link:

@@ -34,11 +34,20 @@ class FeedRow:
     first_url: str | None = None
     # The feed's <ttl> as last parsed: a 304 has no body to read it from.
     ttl_minutes: int | None = None
+    # Entries its last document held beyond those kept (see feeds.entries.take_entries).
+    entries_cut: int = 0
     unread: int = 0
 
-    def due(self, now: datetime) -> bool:
-        """Whether an unforced refresh fetches it: never fetched, or its wait is over."""
-        return self.next_due is None or self.next_due <= now
+    def due(self, now: datetime, *, force: bool = False) -> bool:
+        """Whether a refresh fetches it: never fetched, or its wait is over.
+
+        A forced refresh skips the wait the feed's cache lifetime and `refresh_minutes` set,
+        but never the one a server asked for with Retry-After: that wait is only ever set
+        on a failed fetch, so a feed whose last fetch failed keeps it.
+        """
+        if self.next_due is None or self.next_due <= now:
+            return True
+        return force and self.last_error is None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -50,6 +59,7 @@ class FeedRow:
             "last_error": self.last_error,
             "status": self.status,
             "bozo": self.bozo,
+            "entries_cut": self.entries_cut,
             "unread": self.unread,
         }
 

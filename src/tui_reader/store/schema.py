@@ -113,7 +113,44 @@ _V5 = """
 ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# v6: how many entries the feed's last document held beyond those kept, for `feeds` to say.
+_V6 = """
+ALTER TABLE feeds ADD COLUMN entries_cut INTEGER NOT NULL DEFAULT 0;
+"""
+
+# v7: sync with an aggregator server. The outbox holds each local change not yet sent, written
+# in the change's own transaction: one row per article and field (the latest value wins) and
+# one per feed address, so it stays as small as the library when no server is set up. Feeds
+# already subscribed are queued, so the first sync puts them on the server. The two maps tie
+# the server's ids to ours; `sync_state` keeps the server's cursors.
+_V7 = """
+CREATE TABLE sync_outbox (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    field TEXT NOT NULL CHECK (field IN ('read', 'starred')),
+    value INTEGER NOT NULL,
+    PRIMARY KEY (article_id, field)
+) WITHOUT ROWID;
+CREATE TABLE sync_feed_outbox (
+    url TEXT PRIMARY KEY,
+    subscribed INTEGER NOT NULL,
+    folder TEXT
+) WITHOUT ROWID;
+INSERT INTO sync_feed_outbox (url, subscribed, folder) SELECT url, 1, folder FROM feeds;
+CREATE TABLE sync_articles (
+    remote_id TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE sync_feeds (
+    remote_id TEXT PRIMARY KEY,
+    feed_id INTEGER NOT NULL UNIQUE REFERENCES feeds(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE sync_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 VERSION = len(MIGRATIONS)
 
 

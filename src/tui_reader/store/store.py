@@ -21,6 +21,7 @@ from tui_reader.store.incoming import (
     related_json,
     save_prepared,
 )
+from tui_reader.store.outbox import queue_feed, queue_marks
 from tui_reader.store.rows import (
     ARTICLE_COLUMNS,
     ARTICLE_FROM,
@@ -43,7 +44,7 @@ from tui_reader.store.search import (
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
-       last_success, last_error, bozo, next_due, first_url, ttl_minutes,
+       last_success, last_error, bozo, next_due, first_url, ttl_minutes, entries_cut,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
 FROM feeds
 """
@@ -67,7 +68,7 @@ _TOMBSTONE_DAYS = 365
 
 def _feed_row(r: Sequence[Any]) -> FeedRow:
     return FeedRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
-                   bool(r[11]), _dt(r[12]), r[13], r[14], r[15])
+                   bool(r[11]), _dt(r[12]), r[13], r[14], r[15], r[16])
 
 
 class Store:
@@ -103,8 +104,10 @@ class Store:
         existing = self.feed_by_url(url)
         if existing:
             return existing, False
-        self._write("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
-                    " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, iso(now())))
+        with write(self.conn) as conn:
+            conn.execute("INSERT OR IGNORE INTO feeds (url, title, site_url, folder, added)"
+                         " VALUES (?, ?, ?, ?, ?)", (url, title, site_url, folder, iso(now())))
+            queue_feed(conn, url, True, folder)
         feed = self.feed_by_url(url)
         assert feed is not None
         return feed, True
@@ -113,9 +116,10 @@ class Store:
         """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
         unbookmarked ones go with the feed."""
         with write(self.conn) as conn:
-            row = conn.execute("SELECT id FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
+            row = conn.execute("SELECT id, url FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
             if row is None:
                 return False
+            queue_feed(conn, row[1], False)
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
                          (row[0],))
             conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
@@ -147,9 +151,10 @@ class Store:
         bozo: bool | None = None,
         next_due: datetime | None = None,
         ttl_minutes: int | None = None,
+        entries_cut: int = 0,
     ) -> None:
-        """Store a refresh outcome; validators and the feed's <ttl> change only when
-        `validators` is set (a parsed feed)."""
+        """Store a refresh outcome; validators, the feed's <ttl> and the count of entries
+        cut change only when `validators` is set (a parsed feed)."""
         stamp = iso(now())
         sets = ["last_refresh = ?", "last_error = ?", "status = ?", "next_due = ?"]
         params: list[Any] = [stamp, error, status, iso(next_due)]
@@ -163,8 +168,8 @@ class Store:
             sets.append("site_url = ?")
             params.append(site_url)
         if validators:
-            sets += ["etag = ?", "last_modified = ?", "ttl_minutes = ?"]
-            params += [etag, last_modified, ttl_minutes]
+            sets += ["etag = ?", "last_modified = ?", "ttl_minutes = ?", "entries_cut = ?"]
+            params += [etag, last_modified, ttl_minutes, entries_cut]
         if bozo is not None:
             sets.append("bozo = ?")
             params.append(int(bozo))
@@ -180,6 +185,16 @@ class Store:
             (url, feed_id),
         )
         return cursor.rowcount == 1
+
+    def rekey(self, feed_id: int, keys: dict[str, str]) -> None:
+        """Give a feed's stored entries (and tombstones) new keys, former → new, where no
+        entry has the new one yet."""
+        pairs = [(new, feed_id, former) for former, new in keys.items()]
+        with write(self.conn) as conn:
+            conn.executemany("UPDATE OR IGNORE articles SET guid = ?1"
+                             " WHERE feed_id = ?2 AND guid = ?3", pairs)
+            conn.executemany("UPDATE OR IGNORE pruned SET guid = ?1"
+                             " WHERE feed_id = ?2 AND guid = ?3", pairs)
 
     def set_folder(self, feed_id: int, folder: str | None) -> None:
         self._write("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
@@ -297,10 +312,13 @@ class Store:
         return found[0] if found else None
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        """Queued for the sync server in the same transaction (see store.outbox)."""
         ids = list(ids)
         if ids:
-            self._write(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
-                        [int(read), *ids])
+            with write(self.conn) as conn:
+                conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
+                             [int(read), *ids])
+                queue_marks(conn, ids, "read", read)
 
     def mark_feed_read(self, feed_id: int | None) -> list[int]:
         """Mark a feed (or everything) read; returns the ids changed, for undo."""
@@ -311,6 +329,7 @@ class Store:
             conn.execute(
                 "UPDATE articles SET read = 1 WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
                 (feed_id,))
+            queue_marks(conn, ids, "read", True)
         return ids
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
@@ -319,7 +338,10 @@ class Store:
         stamp = iso(now()) if on else None
         self.conn.execute("PRAGMA synchronous = FULL")
         try:
-            self._write("UPDATE articles SET bookmarked_at = ? WHERE id = ?", (stamp, article_id))
+            with write(self.conn) as conn:
+                conn.execute("UPDATE articles SET bookmarked_at = ? WHERE id = ?",
+                             (stamp, article_id))
+                queue_marks(conn, [article_id], "starred", on)
         finally:
             self.conn.execute("PRAGMA synchronous = NORMAL")
 

@@ -10,16 +10,15 @@ import shutil
 import sys
 import time
 import webbrowser
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.worker import WorkerFailed, get_current_worker
 
 from tui_reader.config import ConfigError, Settings, save_theme
@@ -32,12 +31,16 @@ from tui_reader.pictures import Pictures, prune_pictures
 from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
+from tui_reader.sync import SyncReport, direct_feeds, sync_configured
+from tui_reader.ui.keys import Scope, plan_keys, shown
 from tui_reader.ui.library import Library
+from tui_reader.ui.palette import ReaderCommands
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.status import failure_notice
 from tui_reader.ui.text import plain
 
 logger = logging.getLogger(__name__)
@@ -75,23 +78,42 @@ def _browser_in_terminal() -> bool:
     return Path(getattr(chosen, "name", "") or "").name in TERMINAL_BROWSERS
 
 
+def key_scopes() -> list[Scope]:
+    """Every binding table, by where it is in force: what [keys] is checked against."""
+    return [
+        Scope.of("app", [*App.BINDINGS, *ReaderApp.BINDINGS], app_wide=True),
+        Scope.of("list", MainScreen.BINDINGS),
+        Scope.of("reader", ReaderScreen.BINDINGS),
+        Scope.of("search", SearchScreen.BINDINGS),
+        Scope.of("help", HelpScreen.BINDINGS),
+        Scope.of("add feed", AddFeedScreen.BINDINGS),
+        Scope.of("confirm", ConfirmScreen.BINDINGS),
+    ]
+
+
 class ReaderApp(App[None]):
     TITLE = "tui-reader"
     CSS_PATH = [styles_dir() / "app.tcss"]
+    COMMANDS = {ReaderCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
-        Binding("R", "refresh_all", "Refresh all", show=False, id="app.refresh_all"),
+        Binding("R", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("ctrl+r", "refresh_forced", "Refresh all now", show=False, id="app.refresh_forced"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
     ]
 
     def __init__(
-        self, paths: Paths, *, settings: Settings | None = None, refresh_on_start: bool = False
+        self, paths: Paths, *, settings: Settings | None = None, demo: bool = False
     ) -> None:
+        """Without settings (an embedding or a test) nothing is fetched until asked; `demo`
+        marks a session on the bundled demo site, in a home of its own."""
         super().__init__()
         self.paths = paths
-        self.settings = settings or Settings()
-        self.refresh_on_start = refresh_on_start
+        self.settings = settings or Settings(refresh_on_start=False)
+        self.demo = demo
+        self.last_report: RefreshReport | None = None
+        self.last_sync: SyncReport | None = None
         self.library = Library(paths.database)
         self.scroll_memory: dict[int, float] = {}
         # Articles the reader opened or changed, for the list to redraw when it comes back.
@@ -101,10 +123,18 @@ class ReaderApp(App[None]):
         self._demo: DemoServer | None = None
         self._reader: ReaderScreen | None = None
         self._themes = ["textual-dark", "textual-light"]
+        self.warnings = list(self.settings.warnings)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+        else:
+            self.warnings.append(
+                f"[reader] theme {shown(self.settings.theme)}: no such theme, so "
+                f"{self.theme}; ctrl+p, Change theme, lists them"
+            )
+        self.key_plan = plan_keys(self.settings.keys, key_scopes())
+        self.warnings += self.key_plan.warnings
+        if self.key_plan.keymap:
+            self.set_keymap(self.key_plan.keymap)
 
     @property
     def pictures(self) -> Pictures | None:
@@ -122,14 +152,18 @@ class ReaderApp(App[None]):
             self, lambda screen: logger.debug("screen: %s", type(screen).__name__)
         )
         await self.push_screen(MainScreen())
-        for warning in self.settings.warnings:
-            self.notify(clean_line(warning), severity="warning", markup=False)
+        if self.warnings:
+            # One notice for the whole file, a line a problem.
+            text = "\n".join(clean_line(w) for w in self.warnings)
+            self.notify(text, title="config.toml", severity="warning", markup=False, timeout=12)
         self._apply_retention()
-        if self.refresh_on_start:
+        if self.settings.refresh_on_start:
             self.start_refresh(None)
+        elif self.settings.sync is not None:
+            self.start_refresh([])  # the sync alone: changes out, the server's in
         minutes = self.settings.auto_refresh_minutes
         if minutes:
-            self.set_interval(minutes * 60, lambda: self.start_refresh(None))
+            self.set_interval(minutes * 60, self.action_refresh)
 
     def notify(
         self,
@@ -163,9 +197,14 @@ class ReaderApp(App[None]):
             server.__exit__(None, None, None)
         self.library.close()
 
+    @property
+    def offers_demo(self) -> bool:
+        """The demo is offered to a reader with no feeds yet, never inside the demo itself."""
+        return not self.demo and self._demo is None and not self.main.feed_list.feeds
+
     async def action_try_demo(self) -> None:
         """Serve the demo site for this session; its feeds are removed again on quit."""
-        if self._demo is not None:
+        if not self.offers_demo:
             return
         server = self._demo = DemoServer().__enter__()
         await self.library.run(lambda s: subscribe_demo(s, server))
@@ -193,16 +232,22 @@ class ReaderApp(App[None]):
 
     # Refresh
 
-    def action_refresh_all(self) -> None:
+    def action_refresh(self) -> None:
         self.start_refresh(None)
 
-    def start_refresh(self, feed_ids: list[int] | None) -> None:
+    def action_refresh_forced(self) -> None:
+        self.start_refresh(None, force=True)
+
+    def start_refresh(self, feed_ids: list[int] | None, *, force: bool = False) -> None:
+        """Fetch the due feeds (every feed when forced, but for those a server asked to wait),
+        by the same rule as `tui-reader refresh`."""
         logger.info("refresh started: %s feeds", "all" if feed_ids is None else len(feed_ids))
+        self.main.refreshing = True
         self.main.set_status("Refreshing…")
-        self._refresh(feed_ids)
+        self._refresh(feed_ids, force)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self, feed_ids: list[int] | None) -> None:
+    def _refresh(self, feed_ids: list[int] | None, force: bool) -> None:
         """Runs in a thread with its own event loop and its own store connection.
 
         When the reader closes mid-refresh, the refresh stops at the next feed to finish
@@ -222,16 +267,27 @@ class ReaderApp(App[None]):
         def progress(result: FeedResult, done: int, total: int) -> None:
             tell(self._progress, result, done, total)
 
+        def synced(what: str, done: int, total: int) -> None:
+            tell(self.main.set_status, f"Syncing: {what}" + (f" {done}/{total}" if total else ""))
+
+        sync: SyncReport | None = None
+
         async def run(store: Store, fetcher: Fetcher) -> RefreshReport:
+            nonlocal sync
             task = asyncio.current_task()
             assert task is not None
             refreshing.append(task)
-            feeds = [f for f in store.feeds() if feed_ids is None or f.id in feed_ids]
+            feeds = store.feeds()
+            if self.settings.sync is not None:
+                sync = await sync_configured(store, fetcher, self.settings,
+                                             pictures=self.pictures, progress=synced)
+                feeds = direct_feeds(store)
+            feeds = [f for f in feeds if feed_ids is None or f.id in feed_ids]
             return await refresh_all(
                 store,
                 fetcher,
                 feeds,
-                force=True,
+                force=force,
                 progress=progress,
                 options=self.settings.feeds,
                 pictures=self.pictures,
@@ -243,8 +299,9 @@ class ReaderApp(App[None]):
             return
         except StoreError as exc:
             tell(partial(self.notify, severity="error", markup=False), clean_line(str(exc)))
+            tell(self._refresh_ended)
             return
-        tell(self._refreshed, report)
+        tell(self._refreshed, report, sync)
 
     def _progress(self, result: FeedResult, done: int, total: int) -> None:
         self.main.set_status(f"Refreshing {done}/{total}: {clean_line(result.title)}")
@@ -255,25 +312,29 @@ class ReaderApp(App[None]):
             self._last_reload = now
             self.call_later(self.main.reload)
 
-    def _refreshed(self, report: RefreshReport) -> None:
+    def _refreshed(self, report: RefreshReport, sync: SyncReport | None = None) -> None:
+        """One notice for the whole refresh: "offline" when nothing answered, else the
+        failures together; the status line keeps the lasting part."""
         logger.info("refresh finished: %s", report.summary())
+        tried = [r for r in report.results if r.outcome != "skipped"]
         failed = report.failed
-        self.offline = bool(failed) and all(
-            (r.error or "").startswith(NETWORK_ERRORS)
-            for r in report.results
-            if r.outcome != "skipped"
+        self.offline = bool(tried) and all(
+            (r.error or "").startswith(NETWORK_ERRORS) for r in tried
         )
-        for result in failed[:5]:
+        if self.offline:
             self.notify(
-                f"{clean_line(result.title)}: {clean_line(result.error or '')}",
-                severity="error",
-                markup=False,
+                "Offline: no feed could be reached. Stored articles stay readable.",
+                severity="warning",
                 timeout=6,
             )
-        status = report.summary()
-        if self.offline:
-            status = "offline · " + status
-        self.main.set_status(status)
+        elif failed:
+            self.notify(failure_notice(failed), severity="error", markup=False, timeout=8)
+        self.last_report = report
+        self.last_sync = sync
+        self._refresh_ended()
+
+    def _refresh_ended(self) -> None:
+        self.main.refreshing = False
         self.call_later(self.main.reload)
 
     # Actions shared by screens
@@ -287,6 +348,25 @@ class ReaderApp(App[None]):
             self.push_screen(self._reader)
         else:
             self._reader.on_screen_resume()
+
+    def open_article(self, article_id: int) -> None:
+        """One article from the palette; n and p then step through the main list."""
+        ids = [r.id for r in self.main.article_list.rows]
+        if article_id not in ids:
+            ids = [article_id]
+        self.open_reader(ids, ids.index(article_id))
+
+    async def _back_to_main(self) -> MainScreen:
+        while self.screen is not self.main:
+            await self.pop_screen()
+        return self.main
+
+    async def jump_to_feed(self, feed_id: int) -> None:
+        """Back on the main screen with the feed selected, its articles focused."""
+        (await self._back_to_main()).select_feed(feed_id)
+
+    async def action_show_bookmarks(self) -> None:
+        (await self._back_to_main()).action_show_bookmarks()
 
     def open_link(self, url: str) -> None:
         """Only http(s), never through a shell; terminal browsers get the terminal to themselves."""
@@ -329,16 +409,8 @@ class ReaderApp(App[None]):
             return None
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        sections: list[tuple[str, list[Binding]]] = []
-        for node in (self.screen, *self.screen.query("*")):
-            bindings = [b for _, b in node._bindings]
-            if bindings and any(b.description for b in bindings):
-                name = "This screen" if node is self.screen else type(node).__name__
-                sections.append((name, bindings))
-        sections.append(("Everywhere", [b for _, b in self._bindings]))
-        self.push_screen(HelpScreen(sections))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_plan, key_scopes()))
 
     def action_search(self) -> None:
         self.push_screen(SearchScreen())
@@ -393,41 +465,3 @@ class ReaderApp(App[None]):
             self.notify(
                 "Open an article first: the related sidebar sits beside the reader", timeout=3
             )
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Refresh all feeds", "Fetch every feed now", self.action_refresh_all)
-        yield SystemCommand("Add feed", "Subscribe to a feed or a site", self.action_add_feed)
-        yield SystemCommand(
-            "Remove feed", "Unsubscribe from the selected feed", self.action_remove_feed
-        )
-        if isinstance(screen, MainScreen):
-            yield SystemCommand(
-                "Refresh feed", "Fetch the selected feed", screen.action_refresh_feed
-            )
-            yield SystemCommand(
-                "Mark feed read",
-                "Mark every article of the selected feed read",
-                screen.action_mark_feed_read,
-            )
-            yield SystemCommand(
-                "Show bookmarks", "List bookmarked articles", screen.action_show_bookmarks
-            )
-        yield SystemCommand(
-            "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
-        )
-        yield SystemCommand(
-            "Export bookmarks",
-            "Write bookmarked articles as Markdown",
-            self.action_export_bookmarks,
-        )
-        yield SystemCommand(
-            "Toggle related sidebar",
-            "Show or hide related reads beside the reader",
-            self.action_toggle_sidebar,
-        )
-        yield SystemCommand("Search", "Full-text search over stored articles", self.action_search)
-        yield SystemCommand("Help", "Every key", self.action_help)
-        yield SystemCommand(
-            "Try the demo", "Serve the sample site for this session", self.action_try_demo
-        )

@@ -13,6 +13,8 @@ from textual.widgets import Footer, OptionList, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, Store
+from tui_reader.ui import text
+from tui_reader.ui.status import status_line
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
 PAGE = 150
+STATUS_EVERY = 30.0  # seconds between redraws of "updated N min ago"
 WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
@@ -45,7 +48,8 @@ class MainScreen(Screen[None]):
         Binding("n", "next_unread", "Next unread", show=False, id="main.next_unread"),
         Binding("p", "previous_unread", "Prev unread", show=False, id="main.previous_unread"),
         Binding("r", "refresh_feed", "Refresh feed", show=False, id="main.refresh_feed"),
-        Binding("R", "app.refresh_all", "Refresh all", id="main.refresh_all"),
+        # The app's own binding, shown here: one id, so a rebinding moves both.
+        Binding("R", "app.refresh", "Refresh", id="app.refresh"),
         Binding("o", "browser", "Browser", show=False, id="main.browser"),
         Binding("b", "bookmark", "Bookmark", id="main.bookmark"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="main.toggle_read"),
@@ -61,6 +65,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._undo: list[int] = []
         self._shown_selection: str | None = None
+        self._feeds: list[FeedRow] = []
+        # While a refresh runs, the status line shows its progress instead.
+        self.refreshing = False
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -86,6 +93,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.article_list.focus()
         await self.reload()
+        self.set_interval(STATUS_EVERY, self.show_status)
 
     async def on_screen_resume(self) -> None:
         """Back from the reader: redraw only the rows it changed, not the whole page."""
@@ -157,7 +165,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "try_demo":
-            return not self.feed_list.feeds
+            return self.reader_app.offers_demo
         return True
 
     async def action_try_demo(self) -> None:
@@ -195,11 +203,13 @@ class MainScreen(Screen[None]):
         self._move_unread(-1)
 
     def action_refresh_feed(self) -> None:
+        """The selected feed now, due or not (a server's Retry-After still holds); with no
+        feed selected, the due ones."""
         feed = self.feed_list.selected_feed
         if feed is None:
-            self.reader_app.action_refresh_all()
+            self.reader_app.action_refresh()
         else:
-            self.reader_app.start_refresh([feed.id])
+            self.reader_app.start_refresh([feed.id], force=True)
 
     def action_browser(self) -> None:
         row = self.article_list.current
@@ -258,12 +268,30 @@ class MainScreen(Screen[None]):
         """Redraw the feed list with fresh unread counts; returns what it read."""
         feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
         self.feed_list.show(feeds, counts)
+        self._feeds = feeds
+        self.show_status()
         return feeds, counts
+
+    def show_status(self) -> None:
+        """The lasting status: when the news came in, what failed; kept while refreshing."""
+        if not self.refreshing:
+            app = self.reader_app
+            status = status_line(self._feeds, app.last_report, offline=app.offline, now=text.now())
+            sync = app.last_sync
+            if sync is not None and sync.error:
+                status = f"reading from the cache: {clean_line(sync.error)} · {status}"
+            elif sync is not None:
+                status = f"{sync.summary()} · {status}"
+            self.set_status(status)
 
     def set_status(self, text: str) -> None:
         # Gone while the reader closes, when a refresh may still be reporting.
         for status in self.query("#status").results(Static):
             status.update(text)
+
+    def select_feed(self, feed_id: int) -> None:
+        self.feed_list.highlighted = self.feed_list.get_option_index(f"feed:{feed_id}")
+        self.article_list.focus()
 
     def select_all(self) -> None:
         self.feed_list.highlighted = self.feed_list.get_option_index(ALL)
