@@ -17,7 +17,7 @@ import pytest
 
 import tui_reader
 from tui_reader import __version__
-from tui_reader.net.http import DEFAULT_USER_AGENT
+from tui_reader.net.settings import DEFAULT_USER_AGENT
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

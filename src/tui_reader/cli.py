@@ -354,6 +354,9 @@ def _print_json(data: object) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from tui_reader.ui.terminal import start_probe
+
+    start_probe()
     from tui_reader.ui.app import ReaderApp
 
     settings = _settings(args)

@@ -7,13 +7,11 @@ import tomllib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
-
-if TYPE_CHECKING:
-    from tui_reader.net.http import HttpSettings
+from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -108,9 +106,6 @@ class Settings:
 
     @property
     def http(self) -> HttpSettings:
-        """Every command reads the config, few fetch: the network stack loads only for those."""
-        from tui_reader.net.http import DEFAULT_USER_AGENT, HttpSettings
-
         return HttpSettings(
             user_agent=self.user_agent or DEFAULT_USER_AGENT,
             concurrency=self.concurrency,

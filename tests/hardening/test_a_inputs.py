@@ -149,7 +149,9 @@ def test_a4_invisible_characters_leave_single_line_fields_and_urls() -> None:
         "bad</a></p></article>", "https://site.example/a")
     runs, links = render_body(article)
     assert links == [homograph]
-    assert "[1] https://xn--80ak6aa92e.example/login" in runs[-1].plain  # type: ignore[union-attr]
+    last = runs[-1]
+    assert isinstance(last, list)
+    assert "[1] https://xn--80ak6aa92e.example/login" in last[-1]().plain
 
 
 # A5–A8: entity blow-ups, external entities, bodies that look like paths

@@ -25,6 +25,7 @@ from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets import picture
+from tui_reader.ui.widgets.article_text import ArticleText
 from tui_reader.ui.widgets.picture import Picture
 
 SIZE = (120, 40)
@@ -83,7 +84,7 @@ async def open_review(pilot: Any) -> ReaderScreen:
 
 
 def texts(screen: ReaderScreen) -> list[str]:
-    return [str(s.render()) for s in screen.query("#article .article-text").results(Static)]
+    return [t.content.plain for t in screen.query("#article .article-text").results(ArticleText)]
 
 
 def caption(frame: Picture) -> str:

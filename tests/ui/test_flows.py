@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.widgets import Input, Static
 from ui_library import HOSTILE
 
@@ -15,16 +16,17 @@ from http_support import reply
 from pilot_support import settle
 from tui_reader import refresh
 from tui_reader.config import Settings
+from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.refresh import refresh_all, spread
 from tui_reader.store import Store
-from tui_reader.ui import app as app_module
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.dialogs import AddFeedScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
+from tui_reader.ui.widgets.article_text import ArticleText
 
 SIZE = (120, 40)
 
@@ -70,7 +72,7 @@ async def test_reader_shows_structure_and_numbered_links(app: ReaderApp) -> None
         await settle(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        body = str(app.screen.query_one("#article-body", Static).render())
+        body = app.screen.query_one("#article-body", ArticleText).content.plain
         assert "cast list[1]" in body
         assert "• Mara Ellison returns" in body
         assert "▌ We always knew" in body
@@ -432,7 +434,7 @@ async def test_closing_mid_refresh_stops_it_quietly(
         ended.append("finished")
         return report
 
-    monkeypatch.setattr(app_module, "refresh_all", watched)
+    monkeypatch.setattr(refresh, "refresh_all", watched)
 
     def pages() -> int:
         return sum(1 for path, _ in site.requests if path.startswith("/p/"))
@@ -517,3 +519,41 @@ async def test_a_feed_title_reaches_a_notice_only_as_plain_text(app: ReaderApp,
         [notice] = [str(n.message) for n in app._notifications if "Marked" in str(n.message)]
         assert notice.startswith("Marked") and "Before After" in notice
         assert not any(c in notice for c in "\x1b\x07")
+
+
+async def test_the_feed_pane_folds_on_narrow_screens_and_with_f(app: ReaderApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        feeds = app.main.feed_list
+        assert not feeds.display
+        await pilot.press("h")  # h brings it back to choose a feed…
+        assert feeds.display and app.main.focused is feeds
+        await pilot.press("enter")  # …and it folds away again once one is chosen
+        await settle(pilot)
+        assert not feeds.display and app.main.focused is app.main.article_list
+        await pilot.press("f")
+        assert feeds.display
+        await pilot.resize_terminal(160, 50)
+        await pilot.press("f")
+        assert not feeds.display
+
+
+async def test_feed_names_are_shortened_so_counts_are_never_cut(
+    library: Paths,
+) -> None:
+    with Store.open(library.database) as store:
+        feed, _ = store.add_feed("https://long-name.example/feed",
+                                 "An Extremely Long Feed Name For Film And Television News")
+        store.save_article(Article(url="https://long-name.example/1", title="One",
+                                   blocks=[Block("p", [[Span("Text.")]])]),
+                           feed_id=feed.id, guid="1")
+    app = ReaderApp(library)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        feeds = app.main.feed_list
+        width = feeds.scrollable_content_region.width
+        index = feeds.get_option_index(f"feed:{feed.id}")
+        shown = feeds.get_option_at_index(index).prompt
+        assert isinstance(shown, Content)
+        assert shown.plain.endswith("…  1") or shown.plain.endswith("… 1")
+        assert shown.cell_length <= width

@@ -131,6 +131,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         return article
     builder = BodyBuilder(article.url or url, MAX_BODY_CHARS)
     builder.build(roots)
+    if not any(b.kind != "img" for b in builder.blocks):
+        # Every block of the article's box was dropped by its class (`WidgetArea`, a
+        # builder's `module-meta`): the box won on its prose, so its names mislead.
+        builder = BodyBuilder(article.url or url, MAX_BODY_CHARS, hints=False)
+        builder.build(roots)
     article.blocks = _tidy_top(builder.blocks, article, declared)
     article.related = _unique(builder.related, article.url)
     article.truncated = builder.truncated

@@ -37,6 +37,9 @@ _SKIP_TAGS = (
     "textarea", "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
     "video", "audio", "canvas", "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
 )
+# Boxes skipped inside the article that can still be the article's own box (a page wrapped
+# in one <form>, a post inside <header>).
+_SKIPPED_BOXES = tags.ids(("form", "header", "footer", "aside", "nav"))
 _SKIP_CUSTOM = frozenset({"amp-ad", "amp-embed", "amp-analytics", "amp-social-share",
                           "amp-sidebar", "amp-consent"})
 _ROLE: dict[int, int] = {
@@ -109,11 +112,14 @@ def _font_size(value: str | None, current: int) -> int:
 
 
 class BodyBuilder:
-    """Accumulates blocks and related links while walking the article's elements."""
+    """Accumulates blocks and related links while walking the article's elements. Without
+    `hints`, class and id names drop nothing (hidden elements still go)."""
 
-    def __init__(self, base: str | None, cap: int) -> None:
+    def __init__(self, base: str | None, cap: int, hints: bool = True) -> None:
         self.base = base
         self.cap = cap
+        self.hints = hints
+        self._urls: dict[str, str | None] = {}
         self.blocks: list[Block] = []
         self.related: list[Link] = []
         self.truncated = False
@@ -141,7 +147,10 @@ class BodyBuilder:
             if self.truncated:
                 break
             self._root, self._scope = root, 0
-            self._element(root, 0, root.tag_id, check=False)
+            if root.tag_id in _SKIPPED_BOXES:
+                self._children(root, 0)  # chosen as the article: not chrome on this page
+            else:
+                self._element(root, 0, root.tag_id, check=False)
             self._flush()
 
     # -- walking --------------------------------------------------------------------------
@@ -204,6 +213,8 @@ class BodyBuilder:
         its class alone."""
         if verdict is Verdict.HIDDEN:
             return True
+        if not self.hints:
+            return False
         if not self._scope and self._root is not None:
             self._scope = max(len(self._root.text()), 1)
         if len(node.text()) > 0.5 * self._scope:
@@ -241,7 +252,17 @@ class BodyBuilder:
             return
         self._breaks = 0
         self._anchors += 1
-        self._line.append((text, related.absolute(self.base, attrs["href"]) or ""))
+        self._line.append((text, self._absolute(attrs["href"]) or ""))
+
+    def _absolute(self, href: str | None) -> str | None:
+        """`related.absolute` against the page's URL, remembered: a page links the same
+        places many times (menus, a picture and its headline)."""
+        if not href:
+            return None
+        url = self._urls.get(href, "")
+        if url == "":
+            url = self._urls[href] = related.absolute(self.base, href)
+        return url
 
     def _text(self, text: str | None) -> None:
         """Text into the line, noting whether the line so far is all bold and all set large
@@ -341,9 +362,11 @@ class BodyBuilder:
         image = node if node.tag_id == _IMG or node.tag == "amp-img" else select.css_first(
             node, "img, amp-img")
         if image is None:
+            if node.tag_id == _FIGURE:
+                self._children(node, depth)  # a table, quote or code listing in a <figure>
             return
         attrs = image.attributes
-        src = next((u for a in _SRC_ATTRS if (u := related.absolute(self.base, attrs.get(a)))),
+        src = next((u for a in _SRC_ATTRS if (u := self._absolute(attrs.get(a)))),
                    None)
         if src is None:
             return

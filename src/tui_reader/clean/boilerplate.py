@@ -23,7 +23,7 @@ _WORDS = (
     r"bio|authorbio|author(?=[-_\s]+(?:bio|box|info|card|about))|about|"
     r"tags?|taglist|categories|cat|cats|topics|keywords|"
     r"byline|dateline|meta|timestamp|"
-    r"header|footer|masthead|sidebar|widget\w*|toolbar|tools|print|"
+    r"header|footer|masthead|sidebar|toolbar|tools|print|"
     r"caption|credits?|"
     r"trending|popular|most|recent|latest|recirc\w*|outbrain|taboola|zergnet|"
     r"modal|popup|overlay|banner|"
@@ -48,7 +48,10 @@ class Hints:
         return self._any.search(text) is not None
 
 
-_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])")
+# A widget is a sidebar's box when its class starts with the word (`widget widget_text`,
+# `widget-area`); inside a name (`elementor-widget-container`) it is a page builder's block,
+# which holds the article as often as anything else.
+_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])|(?:^|\s)widget")
 # Words that outweigh a junk hint: `article-body share-enabled` is still the article.
 _KEEP = Hints(r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text)"
               r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])")
@@ -87,14 +90,17 @@ class Verdict(enum.IntEnum):
     RELATED = 3
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _hint_verdict(klass: str, ident: str) -> Verdict:
-    """Cached: class and id strings repeat heavily within and across pages."""
+    """Cached: class and id strings repeat heavily within and across pages. A comment
+    section is junk even where its name says body or content (`comment-body`)."""
     if _HIDDEN_CLASS.found_in(klass):
         return Verdict.HIDDEN
     hint = f"{klass} {ident}"
     if _RELATED.found_in(hint):
         return Verdict.RELATED
+    if _comment_hints(klass, ident):
+        return Verdict.JUNK
     if _JUNK.found_in(hint) and not _KEEP.found_in(hint):
         return Verdict.JUNK
     return Verdict.KEEP
@@ -133,9 +139,18 @@ def comments_of(attrs: dict[str, str | None]) -> bool:
     return bool(attrs) and _comment_hints(attrs.get("class") or "", attrs.get("id") or "")
 
 
-@functools.lru_cache(maxsize=4096)
+# Classes that state whether a post has comments (`has-comments`, `comments-open`) name the
+# post, not a comment section.
+_COMMENT_STATE = re.compile(r"(?:has|no|with|show|allow|enable|disable)[_-]comments?"
+                            r"|comments?[_-](?:open|closed|enabled|disabled|allowed|count)", re.I)
+
+
+@functools.lru_cache(maxsize=65536)
 def _comment_hints(klass: str, ident: str) -> bool:
-    return _COMMENTS.found_in(f"{klass} {ident}")
+    hint = f"{klass} {ident}"
+    if "omment" in hint:
+        hint = _COMMENT_STATE.sub(" ", hint)
+    return _COMMENTS.found_in(hint)
 
 
 def is_hidden(node: LexborNode) -> bool:

@@ -2,8 +2,10 @@
 
 The scheme follows Arc90 Readability: every paragraph-like element scores by its length and
 commas, passes the score to its parent (in full), grandparent (half) and great-grandparent
-(a third); class/id hints nudge a candidate; link-dense candidates are discounted. Siblings of
-the winner that score well join it, because many sites split one story into several boxes.
+(a third); class/id hints nudge a candidate; link-dense candidates are discounted. Page
+builders split one story into sections, each in its own chain of boxes: the winner climbs to
+the ancestor whose extra content is still mostly paragraphs (`_climb`); failing that,
+siblings of the winner that score well join it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _BLOCKY = tags.ids(("p", "div", "section", "article", "td", "li", "ul", "ol", "t
                     "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "main"))
 _MIN_PARAGRAPH = 25
 _P = tags.tag_id("p")
+_A = tags.tag_id("a")
 _WHOLE = frozenset({_P, tags.tag_id("pre")})
 _INLINE = tags.ids(("font", "span", "b", "i", "em", "strong", "center", "small", "big"))
 _TOP = frozenset({tags.tag_id("html"), tags.DOCUMENT, 0})
@@ -48,7 +51,7 @@ def _weight(node: LexborNode) -> float:
     return weight + _hint_weight(attrs.get("class") or "", attrs.get("id") or "")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _hint_weight(klass: str, ident: str) -> float:
     """Cached: the same class names recur on every page of a site and across sites."""
     hint = f"{klass} {ident}"
@@ -69,10 +72,11 @@ def link_density(node: LexborNode, text_length: int | None = None) -> float:
 
 
 # Everything that can carry paragraph text; `find_content` takes this query's result.
-# List items are left out: they are many, and their text nearly always sits beside <p>s
-# that vote already.
 _VOTING = ("p", "pre", "div", "td", "section", "article", "span", "font", "center", "blockquote")
+# List items do not vote: they are many (menus), and their text nearly always sits beside
+# <p>s that vote already. They count as article text when climbing (see `_climb`).
 QUERY = ", ".join(_VOTING)
+_MIN_ITEM = 10
 _VOTERS = tags.ids(_VOTING)
 _CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
 _PAGE = _TOP | {tags.tag_id("body")}
@@ -86,13 +90,25 @@ def _inside_chrome(node: LexborNode) -> bool:
         tag_id = ancestor.tag_id
         if tag_id in _PAGE:
             return False
-        if tag_id in _CHROME:
+        if tag_id in _CHROME or tag_id == _A:
             return True
         attrs = ancestor.attributes
-        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)
+                      or _chrome_hint(attrs.get("class") or "", attrs.get("id") or "")):
             return True
         ancestor = ancestor.parent
     return False
+
+
+# Boxes that are never the article, whatever else their names say (`modal__modal-content`,
+# `related-posts-content`): unlike the boilerplate hints, words such as content or body
+# do not outweigh these.
+_CHROME_HINTS = Hints(r"(?:^|[\s_-])(?:modal|popup|related|subscription)(?=$|[\s_-])")
+
+
+@functools.lru_cache(maxsize=65536)
+def _chrome_hint(klass: str, ident: str) -> bool:
+    return _CHROME_HINTS.found_in(f"{klass} {ident}")
 
 
 def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[LexborNode]:
@@ -104,6 +120,7 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
     walk over the whole tree; those are appended to `rest`, which saves the caller a pass."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
+    voters: list[tuple[LexborNode, int]] = []
     for node in found:
         tag_id = node.tag_id
         whole = tag_id in _WHOLE
@@ -117,6 +134,8 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         length = len(text)
         if length < _MIN_PARAGRAPH or (length := len(text.strip())) < _MIN_PARAGRAPH:
             continue
+        if not (tag_id in _INLINE and node.parent is not None and node.parent.tag_id == _P):
+            voters.append((node, length))
         commas = text.count(",")
         if not text.isascii():  # CJK commas: counted only where they can be
             commas += text.count("，") + text.count("、")
@@ -136,9 +155,10 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
             ancestor = ancestor.parent
     best: LexborNode | None = None
     best_score = 0.0
-    for key in heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__):
+    top = heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__)
+    for key in top:
         raw = scores[key]
-        if best is not None and max(raw, 0.0) <= best_score:
+        if raw <= 0 or (best is not None and raw <= best_score):
             break  # link density only pulls a score towards zero: this one cannot win
         if _inside_chrome(nodes[key]):
             continue
@@ -146,9 +166,18 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         if best is None or final > best_score:
             best, best_score = nodes[key], final
     if best is None:
-        return []
+        if not top or scores[top[0]] <= 0:
+            return []
+        # Every strong candidate sits in something that looks like chrome: a <header> or an
+        # unclosed <aside> around the whole page, a wrapper hidden until a script shows it.
+        # The page's prose is still its article.
+        best = nodes[top[0]]
+        best_score = scores[top[0]] * (1 - link_density(best))
     while best.tag_id in _INLINE and best.parent is not None:
         best = best.parent  # text voted for a <font> or <span>: its box is the article
+    climbed = _climb(best, voters)
+    if climbed is not best:
+        return [climbed]
     return _with_siblings(best, best_score, scores)
 
 
@@ -175,3 +204,102 @@ def _good_paragraph(node: LexborNode) -> bool:
     if len(text) > 80:
         return link_density(node, len(text)) < 0.25
     return bool(text) and link_density(node, len(text)) == 0 and text.rstrip()[-1:] in ".!?\"”"
+
+
+_CLIMB_LEVELS = 8
+# Paragraphs under these are not the article's: page chrome, and teaser cards (a link around
+# a headline and its excerpt).
+_NOT_PROSE = _PAGE | _CHROME | {_A}
+# Text an ancestor may add without counting as a step (a wrapper's own labels and spacing).
+_WRAPPER_SLACK = 150
+# What an ancestor adds must be at least this share paragraphs and at most this share links.
+_PROSE_SHARE = 0.3
+_ADDED_LINKS = 0.25
+
+
+def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode:
+    """The ancestor of the winner that holds the whole article when the page wraps each of
+    its sections in a chain of boxes of their own (page builders): paragraph votes reach
+    three levels up, so the sections' common ancestor never scores. An ancestor is taken
+    when what it adds to the box taken so far is mostly paragraphs and list items outside
+    any boilerplate box, with few links; a level that adds only a headline or a picture is
+    passed through, as the level above may still add the rest of the article."""
+    chain: list[LexborNode] = []
+    node = best.parent
+    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _NOT_PROSE:
+        attrs = node.attributes
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
+            break
+        chain.append(node)
+        node = node.parent
+    if not chain:
+        return best
+    # List items are looked for only under the climb's top box, not in the whole page.
+    items = [(item, len(text)) for item in select.css(chain[-1], "li")
+             if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
+    prose = _prose(voters + items, [best, *chain])
+    chosen = best
+    length = len(best.text())
+    linked: int | None = None
+    for ancestor in chain:
+        if prose[ancestor.mem_id] == prose[chosen.mem_id]:
+            continue  # adds no paragraph: cannot be taken, whatever else it adds
+        ancestor_length = len(ancestor.text())
+        added = ancestor_length - length
+        if added <= _WRAPPER_SLACK \
+                or prose[ancestor.mem_id] - prose[chosen.mem_id] < _PROSE_SHARE * added:
+            continue
+        if linked is None:
+            linked = _linked(chosen)
+        ancestor_linked = _linked(ancestor)
+        if ancestor_linked - linked <= _ADDED_LINKS * added:
+            chosen, length, linked = ancestor, ancestor_length, ancestor_linked
+    return chosen
+
+
+def _linked(node: LexborNode) -> int:
+    return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
+
+
+def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> dict[int, int]:
+    """How much paragraph text lies under each of `wanted` (a chain of ancestors, innermost
+    first), leaving out paragraphs inside page chrome, a teaser link or a boilerplate box.
+    Each element is looked at once: what a walk up from it found is kept for the elements
+    below it that lead there, and only elements under `wanted` have their names read."""
+    index = {node.mem_id: i for i, node in enumerate(wanted)}
+    reached: dict[int, int] = {}  # element -> the first of `wanted` at or above it, or -1
+    direct = [0] * len(wanted)
+    for node, length in voters:
+        path: list[LexborNode] = []
+        ancestor: LexborNode | None = node
+        found = -1
+        while ancestor is not None:
+            key = ancestor.mem_id
+            if key in index:
+                found = index[key]
+                break
+            known = reached.get(key)
+            if known is not None:
+                found = known
+                break
+            path.append(ancestor)
+            ancestor = ancestor.parent
+        for element in reversed(path):  # from the top down: a box blocks what is under it
+            if found >= 0 and _not_prose(element):
+                found = -1
+            reached[element.mem_id] = found
+        if found >= 0:
+            direct[found] += length
+    totals: dict[int, int] = {}
+    running = 0
+    for node, amount in zip(wanted, direct, strict=True):
+        running += amount
+        totals[node.mem_id] = running
+    return totals
+
+
+def _not_prose(node: LexborNode) -> bool:
+    if node.tag_id in _NOT_PROSE:
+        return True
+    attrs = node.attributes
+    return bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))

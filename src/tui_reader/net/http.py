@@ -26,7 +26,6 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from tui_reader import __version__
 from tui_reader.net.errors import FetchError
 from tui_reader.net.inflate import Inflater
 from tui_reader.net.inflate import MiB as MiB
@@ -42,35 +41,19 @@ from tui_reader.net.session import (
     private_address,
     socks_errors,
 )
+
+# Kept apart so the configuration can be read without loading aiohttp.
+from tui_reader.net.settings import DEFAULT_USER_AGENT as DEFAULT_USER_AGENT
+from tui_reader.net.settings import HttpSettings as HttpSettings
 from tui_reader.sanitize import SAFE_SCHEMES, display_url
 from tui_reader.scalars import ScalarError, parse_int
 
-DEFAULT_USER_AGENT = f"tui-news-reader/{__version__} (terminal news reader; +https://pypi.org/project/tui-news-reader/)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Only what we can inflate with a bound; a server that sends anything else is refused.
 ACCEPT_ENCODING = "gzip, deflate"
 MAX_CACHE_SECONDS = 86400.0
 log = logging.getLogger("tui_reader.net")
-
-
-@dataclass(frozen=True, slots=True)
-class HttpSettings:
-    """Network knobs; tests pass short deadlines and backoff so faults resolve quickly."""
-
-    user_agent: str = DEFAULT_USER_AGENT
-    concurrency: int = 16
-    per_host: int = 4
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    deadline: float = 45.0
-    retries: int = 2
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    # Retry-After up to this is waited out in place; a longer one fails the fetch and is
-    # returned in FetchError.retry_after so the feed is simply not due until then.
-    max_retry_after: float = 10.0
-    max_redirects: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import webbrowser
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.app import App
@@ -22,13 +22,8 @@ from textual.notifications import SeverityLevel
 from textual.worker import WorkerFailed, get_current_worker
 
 from tui_reader.config import ConfigError, Settings, save_theme
-from tui_reader.demo import DEMO_FEEDS, DemoServer, subscribe_demo
-from tui_reader.export import export_bookmarks
 from tui_reader.files import write_atomic
-from tui_reader.net.http import Fetcher
 from tui_reader.paths import Paths
-from tui_reader.pictures import Pictures, prune_pictures
-from tui_reader.refresh import FeedResult, RefreshReport, fetch_article, refresh_all, subscribe
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.store import Store, StoreError
 from tui_reader.sync import SyncReport, direct_feeds, sync_configured
@@ -38,10 +33,20 @@ from tui_reader.ui.palette import ReaderCommands
 from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
-from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.reader_keys import READER_BINDINGS
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.status import failure_notice
+from tui_reader.ui.terminal import finish_probe
 from tui_reader.ui.text import plain
+
+# What the first frame does not need is imported where it is first used, after it: the
+# network stack, feedparser, the cleaner and the picture code took most of the start-up.
+if TYPE_CHECKING:
+    from tui_reader.demo import DemoServer
+    from tui_reader.net.http import Fetcher
+    from tui_reader.pictures import Pictures
+    from tui_reader.refresh import FeedResult, RefreshReport
+    from tui_reader.ui.screens.reader import ReaderScreen
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +88,7 @@ def key_scopes() -> list[Scope]:
     return [
         Scope.of("app", [*App.BINDINGS, *ReaderApp.BINDINGS], app_wide=True),
         Scope.of("list", MainScreen.BINDINGS),
-        Scope.of("reader", ReaderScreen.BINDINGS),
+        Scope.of("reader", READER_BINDINGS),
         Scope.of("search", SearchScreen.BINDINGS),
         Scope.of("help", HelpScreen.BINDINGS),
         Scope.of("add feed", AddFeedScreen.BINDINGS),
@@ -136,9 +141,15 @@ class ReaderApp(App[None]):
         if self.key_plan.keymap:
             self.set_keymap(self.key_plan.keymap)
 
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        finish_probe()
+        return super().run(*args, **kwargs)
+
     @property
     def pictures(self) -> Pictures | None:
         """The picture cache refreshes fill, unless config.toml turns pictures off."""
+        from tui_reader.pictures import Pictures
+
         return Pictures.at(self.paths) if self.settings.images else None
 
     @property
@@ -190,6 +201,8 @@ class ReaderApp(App[None]):
 
     async def on_unmount(self) -> None:
         if self._demo is not None:
+            from tui_reader.demo import DEMO_FEEDS
+
             server, self._demo = self._demo, None
             await self.library.run(
                 lambda s: [s.remove_feed(server.url(p)) for p, _, _ in DEMO_FEEDS]
@@ -206,6 +219,8 @@ class ReaderApp(App[None]):
         """Serve the demo site for this session; its feeds are removed again on quit."""
         if not self.offers_demo:
             return
+        from tui_reader.demo import DemoServer, subscribe_demo
+
         server = self._demo = DemoServer().__enter__()
         await self.library.run(lambda s: subscribe_demo(s, server))
         self.notify("Demo feeds added for this session; they are removed when you quit")
@@ -225,8 +240,15 @@ class ReaderApp(App[None]):
     async def _apply_retention(self) -> None:
         """Retention runs at start, before any refresh, never during one."""
         days = self.settings.retention_days
+
+        def prune(store: Store) -> None:
+            from tui_reader.pictures import prune_pictures
+
+            store.prune(days)
+            prune_pictures(store, self.paths, days)
+
         try:
-            await self.library.run(lambda s: (s.prune(days), prune_pictures(s, self.paths, days)))
+            await self.library.run(prune)
         except StoreError as exc:
             self.notify(clean_line(str(exc)), severity="warning", markup=False)
 
@@ -253,6 +275,8 @@ class ReaderApp(App[None]):
         When the reader closes mid-refresh, the refresh stops at the next feed to finish
         (what is stored stays) instead of reporting to screens that are gone.
         """
+        from tui_reader.refresh import refresh_all
+
         worker = get_current_worker()
         refreshing: list[asyncio.Task[Any]] = []
 
@@ -341,6 +365,8 @@ class ReaderApp(App[None]):
 
     def open_reader(self, ids: list[int], index: int) -> None:
         if self._reader is None:
+            from tui_reader.ui.screens.reader import ReaderScreen
+
             self._reader = ReaderScreen()
             self.install_screen(self._reader, "reader")
         self._reader.prepare(ids, index)
@@ -388,16 +414,22 @@ class ReaderApp(App[None]):
         return await asyncio.to_thread(asyncio.run, self._with_services(job))
 
     async def _with_services(self, job: Callable[[Store, Fetcher], Awaitable[T]]) -> T:
+        from tui_reader.net.http import Fetcher
+
         with Store.open(self.paths.database) as store:
             async with Fetcher(self.settings.http) as fetcher:
                 return await job(store, fetcher)
 
     async def subscribe(self, url: str) -> str:
+        from tui_reader.refresh import subscribe
+
         feed, _ = await self.network(lambda store, fetcher: subscribe(store, fetcher, url))
         return feed.title
 
     async def fetch_page(self, url: str) -> int | None:
         """Fetch, clean and cache a page from the sidebar; None (and a notice) when it fails."""
+        from tui_reader.refresh import fetch_article
+
         try:
             return await self.network(
                 lambda store, fetcher: fetch_article(store, fetcher, url, pictures=self.pictures)
@@ -446,6 +478,8 @@ class ReaderApp(App[None]):
         target = self.paths.data_dir / "bookmarks.md"
 
         def export(store: Store) -> int:
+            from tui_reader.export import export_bookmarks
+
             text, count = export_bookmarks(store, "markdown")
             write_atomic(target, text)
             return count
@@ -459,8 +493,8 @@ class ReaderApp(App[None]):
         self.notify(f"Exported {count} {noun} to {target}", markup=False)
 
     def action_toggle_sidebar(self) -> None:
-        if isinstance(self.screen, ReaderScreen):
-            self.screen.action_toggle_sidebar()
+        if self.screen is self._reader:
+            self._reader.action_toggle_sidebar()
         else:
             self.notify(
                 "Open an article first: the related sidebar sits beside the reader", timeout=3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container
 from datetime import UTC, datetime
+from functools import partial
 
 from textual.content import Content
 
@@ -65,53 +66,72 @@ SOURCE_LABELS = {
 }
 
 
+Piece = Callable[[], Content]
+# Blocks whose lines are drawn by `inline`, and so the only ones whose links get numbers.
+LINKED_KINDS = frozenset(("p", "ul", "ol", "quote"))
+
+
 def render_body(
     article: Article, cut: Container[int] = ()
-) -> tuple[list[Content | int], list[str]]:
-    """The body as few Contents as possible (each is fast to lay out), split only at the blocks
-    whose index is in `cut` (pictures), which stand in the list as that index for the caller
-    to draw; and the link URLs in [n] order."""
+) -> tuple[list[list[Piece] | int], list[str]]:
+    """The body as runs of pieces, split only at the blocks whose index is in `cut` (pictures),
+    which stand in the list as that index for the caller to draw; and the link URLs in [n]
+    order.
+
+    A piece makes its Content when called, so a long article's blocks are turned into Content
+    as the reader reaches them; the link numbers are settled here, in one cheap pass."""
     links: list[str] = []
-    runs: list[Content | int] = []
-    pieces: list[Content] = []
+    runs: list[list[Piece] | int] = []
+    pieces: list[Piece] = []
+    for n, block in enumerate(article.blocks):
+        if n in cut:
+            if pieces:
+                runs.append(pieces)
+                pieces = []
+            runs.append(n)
+            continue
+        first = len(links) + 1
+        if block.kind in LINKED_KINDS:
+            # Checked again here: rows stored before a fix must not list a bad link either.
+            links += [href for line in block.lines for span in line
+                      if (href := safe_url(span.href))]
+        pieces.append(partial(_block, block, first))
+    if article.truncated:
+        pieces.append(partial(Content.styled, "[article cut: too long to keep whole]",
+                              "italic $text-muted"))
+    if links:
+        pieces.append(partial(_listing, tuple(links)))
+    if pieces:
+        runs.append(pieces)
+    return runs, links
+
+
+def _listing(links: tuple[str, ...]) -> Content:
+    listing = [Content.styled("Links", "bold")]
+    listing += [
+        Content.assemble((f"[{n}] ", "$text-accent"), display_url(url))
+        for n, url in enumerate(links, 1)
+    ]
+    return Content("\n").join(listing)
+
+
+def _block(block: Block, first_link: int) -> Content:
+    """One block; its links are numbered from `first_link`."""
+    number = first_link
 
     def inline(line: list[Span]) -> Content:
+        nonlocal number
         parts: list[str | tuple[str, str]] = []
         for span in line:
             text = clean_text(span.text).replace("\n", " ")
-            # Checked again here: rows stored before a fix must not list a bad link either.
-            href = safe_url(span.href)
-            if href:
-                links.append(href)
+            if safe_url(span.href):
                 parts.append((text, "underline"))
-                parts.append((f"[{len(links)}]", "$text-accent"))
+                parts.append((f"[{number}]", "$text-accent"))
+                number += 1
             else:
                 parts.append(text)
         return Content.assemble(*parts)
 
-    for n, block in enumerate(article.blocks):
-        if n in cut:
-            if pieces:
-                runs.append(Content("\n\n").join(pieces))
-                pieces = []
-            runs.append(n)
-        else:
-            pieces.append(_block(block, inline))
-    if article.truncated:
-        pieces.append(Content.styled("[article cut: too long to keep whole]", "italic $text-muted"))
-    if links:
-        listing = [Content.styled("Links", "bold")]
-        listing += [
-            Content.assemble((f"[{n}] ", "$text-accent"), display_url(url))
-            for n, url in enumerate(links, 1)
-        ]
-        pieces.append(Content("\n").join(listing))
-    if pieces:
-        runs.append(Content("\n\n").join(pieces))
-    return runs, links
-
-
-def _block(block: Block, inline: Callable[[list[Span]], Content]) -> Content:
     if block.kind == "h":
         return Content.assemble((clean_line(block.text), "bold $accent"))
     if block.kind in ("ul", "ol"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, Store
@@ -17,12 +17,15 @@ from tui_reader.ui import text
 from tui_reader.ui.status import status_line
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
+from tui_reader.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
 PAGE = 150
 STATUS_EVERY = 30.0  # seconds between redraws of "updated N min ago"
+# Below this width the feed pane folds away by itself, leaving the titles the room.
+FEEDS_MIN_WIDTH = 100
 WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
@@ -59,6 +62,7 @@ class MainScreen(Screen[None]):
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
+        Binding("f", "toggle_feeds", "Feeds pane", show=False, id="main.feed_pane"),
     ]
 
     def __init__(self) -> None:
@@ -68,6 +72,8 @@ class MainScreen(Screen[None]):
         self._feeds: list[FeedRow] = []
         # While a refresh runs, the status line shows its progress instead.
         self.refreshing = False
+        # The feed pane as the person last set it; None follows the width.
+        self._feeds_chosen: bool | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -91,9 +97,23 @@ class MainScreen(Screen[None]):
         return self.query_one(ArticleList)
 
     async def on_mount(self) -> None:
+        self._fit_feeds(self.size.width)
         self.article_list.focus()
         await self.reload()
         self.set_interval(STATUS_EVERY, self.show_status)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_feeds(event.size.width)
+
+    def _fit_feeds(self, width: int) -> None:
+        chosen = self._feeds_chosen
+        self.feed_list.display = chosen if chosen is not None else width >= FEEDS_MIN_WIDTH
+        if not self.feed_list.display and self.focused is self.feed_list:
+            self.article_list.focus()
+
+    def action_toggle_feeds(self) -> None:
+        self._feeds_chosen = not self.feed_list.display
+        self._fit_feeds(self.size.width)
 
     async def on_screen_resume(self) -> None:
         """Back from the reader: redraw only the rows it changed, not the whole page."""
@@ -112,6 +132,8 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
+        # The feed list's highlight event that follows would load the same page a second time.
+        self._shown_selection = self.feed_list.selection
         await self.load_articles()
 
     async def load_articles(self, *, append: bool = False) -> None:
@@ -146,6 +168,10 @@ class MainScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#feeds")
     def _feed_chosen(self) -> None:
         self.article_list.focus()
+        # Opened with h on a narrow screen, the pane folds away again once a feed is chosen.
+        if self.size.width < FEEDS_MIN_WIDTH:
+            self._feeds_chosen = None
+            self._fit_feeds(self.size.width)
 
     @on(OptionList.OptionHighlighted, "#articles")
     async def _maybe_load_more(self, event: OptionList.OptionHighlighted) -> None:
@@ -172,6 +198,9 @@ class MainScreen(Screen[None]):
         await self.reader_app.action_try_demo()
 
     def action_focus_feeds(self) -> None:
+        if not self.feed_list.display:
+            self._feeds_chosen = True
+            self._fit_feeds(self.size.width)
         self.feed_list.focus()
 
     def action_open(self) -> None:

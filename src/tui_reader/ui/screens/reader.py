@@ -6,43 +6,27 @@ from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from tui_reader.models import Article
 from tui_reader.store import ArticleRow, RelatedRead, Store
+from tui_reader.ui.screens.reader_keys import READER_BINDINGS
 from tui_reader.ui.widgets.article_view import ArticleView
+from tui_reader.ui.widgets.footer import Footer
 from tui_reader.ui.widgets.related import RelatedSidebar
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
 
 SIDEBAR_MIN_WIDTH = 100
+# Below this height the article loses its padding, so the first screen reaches the text.
+SHORT_HEIGHT = 32
 
 
 class ReaderScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape,q,h", "back", "Back", id="reader.back"),
-        Binding("j", "scroll('down')", "Down", show=False, id="reader.down"),
-        Binding("k", "scroll('up')", "Up", show=False, id="reader.up"),
-        Binding("g", "scroll('home')", "Top", show=False, id="reader.top"),
-        Binding("G", "scroll('end')", "Bottom", show=False, id="reader.bottom"),
-        Binding("space", "scroll('page_down')", "Page down", show=False, id="reader.page_down"),
-        Binding("n", "step(1)", "Next", id="reader.next"),
-        Binding("p", "step(-1)", "Previous", id="reader.previous"),
-        Binding("o", "browser", "Browser", id="reader.browser"),
-        Binding("b", "bookmark", "Bookmark", id="reader.bookmark"),
-        Binding("m", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
-        Binding("s", "toggle_sidebar", "Related", id="reader.sidebar"),
-        Binding("i", "toggle_images", "Pictures", id="reader.images"),
-        Binding("tab", "switch_pane", "Switch pane", show=False, id="reader.switch_pane"),
-        *[
-            Binding(str(n), f"follow({n})", f"Link {n}", show=False, id=f"reader.link{n}")
-            for n in range(1, 10)
-        ],
-    ]
+    BINDINGS = READER_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,6 +80,7 @@ class ReaderScreen(Screen[None]):
             self._sidebar_chosen if self._sidebar_chosen is not None else width >= SIDEBAR_MIN_WIDTH
         )
         self.sidebar.display = shown
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
 
     def _remember_scroll(self) -> None:
         if self.row is not None:
@@ -120,7 +105,7 @@ class ReaderScreen(Screen[None]):
             return
         self.row, self.article = row, article
         await self.view.show(article, row.feed_title)
-        self.view.scroll_to(y=self.reader_app.scroll_memory.get(article_id, 0), animate=False)
+        self.view.scroll_when_wrapped(self.reader_app.scroll_memory.get(article_id, 0))
         self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
     def action_back(self) -> None:

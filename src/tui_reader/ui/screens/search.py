@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.store import InvalidSearch, SearchHit, SearchTooBroad
 from tui_reader.ui.text import plain, relative_date, snippet
+from tui_reader.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
@@ -82,8 +83,10 @@ class SearchScreen(Screen[None]):
             return
         self.hits = hits
         status.update(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
-        options = []
+        options: list[Option | None] = []
         for hit in hits:
+            if options:
+                options.append(None)  # a rule between hits, so two-line results stay apart
             head = Content.assemble(
                 plain(hit.row.title).stylize("bold"),
                 "  ",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.containers import VerticalScroll
@@ -16,7 +17,15 @@ from textual.widgets import Static
 from tui_reader.models import Article
 from tui_reader.pictures import Pictures, picture_urls
 from tui_reader.sanitize import clean_line, safe_url
-from tui_reader.ui.text import SOURCE_LABELS, plain, reading_minutes, relative_date, render_body
+from tui_reader.ui.text import (
+    SOURCE_LABELS,
+    Piece,
+    plain,
+    reading_minutes,
+    relative_date,
+    render_body,
+)
+from tui_reader.ui.widgets.article_text import ArticleText
 from tui_reader.ui.widgets.picture import Picture
 
 if TYPE_CHECKING:
@@ -26,9 +35,8 @@ NO_TEXT = "No article text was found. Press o to open the page in your browser."
 
 
 class ArticleView(VerticalScroll):
-    """The text between two pictures is one Static: laying out a single Content is far cheaper
-    than a widget per block, which keeps long articles opening fast. Pictures come from the
-    cache in a worker after the text is up."""
+    """The text between two pictures is one ArticleText, which wraps a long article lazily so
+    it opens at once. Pictures come from the cache in a worker after the text is up."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -38,6 +46,8 @@ class ArticleView(VerticalScroll):
         self._shown: tuple[Article, str] | None = None
         # Quick n/p presses overlap; each swap of widgets must finish before the next begins.
         self._placing = asyncio.Lock()
+        # Where to scroll once the text is wrapped that far (a remembered position).
+        self._scroll_target: float | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -47,9 +57,18 @@ class ArticleView(VerticalScroll):
     def pictures_allowed(self) -> bool:
         return self.reader_app.settings.images
 
+    @property
+    def body(self) -> ArticleText:
+        return self.query_one("#article-body", ArticleText)
+
+    @property
+    def body_ready(self) -> bool:
+        """The first screen of text is wrapped and laid out."""
+        return self.body.wrapped_lines > 0 and self.body.size.height > 0
+
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
-        yield Static(id="article-body", classes="article-text")
+        yield ArticleText(id="article-body", classes="article-text")
 
     def show(self, article: Article, feed_title: str) -> AwaitComplete:
         """Text at once; await the result to know the pictures' places are laid out."""
@@ -65,21 +84,40 @@ class ArticleView(VerticalScroll):
             caption = clean_line(article.blocks[repeat].text) if repeat is not None else ""
             before.append(Picture(lead, caption, "lead image"))
         after: list[Widget] = []
-        body: Content | None = None
+        body: list[Piece] | None = None
         for run in runs:
-            if isinstance(run, Content):
+            if isinstance(run, list):
                 if body is None:
                     body = run
                 else:
-                    after.append(Static(run, classes="article-text article-more"))
+                    after.append(ArticleText(run, classes="article-text article-more"))
             elif run != repeat:
                 picture = Picture(places[run], clean_line(article.blocks[run].text))
                 (before if body is None else after).append(picture)
         self._header(article, feed_title, lead_shown=lead is not None)
-        self.query_one("#article-body", Static).update(
-            body or Content.styled(NO_TEXT, "$text-muted")
-        )
+        self._scroll_target = None
+        self.body.update(body or [partial(Content.styled, NO_TEXT, "$text-muted")])
         return AwaitComplete(self._place(before, after))
+
+    def scroll_when_wrapped(self, y: float) -> None:
+        """Scroll to `y` once the text is wrapped (and so as tall as it will be)."""
+        self._scroll_target = y
+        if self._wrapped:
+            self.call_after_refresh(self._scroll_to_target)
+
+    @property
+    def _wrapped(self) -> bool:
+        return all(text.complete for text in self.query(ArticleText))
+
+    @on(ArticleText.Wrapped)
+    def _text_wrapped(self) -> None:
+        if self._scroll_target is not None and self._wrapped:
+            self.call_after_refresh(self._scroll_to_target)
+
+    def _scroll_to_target(self) -> None:
+        target, self._scroll_target = self._scroll_target, None
+        if target is not None:
+            self.scroll_to(y=target, animate=False)
 
     def toggle_pictures(self) -> None:
         if not self.pictures_allowed:

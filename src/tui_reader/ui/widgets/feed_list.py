@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -16,20 +17,35 @@ def _count(n: int) -> Content:
     return Content.styled(f" {n}", "$text-muted") if n else Content("")
 
 
+def feed_prompt(label: Content, tail: Content, width: int) -> Content:
+    """The label shortened with an ellipsis so the tail (badge, count) always fits whole, the
+    tail set against the right edge."""
+    if width <= 0:
+        return Content.assemble(label, tail)
+    room = max(1, width - tail.cell_length)
+    if label.cell_length > room:
+        label = label.truncate(room, ellipsis=True)
+    return Content.assemble(label.pad_right(room - label.cell_length), tail)
+
+
 class FeedList(OptionList):
     """Option ids are `all`, `unread`, `bookmarks` or `feed:<id>`; folders are disabled headers."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.feeds: dict[int, FeedRow] = {}
+        self._shown: tuple[list[FeedRow], dict[str, int], int] | None = None
 
     def show(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
         current = self.highlighted_option.id if self.highlighted_option else ALL
         self.feeds = {f.id: f for f in feeds}
+        width = self.scrollable_content_region.width
+        self._shown = (feeds, counts, width)
         options: list[Option | None] = [
-            Option(Content.assemble("◆ All", _count(counts["all"])), id=ALL),
-            Option(Content.assemble("● Unread", _count(counts["unread"])), id=UNREAD),
-            Option(Content.assemble("★ Bookmarks", _count(counts["bookmarks"])), id=BOOKMARKS),
+            Option(feed_prompt(Content("◆ All"), _count(counts["all"]), width), id=ALL),
+            Option(feed_prompt(Content("● Unread"), _count(counts["unread"]), width), id=UNREAD),
+            Option(feed_prompt(Content("★ Bookmarks"), _count(counts["bookmarks"]), width),
+                   id=BOOKMARKS),
             None,
         ]
         folder: str | None = None
@@ -42,17 +58,20 @@ class FeedList(OptionList):
                 )
             badge = Content.styled(" ⚠", "$error") if feed.last_error else Content("")
             indent = "  " if folder else ""
+            label = Content.assemble(indent, plain(feed.title))
             options.append(
-                Option(
-                    Content.assemble(indent, plain(feed.title), badge, _count(feed.unread)),
-                    id=f"feed:{feed.id}",
-                )
+                Option(feed_prompt(label, badge + _count(feed.unread), width), id=f"feed:{feed.id}")
             )
         self.set_options(options)
         try:
             self.highlighted = self.get_option_index(current or ALL)
         except LookupError:
             self.highlighted = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Names are shortened to the width, so a new width shortens them again."""
+        if self._shown and self._shown[2] != self.scrollable_content_region.width:
+            self.show(*self._shown[:2])
 
     @property
     def selected_feed(self) -> FeedRow | None:

@@ -127,7 +127,8 @@ class Picture(Vertical):
         if self._image is None:
             return
         columns = min(MAX_COLUMNS, self.size.width or MAX_COLUMNS)
-        rows = min(MAX_ROWS, max(6, self.screen.size.height * 2 // 5))
+        # Room is left for the headline and the first lines of text, even at 24 rows.
+        rows = min(MAX_ROWS, max(4, self.screen.size.height * 2 // 5 - 4))
         cols, lines = fit(self._pixels, columns, rows, get_cell_size(), grow=_blocky())
         self._image.styles.width = cols
         self._image.styles.height = lines
