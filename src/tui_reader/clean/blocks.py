@@ -15,7 +15,7 @@ from typing import cast
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.clean import boilerplate, related, select, tags
+from tui_reader.clean import boilerplate, embeds, related, select, tags
 from tui_reader.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
@@ -24,7 +24,7 @@ _MAX_DEPTH = 100
 _TEXT = tags.TEXT
 _CUSTOM = tags.CUSTOM
 # How the walk treats an element, by tag id.
-_SKIP, _BREAK, _INLINE, _BOLD, _FONT, _BIG, _ANCHOR, _BLOCK = range(8)
+_SKIP, _BREAK, _INLINE, _BOLD, _FONT, _BIG, _ANCHOR, _BLOCK, _EMBED = range(9)
 _INLINE_TAGS = (
     "span", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code", "time",
     "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi", "bdo", "nobr",
@@ -34,8 +34,8 @@ _FONT_ID = tags.tag_id("font")
 _BOLD_TAGS = ("b", "strong")
 _SKIP_TAGS = (
     "form", "header", "footer", "aside", "nav", "figcaption", "button", "select", "input",
-    "textarea", "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
-    "video", "audio", "canvas", "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
+    "textarea", "script", "style", "noscript", "template", "svg", "object", "embed", "canvas",
+    "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
 )
 # Boxes skipped inside the article that can still be the article's own box (a page wrapped
 # in one <form>, a post inside <header>).
@@ -49,6 +49,7 @@ _ROLE: dict[int, int] = {
     **dict.fromkeys(tags.ids(_BOLD_TAGS), _BOLD),
     _FONT_ID: _FONT, tags.tag_id("big"): _BIG,
     **dict.fromkeys(tags.ids(_SKIP_TAGS), _SKIP),
+    **dict.fromkeys(tags.ids(("iframe", "video", "audio")), _EMBED),
 }
 # What may sit inside a link that is still one span of text (else the link is a teaser card).
 _IN_LINK = tags.ids((*_INLINE_TAGS, *_BOLD_TAGS, "br", "img")) | {tags.COMMENT}
@@ -194,6 +195,10 @@ class BodyBuilder:
             self._anchor(node, depth, attrs or {})
         elif role == _BREAK:
             self._break()
+        elif role == _EMBED:
+            if not self._flat and (found := embeds.from_frame(node, self.base)) is not None:
+                self._flush()
+                self._add(found)
         elif self._flat:
             self._text(" ")
             self._children(node, depth)
@@ -344,9 +349,13 @@ class BodyBuilder:
         self._flush()
         inner = self.blocks[start:]
         del self.blocks[start:]
-        lines = [line for block in inner if block.kind != "img" for line in block.lines]
+        # A link-only line inside a post's quote is the post's own permalink, not an embed.
+        lines = [line for block in inner if block.kind not in ("img", "embed")
+                 for line in block.lines]
         if lines:
             self._add(Block("quote", lines))
+        if embeds.is_post(node) and (found := embeds.from_post(node, self.base, not lines)):
+            self._add(found)
 
     def _pre(self, node: LexborNode, depth: int) -> None:
         raw = clean_text(node.text()).expandtabs(4).split("\n")
@@ -473,6 +482,10 @@ class BodyBuilder:
             links = related.interstitial(line) if any(s.href for s in line) else None
             if links is not None:
                 self.related.extend(links)
+                return
+            if kind == "p" and len(line) == 1 and line[0].href and \
+                    (found := embeds.from_link(line[0].href, text)) is not None:
+                self._add(found)
                 return
             if kind == "p" and ((self._linked > 0.8 * len(text) and len(text) < 120)
                                 or (anchors > 1 and not self._wordy)):
