@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tui_reader.clean import metadata, score, select, tags
+from tui_reader.clean import metadata, related, score, select, tags
 from tui_reader.clean.blocks import BodyBuilder
 from tui_reader.clean.charset import decode
 from tui_reader.clean.dates import is_date_line, parse_date
@@ -137,7 +137,8 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         builder = BodyBuilder(article.url or url, MAX_BODY_CHARS, hints=False)
         builder.build(roots)
     article.blocks = _tidy_top(builder.blocks, article, declared)
-    article.related = _unique(builder.related, article.url)
+    found = builder.related + related.also_read(builder.also_read, tree.body, article.url or url)
+    article.related = _unique(found, article.url)
     article.truncated = builder.truncated
     if not any(b.kind != "img" for b in article.blocks):
         article.blocks = []

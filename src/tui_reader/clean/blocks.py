@@ -142,6 +142,10 @@ class BodyBuilder:
         # What `_take_line` learnt about the line it finished.
         self._linked = 0
         self._wordy = False
+        # A "You may also like" heading just seen: the link lines under it are related reads.
+        self._related_heading: Block | None = None
+        # Headlines of unlinked "ALSO READ- <headline>" lines, for `also_read` to look up.
+        self.also_read: list[str] = []
 
     def build(self, roots: list[LexborNode]) -> None:
         for root in roots:
@@ -386,6 +390,8 @@ class BodyBuilder:
             for credit in select.css(caption, "[class*=credit], [class*=copyright], small"):
                 text = text.replace(credit.text(separator=" "), "")
         text = squash(text)
+        if self._related_heading is not None:
+            return  # a related read's card picture
         self.blocks.append(Block("img", [[Span(text)]] if text else [], src=src))
 
     # -- emitting -------------------------------------------------------------------------
@@ -475,8 +481,16 @@ class BodyBuilder:
             text = squash("".join(cast("list[str]", self._line)))
             self._line = []
             self._bolded = self._loose = self._plain_size = False
+            self._linked = 0
             line = [Span(text)]
         if not text:
+            return
+        if not anchors and kind == "p":
+            if (headline := related.unlinked(text)) is not None:
+                self.also_read.append(headline)
+                return
+        if not anchors and related.is_heading(text):
+            self._related_heading = Block("h" if kind == "h" else "p", [line], level)
             return
         if anchors:
             links = related.interstitial(line) if any(s.href for s in line) else None
@@ -501,6 +515,14 @@ class BodyBuilder:
         self._append(block, len(block.text))
 
     def _append(self, block: Block, size: int) -> None:
+        if self._related_heading is not None:
+            if block.kind in ("p", "h") and len(block.lines) == 1 and self._linked >= 0.8 * size:
+                self.related.append(_line_link(block.lines[0]))
+                return
+            # Prose under the heading: it was a heading of the article after all.
+            heading, self._related_heading = self._related_heading, None
+            if not boilerplate.junk_text(heading.text):
+                self._append(heading, len(heading.text))
         if self.truncated or self._length + size > self.cap:
             self.truncated = True
             return
