@@ -485,10 +485,9 @@ class BodyBuilder:
             line = [Span(text)]
         if not text:
             return
-        if not anchors and kind == "p":
-            if (headline := related.unlinked(text)) is not None:
-                self.also_read.append(headline)
-                return
+        if not anchors and kind == "p" and (headline := related.unlinked(text)) is not None:
+            self.also_read.append(headline)
+            return
         if not anchors and related.is_heading(text):
             self._related_heading = Block("h" if kind == "h" else "p", [line], level)
             return
