@@ -329,6 +329,9 @@ class BodyBuilder:
             if attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                     and self._drop(item, verdict):
                 continue
+            if _is_slide(item):
+                self._figure(item, depth + 1)
+                continue
             self._flat += 1
             self._children(item, depth + 1)
             self._flat -= 1
@@ -383,8 +386,11 @@ class BodyBuilder:
                    None)
         if src is None:
             return
-        caption = select.css_first(node, "figcaption, .wp-caption-text") \
-            if node.tag_id == _FIGURE else None
+        if node is image:
+            caption = _caption_after(node)
+        else:
+            caption = None if node.tag_id == _PICTURE else select.css_first(node, _CAPTIONS) \
+                or (node if node.tag_id == _LI else None)  # a slide's text is its caption
         text = caption.text(separator=" ") if caption is not None else (attrs.get("alt") or "")
         if caption is not None:
             for credit in select.css(caption, "[class*=credit], [class*=copyright], small"):
@@ -529,7 +535,33 @@ class BodyBuilder:
         self.blocks.append(block)
 
 
+# Where a gallery or slideshow prints a picture's caption.
+_CAPTIONS = "figcaption, .wp-caption-text, [class*=caption]"
+_CAPTION_CLASS = re.compile(r"caption|legend|slide-?text", re.I)
+_SLIDE_TEXT_MAX = 300
+
+
+def _caption_after(image: LexborNode) -> LexborNode | None:
+    """A bare picture's caption: the element right after it, when its class says so (a
+    slideshow's `<img><p class="slide-caption">`)."""
+    sibling = image.next
+    while sibling is not None and sibling.tag_id in (_TEXT, tags.COMMENT):
+        sibling = sibling.next
+    if sibling is None or not _CAPTION_CLASS.search(sibling.attributes.get("class") or ""):
+        return None
+    return sibling
+
+
+def _is_slide(item: LexborNode) -> bool:
+    """A list item that is a gallery's picture and its caption, not a line of text or a
+    teaser (whose text is a link)."""
+    return (select.css_first(item, "img") is not None
+            and len(item.text()) < _SLIDE_TEXT_MAX
+            and not any(a.text().strip() for a in select.css(item, "a")))
+
+
 _Handler = Callable[[BodyBuilder, LexborNode, int], None]
+_PICTURE = tags.tag_id("picture")
 _OL = tags.tag_id("ol")
 _FIGURE = tags.tag_id("figure")
 _CUSTOM_HANDLERS: dict[str, _Handler] = {"amp-img": BodyBuilder._figure}
@@ -543,5 +575,5 @@ _HANDLERS: dict[int, _Handler] = {
     tags.tag_id("pre"): BodyBuilder._pre,
     _FIGURE: BodyBuilder._figure,
     _IMG: BodyBuilder._figure,
-    tags.tag_id("picture"): BodyBuilder._figure,
+    _PICTURE: BodyBuilder._figure,
 }
