@@ -1,11 +1,14 @@
-"""Throw random and mutated feeds, pages, OPML files and search queries at the parsers.
+"""Throw random and mutated input at every parser of untrusted input: feeds (XML and JSON),
+pages, OPML files, config.toml, command lines, search queries, URLs, hosts, numbers and
+dates (scalars), and Markdown export.
 
     .venv/bin/python bench/fuzz.py --seconds 180 [--seed N] [--slow 1.0] [--out DIR]
 
 Seeds come from hostile samples made here, and, read-only, from ../shared/corpus
 (feedparser's test feeds and the extraction benchmark's pages) when it is there. Each call is
 timed; an exception a caller is not meant to handle (anything but NotAFeed, OpmlError or
-InvalidSearch) or a call slower than --slow seconds is reported, and its input written to
+InvalidSearch, ScalarError, ConfigError, a usage error) or a call slower than --slow seconds
+is reported, and its input written to
 --out so it can be replayed. A call still running after 20 × --slow is interrupted (pure
 Python only: a C parser runs on until it returns) and reported as a hang.
 """
@@ -13,29 +16,48 @@ Python only: a C parser runs on until it returns) and reported as a hang.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
+import io
 import random
 import signal
 import sys
 import tempfile
 import time
 import traceback
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from tui_reader import cli, scalars
 from tui_reader.clean import extract_article
-from tui_reader.feeds.opml import OpmlError, parse_opml
+from tui_reader.config import ConfigError, parse_config
+from tui_reader.feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
 from tui_reader.feeds.parse import parse_feed
+from tui_reader.markdown import block_to_markdown
 from tui_reader.models import Article, Block, Span
-from tui_reader.net.errors import NotAFeed
-from tui_reader.sanitize import clean_line, clean_text, safe_url
+from tui_reader.net.errors import FetchError, NotAFeed
+from tui_reader.net.http import cache_lifetime, header_number, header_value, retry_after_seconds
+from tui_reader.net.inflate import Inflater
+from tui_reader.sanitize import clean_line, clean_text, safe_join, safe_url
 from tui_reader.store import InvalidSearch, Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-EXPECTED = (NotAFeed, OpmlError, InvalidSearch)
+
+
+class UsageExit(Exception):
+    """argparse refused the command line (its SystemExit, caught)."""
+
+
+EXPECTED = (NotAFeed, OpmlError, InvalidSearch, scalars.ScalarError, ConfigError, UsageExit,
+            FetchError)
+# Commands that never touch the network, with the arguments they take.
+OFFLINE = [["articles", "--limit"], ["articles", "--feed"], ["read"], ["search"],
+           ["bookmark"], ["unbookmark"], ["prune", "--days"], ["remove"], ["export-opml"],
+           ["export", "--bookmarked", "--format"], ["feeds", "--json"], ["read", "--format"]]
 PAYLOADS = [
     "\x1b]0;PWN\x07", "\x1b]52;c;QQ==\x1b\\", "\x1b[2J", "\x9b31m", "\x9d0;t\x9c", "\x1bP+q\x1b\\",
     "&#x1b;", "&#27;", "&#x9b;", "\u202e", "\u200b", "\ufeff", "\x00", "[@click=app.quit]x[/]",
@@ -81,7 +103,20 @@ def seeds(rng: random.Random, limit: int) -> dict[str, list[str]]:
         for path in rng.sample(html, min(limit // 10, len(html))):
             pages.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
     queries = ["film", "festival star", '"a phrase"', "title:drama", "k-pop*", "a OR b"]
-    return {"feed": feeds, "page": pages, "opml": opml, "search": queries}
+    configs = ['[reader]\ntheme = "nord"\nauto_refresh_minutes = 30\nimages = true\n'
+               '[store]\nretention_days = 90\n[network]\nconcurrency = 16\ndeadline = 45\n'
+               '[keys]\n"article.bookmark" = "B"\n'
+               '[feeds."https://x.example/feed"]\ntitle = "T"\nfolder = "Film/K"\n'
+               "refresh_minutes = 60\n"]
+    urls = ["https://x.example/a/b?c=d#e", "http://bücher.example:8080/x", "http://[::1]:80/",
+            "https://xn--bcher-kva.example/", "http://127.0.0.1/", "//x.example/rel", "/abs",
+            "HTTPS://X.EXAMPLE:443/?q=1&amp;r=2", "http://u:p@x.example/"]
+    numbers = ["0", "42", "99999999999999999999", "Sun, 06 Nov 1994 08:49:37 GMT",
+               "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "²", "٣", "1_0"]
+    return {"feed": feeds, "page": pages, "opml": opml, "search": queries, "config": configs,
+            "url": urls, "scalar": numbers, "cli": ["3", "10", "film", "json", "markdown"],
+            "header": ['"abc"', 'W/"x"', "120", "max-age=60, public", "no-cache",
+                       "Sun, 06 Nov 1994 08:49:37 GMT", "0", "-1", "²"]}
 
 
 def mutate(text: str, rng: random.Random, others: list[str]) -> str:
@@ -157,6 +192,83 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
         store.save_article(Article(url=f"https://x.example/{n}", title=page[:60],
                                    blocks=[Block("p", [[Span(clean_text(page[:5000]))]])]),
                            feed_id=None, guid=None)
+    home = tmp / "home"
+    store.close()
+    (home).mkdir()
+    (tmp / "fuzz.sqlite3").rename(home / "tui-reader.sqlite3")
+    store = Store.open(home / "tui-reader.sqlite3")
+
+    def command_line(text: str) -> object:
+        """An offline command with fuzzed arguments, as the user could type them."""
+        # As argv can hold them: no NUL, and bytes that are not UTF-8 as surrogate escapes.
+        typed = text.replace("\x00", "").encode("utf-8", "surrogatepass").decode(
+            "utf-8", "surrogateescape")
+        argv = [*rng.choice(OFFLINE), *typed.split(" ")[: rng.randint(1, 3)]]
+        out, err = io.StringIO(), io.StringIO()
+        # In the scratch folder: export-opml FILE writes where it is told.
+        with (contextlib.chdir(tmp), contextlib.redirect_stdout(out),
+              contextlib.redirect_stderr(err)):
+            try:
+                code = cli.main(["--home", str(home), *argv])
+            except SystemExit as exc:
+                raise UsageExit from exc
+        if code == 2:  # argparse's usage lines, or a usage error found later
+            raise UsageExit
+        if "Traceback" in err.getvalue() or len(err.getvalue().splitlines()) > 3:
+            raise AssertionError(f"{argv[:2]}: {err.getvalue()[:300]!r}")
+        return None
+
+    def scalar(text: str) -> object:
+        for reader in (scalars.parse_int, scalars.parse_port, scalars.parse_http_date,
+                       scalars.parse_host, lambda t: scalars.parse_seconds(t, cap=86400)):
+            with contextlib.suppress(scalars.ScalarError):
+                reader(text)
+        return None
+
+    def url(text: str) -> object:
+        found = [safe_url(text), safe_join("https://base.example/a/b", text)]
+        for link in found:
+            if link is not None and scalars.parse_url(link) != link:
+                raise AssertionError(f"parse_url is not idempotent on {link[:80]!r}")
+        return None
+
+    def export(text: str) -> object:
+        """Markdown of a paragraph with a link, and OPML that our own import reads back."""
+        block_to_markdown(Block("p", [[Span(text), Span(text[:40], "https://x.example/")]]))
+        written = write_opml([OpmlFeed("https://x.example/f", text, text[:30])])
+        if not parse_opml(written)[0]:
+            raise AssertionError("export-opml wrote what import-opml cannot read")
+        return None
+
+    def header(text: str) -> object:
+        """What the fetcher reads from a response header, and may send back in a request."""
+        sent = header_value(text)
+        if sent is not None and any(c in sent for c in "\r\n\0"):
+            raise AssertionError(f"header value would be sent back: {sent[:80]!r}")
+        header_number(text)
+        seconds = retry_after_seconds(text)
+        if seconds is not None and seconds < 0:
+            raise AssertionError(f"negative Retry-After from {text[:80]!r}")
+        cache_lifetime({"cache-control": text, "age": text, "expires": text})
+        return None
+
+    def inflate(text: str) -> object:
+        """A compressed body, mutated, fed to the inflater in pieces cut anywhere."""
+        raw = text.encode("utf-8", "surrogatepass")
+        encoding = rng.choice(["gzip", "deflate", "deflate-raw", "identity"])
+        body = (gzip.compress(raw) if encoding == "gzip"
+                else zlib.compress(raw) if encoding == "deflate"
+                else zlib.compress(raw)[2:-4] if encoding == "deflate-raw" else raw)
+        if rng.random() < 0.5:
+            body = mutate(body.decode("latin-1"), rng, everything).encode("latin-1", "replace")
+        if rng.random() < 0.2:
+            body = body * rng.randint(2, 5)  # several members, or trailing bytes
+        inflater = Inflater(encoding.removesuffix("-raw"), 1 << 20)
+        cuts = sorted(rng.randint(0, len(body)) for _ in range(rng.randint(0, 6)))
+        for start, end in zip([0, *cuts], [*cuts, len(body)], strict=True):
+            inflater.feed(body[start:end])
+        return None
+
     targets: dict[str, Callable[[str], object]] = {
         "feed": lambda s: parse_feed(s.encode("utf-8", "surrogatepass"), "http://x.example/f"),
         "page": lambda s: extract_article(s, "https://x.example/a"),
@@ -165,6 +277,13 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
                                                                              "replace")),
         "search": lambda s: store.search(s),
         "line": clean_line,
+        "config": lambda s: parse_config(s, Path("config.toml")),
+        "cli": command_line,
+        "scalar": scalar,
+        "url": url,
+        "export": export,
+        "header": header,
+        "inflate": inflate,
     }
     signal.signal(signal.SIGALRM, _alarm)
     end = time.monotonic() + seconds

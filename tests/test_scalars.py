@@ -3,6 +3,7 @@ what it returns is what the rest of the program can use without a second check."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_reader import scalars
 from tui_reader.scalars import (
     MAX_URL,
     ScalarError,
@@ -176,3 +178,17 @@ def test_errors_shorten_what_they_quote() -> None:
         parse_url("http://" + "a" * 100_000)
     assert len(str(caught.value)) < 200
     assert len(shorten("x" * 100_000)) < 250
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+@settings(max_examples=400)
+@given(st.one_of(_URLS, _URLS.map(str.lower)))
+def test_the_plain_url_shortcut_decides_as_the_general_path(text: str) -> None:
+    fast = _total(parse_url, text)
+    plain, scalars._PLAIN_URL = scalars._PLAIN_URL, _NEVER
+    try:
+        assert _total(parse_url, text) == fast
+    finally:
+        scalars._PLAIN_URL = plain

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,7 +36,9 @@ class CommandError(Exception):
 
 
 def _err(message: str) -> None:
-    print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
+    from tui_reader.scalars import shorten_words
+
+    print(f"tui-reader: {shorten_words(clean_line(message))}", file=sys.stderr)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,8 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", metavar="URL")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--bookmarked", action="store_true")
+    p.add_argument("--all", action="store_true", help="include articles a filter hides")
+    p.add_argument("--query", metavar="NAME", help="the articles a [[query]] in config.toml finds")
     p.add_argument(
-        "--limit", type=int, default=50, metavar="N", help="at most N, newest first (0: all)"
+        "--limit", type=_limit_or_all, default=50, metavar="N",
+        help="at most N, newest first (0: all)",
     )
     p.add_argument("--json", action="store_true")
     p = command("read", "print a cleaned article (a URL not cached is fetched first)")
@@ -108,12 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mark-read", action="store_true", help="mark the article read")
     p = command("search", "full-text search over stored articles")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument("--limit", type=_limit, default=20, metavar="N")
     p.add_argument("--json", action="store_true")
     p = command("bookmark", "bookmark an article")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=_article_id)
     p = command("unbookmark", "remove a bookmark")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=_article_id)
     p = command("import-opml", "subscribe to the feeds of an OPML file")
     p.add_argument("file")
     p = command("export-opml", "write subscriptions as OPML (to standard output without FILE)")
@@ -123,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("prune", "delete read, unbookmarked articles older than N days (bookmarks stay)")
     p.add_argument(
         "--days",
-        type=int,
+        type=_days,
         metavar="N",
         help="age in days (default: [store] retention_days in config.toml, 90)",
     )
@@ -134,8 +140,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _number(text: str, low: int, high: int, what: str) -> int:
+    """A number from the command line, read by scalars: "²", "1_0" and 30 digits are refused
+    by argparse in one usage line rather than failing deep inside."""
+    from tui_reader.scalars import ScalarError, parse_int
+
+    try:
+        return parse_int(text, low=low, high=high, what=what)
+    except ScalarError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _article_id(text: str) -> int:
+    return _number(text, 1, 2**63 - 1, "article id")  # SQLite's largest integer
+
+
+def _limit(text: str) -> int:
+    return _number(text, 1, 1_000_000, "limit")
+
+
+def _limit_or_all(text: str) -> int:
+    return _number(text, 0, 1_000_000, "limit")
+
+
+def _days(text: str) -> int:
+    # As far back as [store] retention_days may reach in config.toml.
+    return _number(text, 0, 36_500, "number of days")
+
+
+# Arguments that are text, not file names (which may be any bytes the file system allows).
+_TEXT_ARGUMENTS = ("url", "feed", "query", "target", "folder")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        if exc.code != 2:  # --help and --version
+            raise
+        return 2  # a usage line, already printed, as for a usage error found later
+    for name in _TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            # Bytes that are not UTF-8 reach argv as lone surrogates, which SQLite and the
+            # terminal cannot take; a URL or a query has no use for them.
+            setattr(args, name, value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
     try:
@@ -151,6 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except sqlite3.Error as exc:
+        # A read that meets a damaged page or a missing table, wherever in a command.
+        from tui_reader.store.errors import describe
+
+        _err(str(describe(exc, Paths.resolve(args.home).database)))
+        return 1
     except BrokenPipeError:
         # Whoever read the output (head, a pager) has gone: nobody is left to tell. Standard
         # output now leads nowhere, so the interpreter's last flush cannot fail again.
@@ -183,10 +238,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
+    """The store; `reading` for a command that writes nothing, so it runs on a full disk."""
     from tui_reader.store import Store
 
-    return Store.open(_paths(args).database)
+    return Store.open(_paths(args).database, reading=reading)
 
 
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
@@ -197,6 +253,7 @@ def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Setting
 
     async def runner() -> Any:
         with _store(args) as store:
+            store.use_filters(settings.filters)
             async with Fetcher(settings.http) as fetcher:
                 return await job(store, fetcher, settings)
 
@@ -327,10 +384,11 @@ def _print_suggestions(as_json: bool) -> int:
 
 def cmd_feeds(args: argparse.Namespace) -> int:
     from tui_reader.refresh import feed_status
+    from tui_reader.scalars import shorten_words
 
     if args.suggest:
         return _print_suggestions(args.json)
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         feeds = store.feeds()
     if args.json:
         _print_json([f.to_json() for f in feeds])
@@ -339,7 +397,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         # Titles and errors come from servers: no control sequence reaches the terminal.
         print(clean_line(feed.title))
         print(f"  {clean_line(feed.url)}")
-        print(f"  {clean_line(feed_status(feed))} · {feed.unread} unread")
+        print(f"  {shorten_words(clean_line(feed_status(feed)))} · {feed.unread} unread")
     return 0
 
 
@@ -404,6 +462,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         else:
             line = f"[{done}/{total}] {result.title}: {result.outcome}"
             line += f", {result.new} new" if result.outcome == "ok" else ""
+            line += f", {result.left_note}" if result.left else ""
         _progress_line(line, tty)
 
     synced: SyncReport | None = None
@@ -445,7 +504,9 @@ def _progress_line(line: str, tty: bool) -> None:
     """On a terminal, one line redrawn in place and cut to its width; elsewhere, a log line."""
     import shutil
 
-    line = clean_line(line)
+    from tui_reader.scalars import shorten_words
+
+    line = shorten_words(clean_line(line))
     if tty:
         width = shutil.get_terminal_size().columns - 1
         sys.stderr.write("\r\033[K" + line[:width])
@@ -455,9 +516,20 @@ def _progress_line(line: str, tty: bool) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
+    from tui_reader.store import SearchTooBroad
+
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    with _store(args) as store:
+    settings = _settings(args)
+    search = None
+    if args.query is not None:
+        named = {q.name.casefold(): q.search for q in settings.queries}
+        search = named.get(args.query.strip().casefold())
+        if search is None:
+            known = ", ".join(q.name for q in settings.queries) or "none in config.toml"
+            raise UsageError(f"no saved search named {args.query!r} ({known})")
+    with _store(args, reading=True) as store:
+        store.use_filters(settings.filters)
         feed_id = None
         if args.feed:
             feed = store.feed_by_url(args.feed)
@@ -465,10 +537,13 @@ def cmd_articles(args: argparse.Namespace) -> int:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
         # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
-        rows = store.articles(
-            feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
-            limit=args.limit + 1 if args.limit else -1,
-        )
+        try:
+            rows = store.articles(
+                feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+                limit=args.limit + 1 if args.limit else -1, hidden=args.all, query=search,
+            )
+        except SearchTooBroad as exc:
+            raise CommandError(f"saved search {args.query!r}: {exc}") from exc
         urls = {f.id: f.url for f in store.feeds()}
     if args.limit and len(rows) > args.limit:
         rows = rows[: args.limit]
@@ -479,7 +554,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
     for row in rows:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
-        print(f"{row.id:>6} {marks} {date}  {_titled(row)}")
+        hidden = "  [hidden]" if row.hidden else ""
+        print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}")
     return 0
 
 
@@ -488,8 +564,10 @@ def _feed_url(urls: dict[int, str], row: ArticleRow) -> str | None:
 
 
 def _titled(row: ArticleRow) -> str:
-    """The title and, for an article from a feed, the feed's."""
+    """The title and, for an article from a feed, the feed's and those of others carrying it."""
     feed = clean_line(row.feed_title)
+    if row.also_in:
+        feed += f" (also in: {clean_line(', '.join(row.also_in))})"
     return f"{clean_line(row.title)}  — {feed}" if feed else clean_line(row.title)
 
 
@@ -498,16 +576,20 @@ def _resolve_article(target: str, args: argparse.Namespace) -> int:
     from tui_reader.net.errors import FetchError
     from tui_reader.net.http import check_url
 
-    if not target.isdigit():
+    try:
+        article_id = _article_id(target) if target.strip().isdigit() else None
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(str(exc)) from None
+    if article_id is None:
         try:
             check_url(target)
         except FetchError as exc:
             raise UsageError(str(exc)) from exc
-    with _store(args) as store:
-        if target.isdigit():
-            if store.row(int(target)) is None:
-                raise UsageError(f"no article with id {target}")
-            return int(target)
+    with _store(args, reading=True) as store:
+        if article_id is not None:
+            if store.row(article_id) is None:
+                raise UsageError(f"no article with id {article_id}")
+            return article_id
         found = store.id_for_url(target)
     if found is not None:
         return int(found)
@@ -521,17 +603,26 @@ def _resolve_article(target: str, args: argparse.Namespace) -> int:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
+    from tui_reader.store import StoreError
+
     article_id = _resolve_article(args.target, args)
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         article = store.article(article_id)
-        if args.mark_read:
-            store.set_read([article_id])
     if args.format == "json":
         _print_json({"id": article_id, **article.to_json()})
     elif args.format == "markdown":
         print(clean_text(f"# {clean_line(article.title)}\n\n{article.markdown}"))
     else:
         print(clean_text(render_text(article)))
+    if not args.mark_read:
+        return 0
+    sys.stdout.flush()
+    # Marked read only once shown: a full disk costs the mark, not the reading.
+    try:
+        with _store(args) as store:
+            store.set_read([article_id])
+    except StoreError as exc:
+        _err(f"not marked as read: {exc}")
     return 0
 
 
@@ -559,7 +650,7 @@ def render_text(article: Any) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from tui_reader.store import InvalidSearch, SearchTooBroad
 
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         try:
             hits = store.search(args.query, limit=args.limit)
         except SearchTooBroad as exc:
@@ -596,10 +687,9 @@ def _set_bookmark(args: argparse.Namespace, on: bool) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from tui_reader.feeds.opml import parse_opml
+    from tui_reader.feeds.opml import parse_opml, read_opml
 
-    text = Path(args.file).read_text(encoding="utf-8", errors="replace")
-    feeds, skipped = parse_opml(text)
+    feeds, skipped = parse_opml(read_opml(Path(args.file)))
     added = 0
     with _store(args) as store:
         for feed in feeds:
@@ -615,7 +705,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     from tui_reader.feeds.opml import OpmlFeed, write_opml
     from tui_reader.files import write_atomic
 
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         text = write_opml([OpmlFeed(f.url, f.title, f.folder) for f in store.feeds()])
     if args.file:
         write_atomic(Path(args.file), text)
@@ -652,8 +742,6 @@ def cmd_vacuum(args: argparse.Namespace) -> int:
 
 def cmd_prune(args: argparse.Namespace) -> int:
     days = _settings(args).retention_days if args.days is None else args.days
-    if days < 0:
-        raise UsageError("--days must not be negative")
     from tui_reader.pictures import prune_pictures
 
     with _store(args) as store:
@@ -672,7 +760,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.bookmarked:
         raise UsageError("say what to export: --bookmarked")
-    with _store(args) as store:
+    with _store(args, reading=True) as store:
         text, count = export_bookmarks(store, args.format)
     if args.file:
         write_atomic(Path(args.file), text)

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 from tui_reader.files import write_atomic
 from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
+from tui_reader.sanitize import clean_line
+from tui_reader.scalars import ScalarError, parse_url, shorten
+from tui_reader.store.filters import Filter
 
 DEFAULT_CONFIG = """\
 # tui-reader configuration. Delete this file to get the defaults back.
@@ -56,7 +59,25 @@ user_agent = ""           # empty: tui-reader's own
 # folder = "Film"
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
+
+# Filters: hide articles, or mark them read, when a field matches a regular expression
+# (plain words are one too; case is ignored). `articles --all` and `H` in the reader show
+# hidden ones.
+# [[filter]]
+# match = "title"           # title | author | feed | link | text
+# pattern = "sponsored|giveaway"
+# action = "hide"           # hide | read
+
+# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME,
+# unread and bookmarked.
+# [[query]]
+# name = "Trailers"
+# search = "trailer OR teaser"
 """
+
+
+# Far more than any hand-written config; the file is read whole.
+MAX_CONFIG_BYTES = 2**20
 
 
 class ConfigError(Exception):
@@ -86,6 +107,12 @@ class SyncSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedSearch:
+    name: str
+    search: str
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     theme: str = "textual-dark"
     refresh_on_start: bool = True
@@ -100,6 +127,8 @@ class Settings:
     user_agent: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, FeedOptions] = field(default_factory=dict)
+    filters: tuple[Filter, ...] = ()
+    queries: tuple[SavedSearch, ...] = ()
     sync: SyncSettings | None = None
     warnings: tuple[str, ...] = ()
 
@@ -145,12 +174,17 @@ _NAMES = {"int": "an integer", "float": "a number", "bool": "true or false", "st
 def _check(where: str, value: Any, kind: type, low: float | None, high: float | None) -> Any:
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        ok, value = True, float(value)
+        # TOML integers have no size limit in tomllib; past a float's range is out of range.
+        ok, value = True, float(value) if abs(value) < 2**1000 else float("inf")
     if not ok:
-        raise ConfigError(f"{where} must be {_NAMES[kind.__name__]}, got {value!r}")
+        raise ConfigError(f"{where} must be {_NAMES[kind.__name__]}, got {_shown(value)}")
     if low is not None and high is not None and not low <= value <= high:
-        raise ConfigError(f"{where} must be between {low:g} and {high:g}, got {value!r}")
+        raise ConfigError(f"{where} must be between {low:g} and {high:g}, got {_shown(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    return shorten(clean_line(repr(value)), 80)
 
 
 def parse_config(text: str, path: Path) -> Settings:
@@ -158,10 +192,13 @@ def parse_config(text: str, path: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables by recursion.
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     values: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
-        if section in ("keys", "feeds", "sync"):
+        if section in ("keys", "feeds", "sync", "filter", "query"):
             continue
         schema = _SCHEMA.get(section)
         if schema is None or not isinstance(table, dict):
@@ -175,8 +212,11 @@ def parse_config(text: str, path: Path) -> Settings:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [keys] entries must look like "binding.id" = "key"')
+    feed_tables = data.get("feeds", {})
+    if not isinstance(feed_tables, dict):
+        raise ConfigError(f'{path}: feeds must be tables like [feeds."https://…/feed.xml"]')
     feeds: dict[str, FeedOptions] = {}
-    for url, table in (data.get("feeds") or {}).items():
+    for url, table in feed_tables.items():
         if not isinstance(table, dict):
             raise ConfigError(f'{path}: [feeds."{url}"] must be a table of options')
         options: dict[str, Any] = {}
@@ -186,11 +226,17 @@ def parse_config(text: str, path: Path) -> Settings:
                 continue
             low_high = (1, 10080) if key == "refresh_minutes" else (None, None)
             options[key] = _check(
-                f'{path}: [feeds."{url}"] {key}', value, _FEED_KEYS[key], *low_high
+                f'{path}: [feeds."{shorten(url, 100)}"] {key}', value, _FEED_KEYS[key], *low_high
             )
+            if key in ("title", "folder"):
+                # Shown in the terminal and written to OPML: cleaned once, here.
+                options[key] = _folder(value) if key == "folder" else clean_line(value) or None
         feeds[url] = FeedOptions(**options)
     sync = _sync_settings(data["sync"], path, warnings) if "sync" in data else None
-    return Settings(**values, keys=dict(keys), feeds=feeds, sync=sync, warnings=tuple(warnings))
+    filters = _filters(data.get("filter", []), path, warnings)
+    queries = _queries(data.get("query", []), path, warnings)
+    return Settings(**values, keys=dict(keys), feeds=feeds, filters=filters, queries=queries,
+                    sync=sync, warnings=tuple(warnings))
 
 
 def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
@@ -210,11 +256,12 @@ def _sync_settings(table: Any, path: Path, warnings: list[str]) -> SyncSettings:
                           f" got {values['service']!r}")
     if ("password_command" in values) == ("password_file" in values):
         raise ConfigError(f"{where} needs one of password_command or password_file")
-    url = values["url"]
+    try:
+        url = parse_url(values["url"])
+    except ScalarError as exc:
+        raise ConfigError(f"{where} url must be an http or https address ({exc})") from None
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where} url must be an http or https address, got {url!r}")
-    if parts.scheme == "http" and not loopback_host(parts.hostname):
+    if parts.scheme == "http" and not loopback_host(parts.hostname or ""):
         raise ConfigError(f"{where} url must use https (plain http only on this machine),"
                           f" got {url!r}")
     file = values.get("password_file")
@@ -234,6 +281,60 @@ def loopback_host(host: str) -> bool:
         return False
 
 
+def _queries(tables: Any, path: Path, warnings: list[str]) -> tuple[SavedSearch, ...]:
+    """The usable [[query]] entries; each one that is not is a warning line naming it."""
+    if not isinstance(tables, list):
+        warnings.append(f"{path}: saved searches are written [[query]]; ignored")
+        return ()
+    queries: dict[str, SavedSearch] = {}
+    for number, table in enumerate(tables, 1):
+        name = table.get("name") if isinstance(table, dict) else None
+        search = table.get("search") if isinstance(table, dict) else None
+        if not (isinstance(name, str) and name.strip() and isinstance(search, str)):
+            warnings.append(f"{path}: [[query]] {number} needs a name and a search (strings);"
+                            " ignored")
+        elif name.casefold() in queries:
+            warnings.append(f"{path}: [[query]] {number}: a second search named {name!r};"
+                            " ignored")
+        else:
+            queries[name.casefold()] = SavedSearch(name.strip(), search)
+    return tuple(queries.values())
+
+
+def _filters(rules: Any, path: Path, warnings: list[str]) -> tuple[Filter, ...]:
+    """The usable [[filter]] rules; each one that is not is a warning line naming it."""
+    if not isinstance(rules, list):
+        warnings.append(f"{path}: filters are written [[filter]] (an array of tables); ignored")
+        return ()
+    filters = []
+    for number, rule in enumerate(rules, 1):
+        name = f"{path}: [[filter]] {number}"
+        if not isinstance(rule, dict):
+            warnings.append(f"{name} is not a table; ignored")
+            continue
+        name += f" (pattern = {rule.get('pattern')!r})"
+        unknown = set(rule) - {"match", "pattern", "action"}
+        if unknown:
+            warnings.append(f"{name}: unknown keys {', '.join(sorted(unknown))} ignored")
+        match, pattern, action = (rule.get("match", "title"), rule.get("pattern"),
+                                  rule.get("action", "hide"))
+        if not (isinstance(match, str) and isinstance(pattern, str) and pattern
+                and isinstance(action, str)):
+            warnings.append(f"{name}: match, pattern and action must be strings, and a"
+                            " pattern not empty; rule ignored")
+            continue
+        try:
+            filters.append(Filter.make(match, pattern, action))
+        except ValueError as exc:
+            warnings.append(f"{name}: {exc}; rule ignored")
+    return tuple(filters)
+
+
+def _folder(value: str) -> str | None:
+    """A folder path cleaned segment by segment, as the OPML import reads one."""
+    return "/".join(p for p in (clean_line(part) for part in value.split("/")) if p) or None
+
+
 def load_settings(path: Path, *, create: bool = True) -> Settings:
     """Read the config, writing the commented default first if there is none."""
     if not path.exists():
@@ -241,7 +342,14 @@ def load_settings(path: Path, *, create: bool = True) -> Settings:
             write_atomic(path, DEFAULT_CONFIG)
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB, not a config")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     return parse_config(text, path)

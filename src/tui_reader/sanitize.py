@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
+
+from tui_reader.scalars import ScalarError, parse_url
 
 # ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC with their terminators), then any
 # remaining C0 except tab/newline, DEL, C1, and bidi/isolate controls.
@@ -28,16 +30,7 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Invisible in a one-line field, so a title could hide a difference from what it shows. Zero
 # width joiners (U+200C, U+200D) stay: emoji sequences and several scripts need them.
 _INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff\u180e]")
-SAFE_SCHEMES = frozenset({"http", "https"})
-# A URL holding any of these would show differently from where it leads.
-_URL_UNSAFE = re.compile(
-    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
-)
-MAX_URL = 8192
-# The host of an http(s) URL: after the authority's last "@", up to a ":" port.
-_HOST = re.compile(r"[a-zA-Z]+://(?:[^/?#]*@)?([^/?#:]*)")
 _NOT_ASCII = re.compile(r"[^\x21-\x7e]")
-_AUTHORITY = re.compile(r"[a-zA-Z]+://([^/?#]*)")
 
 
 def clean_text(text: str) -> str:
@@ -62,39 +55,21 @@ def clean_line(text: str) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) URL free of controls and spaces, else None."""
+    """The URL normalised by `parse_url` when it is a fetchable http(s) URL, else None: a link
+    that cannot be fetched is kept as text by its callers, never an error for the whole page."""
     if not url:
         return None
-    url = url.strip()
-    if (len(url) > MAX_URL or _URL_UNSAFE.search(url)
-            or not url[:8].lower().startswith(("http://", "https://"))):
-        return None
-    if "\\" in url:
-        # Browsers read a backslash as "/", urllib as part of the host: a link to
-        # http://a.example<backslash>@b.example/ would show one site and lead to the other.
-        authority = _AUTHORITY.match(url)
-        if authority is None or "\\" in authority[1]:
-            return None
-    if url.isascii() and "[" not in url and "]" not in url:
-        # What `urlsplit` would decide, without its cost (pages hold hundreds of links): such
-        # a URL cannot fail to split and its scheme is http(s), so only the host is in doubt.
-        host = _HOST.match(url)
-        return url if host and host[1] else None
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        return parse_url(url)
+    except ScalarError:
         return None
-    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
-        return None
-    return url
 
 
 def safe_join(base: str, ref: str) -> str | None:
-    """`ref` resolved against `base` when the result is a safe URL; a reference urllib cannot
-    parse at all (an unclosed "[" host, say) is None rather than a ValueError."""
+    """`ref` resolved against `base` when the result is a safe URL, else None."""
     try:
-        return safe_url(urljoin(base, ref))
-    except ValueError:
+        return parse_url(ref, base)
+    except ScalarError:
         return None
 
 

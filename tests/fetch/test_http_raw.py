@@ -179,9 +179,13 @@ async def test_the_connected_address_is_checked_even_when_the_name_looked_public
 async def test_each_request_is_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="tui_reader.net")
     async with raw_server(OK) as server, Fetcher(FAST) as fetcher:
-        await fetcher.get(server.url + "/feed?\x1b[31m")
+        # A URL with a control character is refused before any request; one that is not
+        # ASCII is logged percent-encoded.
+        with pytest.raises(FetchError):
+            await fetcher.get(server.url + "/feed?\x1b[31m")
+        await fetcher.get(server.url + "/feed?é")
     [ok, *_] = [r.getMessage() for r in caplog.records if r.name == "tui_reader.net"]
-    assert ok.startswith(f"GET {server.url}/feed?%1B[31m -> HTTP 200 (ok), 2 bytes, ")
+    assert ok.startswith(f"GET {server.url}/feed?%C3%A9 -> HTTP 200 (ok), 2 bytes, ")
     assert ok.endswith(" ms")
 
 

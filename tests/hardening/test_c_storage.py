@@ -40,7 +40,7 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def article(n: int, words: str = "body") -> Article:
-    return Article(url=f"https://e.example/{n}", title=f"Story {n}",
+    return Article(url=f"https://e.example/{words}/{n}", title=f"Story {n}",
                    blocks=[Block("p", [[Span(f"{words} {n} " * 50)]])])
 
 

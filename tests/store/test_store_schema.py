@@ -66,6 +66,23 @@ def test_v1_to_v2_adds_the_per_feed_unread_index_and_longer_prefixes(tmp_path: P
         assert [h.row.title for h in store.search("kep")] == ["Old story"]
 
 
+def test_v5_to_v6_indexes_stems_and_cjk_text_already_stored(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite3"
+    _at_version(path, 5)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO articles (feed_id, guid, url, title, body, fetched, sort_time)"
+        " VALUES (1, 'g2', 'https://e.com/2', '아이유 인터뷰', '아이유가 directing 데뷔',"
+        " '2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO articles_fts (rowid, title, author, body)"
+                 " SELECT id, title, '', body FROM articles WHERE guid = 'g2'")
+    conn.close()
+    with Store.open(path) as store:
+        assert [h.row.title for h in store.search("아이유")] == ["아이유 인터뷰"]
+        assert [h.row.title for h in store.search("direct ")] == ["아이유 인터뷰"]
+        assert store.check_search_index() is False
+
+
 def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
     Store.open(db_path).close()
     with sqlite3.connect(db_path) as conn:

@@ -31,10 +31,63 @@ def test_plain_words_match_as_prefixes_and_the_snippet_marks_hits(store: Store) 
 
 
 def test_a_trailing_space_means_the_whole_word(store: Store) -> None:
-    _add(store, "Starring", "starring roles everywhere")
+    _add(store, "Stardom", "stardom everywhere")
     _add(store, "Star", "a star is born")
     assert [h.row.title for h in store.search("star ")] == ["Star"]
-    assert {h.row.title for h in store.search("star")} == {"Star", "Starring"}
+    assert {h.row.title for h in store.search("star")} == {"Star", "Stardom"}
+
+
+def test_english_words_find_their_inflections(store: Store) -> None:
+    _add(store, "Directing", "She is directing the sequel")
+    _add(store, "Directed", "The film was directed by Vale", days_old=1)
+    _add(store, "Festivals", "Three festivals in one week", days_old=2)
+    _add(store, "Director", "The director speaks", days_old=3)
+    assert {h.row.title for h in store.search("direct ")} == {"Directing", "Directed"}
+    assert {h.row.title for h in store.search("directs ")} == {"Directing", "Directed"}
+    assert [h.row.title for h in store.search("festival ")] == ["Festivals"]
+    assert [h.row.title for h in store.search('"directed by"')] == ["Directed"]
+    [hit] = store.search("festival ")
+    assert f"{HIT_START}festivals{HIT_END}" in hit.snippet
+
+
+def test_cjk_words_are_found_inside_longer_words(store: Store) -> None:
+    _add(store, "아이유 새 앨범", "가수 아이유가 새 앨범을 발표했다. 아이들이 좋아한다.")
+    _add(store, "アニメ映画", "新しいアニメ映画が公開された。", days_old=1)
+    _add(store, "中文", "这部电影在中国上映", days_old=2)
+    _add(store, "English", "An IU album in English text", days_old=3)
+    [hit] = store.search("아이유")
+    assert hit.row.title == "아이유 새 앨범"
+    assert f"{HIT_START}아이유{HIT_END}가" in hit.snippet
+    assert [h.row.title for h in store.search("アニメ")] == ["アニメ映画"]
+    assert [h.row.title for h in store.search("公開")] == ["アニメ映画"]
+    assert [h.row.title for h in store.search("电影")] == ["中文"]
+    assert [h.row.title for h in store.search("앨범 아이유")] == ["아이유 새 앨범"]
+    assert [h.row.title for h in store.search("album 아이유")] == []
+
+
+def test_two_and_one_character_cjk_words_are_found_and_ranked(store: Store) -> None:
+    _add(store, "아이 하나", "아이가 웃었다")
+    _add(store, "제목 없음", "이야기 속 아이 아이 아이", days_old=1)
+    _add(store, "다른 글", "관계 없는 이야기", days_old=2)
+    titles = [h.row.title for h in store.search("아이")]
+    assert titles == ["아이 하나", "제목 없음"]  # a title hit outranks three in the body
+    [first] = store.search("웃")
+    assert first.snippet.startswith("아이가 " + HIT_START + "웃" + HIT_END)
+    assert [h.row.title for h in store.search("이야기 아이")] == ["제목 없음"]
+    assert [h.row.title for h in store.search("하나")] == ["아이 하나"]  # at a title's end
+    assert store.search("없는 아이") == []
+
+
+def test_cjk_index_follows_updates_and_deletes(store: Store) -> None:
+    article_id = _add(store, "Title", "English only")
+    assert store.search("한국") == []
+    store.conn.execute("UPDATE articles SET body = '한국 드라마' WHERE id = ?", (article_id,))
+    assert [h.row.id for h in store.search("한국")] == [article_id]
+    store.conn.execute("UPDATE articles SET body = 'English again' WHERE id = ?", (article_id,))
+    assert store.search("한국") == []
+    other = _add(store, "드라마", "드라마 이야기")
+    store.conn.execute("DELETE FROM articles WHERE id = ?", (other,))
+    assert store.conn.execute("SELECT count(*) FROM articles_cjk").fetchone()[0] == 0
 
 
 def test_phrases_and_column_filters_use_fts_syntax(store: Store) -> None:
@@ -136,11 +189,11 @@ def test_a_long_prefix_of_a_word_filling_the_window_is_searched_as_the_word(
     monkeypatch.setattr("tui_reader.store.search.RANK_WINDOW", 3)
     for n in range(4):
         _add(store, f"Festival {n}", "festival news")
-    _add(store, "Festivals", "festivals everywhere", days_old=1)
+    _add(store, "Festivalgoers", "festivalgoers everywhere", days_old=1)
     _add(store, "Rare", "premieres and premiere", days_old=1)
     _add(store, "Rarer", "premiered", days_old=2)
-    assert "Festivals" not in {h.row.title for h in store.search("festival*")}
-    assert "Festivals" not in {h.row.title for h in store.search("festival")}
+    assert "Festivalgoers" not in {h.row.title for h in store.search("festival*")}
+    assert "Festivalgoers" not in {h.row.title for h in store.search("festival")}
     assert {h.row.title for h in store.search("premier*")} == {"Rare", "Rarer"}
 
 

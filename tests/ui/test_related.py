@@ -33,7 +33,7 @@ async def test_j_and_k_move_in_the_sidebar_when_it_has_focus(app: ReaderApp) -> 
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         options = screen.sidebar.options
-        assert options.option_count == 2
+        assert options.option_count >= 2  # how many similar reads follows the index
         await pilot.press("tab")
         assert screen.focused is options and options.highlighted == 0
         scrolled = screen.view.scroll_y

@@ -528,11 +528,47 @@ class BodyBuilder:
             heading, self._related_heading = self._related_heading, None
             if not boilerplate.junk_text(heading.text):
                 self._append(heading, len(heading.text))
-        if self.truncated or self._length + size > self.cap:
-            self.truncated = True
+        if self.truncated:
             return
+        room = self.cap - self._length
+        if size > room:
+            self.truncated = True
+            # The block that overflows is cut to the room left rather than dropped: a page
+            # that is one 5 MB paragraph keeps its first 200,000 characters, flagged as cut.
+            if block.kind == "img" or room < _MIN_CUT:
+                return
+            block = _cut(block, room)
+            size = len(block.text)
         self._length += size + 2
         self.blocks.append(block)
+
+
+# Less room than this left at the cap is not worth a cut-off fragment of a block.
+_MIN_CUT = 200
+
+
+def _cut(block: Block, room: int) -> Block:
+    """`block` with only its first `room` characters of text, cut at a space when one is
+    near; list items and spans past the cut are dropped."""
+    lines: list[list[Span]] = []
+    for line in block.lines:
+        spans: list[Span] = []
+        for span in line:
+            if len(span.text) <= room:
+                spans.append(span)
+                room -= len(span.text)
+                continue
+            text = span.text[:room]
+            space = text.rfind(" ")
+            text = text[:space] if space > room // 2 else text
+            spans.append(Span(text.rstrip() + "…", span.href))
+            room = 0
+            break
+        lines.append(spans)
+        room -= 3  # the "- " or "1. " and newline a list item adds
+        if room <= 0:
+            break
+    return Block(block.kind, lines, block.level, block.src)
 
 
 # Where a gallery or slideshow prints a picture's caption.

@@ -6,20 +6,22 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from tui_reader.scalars import ScalarError, parse_int
+
 _MONTHS = {name[:3]: n for n, name in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), 1)}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # "March 5, 2024", "Mar. 5 2024 10:30 am"
 _MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
-                  r"(?:\D{1,6}?(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?", re.I)
+                  r"(?:\D{1,6}?(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?", re.I | re.ASCII)
 # "5 March 2024", "05 Mar 2024"
-_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I)
-_ISO_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I | re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
 # Korean, Japanese and Chinese: "2024년 3월 5일", "2024年3月5日".
-_CJK = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]")
+_CJK = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]", re.ASCII)
 # European numeric dates put the day first: "05.03.2024", "5.3.2024".
-_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])", re.ASCII)
 # Month names of the European languages entertainment sites most often write in.
 _EURO_MONTHS = {name: n for n, names in enumerate((
     "enero janvier januar gennaio janeiro januari",
@@ -36,8 +38,8 @@ _EURO_MONTHS = {name: n for n, names in enumerate((
     "diciembre décembre decembre dezember dicembre dezembro december",
 ), 1) for name in names.split()}
 # "5 de marzo de 2024", "5 mars 2024", "5. März 2024", "1er avril 2024"
-_EURO = re.compile(r"(\d{1,2})(?:\.|er|º|°)?\s+(?:de\s+)?([^\W\d_]{3,10})\.?\s+(?:de\s+)?(\d{4})",
-                   re.I)
+_EURO = re.compile(r"([0-9]{1,2})(?:\.|er|º|°)?\s+(?:de\s+)?([^\W\d_]{3,10})\.?\s+"
+                   r"(?:de\s+)?([0-9]{4})", re.I)
 _DATE_LABELS = re.compile(
     r"(?:published|updated|posted|last|modified|on|at|date|am|pm|a\.m\.|p\.m\.|[ecmp][sd]?t|gmt"
     r"|utc|bst|cet|kst|jst|ist|hrs|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[\W\d_]+"
@@ -63,7 +65,10 @@ def _iso(value: str) -> datetime | None:
 
 
 def _numeric(value: str) -> datetime | None:
-    stamp = int(value)
+    try:
+        stamp = parse_int(value)
+    except ScalarError:  # "²" and "٣" are str.isdigit() too
+        return None
     if stamp > 10**11:  # milliseconds since the epoch
         stamp //= 1000
     if not 10**8 < stamp < 10**10:
@@ -119,13 +124,13 @@ def parse_date(value: str | None) -> datetime | None:
     value = value.strip()[:100]
     if not value:
         return None
-    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit, not to int
+    if value.isdigit():
         return _numeric(value)
     found = _iso(value)
     if found is None:
         try:
             found = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             found = _words(value)
     if found is None or not 1990 <= found.year <= 2100:
         return None

@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborNode
 from tui_reader.clean import select, tags
 from tui_reader.clean.dates import parse_date
 from tui_reader.clean.related import absolute
+from tui_reader.clean.text import MAX_LINE
 from tui_reader.sanitize import clean_line
 
 _ARTICLE_TYPES = frozenset({
@@ -201,14 +202,14 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
     meta = Metadata()
 
     meta.title = (_text(ld.get("headline")) or _first(metas, ("og:title", "twitter:title"))
-                  or "")
+                  or "")[:MAX_LINE]
     authors = _dedupe([a for a in _names(ld.get("author")) if _person(a)])
     author = ", ".join(authors) or _person(_first(metas, _AUTHOR_META))
     if not author:
         byline = _micro(scope, _AUTHOR_MICRO)
         if byline is not None:
             author = _person(byline.attributes.get("content") or byline.text(separator=" "))
-    meta.author = author
+    meta.author = author[:MAX_LINE] if author else author
 
     meta.published = parse_date(_text(ld.get("datePublished"))) or parse_date(
         _first(metas, _DATE_META))
@@ -231,10 +232,11 @@ def read_metadata(url: str | None, nodes: list[LexborNode], scope: LexborNode | 
 
     section = _words(ld.get("articleSection")) or _words(_first(metas, ("article:section",)))
     keywords = _words(ld.get("keywords")) or [t for value in meta_tags for t in _words(value)]
-    meta.tags = _dedupe(section + keywords)[:30]
+    meta.tags = [tag[:MAX_LINE] for tag in _dedupe(section + keywords)[:30]]
 
     # og:site_name before JSON-LD here: publishers often name the parent company in JSON-LD.
     publisher = ld.get("publisher")
-    meta.site_name = (_first(metas, ("og:site_name", "application-name"))
-                      or next(iter(_names(publisher)), None))
+    site_name = (_first(metas, ("og:site_name", "application-name"))
+                 or next(iter(_names(publisher)), None))
+    meta.site_name = site_name[:MAX_LINE] if site_name else None
     return meta

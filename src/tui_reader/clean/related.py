@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
 from tui_reader.clean import select
 from tui_reader.models import Link, Span
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.sanitize import clean_line, safe_join, safe_url
 
 _PREFIX = re.compile(
     r"\s*(?:also read|read also|read more|more to read|read next|read|related( stories| posts"
@@ -41,10 +40,7 @@ def absolute(base: str | None, href: str | None) -> str | None:
     href = href.strip()
     if href.startswith(("https://", "http://")):
         return safe_url(href)
-    try:
-        return safe_url(urljoin(base or "", href))
-    except ValueError:
-        return None
+    return safe_join(base or "", href)
 
 
 def interstitial(line: list[Span]) -> list[Link] | None:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.scalars import shorten
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.I | re.S)
+# A subscription list of tens of thousands of feeds is a few MiB; /dev/zero is endless.
+MAX_OPML_BYTES = 16 * 2**20
+# Folders deeper than this are folded into their eighth level: no reader shows more.
+MAX_FOLDER_DEPTH = 8
+# Characters XML 1.0 cannot hold at all, even escaped, beyond the controls clean_line drops.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 class OpmlError(Exception):
@@ -23,46 +32,68 @@ class OpmlFeed:
     folder: str | None
 
 
+def read_opml(path: Path) -> str:
+    """The text of an OPML file, refused past `MAX_OPML_BYTES` without reading further."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_OPML_BYTES + 1)
+    except OSError as exc:
+        raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"{path} is larger than {MAX_OPML_BYTES // 2**20} MiB: not an OPML file")
+    return data.decode("utf-8", errors="replace")
+
+
 def parse_opml(text: str) -> tuple[list[OpmlFeed], list[str]]:
-    """Feeds to add, and the xmlUrl values skipped because they are not http(s)."""
+    """Feeds to add, and the xmlUrl values skipped because they are not http(s).
+
+    The outlines are walked with a stack, not by recursion, so any nesting the XML parser
+    accepts is read; folders deeper than `MAX_FOLDER_DEPTH` are folded into the last level.
+    """
     try:
         root = ET.fromstring(_DOCTYPE.sub("", text))  # noqa: S314 - DTDs removed first
-    except ET.ParseError as exc:
-        raise OpmlError(f"not an OPML file: {exc}") from exc
+    except (ET.ParseError, RecursionError) as exc:
+        raise OpmlError(f"not an OPML file: {shorten(str(exc))}") from exc
     body = root.find("body")
     if root.tag != "opml" or body is None:
         raise OpmlError("not an OPML file: no <opml><body>")
     feeds: list[OpmlFeed] = []
     skipped: list[str] = []
-
-    def walk(node: ET.Element, folder: str | None) -> None:
-        for outline in node.findall("outline"):
-            title = clean_line(outline.get("title") or outline.get("text") or "")
-            raw = outline.get("xmlUrl") or outline.get("xmlurl")
-            if raw is None:
-                walk(outline, "/".join(p for p in (folder, title) if p) or None)
-                continue
-            url = safe_url(raw)
-            if url is None:
-                skipped.append(clean_line(raw))
-            else:
-                feeds.append(OpmlFeed(url, title, folder))
-
-    walk(body, None)
+    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [
+        (iter(body.findall("outline")), ())]
+    while stack:
+        outlines, folder = stack[-1]
+        outline = next(outlines, None)
+        if outline is None:
+            stack.pop()
+            continue
+        title = clean_line(outline.get("title") or outline.get("text") or "")
+        raw = outline.get("xmlUrl") or outline.get("xmlurl")
+        if raw is None:
+            deeper = (*folder, title) if title and len(folder) < MAX_FOLDER_DEPTH else folder
+            stack.append((iter(outline.findall("outline")), deeper))
+            continue
+        url = safe_url(raw)
+        if url is None:
+            skipped.append(shorten(clean_line(raw)))
+        else:
+            feeds.append(OpmlFeed(url, title, "/".join(folder) or None))
     return feeds, skipped
 
 
 def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -> str:
-    """OPML 2.0 with one outline level per folder segment."""
+    """OPML 2.0 with one outline level per folder segment. Every value is cleaned as a line
+    first: a title with an escape sequence would otherwise make the file invalid XML."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
-        f"  <head><title>{_text(title)}</title></head>",
+        f"  <head><title>{_text(_line(title))}</title></head>",
         "  <body>",
     ]
     open_path: list[str] = []
-    for feed in sorted(feeds, key=lambda f: ((f.folder or ""), f.title.lower())):
-        path = feed.folder.split("/") if feed.folder else []
+    cleaned = sorted(((_folder(f.folder), _line(f.title), _line(f.url)) for f in feeds),
+                     key=lambda f: (f[0], f[1].lower()))
+    for path, title, url in cleaned:
         common = 0
         while common < min(len(path), len(open_path)) and path[common] == open_path[common]:
             common += 1
@@ -74,13 +105,22 @@ def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -
         lines.append(
             "  "
             * (len(path) + 2)
-            + f'<outline type="rss" text={quoteattr(feed.title)} title={quoteattr(feed.title)}'
-            f" xmlUrl={quoteattr(feed.url)}/>"
+            + f'<outline type="rss" text={quoteattr(title)} title={quoteattr(title)}'
+            f" xmlUrl={quoteattr(url)}/>"
         )
     for depth in range(len(open_path), 0, -1):
         lines.append("  " * (depth + 1) + "</outline>")
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
+
+
+def _line(value: str) -> str:
+    return _NOT_XML.sub("", clean_line(value))
+
+
+def _folder(folder: str | None) -> list[str]:
+    """A folder's segments as the import reads them back: cleaned, none empty."""
+    return [part for part in map(_line, (folder or "").split("/")) if part]
 
 
 def _text(value: str) -> str:

@@ -34,6 +34,7 @@ from tui_reader.feeds.xmlfeed import (
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text, safe_join, safe_url
+from tui_reader.scalars import ScalarError, parse_int
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
 feedparser.api.PREFERRED_XML_PARSERS = []
@@ -141,7 +142,6 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
     if not parsed.version and not parsed.entries:
         raise NotAFeed(_what_instead(text))
     feed = parsed.feed
-    ttl = str(feed.get("ttl", "")).strip()
     # RFC 4287 4.2.1: an Atom entry without an author has its source's, else the feed's.
     atom = parsed.version.startswith("atom")
     feed_author = _author(feed) if atom else None
@@ -151,10 +151,18 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
         site_url=safe_join(url, feed.get("link", "") or ""),
         entries=entries,
         bozo=parsed.bozo,
-        ttl_minutes=int(ttl) if ttl.isdigit() and len(ttl) < 7 else None,
+        ttl_minutes=_ttl(feed.get("ttl")),
         kind=parsed.version or "rss",
         cut=cut,
     )
+
+
+def _ttl(value: object) -> int | None:
+    """<ttl> in minutes, None unless it is a plain number of at most a year."""
+    try:
+        return parse_int(str(value or ""), high=525_600, what="ttl")
+    except ScalarError:
+        return None
 
 
 def _feedparser(text: str, url: str) -> RawFeed:

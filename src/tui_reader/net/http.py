@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import email.utils
 import logging
 import random
 import time
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 from multidict import CIMultiDictProxy
@@ -45,8 +44,15 @@ from tui_reader.net.session import (
 # Kept apart so the configuration can be read without loading aiohttp.
 from tui_reader.net.settings import DEFAULT_USER_AGENT as DEFAULT_USER_AGENT
 from tui_reader.net.settings import HttpSettings as HttpSettings
-from tui_reader.sanitize import SAFE_SCHEMES, display_url
-from tui_reader.scalars import ScalarError, parse_int
+from tui_reader.sanitize import display_url
+from tui_reader.scalars import (
+    ScalarError,
+    parse_http_date,
+    parse_int,
+    parse_seconds,
+    parse_url,
+    shorten,
+)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -109,30 +115,25 @@ def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> fl
     """Retry-After as seconds (delta or HTTP date), clamped to [0, cap]; None when unusable."""
     if not value:
         return None
-    seconds = header_number(value)
-    if seconds is not None:
-        return min(float(seconds), cap)
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return parse_seconds(value, cap=cap)
+    except ScalarError:
+        pass
+    try:
+        when = parse_http_date(value)
+    except ScalarError:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, min((when - datetime.now(UTC)).total_seconds(), cap))
 
 
 def check_url(url: str) -> str:
-    """Refuse anything but an absolute http(s) URL with a host, with a user-facing message."""
+    """The URL normalised by `parse_url`; anything but an absolute http(s) URL with a valid
+    host and port is a FetchError with a user-facing message (an empty host label, a bare
+    xn--, a port over 65535: yarl and the IDNA codec would raise from deep inside)."""
     try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError as exc:
-        raise FetchError(f"malformed URL: {url!r}") from exc
-    if parts.scheme.lower() not in SAFE_SCHEMES:
-        raise FetchError(f"only http and https URLs are fetched, not {url!r}")
-    if not host:
-        raise FetchError(f"URL has no host: {url!r}")
-    return url
+        return parse_url(url)
+    except ScalarError as exc:
+        raise FetchError(str(exc)) from None
 
 
 def status_message(status: int) -> str:
@@ -145,8 +146,12 @@ def status_message(status: int) -> str:
 
 
 def host_key(url: str) -> str:
-    """What the per-host limit counts by: the host and port as written."""
-    return urlsplit(url).netloc.lower()
+    """What the per-host limit counts by: the host and port as written (the whole URL for
+    one urllib cannot split, stored before URLs were checked: it fails on its own)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return url
 
 
 class Fetcher:
@@ -393,11 +398,14 @@ class _Deadline:
 
 
 def _redirect_target(current: str, location: str) -> str:
-    target = urljoin(current, location)
     try:
-        check_url(target)
-    except FetchError:
-        raise FetchError(f"redirect to a non-http(s) URL refused: {target!r}") from None
+        target = parse_url(location, current)
+    except ScalarError as exc:
+        scheme = location.strip().partition(":")[0].lower()
+        if ":" in location and scheme.isalpha() and scheme not in ("http", "https"):
+            raise FetchError("redirect to a non-http(s) URL refused: "
+                             f"{shorten(location.strip())!r}") from None
+        raise FetchError(f"redirect to an invalid URL refused ({exc})") from None
     if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
         raise FetchError(f"redirect from https down to plain http refused: {target}")
     return target
@@ -439,9 +447,7 @@ def cache_lifetime(headers: Mapping[str, str], ttl_minutes: int | None = None) -
 def _expires(value: str) -> float:
     """An unparseable Expires (often "0" or "-1") means already expired (RFC 9111 §5.3)."""
     try:
-        expires = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        expires = parse_http_date(value)
+    except ScalarError:
         return 0.0
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
     return max(0.0, (expires - datetime.now(UTC)).total_seconds())

@@ -13,7 +13,9 @@ import asyncio
 import io
 import threading
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -29,11 +31,41 @@ MAX_WIDTH = 800
 MAX_HEIGHT = 2400
 # Far below Pillow's own 89 Mpx: a 40 Mpx photo is already bigger than any camera's.
 MAX_PIXELS = 40_000_000
+# What may be decoded at full size: Pillow holds most modes at 4 bytes a pixel, so 8 Mpx is
+# 32 MiB (a 3,500 × 2,300 photo). A JPEG is decoded at 1/2 to 1/8 scale (draft mode) and
+# fits under this whatever its size; a larger PNG, GIF or WebP, which cannot be decoded
+# smaller, is skipped.
+MAX_DECODE_PIXELS = 8_000_000
 # Spacers and tracking pixels are not pictures.
 MIN_SIDE = 16
 WEBP_QUALITY = 80
 
 _decoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tui-reader-images")
+
+
+class _PixelBudget:
+    """Pixels being decoded at once across the process (a refresh, or the reader), so two
+    large pictures wait for each other instead of adding up."""
+
+    def __init__(self, pixels: int) -> None:
+        self.pixels = pixels
+        self._used = 0
+        self._free = threading.Condition()
+
+    @contextmanager
+    def hold(self, pixels: int) -> Iterator[None]:
+        with self._free:
+            self._free.wait_for(lambda: self._used + pixels <= self.pixels or not self._used)
+            self._used += pixels
+        try:
+            yield
+        finally:
+            with self._free:
+                self._used -= pixels
+                self._free.notify_all()
+
+
+_budget = _PixelBudget(MAX_DECODE_PIXELS)
 # warnings.catch_warnings swaps a process-wide filter list; serialise our own uses of it.
 _open_lock = threading.Lock()
 
@@ -74,6 +106,14 @@ def open_image(data: bytes) -> Image.Image:
         raise ImageError(f"too many pixels ({width} × {height})")
     if min(width, height) < MIN_SIDE:
         raise ImageError(f"too small to be a picture ({width} × {height})")
+    # A JPEG is decoded at the smallest scale still at least the size it is shrunk to, for
+    # the picture's own shape (thumbnail() asks for twice the whole box, which left a
+    # 6300 × 6300 photo at full size).
+    fit = min(MAX_WIDTH / width, MAX_HEIGHT / height, 1.0)
+    with suppress(Exception):
+        image.draft(None, (max(1, round(fit * width)), max(1, round(fit * height))))
+    if image.width * image.height > MAX_DECODE_PIXELS:
+        raise ImageError(f"too large to decode ({width} × {height})")
     return image
 
 
@@ -81,6 +121,11 @@ def shrink(data: bytes) -> SmallImage:
     """Decode, turn upright, fit into MAX_WIDTH × MAX_HEIGHT and re-encode as WebP."""
     image = open_image(data)
     box = (MAX_WIDTH, MAX_HEIGHT)
+    with _budget.hold(image.width * image.height):
+        return _shrunk(image, box)
+
+
+def _shrunk(image: Image.Image, box: tuple[int, int]) -> SmallImage:
     try:
         # thumbnail() lets JPEG decode at 1/2 to 1/8 scale, so a big photo never exists in
         # memory at full size; after turning it upright it may need fitting once more.

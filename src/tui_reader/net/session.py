@@ -24,6 +24,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from tui_reader.net.errors import FetchError
+from tui_reader.scalars import ScalarError, parse_host
 
 
 @functools.cache
@@ -199,6 +200,11 @@ class Sessions:
         except ValueError:
             url = URL()
         scheme = url.scheme.lower()
+        host = url.raw_host or ""
+        try:
+            parse_host(f"[{host}]" if ":" in host else host)
+        except ScalarError as exc:  # yarl takes "a..b" and a 70-character label
+            raise FetchError(f"proxy {via} from the environment cannot be used: {exc}") from None
         if scheme in ("http", "https") and url.host:
             authorization = None
             if url.user is not None:

@@ -22,6 +22,13 @@ class FeedResult:
     updated: int = 0
     error: str | None = None
     status: int | None = None
+    # New entries not reached within the feed's time budget, left for the next refresh.
+    left: int = 0
+
+    @property
+    def left_note(self) -> str:
+        return (f"{self.left} entries left for the next refresh (time budget reached)"
+                if self.left else "")
 
 
 @dataclass(slots=True)
@@ -41,17 +48,20 @@ class RefreshReport:
         return [r for r in self.results if r.outcome == "failed"]
 
     def summary(self) -> str:
+        left = sum(r.left for r in self.results)
         return (
             f"{self.count('ok')} feeds ok, {self.count('failed')} failed, "
             f"{self.count('unchanged')} unchanged, {self.count('skipped')} not due; "
             f"{self.new_articles} new articles, {format_size(self.bytes_received)} downloaded"
+            + (f"; {left} entries left for the next refresh (time budget reached)"
+               if left else "")
         )
 
     def to_json(self) -> dict[str, object]:
         return {
             "feeds": [
                 {"url": r.url, "title": r.title, "outcome": r.outcome, "new": r.new,
-                 "updated": r.updated, "error": r.error, "status": r.status}
+                 "updated": r.updated, "error": r.error, "status": r.status, "left": r.left}
                 for r in self.results
             ],
             "ok": self.count("ok"),

@@ -24,7 +24,14 @@ from tui_reader.feeds.entries import former_key
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.models import Article, FeedEntry, ParsedFeed
 from tui_reader.net.errors import FetchError, NotAFeed
-from tui_reader.net.http import Fetcher, MiB, Response, cache_lifetime, status_message
+from tui_reader.net.http import (
+    Fetcher,
+    MiB,
+    Response,
+    cache_lifetime,
+    check_url,
+    status_message,
+)
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import FeedResult
 from tui_reader.store import FeedRow, Incoming, Prepared, Store, StoreError, prepare
@@ -33,6 +40,10 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 FEED_CAP = 5 * MiB
 PAGE_CAP = 10 * MiB
+# Seconds one feed's new entries (their pages and pictures) may take in one refresh. Each
+# request has its own deadline, but 500 entries of slow pages would add up to hours; what is
+# not done by then is left for the next refresh, which finds those entries still new.
+FEED_BUDGET = 180.0
 T = TypeVar("T")
 NO_OPTIONS = FeedOptions()
 
@@ -188,12 +199,15 @@ class Run:
         await self._entries(feed, parsed, result, response.url, download=download,
                             public_only=not response.private)
         lifetime = _wait(cache_lifetime(response.headers, parsed.ttl_minutes), options)
+        # Cut short by the budget: no validators (a 304 next time would hide the entries
+        # left) and due again at once.
+        whole = not result.left
         await self.db(
             self.store.record_feed_result, feed.id, error=None, status=response.status,
             title=result.title, site_url=parsed.site_url, etag=response.etag,
-            last_modified=response.last_modified, validators=True,
-            bozo=parsed.bozo, next_due=_due(lifetime), ttl_minutes=parsed.ttl_minutes,
-            entries_cut=parsed.cut,
+            last_modified=response.last_modified, validators=whole,
+            bozo=parsed.bozo, next_due=_due(lifetime) if whole else None,
+            ttl_minutes=parsed.ttl_minutes, entries_cut=parsed.cut,
         )
         return result
 
@@ -223,18 +237,26 @@ class Run:
         if todo:
             self.found_work.set()
 
+        stored = 0
+
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
+            nonlocal stored
             async with self.in_flight:
                 article, raw = await self.entry_article(entry, download, public_only)
             _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
-            if self.pictures:
-                await self.pictures.save(self.fetcher, article, public_only=public_only)
+            stored += 1
             if new:
                 result.new += 1
             else:
                 result.updated += 1
+            if self.pictures:
+                await self.pictures.save(self.fetcher, article, public_only=public_only)
 
-        await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+        try:
+            async with asyncio.timeout(FEED_BUDGET):
+                await asyncio.gather(*(one(k, e, d) for k, (e, d) in todo.items()))
+        except TimeoutError:
+            result.left = len(todo) - stored
 
     async def entry_article(self, entry: FeedEntry, download: bool,
                        public_only: bool) -> tuple[Article, bytes | None]:
@@ -269,6 +291,7 @@ async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: 
 async def subscribe(store: Store, fetcher: Fetcher, url: str,
                     folder: str | None = None) -> tuple[FeedRow, list[str]]:
     """Subscribe to a feed URL, or to the first feed an HTML page names; returns the others."""
+    url = check_url(url)
     response = await _get_feed(fetcher, url)
     others: list[str] = []
     try:
@@ -299,6 +322,7 @@ async def _get_feed(fetcher: Fetcher, url: str) -> Response:
 async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
                         pictures: Pictures | None = None) -> int:
     """Download, clean and cache a page that is in no feed; returns its article id."""
+    url = check_url(url)
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
         raise FetchError(f"{url}: {status_message(response.status)}", response.status)

@@ -6,19 +6,83 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import quote
 
 from tui_reader.store.errors import StoreError, describe
-from tui_reader.store.schema import APPLICATION_ID, check_version, migrate
+from tui_reader.store.schema import (
+    APPLICATION_ID,
+    TABLES,
+    VERSION,
+    check_version,
+    migrate,
+    version_of,
+)
 
 BUSY_TIMEOUT = 10.0
 
 
-def connect(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
+def connect(path: Path, timeout: float = BUSY_TIMEOUT, *,
+            reading: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) and migrate; refuse files that are not ours, touching nothing.
 
     Every check that can refuse the file runs before the first pragma that writes, so a
-    foreign, damaged or newer database is left byte for byte as it was.
+    foreign, damaged or newer database is left byte for byte as it was. A command that only
+    reads (`reading`) still works on a full disk: WAL readers need a shared-memory file that
+    a full disk cannot give, so there the file is read as a snapshot without one.
     """
+    try:
+        return _connect(path, timeout)
+    except StoreError as exc:
+        cause = exc.__cause__
+        full = isinstance(cause, sqlite3.Error) and getattr(
+            cause, "sqlite_errorname", "").startswith(("SQLITE_IOERR", "SQLITE_FULL"))
+        if not (reading and full and path.exists()):
+            raise
+    return _snapshot(path)
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    """The database read as it is on disk, with no lock, journal or shared memory: what a
+    full disk still allows. Writes through it fail as read-only."""
+    uri = f"file:{quote(str(path.resolve()))}?immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        _check_ours(conn, path)
+        _check_tables(conn, path)
+        if version_of(conn) != VERSION:
+            raise StoreError(f"{path} needs an upgrade this full disk leaves no room for;"
+                             " free some space and try again")
+    except sqlite3.DatabaseError as exc:
+        raise describe(exc, path) from exc
+    return conn
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is neither ours nor new: one with another program's id, or with
+    tables or a schema version but not our id (an empty database of another program too)."""
+    conn.execute("BEGIN")
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    version = version_of(conn)
+    conn.execute("COMMIT")
+    if app_id != APPLICATION_ID and (app_id or tables or version):
+        raise StoreError(
+            f"{path} is not a tui-reader database; move it aside or pass another --home"
+        )
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
+    """Our database with a table gone (dropped by hand or lost to damage) is damaged, said
+    once here rather than as "no such table" from whichever command runs into it."""
+    found = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    missing = [name for name in TABLES if name not in found]
+    if missing:
+        raise StoreError(f"the database {path}: it is damaged (table {', '.join(missing)} is"
+                         " missing); move it aside to start afresh, or pass another --home")
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -31,19 +95,13 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         # One read transaction, so a database another process is creating this instant is
         # not caught with its tables made but its id not yet written.
-        conn.execute("BEGIN")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        conn.execute("COMMIT")
-        if app_id != APPLICATION_ID and tables:
-            raise StoreError(
-                f"{path} is not a tui-reader database; move it aside or pass another --home"
-            )
+        _check_ours(conn, path)
         check_version(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
+        _check_tables(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise describe(exc, path) from exc

@@ -35,6 +35,8 @@ _ADVICE = {
 def describe(exc: sqlite3.Error, path: Path | str) -> StoreError:
     """A StoreError naming the file, saying what happened and what to do about it."""
     name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_ERROR" and str(exc).startswith(("no such table", "no such column")):
+        name = "SQLITE_CORRUPT"  # our own schema is missing a part: the file was damaged
     advice = next((text for code, text in _ADVICE.items() if name.startswith(code)), None)
     if advice is None:
         return StoreError(f"the database {path} failed: {exc}")

@@ -7,6 +7,7 @@ neither the write lock nor the thread that talks to SQLite.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui_reader.models import Article
+from tui_reader.store.copies import canonical_url, global_guid
 from tui_reader.store.rows import iso
+from tui_reader.store.schema import CJK_CLASS
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
@@ -23,12 +26,19 @@ _BODY = _SAVED.index("body")
 # Pages as downloaded, kept for cleaning again: level 1 takes 1.4 ms for a 170 KB news page
 # where level 6 takes 3.6 ms (more than cleaning it), for 16% more bytes.
 _PAGE_LEVEL = 1
-_INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, read, feed_id, guid)"  # noqa: S608
-           f" VALUES ({', '.join('?' * (len(_SAVED) + 5))})")
+_CANONICAL = len(_SAVED) + 2
+_INSERT = (f"INSERT INTO articles ({', '.join(_SAVED)}, fetched, sort_time, canonical,"  # noqa: S608
+           f" read, feed_id, guid) VALUES ({', '.join('?' * (len(_SAVED) + 6))})")
+# Another copy of an article already stored: the same link once tracking and the like are
+# taken out, or the same guid where guids are unique everywhere.
+_SAME = ("SELECT id FROM articles WHERE canonical = ?1"
+         " UNION ALL SELECT id FROM articles WHERE guid = ?2 LIMIT 1")
 # Updates are indexed by a trigger; inserts here, which costs less than a trigger.
 _INDEX = "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)"
+_INDEX_CJK = "INSERT INTO articles_cjk (rowid, title, body) VALUES (?, ? || ' ', ? || ' ')"
+_CJK = re.compile(CJK_CLASS)
 # A refresh whose page download failed keeps the page stored earlier.
-_UPDATE = "UPDATE articles SET {} WHERE id = ?".format(", ".join(  # noqa: S608
+_UPDATE = "UPDATE articles SET {}, canonical = ? WHERE id = ?".format(", ".join(  # noqa: S608
     f"{k} = coalesce(?, {k})" if k == "raw_html" else f"{k} = ?" for k in _SAVED))
 
 
@@ -60,7 +70,8 @@ def related_json(article: Article) -> str:
 
 
 def prepare(item: Incoming) -> Prepared:
-    """The saved columns of `item`, then when it was fetched and where it sorts."""
+    """The saved columns of `item`, then when it was fetched, where it sorts, and the link
+    its copies share."""
     article = item.article
     fetched = datetime.now(UTC)
     published = article.published
@@ -70,25 +81,43 @@ def prepare(item: Incoming) -> Prepared:
         json.dumps(article.tags, ensure_ascii=False), article.site_name, blocks_json(article),
         article.text, related_json(article), article.source, int(article.truncated),
         zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None, item.entry_hash,
-        iso(fetched), iso(sort_time),
+        iso(fetched), iso(sort_time), canonical_url(article.url),
     ))
 
 
 def save_prepared(conn: sqlite3.Connection, prepared: Prepared) -> tuple[int, bool]:
     """Insert, or update in place keeping read and bookmark state: (id, new). Inside a
-    write transaction."""
+    write transaction.
+
+    A copy of an article already stored (from another feed, or the same feed under another
+    guid) is not stored again: the feed is added to the article's `also_in`, and a later
+    change to the copy only updates its entry hash there.
+    """
     item, values = prepared.item, prepared.values
     guid = item.guid or item.article.url
     found = conn.execute("SELECT id FROM articles WHERE feed_id IS ? AND guid = ?",
                          (item.feed_id, guid)).fetchone()
     if found:
-        conn.execute(_UPDATE, (*values[:len(_SAVED)], found[0]))
+        conn.execute(_UPDATE, (*values[:len(_SAVED)], values[_CANONICAL], found[0]))
         return int(found[0]), False
+    if item.feed_id is not None and conn.execute(
+            "UPDATE also_in SET entry_hash = ? WHERE feed_id = ? AND guid = ?",
+            (item.entry_hash, item.feed_id, guid)).rowcount:
+        return int(conn.execute("SELECT article_id FROM also_in WHERE feed_id = ? AND guid = ?",
+                                (item.feed_id, guid)).fetchone()[0]), False
     pruned = conn.execute("DELETE FROM pruned WHERE feed_id = ? AND guid = ?",
                           (item.feed_id, guid)).rowcount
+    same = conn.execute(_SAME, (values[_CANONICAL], global_guid(guid))).fetchone()
+    if same:
+        if item.feed_id is not None:
+            conn.execute("INSERT INTO also_in (article_id, feed_id, guid, entry_hash)"
+                         " VALUES (?, ?, ?, ?)", (same[0], item.feed_id, guid, item.entry_hash))
+        return int(same[0]), False
     cursor = conn.execute(_INSERT, (*values, int(pruned > 0), item.feed_id, guid))
     article_id = cursor.lastrowid
     assert article_id is not None
-    conn.execute(_INDEX, (article_id, item.article.title, item.article.author or "",
-                          values[_BODY]))
+    title, body = item.article.title, values[_BODY]
+    conn.execute(_INDEX, (article_id, title, item.article.author or "", body))
+    if _CJK.search(title) or _CJK.search(body):
+        conn.execute(_INDEX_CJK, (article_id, title, body))
     return article_id, True

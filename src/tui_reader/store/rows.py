@@ -10,7 +10,9 @@ from typing import Any
 # The light list row: every query that lists articles selects exactly these columns.
 ARTICLE_COLUMNS = (
     "a.id, a.feed_id, coalesce(f.title, a.site_name, ''), a.url, a.title, a.author,"
-    " a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL"
+    " a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL,"
+    " (SELECT group_concat(o.title, char(31)) FROM also_in x JOIN feeds o ON o.id = x.feed_id"
+    " WHERE x.article_id = a.id AND x.feed_id IS NOT a.feed_id), a.hidden"
 )
 ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
 
@@ -76,6 +78,10 @@ class ArticleRow:
     sort_time: datetime
     read: bool
     bookmarked: bool
+    # The titles of the other feeds that carry the same article, in order.
+    also_in: tuple[str, ...] = ()
+    # Hidden by a filter in config.toml (listed only when asked for).
+    hidden: bool = False
 
     def to_json(self, feed_url: str | None = None) -> dict[str, object]:
         return {
@@ -87,6 +93,8 @@ class ArticleRow:
             "published": self.published.isoformat() if self.published else None,
             "read": self.read,
             "bookmarked": self.bookmarked,
+            "also_in": list(self.also_in),
+            "hidden": self.hidden,
         }
 
 
@@ -130,5 +138,7 @@ def parse_time(value: str | None) -> datetime | None:
 
 def article_row(r: Sequence[Any]) -> ArticleRow:
     """An ArticleRow from the first columns of a row selected with ARTICLE_COLUMNS."""
+    also = tuple(sorted(set(r[10].split("\x1f")), key=str.casefold)) if r[10] else ()
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], parse_time(r[6]),
-                      parse_time(r[7]) or datetime.now(UTC), bool(r[8]), bool(r[9]))
+                      parse_time(r[7]) or datetime.now(UTC), bool(r[8]), bool(r[9]), also,
+                      bool(r[11]))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
+from tui_reader.store.copies import merge_copies
 from tui_reader.store.errors import StoreError
 
 APPLICATION_ID = 0x54554952  # "TUIR"
@@ -150,17 +152,93 @@ CREATE TABLE sync_state (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+
+# Letters of the scripts written without spaces between words (Hangul, kana, Han ideographs):
+# a GLOB class for SQL, and the same class for Python's re.
+CJK_CLASS = ("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+             "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
+# Articles with such text are indexed a second time by trigram, with the text itself, so a
+# word is found inside the longer words it is written into ("아이유" in "아이유가"). Each
+# column ends in a space so that every character starts a trigram: a two-character word is
+# then found through the trigrams that begin with it (store.search).
+CJK_FILL = (
+    "INSERT INTO articles_cjk (rowid, title, body)"  # noqa: S608
+    " SELECT id, title || ' ', body || ' ' FROM articles"
+    f" WHERE title || body GLOB '*{CJK_CLASS}*'"
+)
+
+# v8: English words indexed by their stem (porter), so "direct" finds "directing"; and the
+# trigram index above, kept by triggers on update and delete (inserts are indexed by the
+# statement that saves them, as for articles_fts).
+_V8 = f"""
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, author, body, content='articles', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE articles_cjk USING fts5 (title, body, tokenize='trigram');
+CREATE VIRTUAL TABLE articles_cjk_terms USING fts5vocab (articles_cjk, row);
+{CJK_FILL};
+CREATE TRIGGER articles_cjk_ad AFTER DELETE ON articles BEGIN
+    DELETE FROM articles_cjk WHERE rowid = old.id;
+END;
+CREATE TRIGGER articles_cjk_au AFTER UPDATE OF title, body ON articles BEGIN
+    DELETE FROM articles_cjk WHERE rowid = old.id;
+    INSERT INTO articles_cjk (rowid, title, body) SELECT new.id, new.title || ' ', new.body || ' '
+    WHERE new.title || new.body GLOB '*{CJK_CLASS}*';
+END;
+"""  # noqa: S608
+
+# v9: an article carried by several feeds is stored once. `canonical` is its link as copies
+# share it (store.copies); `also_in` lists the other feeds that carry it, under their own
+# guid and entry hash so a refresh still knows the entry. Copies already stored are merged.
+_V9_TABLES = """
+ALTER TABLE articles ADD COLUMN canonical TEXT;
+CREATE INDEX articles_by_canonical ON articles (canonical) WHERE canonical IS NOT NULL;
+CREATE INDEX articles_by_guid ON articles (guid);
+CREATE TABLE also_in (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    guid TEXT NOT NULL,
+    entry_hash TEXT,
+    PRIMARY KEY (feed_id, guid)
+) WITHOUT ROWID;
+CREATE INDEX also_in_by_article ON also_in (article_id);
+"""
+
+
+def _v9(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_V9_TABLES):
+        conn.execute(statement)
+    merge_copies(conn)
+
+
+# v10: articles hidden by a filter in config.toml (store.filters), and a place for the
+# store's own small facts: which rules were applied, and up to which article. Hidden
+# articles are few: lists and counts leave out the ids this index holds (store.HIDDEN)
+# rather than read every row's flag.
+_V10 = """
+ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_hidden ON articles (id) WHERE hidden = 1;
+CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+# A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10]
 VERSION = len(MIGRATIONS)
+# The tables every command relies on; a database without one of them is damaged.
+TABLES = ("feeds", "articles", "articles_fts", "pruned")
 
 
-def _version(conn: sqlite3.Connection) -> int:
+def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def check_version(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database from a newer release before anything writes to it."""
-    current = _version(conn)
+    current = version_of(conn)
     if current > VERSION:
         raise StoreError(
             f"{path} was written by a newer tui-reader (schema {current}, this one knows"
@@ -174,16 +252,20 @@ def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION) -> None
     The version is read again inside each write transaction, so two processes opening a new
     database at once do not both run the same step.
     """
-    while _version(conn) < target:
+    while version_of(conn) < target:
         conn.execute("BEGIN IMMEDIATE")
-        version = _version(conn)
+        version = version_of(conn)
         if version >= target:
             conn.execute("ROLLBACK")
             break
         try:
-            # executescript would commit early; run statement by statement inside the transaction.
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                # executescript would commit early: statement by statement inside the transaction.
+                for statement in _statements(step):
+                    conn.execute(statement)
             if version == 0:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {version + 1}")

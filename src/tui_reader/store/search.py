@@ -15,6 +15,7 @@ from typing import Any
 
 from tui_reader.store.errors import InvalidSearch, SearchTooBroad
 from tui_reader.store.rows import ARTICLE_COLUMNS, ARTICLE_FROM
+from tui_reader.store.schema import CJK_CLASS, CJK_FILL
 
 MAX_QUERY = 500
 # A search is stopped after this long: FTS5 time can grow with the square of a query's
@@ -42,6 +43,17 @@ _RANK_STEP = 0.5
 # Matches ranked per search: the newest this many. Ranking every match of a word found in
 # nearly every article costs ~1 µs each; no real search has more useful hits than this.
 RANK_WINDOW = 2000
+_CJK = re.compile(CJK_CLASS)
+# The trigram index answers words of three characters or more at once, and two-character
+# ones ("아이") through the trigrams that begin with them, unless there are more than
+# _MAX_TRIGRAMS of those; the rest are looked for in the index's stored text, which holds
+# only the articles that have CJK text at all.
+_TRIGRAM = 3
+_MAX_TRIGRAMS = 400
+_FTS_KEYWORDS = frozenset(("AND", "OR", "NOT", "NEAR"))
+# bm25's constants, as FTS5 sets them, for the matches ranked outside FTS5.
+_K1, _B = 1.2, 0.75
+_TITLE_WEIGHT = 10.0
 _CANDIDATES = (
     f"SELECT rowid, bm25(articles_fts, {_WEIGHTS}) FROM articles_fts"  # noqa: S608
     " WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
@@ -103,8 +115,9 @@ def _as_typed(text: str) -> str:
     return text
 
 
-def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
+def run_search(conn: sqlite3.Connection, query: str, limit: int | None) -> list[Any]:
     """Ranked rows (article columns, snippet, score); InvalidSearch if nothing can run.
+    With no limit, the ids of the newest RANK_WINDOW matches, unranked (saved searches).
 
     Plain words become quoted prefix phrases at once. A query with FTS5 syntax runs as
     written, falling back to the quoted form when FTS5 rejects it (FTS5 reports bad syntax
@@ -117,6 +130,8 @@ def run_search(conn: sqlite3.Connection, query: str, limit: int) -> list[Any]:
         return []
     text = _as_typed(text)
     with _time_limit(conn):
+        if _CJK.search(text):
+            return _cjk_ranked(conn, text, limit)
         if _SYNTAX.search(text):
             try:
                 return _ranked(conn, text.strip(), limit)
@@ -145,27 +160,139 @@ def _time_limit(conn: sqlite3.Connection) -> Iterator[None]:
         conn.set_progress_handler(None, 0)
 
 
-def _ranked(conn: sqlite3.Connection, match: str, limit: int) -> list[Any]:
+def _ranked(conn: sqlite3.Connection, match: str, limit: int | None) -> list[Any]:
     """The best `limit` of the newest RANK_WINDOW matches by bm25; equal relevance, newest first.
 
     Two passes so that only the rows returned are joined and get a snippet: an ORDER BY
     over the joined rows would build every match's snippet before sorting.
     """
     scores = dict(conn.execute(_CANDIDATES, (match, RANK_WINDOW)).fetchall())
+    if limit is None:
+        return list(scores)
     best = sorted(scores, key=scores.__getitem__)[:limit]
     if not best:
         return []
-    marks = ",".join("?" * len(best))
     snippets = dict(conn.execute(
         f"SELECT rowid, snippet(articles_fts, 2, '{HIT_START}', '{HIT_END}', '…', 16)"  # noqa: S608
-        f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})", (match, *best)
+        f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({_marks(best)})",
+        (match, *best),
     ).fetchall())
+    return _hits(conn, best, scores, snippets)
+
+
+def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int | None) -> list[Any]:
+    """A search with CJK text: articles holding every word given, found by the trigram index.
+
+    Words are found inside longer ones, as CJK text is written without spaces; FTS5 syntax
+    characters are ignored. Ranked by the index's bm25, except a query of only words the
+    index cannot answer (one character), which scans and ranks by bm25 in Python.
+    """
+    words = [w for w in dict.fromkeys(_WORD.findall(text)) if w not in _FTS_KEYWORDS]
+    if not words:
+        raise InvalidSearch(f"invalid search: {text[:80]!r}")
+    groups: list[str] = []
+    short: list[str] = []
+    for word in words:
+        if len(word) >= _TRIGRAM:
+            groups.append('"' + word + '"')
+            continue
+        starting = _trigrams_starting(conn, word) if len(word) == _TRIGRAM - 1 else None
+        if starting == []:
+            return []
+        if starting is None:
+            short.append(word)
+        else:
+            groups.append("(" + " OR ".join('"' + t.replace('"', '""') + '"'
+                                            for t in starting) + ")")
+    where = "".join(" AND (instr(title, ?) OR instr(body, ?))" for _ in short)
+    inside = [w for w in short for _ in range(2)]
+    if groups:
+        match = " AND ".join(groups)
+        scores = dict(conn.execute(
+            f"SELECT rowid, bm25(articles_cjk, {_TITLE_WEIGHT}, 1.0) FROM articles_cjk"  # noqa: S608
+            f" WHERE articles_cjk MATCH ?{where} ORDER BY rowid DESC LIMIT ?",
+            (match, *inside, RANK_WINDOW),
+        ).fetchall())
+        if limit is None:
+            return list(scores)
+        best = sorted(scores, key=scores.__getitem__)[:limit]
+        # Excerpts made here mark the word itself, where snippet() would mark the trigrams
+        # that found it, and cost a tenth as much with two-character words' many trigrams.
+        bodies = dict(conn.execute(
+            f"SELECT rowid, body FROM articles_cjk WHERE rowid IN ({_marks(best)})",  # noqa: S608
+            best).fetchall())
+        return _hits(conn, best, scores, {i: _excerpt(bodies[i], words) for i in best})
+    found = conn.execute(
+        f"SELECT rowid, title, body FROM articles_cjk WHERE 1{where}"  # noqa: S608
+        " ORDER BY rowid DESC LIMIT ?", (*inside, RANK_WINDOW),
+    ).fetchall()
+    if limit is None:
+        return [r[0] for r in found]
+    scores = _bm25({r[0]: (r[1], r[2]) for r in found}, short)
+    best = sorted(scores, key=scores.__getitem__)[:limit]
+    bodies = {r[0]: r[2] for r in found}
+    return _hits(conn, best, scores, {i: _excerpt(bodies[i], short) for i in best})
+
+
+def _trigrams_starting(conn: sqlite3.Connection, word: str) -> list[str] | None:
+    """The indexed trigrams that begin with `word`, or None when there are too many to ask for.
+
+    Every character of the indexed text begins a trigram (each column ends in a space), so
+    these find every place the word occurs.
+    """
+    folded = word.lower()
+    terms = [r[0] for r in conn.execute(
+        "SELECT term FROM articles_cjk_terms WHERE term >= ? AND term < ? LIMIT ?",
+        (folded, folded + "\U0010ffff", _MAX_TRIGRAMS + 1))]
+    return terms if len(terms) <= _MAX_TRIGRAMS else None
+
+
+def _bm25(texts: dict[int, tuple[str, str]], words: list[str]) -> dict[int, float]:
+    """bm25 of articles that all contain every word, negated as FTS5 gives it.
+
+    Every article holds every word, so each word's idf is the same for all of them and
+    left out; lengths are measured against the average of these articles.
+    """
+    if not texts:
+        return {}
+    average = sum(len(t) + len(b) for t, b in texts.values()) / len(texts)
+    scores = {}
+    for article_id, (title, body) in texts.items():
+        norm = _K1 * (1 - _B + _B * (len(title) + len(body)) / max(average, 1.0))
+        score = 0.0
+        for word in words:
+            tf = _TITLE_WEIGHT * title.count(word) + body.count(word)
+            score += tf * (_K1 + 1) / (tf + norm)
+        scores[article_id] = -score
+    return scores
+
+
+def _excerpt(body: str, words: list[str], around: int = 40) -> str:
+    """The body around the first word found, marked as FTS5's snippet() marks a hit."""
+    for word in words:
+        at = body.find(word)
+        if at >= 0:
+            start, end = max(at - around, 0), at + len(word)
+            return ("…" if start else "") + body[start:at] + HIT_START + word + HIT_END + (
+                body[end:end + around * 2] + ("…" if end + around * 2 < len(body) else ""))
+    return body[:around * 3]
+
+
+def _hits(conn: sqlite3.Connection, best: list[int], scores: dict[int, float],
+          snippets: dict[int, str]) -> list[Any]:
+    """The rows of `best`, by relevance and, when about equal, newest first, with snippets."""
+    if not best:
+        return []
     rows = conn.execute(
-        f"SELECT {ARTICLE_COLUMNS}, a.sort_time FROM {ARTICLE_FROM} WHERE a.id IN ({marks})",  # noqa: S608
-        best,
+        f"SELECT {ARTICLE_COLUMNS}, a.sort_time FROM {ARTICLE_FROM}"  # noqa: S608
+        f" WHERE a.id IN ({_marks(best)})", best,
     ).fetchall()
     rows.sort(key=lambda r: (round(scores[r[0]] / _RANK_STEP), -_epoch(r[-1])))
     return [(*r[:-1], snippets.get(r[0], "")) for r in rows]
+
+
+def _marks(values: list[int]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _epoch(stamp: str) -> float:
@@ -227,9 +354,10 @@ def similar_articles(
 
 
 def index_is_sound(conn: sqlite3.Connection) -> bool:
-    """FTS5's own check, including agreement with the articles table."""
+    """FTS5's own check of both indexes, including agreement with the articles table."""
     try:
         conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
         if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
             return False
@@ -238,5 +366,7 @@ def index_is_sound(conn: sqlite3.Connection) -> bool:
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
-    """Rebuild the whole index from the articles table (inside the caller's transaction)."""
+    """Rebuild both indexes from the articles table (inside the caller's transaction)."""
     conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    conn.execute("DELETE FROM articles_cjk")
+    conn.execute(CJK_FILL)

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from tui_reader.models import Article, Block, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
-from tui_reader.store.errors import describe
+from tui_reader.store.errors import StoreError, describe
+from tui_reader.store.filters import Filter, apply_filters, up_to_date
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -34,6 +35,7 @@ from tui_reader.store.rows import (
     iso,
     parse_time,
 )
+from tui_reader.store.saved import SavedQuery, matching
 from tui_reader.store.search import (
     index_is_sound,
     rebuild_index,
@@ -46,8 +48,17 @@ _FEED = """
 SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refresh,
        last_success, last_error, bozo, next_due, first_url, ttl_minutes, entries_cut,
        (SELECT count(*) FROM articles a WHERE a.feed_id = feeds.id AND a.read = 0)
+       - (SELECT count(*) FROM articles a INDEXED BY articles_hidden
+          WHERE a.hidden = 1 AND a.feed_id = feeds.id AND a.read = 0)
+       + (SELECT count(*) FROM also_in x CROSS JOIN articles a ON a.id = x.article_id
+          WHERE x.feed_id = feeds.id AND a.read = 0 AND a.hidden = 0
+          AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
+# The articles a filter hides, from an index that holds only them.
+HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
+# The articles a feed carries: those first stored from it, and copies it carries too.
+_IN_FEED = ("(a.feed_id = ?1 OR a.id IN (SELECT article_id FROM also_in WHERE feed_id = ?1))")
 # A feed by its current address, or by the one it was subscribed at before it moved.
 _AT_URL = " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC LIMIT 1"
 
@@ -74,14 +85,18 @@ def _feed_row(r: Sequence[Any]) -> FeedRow:
 class Store:
     """One connection per Store; open one per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, reading: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.reading = reading
+        # The filters from config.toml, once given: None leaves articles as they come.
+        self.filters: tuple[Filter, ...] | None = None
 
     @classmethod
-    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT) -> Store:
-        """Open or create the database; `timeout` is how long a write waits for another writer."""
-        return cls(connect(path, timeout), path)
+    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
+        """Open or create the database; `timeout` is how long a write waits for another writer,
+        and `reading` lets a command that only reads still run on a full disk."""
+        return cls(connect(path, timeout, reading=reading), path, reading=reading)
 
     def close(self) -> None:
         self.conn.close()
@@ -114,12 +129,21 @@ class Store:
 
     def remove_feed(self, url: str) -> bool:
         """Unsubscribe (by the current or the subscribed address); bookmarked articles stay,
-        unbookmarked ones go with the feed."""
+        unbookmarked ones go with the feed, and those other feeds carry too pass to one of
+        them."""
         with write(self.conn) as conn:
             row = conn.execute("SELECT id, url FROM feeds" + _AT_URL, (url,)).fetchone()  # noqa: S608
             if row is None:
                 return False
             queue_feed(conn, row[1], False)
+            for article_id, other, guid in conn.execute(
+                    "SELECT a.id, x.feed_id, x.guid FROM articles a JOIN also_in x"
+                    " ON x.article_id = a.id AND x.feed_id != a.feed_id WHERE a.feed_id = ?"
+                    " GROUP BY a.id", (row[0],)).fetchall():
+                conn.execute("DELETE FROM also_in WHERE feed_id = ? AND guid = ?", (other, guid))
+                # Ignored when that feed has its own row for the guid: that row stays.
+                conn.execute("UPDATE OR IGNORE articles SET feed_id = ?, guid = ? WHERE id = ?",
+                             (other, guid, article_id))
             conn.execute("DELETE FROM articles WHERE feed_id = ? AND bookmarked_at IS NULL",
                          (row[0],))
             conn.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
@@ -208,6 +232,7 @@ class Store:
         """
         rows = self.conn.execute(
             "SELECT guid, entry_hash FROM pruned WHERE feed_id = ?1"
+            " UNION ALL SELECT guid, entry_hash FROM also_in WHERE feed_id = ?1"
             " UNION ALL SELECT guid, entry_hash FROM articles WHERE feed_id = ?1",
             (feed_id,),
         )
@@ -234,7 +259,24 @@ class Store:
         read: the person has seen it.
         """
         with write(self.conn) as conn:
-            return [save_prepared(conn, prepared) for prepared in batch]
+            saved = [save_prepared(conn, prepared) for prepared in batch]
+            if self.filters is not None:
+                apply_filters(conn, self.filters)
+            return saved
+
+    def use_filters(self, filters: tuple[Filter, ...]) -> None:
+        """Filter articles with these rules from now on, and apply them to every article
+        stored since they were last applied (or to all, if the rules have changed)."""
+        self.filters = filters
+        if not up_to_date(self.conn, filters):
+            try:
+                with write(self.conn) as conn:
+                    apply_filters(conn, filters)
+            except StoreError:
+                # A reading command on a full disk lists with the rules it was given,
+                # unrecorded; anything else cannot go on without them.
+                if not self.reading:
+                    raise
 
     def articles(
         self,
@@ -245,17 +287,32 @@ class Store:
         limit: int = 200,
         offset: int = 0,
         before: ArticleRow | None = None,
+        hidden: bool = False,
+        query: str | None = None,
     ) -> list[ArticleRow]:
-        """Newest first (bookmarks: most recently bookmarked first), one page at a time.
+        """Newest first (bookmarks: most recently bookmarked first), one page at a time;
+        articles a filter hides only with `hidden`; those a saved search finds with `query`.
 
         Pass the last row of a page as `before` to get the next page straight from the
         index (keyset paging); `offset` works too but costs more the deeper it goes.
         """
         where: list[str] = []
         params: list[Any] = []
+        source = "articles a"
         if feed_id is not None:
-            where.append("a.feed_id = ?")
+            # Two index walks joined, not an OR, which would read every row of the table.
+            # (CROSS JOIN keeps also_in first: SQLite would otherwise walk a whole index.)
+            columns = "c.id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
+            source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id = ?1 UNION ALL"  # noqa: S608
+                      f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
+                      " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
             params.append(feed_id)
+        if not hidden:
+            where.append(f"a.id NOT IN ({HIDDEN})")
+        if query is not None:
+            clauses, values = matching(self.conn, SavedQuery.parse(query))
+            where += clauses
+            params += values
         if unread:
             where.append("a.read = 0")
         if bookmarked:
@@ -268,9 +325,16 @@ class Store:
                 params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
-        page = f"SELECT a.id FROM articles a{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
+        page = f"SELECT a.id FROM {source}{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
         sql = f"{_ROW} WHERE a.id IN ({page}){order}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    def saved_unread(self, query: str) -> int:
+        """How many articles a saved search finds unread (filters' hidden ones left out)."""
+        clauses, values = matching(self.conn, SavedQuery.parse(query))
+        where = " AND ".join(["a.read = 0", f"a.id NOT IN ({HIDDEN})", *clauses])
+        return int(self.conn.execute(
+            f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
     def row(self, article_id: int) -> ArticleRow | None:
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()
@@ -284,13 +348,19 @@ class Store:
         ).fetchone()
         if found is None:
             return None
-        return Article(
-            url=found[0], title=found[1], author=found[2], published=_dt(found[3]), image=found[4],
-            tags=json.loads(found[5]), site_name=found[6],
-            blocks=[Block.from_dict(b) for b in json.loads(found[7])],
-            related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
-            source=found[9], truncated=bool(found[10]),
-        )
+        try:
+            return Article(
+                url=found[0], title=found[1], author=found[2], published=_dt(found[3]),
+                image=found[4], tags=json.loads(found[5]), site_name=found[6],
+                blocks=[Block.from_dict(b) for b in json.loads(found[7])],
+                related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
+                source=found[9], truncated=bool(found[10]),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Only a damaged file or a hand edit makes our own JSON unreadable.
+            raise StoreError(f"the database {self.path}: article {article_id} is damaged"
+                             f" ({type(exc).__name__}); move the file aside to start afresh"
+                             " or pass another --home") from exc
 
     def raw_html(self, article_id: int) -> bytes | None:
         found = self.conn.execute("SELECT raw_html FROM articles WHERE id = ?",
@@ -323,12 +393,10 @@ class Store:
     def mark_feed_read(self, feed_id: int | None) -> list[int]:
         """Mark a feed (or everything) read; returns the ids changed, for undo."""
         with write(self.conn) as conn:
+            unread = f"a.read = 0 AND (?1 IS NULL OR {_IN_FEED})"
             ids = [r[0] for r in conn.execute(
-                "SELECT id FROM articles WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
-                (feed_id,))]
-            conn.execute(
-                "UPDATE articles SET read = 1 WHERE read = 0 AND (?1 IS NULL OR feed_id = ?1)",
-                (feed_id,))
+                f"SELECT a.id FROM articles a WHERE {unread}", (feed_id,))]  # noqa: S608
+            conn.execute(f"UPDATE articles AS a SET read = 1 WHERE {unread}", (feed_id,))  # noqa: S608
             queue_marks(conn, ids, "read", True)
         return ids
 
@@ -358,8 +426,9 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         total, unread, marked = self.conn.execute(
-            "SELECT (SELECT count(*) FROM articles),"
-            " (SELECT count(*) FROM articles WHERE read = 0),"
+            f"SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM ({HIDDEN})),"  # noqa: S608
+            " (SELECT count(*) FROM articles WHERE read = 0) - (SELECT count(*) FROM articles"
+            " INDEXED BY articles_hidden WHERE hidden = 1 AND read = 0),"
             " (SELECT count(*) FROM articles WHERE bookmarked_at IS NOT NULL)"
         ).fetchone()
         return {"all": total, "unread": unread, "bookmarks": marked}
@@ -426,6 +495,10 @@ class Store:
                     "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
                     f" SELECT feed_id, guid, entry_hash, ? FROM articles WHERE id IN ({marks})"
                     " AND feed_id IS NOT NULL AND guid IS NOT NULL", [iso(now()), *ids])
+                conn.execute(  # the copies other feeds carry, so they do not come back either
+                    "INSERT OR REPLACE INTO pruned (feed_id, guid, entry_hash, pruned_at)"  # noqa: S608
+                    f" SELECT feed_id, guid, entry_hash, ? FROM also_in"
+                    f" WHERE article_id IN ({marks})", [iso(now()), *ids])
                 conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids)  # noqa: S608
                 removed += len(ids)
 
@@ -453,6 +526,7 @@ class Store:
         try:
             with write(self.conn) as conn:
                 conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+                conn.execute("INSERT INTO articles_cjk (articles_cjk) VALUES ('optimize')")
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as exc:

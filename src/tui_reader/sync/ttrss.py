@@ -20,6 +20,7 @@ import aiohttp
 
 from tui_reader.config import loopback_host
 from tui_reader.net.http import DEFAULT_USER_AGENT, MiB
+from tui_reader.scalars import MAX_INT, ScalarError, parse_int
 from tui_reader.store.outbox import Field
 from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed, SyncError
 
@@ -122,7 +123,7 @@ class TtRss(Backend):
 
     async def _categories(self) -> dict[int, str]:
         content = await self._call("getCategories", include_empty=True)
-        return {int(c["id"]): str(c["title"]) for c in _items(content, self.api)
+        return {_int(c["id"]): str(c["title"]) for c in _items(content, self.api)
                 if _int(c.get("id")) > 0}
 
     async def feeds(self) -> list[RemoteFeed]:
@@ -148,10 +149,10 @@ class TtRss(Backend):
         return str(feed_id) if feed_id is not None else None
 
     async def unsubscribe(self, feed: RemoteFeed) -> None:
-        await self._call("unsubscribeFeed", feed_id=int(feed.id))
+        await self._call("unsubscribeFeed", feed_id=_int(feed.id))
 
     async def update_feed(self, feed_id: str) -> None:
-        await self._call("updateFeed", feed_id=int(feed_id))
+        await self._call("updateFeed", feed_id=_int(feed_id))
 
     async def mark(self, ids: Sequence[str], field: Field, value: bool) -> None:
         # tt-rss keeps "unread", not "read".
@@ -222,9 +223,13 @@ def _proxy_for(url: str) -> str | None:
 
 
 def _int(value: Any) -> int:
+    """A whole number the server sent (as a JSON number or a string of ASCII digits), or -1:
+    int() would take "٣" and 1e400 would be an OverflowError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if -MAX_INT <= value <= MAX_INT else -1
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return parse_int(value, low=-MAX_INT) if isinstance(value, str) else -1
+    except ScalarError:
         return -1
 
 

@@ -23,6 +23,7 @@ from tui_reader.config import Settings, save_theme
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_line, display_url, safe_url
+from tui_reader.scalars import shorten, shorten_words
 from tui_reader.store import Store, StoreError
 from tui_reader.sync import SyncReport, direct_feeds, sync_configured
 from tui_reader.ui.keys import Scope, plan_keys, shown
@@ -171,10 +172,18 @@ class ReaderApp(App[None]):
 
     def _handle_exception(self, error: Exception) -> None:
         """A storage failure the user can act on (database busy, disk full) becomes a notice
-        and leaves the app running; anything else still ends it, as Textual does."""
+        and leaves the app running, and so does any failure of a worker: workers are what
+        handle web data, and no value from the web may end the reader. Anything else still
+        ends it, as Textual does."""
         cause = error.error if isinstance(error, WorkerFailed) else error
         if isinstance(cause, StoreError):
             self.notify(clean_line(str(cause)), severity="error", markup=False, timeout=8)
+            return
+        if isinstance(error, WorkerFailed) and isinstance(cause, Exception):
+            self.log.error("worker failed", cause)
+            message = shorten(clean_line(f"{type(cause).__name__}: {cause}"))
+            self.notify(f"Something went wrong: {message}", severity="error", markup=False,
+                        timeout=8)
             return
         super()._handle_exception(error)
 
@@ -413,7 +422,8 @@ class ReaderApp(App[None]):
             )
         except USER_ERRORS as exc:
             self.notify(
-                f"Could not fetch the page: {clean_line(str(exc))}", severity="error", markup=False
+                f"Could not fetch the page: {shorten_words(clean_line(str(exc)))}",
+                severity="error", markup=False
             )
             return None
 

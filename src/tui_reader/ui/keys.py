@@ -33,7 +33,11 @@ def _is_key(key: str) -> bool:
     if not name or not MODIFIERS.issuperset(modifiers):
         return False
     if len(name) == 1:
-        return name.isprintable() and not name.isspace()
+        # Textual names a character key by its Unicode name, and must read that name back
+        # (a name with a hyphen in it, as for '😍', does not come back).
+        named = _character_to_key(name)
+        return (name.isprintable() and not name.isspace()
+                and (len(named) == 1 or key_to_character(named) == name))
     return name in NAMED_KEYS or key_to_character(REPLACED_KEYS.get(name, name)) is not None
 
 

@@ -61,6 +61,11 @@ def reader_commands(app: ReaderApp) -> Iterator[Command]:
             "Mark every article of the selected feed read",
             main.action_mark_feed_read,
         )
+        yield Command(
+            "Show or hide filtered articles",
+            "List the articles a [[filter]] in config.toml hides, or stop",
+            main.action_toggle_hidden,
+        )
     yield Command("Remove feed", "Unsubscribe from the selected feed", app.action_remove_feed)
     yield Command(
         "Toggle related sidebar",

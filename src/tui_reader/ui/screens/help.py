@@ -29,6 +29,7 @@ EXPLAINED = {
     "main.mark_feed_read": "Mark every article of the selected feed read",
     "main.undo": "Undo the last mark-feed-read",
     "main.bookmarks": "Show the bookmarked articles",
+    "main.toggle_hidden": "List the articles a [[filter]] hides too, or stop",
     "main.add_feed": "Subscribe to a feed, or to the feed a site names",
     "main.search": "Full-text search over every stored article",
     "main.demo": "Try the bundled demo site (before adding feeds)",

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from tui_reader.sanitize import clean_line
-from tui_reader.store import ArticleRow, FeedRow, Store
+from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, Store
 from tui_reader.ui import text
 from tui_reader.ui.status import status_line
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -39,6 +39,14 @@ You have no feeds yet.
 Curated entertainment feeds:  tui-reader feeds --suggest"""
 
 
+def _unread(store: Store, search: str) -> int:
+    """A saved search's unread count; one that runs too long counts none (opening it says so)."""
+    try:
+        return store.saved_unread(search)
+    except SearchTooBroad:
+        return 0
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="main.quit"),
@@ -59,6 +67,7 @@ class MainScreen(Screen[None]):
         Binding("A", "mark_feed_read", "Mark feed read", show=False, id="main.mark_feed_read"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="main.bookmarks"),
+        Binding("H", "toggle_hidden", "Show/hide filtered", show=False, id="main.toggle_hidden"),
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
@@ -69,6 +78,8 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._undo: list[int] = []
         self._shown_selection: str | None = None
+        # Articles a [[filter]] hides are listed too while this is on.
+        self.show_hidden = False
         self._feeds: list[FeedRow] = []
         # While a refresh runs, the status line shows its progress instead.
         self.refreshing = False
@@ -127,7 +138,9 @@ class MainScreen(Screen[None]):
         await self.refresh_counts()
 
     async def reload(self) -> None:
-        """Re-read feeds and the current article page from the store."""
+        """Apply the filters to what came in, then re-read feeds and the current page."""
+        filters = self.reader_app.settings.filters
+        await self.reader_app.library.run(lambda s: s.use_filters(filters))
         feeds, counts = await self.refresh_counts()
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
@@ -141,6 +154,8 @@ class MainScreen(Screen[None]):
         listing = self.article_list
         feed = self.feed_list.selected_feed
         selection = self.feed_list.selection
+        saved = self.feed_list.selected_query
+        search = None if saved is None else self.reader_app.settings.queries[saved].search
         after = listing.rows[-1] if append and listing.rows else None
         size = PAGE if append else max(PAGE, len(listing.rows))
 
@@ -151,9 +166,15 @@ class MainScreen(Screen[None]):
                 bookmarked=selection == BOOKMARKS,
                 limit=size,
                 before=after,
+                hidden=self.show_hidden,
+                query=search,
             )
 
-        rows = await self.reader_app.library.run(fetch)
+        try:
+            rows = await self.reader_app.library.run(fetch)
+        except SearchTooBroad as exc:
+            self.notify(clean_line(str(exc)), severity="warning", markup=False)
+            rows = []
         listing.show(rows, append=append, page=size)
 
     @on(OptionList.OptionHighlighted, "#feeds")
@@ -270,11 +291,17 @@ class MainScreen(Screen[None]):
             self._update(row, read=not row.read)
 
     async def action_mark_feed_read(self) -> None:
-        feed = self.feed_list.selected_feed
-        self._undo = await self.reader_app.library.run(
-            lambda s: s.mark_feed_read(feed.id if feed else None)
-        )
-        label = clean_line(feed.title) if feed else "everything"
+        feed, saved = self.feed_list.selected_feed, self.feed_list.selected_query
+        if saved is not None:  # a saved search: what it lists, not everything
+            listed = [r.id for r in self.article_list.rows if not r.read]
+            await self.reader_app.library.run(lambda s: s.set_read(listed))
+            self._undo = listed
+            label = clean_line(self.reader_app.settings.queries[saved].name)
+        else:
+            self._undo = await self.reader_app.library.run(
+                lambda s: s.mark_feed_read(feed.id if feed else None)
+            )
+            label = clean_line(feed.title) if feed else "everything"
         self.notify(
             f"Marked {len(self._undo)} read in {label} (u to undo)", markup=False, timeout=3
         )
@@ -289,14 +316,26 @@ class MainScreen(Screen[None]):
         self.notify(f"Marked {len(ids)} unread again", timeout=2)
         await self.reload()
 
+    async def action_toggle_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        await self.load_articles()
+        self.notify("Showing articles filters hide" if self.show_hidden
+                    else "Hiding articles filters hide", timeout=3)
+
     def action_show_bookmarks(self) -> None:
         self.feed_list.highlighted = self.feed_list.get_option_index(BOOKMARKS)
         self.article_list.focus()
 
     async def refresh_counts(self) -> tuple[list[FeedRow], dict[str, int]]:
         """Redraw the feed list with fresh unread counts; returns what it read."""
-        feeds, counts = await self.reader_app.library.run(lambda s: (s.feeds(), s.counts()))
-        self.feed_list.show(feeds, counts)
+        queries = self.reader_app.settings.queries
+
+        def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]]]:
+            return store.feeds(), store.counts(), [(q.name, _unread(store, q.search))
+                                                   for q in queries]
+
+        feeds, counts, saved = await self.reader_app.library.run(read)
+        self.feed_list.show(feeds, counts, saved)
         self._feeds = feeds
         self.show_status()
         return feeds, counts

@@ -17,6 +17,12 @@ def article_prompt(row: ArticleRow) -> Content:
     when = (f"{relative_date(row.published or row.sort_time):<7}", "$text-muted")
     title = plain(row.title or "(untitled)").stylize("$text-muted" if row.read else "bold")
     source = Content.assemble("  · ", plain(row.feed_title)).stylize("$text-muted")
+    if row.also_in:
+        source = Content.assemble(
+            source, Content.assemble("  also in: ", plain(", ".join(row.also_in)))
+            .stylize("$text-muted italic"))
+    if row.hidden:
+        source = Content.assemble(source, Content.styled("  hidden by a filter", "$text-muted"))
     return Content.assemble(unread, mark, when, title, source)
 
 

@@ -29,14 +29,17 @@ def feed_prompt(label: Content, tail: Content, width: int) -> Content:
 
 
 class FeedList(OptionList):
-    """Option ids are `all`, `unread`, `bookmarks` or `feed:<id>`; folders are disabled headers."""
+    """Option ids are `all`, `unread`, `bookmarks`, `feed:<id>` or `query:<n>` (the n-th saved
+    search); folders and "Saved searches" are disabled headers."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.feeds: dict[int, FeedRow] = {}
         self._shown: tuple[list[FeedRow], dict[str, int], int] | None = None
 
-    def show(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
+    def show(self, feeds: list[FeedRow], counts: dict[str, int],
+             saved: list[tuple[str, int]] | None = None) -> None:
+        """`saved`: each saved search's name and unread count, listed after the feeds."""
         current = self.highlighted_option.id if self.highlighted_option else ALL
         self.feeds = {f.id: f for f in feeds}
         width = self.scrollable_content_region.width
@@ -62,6 +65,12 @@ class FeedList(OptionList):
             options.append(
                 Option(feed_prompt(label, badge + _count(feed.unread), width), id=f"feed:{feed.id}")
             )
+        if saved:
+            options.append(Option(Content.styled("Saved searches", "bold $text-muted"),
+                                  id="saved", disabled=True))
+            for number, (name, unread) in enumerate(saved):
+                options.append(Option(Content.assemble("  ⌕ ", plain(name), _count(unread)),
+                                      id=f"query:{number}"))
         self.set_options(options)
         try:
             self.highlighted = self.get_option_index(current or ALL)
@@ -79,6 +88,14 @@ class FeedList(OptionList):
         if option is None or not option.id or not option.id.startswith("feed:"):
             return None
         return self.feeds.get(int(option.id.removeprefix("feed:")))
+
+    @property
+    def selected_query(self) -> int | None:
+        """The index of the saved search highlighted, if one is."""
+        option = self.highlighted_option
+        if option is None or not option.id or not option.id.startswith("query:"):
+            return None
+        return int(option.id.removeprefix("query:"))
 
     @property
     def selection(self) -> str:
