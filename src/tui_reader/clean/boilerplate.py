@@ -81,7 +81,11 @@ JUNK_TEXT = re.compile(
     r"|posted in .*|(photo|image|picture|video)( credit)?s?\s*:.*|credit\s*:.*"
     r"|\(?(photo|image|picture) (by|courtesy|credit).*"
     r"|getty images|shutterstock|(ap|afp) photo.*|view (this )?post on instagram"
-    r"|a post shared by .*|(previous|next) (post|article|story)\W*.*)",
+    r"|a post shared by .*|(previous|next) (post|article|story)\W*.*"
+    r"|(comments|discussion) (are|is|have been) (now )?closed\W*|comments? closed\W*"
+    r"|(print|printer[- ]friendly|e-?mail|send)( this)?( (article|story|page|version|to a friend))?"
+    r"(\s*[|/·]\s*(print|printer[- ]friendly|e-?mail|send)( this)?"
+    r"( (article|story|page|version|to a friend))?)*\W*)",
     re.I,
 )
 

@@ -68,7 +68,7 @@ SOURCE_LABELS = {
 
 Piece = Callable[[], Content]
 # Blocks whose lines are drawn by `inline`, and so the only ones whose links get numbers.
-LINKED_KINDS = frozenset(("p", "ul", "ol", "quote"))
+LINKED_KINDS = frozenset(("p", "ul", "ol", "quote", "embed"))
 
 
 def render_body(
