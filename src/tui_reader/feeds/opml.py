@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from tui_reader.files import read_bounded
 from tui_reader.sanitize import clean_line, safe_url
 from tui_reader.scalars import shorten
 
@@ -35,11 +36,10 @@ class OpmlFeed:
 def read_opml(path: Path) -> str:
     """The text of an OPML file, refused past `MAX_OPML_BYTES` without reading further."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_OPML_BYTES + 1)
+        data = read_bounded(path, MAX_OPML_BYTES)
     except OSError as exc:
         raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_OPML_BYTES:
+    if data is None:
         raise OpmlError(f"{path} is larger than {MAX_OPML_BYTES // 2**20} MiB: not an OPML file")
     return data.decode("utf-8", errors="replace")
 
