@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tui_reader.models import Article, Block, Link
+from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
@@ -343,7 +343,7 @@ class Store:
     def article(self, article_id: int) -> Article | None:
         found = self.conn.execute(
             "SELECT url, title, author, published, image, tags, site_name, blocks, related, source,"
-            " truncated FROM articles WHERE id = ?",
+            " truncated, enclosures FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if found is None:
@@ -355,6 +355,7 @@ class Store:
                 blocks=[Block.from_dict(b) for b in json.loads(found[7])],
                 related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
                 source=found[9], truncated=bool(found[10]),
+                enclosures=[Enclosure(**e) for e in json.loads(found[11] or "[]")],
             )
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # Only a damaged file or a hand edit makes our own JSON unreadable.
