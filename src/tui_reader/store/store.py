@@ -331,18 +331,18 @@ class Store:
             where.append("a.read = 0")
         if bookmarked:
             where.append("a.bookmarked_at IS NOT NULL")
-            order = " ORDER BY a.bookmarked_at DESC, a.id DESC"
+            ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC"
         else:
-            order = _ORDERS[order]
+            ordering = _ORDERS[order]
             if before is not None:
-                if order != _ORDERS["newest"]:
+                if order != "newest":
                     raise ValueError("keyset paging (before=) lists newest first only")
                 where.append("(a.sort_time, a.id) < (?, ?)")
                 params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
-        page = f"SELECT a.id FROM {source}{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
-        sql = f"{_ROW} WHERE a.id IN ({page}){order}"
+        page = f"SELECT a.id FROM {source}{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
+        sql = f"{_ROW} WHERE a.id IN ({page}){ordering}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
 
     def saved_unread(self, query: str) -> int:
