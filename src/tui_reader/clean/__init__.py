@@ -214,4 +214,5 @@ def _with_entry_meta(article: Article, entry: FeedEntry) -> Article:
     article.image = article.image or entry.image
     article.tags = article.tags or list(entry.categories)
     article.url = article.url or entry.link
+    article.enclosures = article.enclosures or list(entry.enclosures)
     return article

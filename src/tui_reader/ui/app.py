@@ -31,7 +31,7 @@ from tui_reader.sync import SyncReport, direct_feeds, sync_configured
 from tui_reader.ui.keys import Scope, plan_keys, shown
 from tui_reader.ui.library import Library
 from tui_reader.ui.palette import ReaderCommands
-from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
+from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen, SavePathScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader_keys import READER_BINDINGS
@@ -94,6 +94,7 @@ def key_scopes() -> list[Scope]:
         Scope.of("help", HelpScreen.BINDINGS),
         Scope.of("add feed", AddFeedScreen.BINDINGS),
         Scope.of("confirm", ConfirmScreen.BINDINGS),
+        Scope.of("save", SavePathScreen.BINDINGS),
     ]
 
 
