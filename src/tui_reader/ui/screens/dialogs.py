@@ -112,7 +112,7 @@ class SavePathScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Input(str(self.default), id="save-path")
             yield Static("", id="save-error", markup=False)
             with Horizontal(classes="buttons"):

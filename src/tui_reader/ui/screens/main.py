@@ -249,7 +249,7 @@ class MainScreen(Screen[None]):
         self.article_list.rows = []
         await self.load_articles()
         self.show_status()
-        self.notify(f"Sorted {ORDER_LABELS[self.order]}", timeout=2)
+        self.notify(f"Sorted {ORDER_LABELS[self.order]}", timeout=2, markup=False)
 
     async def action_toggle_read_hidden(self) -> None:
         view = self.feed_list.selection
