@@ -42,7 +42,8 @@ def relative_date(when: datetime | None) -> str:
             return f"{int(seconds // size)}{unit}"
     if seconds < 86400 * 365:
         return when.astimezone().strftime("%b %d")
-    return when.astimezone().strftime("%Y-%m-%d")
+    # Seven characters, like the shorter forms, so the list's date column holds it.
+    return when.astimezone().strftime("%b '%y")
 
 
 def snippet(text: str) -> Content:
