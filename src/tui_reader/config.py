@@ -294,11 +294,11 @@ def _queries(tables: Any, path: Path, warnings: list[str]) -> tuple[SavedSearch,
         if not (isinstance(name, str) and name.strip() and isinstance(search, str)):
             warnings.append(f"{path}: [[query]] {number} needs a name and a search (strings);"
                             " ignored")
-        elif name.casefold() in queries:
+        elif name.strip().casefold() in queries:
             warnings.append(f"{path}: [[query]] {number}: a second search named {name!r};"
                             " ignored")
         else:
-            queries[name.casefold()] = SavedSearch(name.strip(), search)
+            queries[name.strip().casefold()] = SavedSearch(name.strip(), search)
     return tuple(queries.values())
 
 

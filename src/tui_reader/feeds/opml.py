@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from tui_reader.files import read_bounded
 from tui_reader.sanitize import clean_line, safe_url
@@ -87,7 +87,7 @@ def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
-        f"  <head><title>{_text(_line(title))}</title></head>",
+        f"  <head><title>{escape(_line(title))}</title></head>",
         "  <body>",
     ]
     open_path: list[str] = []
@@ -121,7 +121,3 @@ def _line(value: str) -> str:
 def _folder(folder: str | None) -> list[str]:
     """A folder's segments as the import reads them back: cleaned, none empty."""
     return [part for part in map(_line, (folder or "").split("/")) if part]
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
