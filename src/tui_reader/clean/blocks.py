@@ -322,6 +322,8 @@ class BodyBuilder:
     def _list(self, node: LexborNode, depth: int) -> None:
         lines: list[list[Span]] = []
         total = linked = 0
+        # Most lists hold no picture: one query for the list spares one per item.
+        pictured = select.css_first(node, "img") is not None
         for item in node.iter():
             if item.tag_id != _LI:
                 continue
@@ -329,7 +331,7 @@ class BodyBuilder:
             if attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                     and self._drop(item, verdict):
                 continue
-            if _is_slide(item):
+            if pictured and _is_slide(item):
                 self._figure(item, depth + 1)
                 continue
             self._flat += 1
