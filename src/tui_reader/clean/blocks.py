@@ -183,7 +183,7 @@ class BodyBuilder:
         if depth > _MAX_DEPTH:
             self._text(node.text(separator=" "))
             return
-        attrs = node.attributes if check or role == _ANCHOR or role == _FONT else None
+        attrs = node.attributes if check or role in (_ANCHOR, _FONT) else None
         if check and attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                 and self._drop(node, verdict):
             return

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -45,9 +46,38 @@ def absolute(base: str | None, href: str | None) -> str | None:
     # URL given whole takes the checker's fast path for plain ASCII URLs, and a relative
     # link costs ten times an absolute one without it.
     try:
-        return safe_url(urljoin(base or "", href))
+        return safe_url(_join(base or "", href))
     except ValueError:  # an unbalanced IPv6 bracket in the link or the page's URL
         return None
+
+
+# What `urljoin` would rewrite in a root-relative path ("/a/b?c#d") or a fragment ("#d"):
+# dot segments, parameters, an empty query, an empty fragment.
+_REWRITTEN = re.compile(r"/\.|;|\?#|[?#]$")
+
+
+def _join(base: str, href: str) -> str:
+    """`urljoin(base, href)`, without its parsing for the two commonest relative links of a
+    page: a path from the site's root and a fragment, which it returns appended to the
+    page's origin or to the page's URL, as they are, when they hold nothing it rewrites."""
+    if href.isascii() and href.isprintable() and _REWRITTEN.search(href) is None:
+        if href[:1] == "/" and href[1:2] != "/":
+            origin = _origin(base)
+            if origin is not None:
+                return origin + href
+        elif href[:1] == "#" and base.startswith(("https://", "http://")) and "#" not in base \
+                and _REWRITTEN.search(base) is None and _origin(base) is not None:
+            return base + href
+    return urljoin(base, href)
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(base: str) -> str | None:
+    """"scheme://host" of an http(s) page URL, as `urljoin` writes it before a path."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not base.isascii() or not base.isprintable():
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def interstitial(line: list[Span]) -> list[Link] | None:

@@ -299,7 +299,9 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
 
 
 def _not_prose(node: LexborNode) -> bool:
+    """Chrome or a boilerplate box, by tag or name (a comment section's name never has the
+    KEEP verdict)."""
     if node.tag_id in _NOT_PROSE:
         return True
     attrs = node.attributes
-    return bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))
+    return bool(attrs) and verdict_of(attrs) is not Verdict.KEEP
