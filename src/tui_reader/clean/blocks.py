@@ -451,17 +451,17 @@ class BodyBuilder:
         texts: list[str] = []  # one entry per span
         hrefs: list[str | None] = []
         space = True  # a line never starts with a space
-        for text, href in pieces:
+        for piece, target in pieces:
             if space:
-                text = text.lstrip()
-            if not text:
+                piece = piece.lstrip()
+            if not piece:
                 continue
-            space = text[-1] == " "
-            if hrefs and hrefs[-1] == href:
-                texts[-1] += text
+            space = piece[-1] == " "
+            if hrefs and hrefs[-1] == target:
+                texts[-1] += piece
             else:
-                texts.append(text)
-                hrefs.append(href)
+                texts.append(piece)
+                hrefs.append(target)
         while texts and not texts[-1].rstrip():
             texts.pop()
             hrefs.pop()
