@@ -137,3 +137,27 @@ def test_verdict_reads_every_marker_an_element_has(attrs: dict[str, str | None])
     expected = boilerplate.Verdict.KEEP if not attrs else boilerplate.Verdict.HIDDEN if hidden \
         else boilerplate._hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
     assert boilerplate.verdict_of(attrs) is expected
+
+
+_MARKUP = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<span>", "</span>",
+                                    "<template>t</template>", "<!-- c -->", " ", "\n", "word",
+                                    "é", "<br>", "<table><tr><td>x</td></tr></table>"]),
+                   max_size=30).map("".join)
+
+
+@given(_MARKUP)
+def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: str) -> None:
+    body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
+                            f"{markup}</section>{markup}</div>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    chain = []
+    node = best.parent
+    while node is not None and node.tag_id != body.tag_id:
+        chain.append(node)
+        node = node.parent
+    chain.append(body)
+    lengths = score._text_lengths(best, chain)
+    assert [lengths[n.mem_id] for n in (best, *chain)] == [
+        len(n.text()) for n in (best, *chain)]
