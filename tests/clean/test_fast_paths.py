@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from tui_reader.clean import boilerplate, related, score, select
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.sanitize import clean_line, safe_join, safe_url
 from tui_reader.scalars import _URL_UNSAFE, MAX_URL
 
 PAGES = [
@@ -122,6 +122,15 @@ def test_relative_links_join_as_urljoin_joins_them(base: str, lead: str, rest: s
     except ValueError:
         joined = None
     assert joined == expected
+
+
+@given(_BASES, st.sampled_from(["/", "#", "", "https://b.example/", " /"]),
+       st.lists(_LINK_PARTS, max_size=6).map("".join))
+def test_links_resolve_as_the_general_url_check_resolves_them(base: str, lead: str,
+                                                               rest: str) -> None:
+    href = (lead + rest).strip()
+    expected = safe_url(href) if href.startswith(("https://", "http://")) else safe_join(base, href)
+    assert related.absolute(base, lead + rest) == (expected if lead + rest else None)
 
 
 _ATTR_NAMES = st.sampled_from(["class", "id", "href", "hidden", "aria-hidden", "role", "style"])

@@ -46,11 +46,15 @@ def absolute(base: str | None, href: str | None) -> str | None:
     # URL given whole takes the checker's fast path for plain ASCII URLs, and a relative
     # link costs ten times an absolute one without it.
     try:
-        return safe_url(_join(base or "", href))
+        joined = _join(base or "", href)
     except ValueError:  # an unbalanced IPv6 bracket in the link or the page's URL
         return None
+    # `safe_url` trims spaces a joined link can end in ("/a ?" loses its "?" to urljoin);
+    # `safe_join` refuses such a link, and so does this.
+    return safe_url(joined) if joined == joined.strip(_ASCII_SPACE) else None
 
 
+_ASCII_SPACE = " \t\r\n\f\v"
 # What `urljoin` would rewrite in a root-relative path ("/a/b?c#d") or a fragment ("#d"):
 # dot segments, parameters, an empty query, an empty fragment.
 _REWRITTEN = re.compile(r"/\.|;|\?#|[?#]$")
