@@ -34,6 +34,7 @@ class Labelled:
     story: str
     family: str
     title: str
+    lead: str
     sig: Signature
 
 
@@ -42,7 +43,7 @@ def load(path: Path) -> list[Labelled]:
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         published = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
-        items.append(Labelled(row["story"], row["family"], row["title"],
+        items.append(Labelled(row["story"], row["family"], row["title"], row["lead"],
                               signature(row["title"], row["lead"], row["site"], published)))
     return items
 
@@ -88,7 +89,7 @@ def main() -> None:
     per_pair = (time.perf_counter() - start) / (rounds * len(pairs))
     start = time.perf_counter()
     for item in items:
-        signature(item.title, item.title, "x", item.sig.published)
+        signature(item.title, item.lead, item.sig.site, item.sig.published)
     per_sig = (time.perf_counter() - start) / len(items)
     start = time.perf_counter()
     stories = group(sigs)

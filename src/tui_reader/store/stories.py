@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(days=3)
-# Shared content words over the smaller article's count: tuned on one half of the bench set.
-MIN_OVERLAP = 0.15
-MIN_SHARED_WORDS = 2
+# Shared evidence beyond a name (content words, with the headline's counted twice, kinds of
+# event, sums): chosen on the tuning half of the bench set.
+MIN_EVIDENCE = 3
 
-STOP_WORDS = frozenset("""
+_STOP_TEXT = """
 a about after again against all also an and any are as at back be been before being big but by
 can could did do does down during each even first for from get gets go going got had has have
 he her here hers him his how i if in into is it its just last late latest like look made make
@@ -32,26 +32,37 @@ said says set she should so some still such than that the their them then there 
 this those through to too two up us very was watch we week were what when where which while
 who why will with won't would yet you your finally already ahead news report reports
 confirmed confirms announced announces reveals revealed source sources told according
-""".split())
-# Words that name a kind of piece rather than an event: "Review: X" and "X box office" share
-# the film's name, and whether both are reviews is told by the kind, never by the name.
-KINDS = {
-    "review": "review", "reviews": "review", "recap": "recap", "trailer": "trailer",
-    "teaser": "trailer", "interview": "interview", "box": "box office", "ratings": "ratings",
-    "rating": "ratings", "nominations": "nominations", "nominated": "nominations",
-    "nominees": "nominations", "renewed": "renewal", "renews": "renewal", "canceled": "cancel",
-    "cancels": "cancel", "cancelled": "cancel", "delayed": "delay", "delays": "delay",
-    "dies": "death", "died": "death", "dead": "death", "cast": "casting", "casts": "casting",
-    "snubs": "snubs", "patch": "patch", "update": "patch", "layoffs": "layoffs",
-    "preorders": "preorders",
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+_KIND_WORDS = {
+    "review": "review reviews", "recap": "recap recaps", "trailer": "trailer teaser",
+    "interview": "interview interviews talks", "box office": "box opening opened debut",
+    "ratings": "ratings rating viewership", "nominations": "nominations nominated nominees nods",
+    "renewal": "renewed renews renewal returning", "cancel": "canceled cancels cancelled axed",
+    "delay": "delayed delays delay slips pushed postponed postpones", "death": "dies died dead",
+    "casting": "cast casts joins boards lead leads star stars role eyed talks",
+    "win": "wins won win takes named prize award", "host": "host hosts emcee",
+    "price": "price prices raises hikes", "snubs": "snubs", "patch": "patch update",
+    "layoffs": "layoffs lays cuts jobs", "preorders": "preorders", "sequel": "sequel",
+    "tour": "tour", "hiatus": "hiatus break", "album": "album record", "release": "release dated",
 }
+# Words that name a kind of piece or event rather than its subject: "Review: X" and "X box
+# office" share the film's name, and whether both are reviews is told by the kind, never by
+# the name; outlets also say one event in different verbs ("delayed", "slips", "pushed").
+KINDS = {word: kind for kind, words in _KIND_WORDS.items() for word in words.split()}
+# Capitalised, yet dates rather than names: sharing "August" makes no two stories one.
+_CALENDAR_TEXT = """
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+"""
+CALENDAR = frozenset(_CALENDAR_TEXT.split())
 # Numbered parts: two articles naming different episodes or seasons are different stories.
 PART = re.compile(r"\b(episode|ep|season|week|vol|volume|part|chapter)\.?\s*(\d+)", re.IGNORECASE)
 WORD = re.compile(r"[\w$][\w$.,'’-]*\w|\w", re.UNICODE)
-QUOTED = re.compile(r"[‘'\"“]([^'\"“”’]{2,80})[’'\"”]")
-CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:of|the|and|de|van|von|[A-Z][\w’'-]*))*")
-SUM = re.compile(r"\$\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b|\b\d[\d,.]*\s?(?:million|percent|%)",
-                 re.IGNORECASE)
+QUOTED = re.compile(r"(?<!\w)[‘'\"“]([^\"“”]{2,80}?)[’'\"”](?!\w)")
+CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|the|and|de|van|von)\b|[A-Z][\w’'-]*))*")
+SUM = re.compile(r"\$\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
+                 r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +71,8 @@ class Signature:
 
     site: str
     published: datetime
-    words: frozenset[str]
     events: frozenset[str]
+    headline: frozenset[str]
     names: frozenset[str]
     kinds: frozenset[str]
     parts: frozenset[tuple[str, str]]
@@ -92,25 +103,33 @@ def _names(text: str) -> set[str]:
     for match in CAPITALISED.finditer(text):
         words = [w for w in match.group(0).split() if _fold(w) not in STOP_WORDS]
         if words:
-            names.add(_fold(" ".join(words)))
+            names.add(_fold(" ".join(words)).strip("'.,:;!?"))
     # A name is also each of its words, so "Hana Corvell" meets "Corvell's".
     for name in list(names):
         names.update(_stem(w.strip(".,:;!?")) for w in name.split() if len(w) > 2)
-    return {n for n in names if n and n not in STOP_WORDS}
+    return {n for n in names if n and n not in STOP_WORDS and n not in CALENDAR}
+
+
+def _tokens(text: str) -> list[str]:
+    return [_fold(t).strip(".,'") for t in WORD.findall(text)]
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(t) for t in _tokens(text) if t and t not in STOP_WORDS}
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
     """The comparable parts of an article; `site` is its host (two copies from one site are
     never one story: a site's own follow-ups stay separate)."""
     text = f"{title}. {lead}"
-    tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
-    words = {_stem(t) for t in tokens if t and t not in STOP_WORDS}
+    tokens = _tokens(text)
+    words = _content(text)
     names = _names(text)
     return Signature(
         site=_fold(site).removeprefix("www."),
         published=published,
-        words=frozenset(words),
         events=frozenset(words - names),
+        headline=frozenset(_content(title) - names),
         names=frozenset(names),
         kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
         parts=frozenset((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)),
@@ -128,9 +147,9 @@ def same_story(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
         return False
     if _conflict(a.parts, b.parts) or (a.sums and b.sums and not a.sums & b.sums):
         return False
-    shared = len(a.events & b.events) + len(a.kinds & b.kinds) + len(a.sums & b.sums)
-    smaller = min(len(a.events), len(b.events)) or 1
-    return shared >= MIN_SHARED_WORDS and shared / smaller >= MIN_OVERLAP
+    shared = (len(a.events & b.events) + len(a.headline & b.headline)
+              + len(a.kinds & b.kinds) + len(a.sums & b.sums))
+    return shared >= MIN_EVIDENCE
 
 
 def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
