@@ -95,3 +95,41 @@ def test_theme_is_remembered_without_losing_comments(tmp_path: Path) -> None:
     path.write_text("[store]\nretention_days = 30\n")
     save_theme(path, "nord")
     assert load_settings(path).theme == "nord" and load_settings(path).retention_days == 30
+
+
+def test_theme_saved_keeps_comments_order_and_sections_it_does_not_know(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    original = """\
+# my reader settings
+[reader]
+# dark at night
+theme = "nord"   # the one I like
+images = false
+
+[plugins.weather]   # not ours: kept as written
+city = "Seoul"
+
+[store]
+retention_days = 30
+"""
+    path.write_text(original)
+    save_theme(path, "gruvbox")
+    assert path.read_text() == original.replace('"nord"', '"gruvbox"')
+
+
+def test_theme_saved_into_a_file_without_reader_adds_the_table(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# only this\n[store]\nretention_days = 30\n")
+    save_theme(path, "dracula")
+    text = path.read_text()
+    assert text.startswith("# only this\n[store]\nretention_days = 30\n")
+    assert load_settings(path).theme == "dracula"
+
+
+@pytest.mark.parametrize("data", [b"[reader\ntheme = ", b"reader = 3\n", b'x = "\xff"\n'])
+def test_theme_is_not_saved_into_a_file_it_cannot_read(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError, match="the theme was not saved"):
+        save_theme(path, "nord")
+    assert path.read_bytes() == data

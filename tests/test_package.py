@@ -3,18 +3,21 @@ that points site owners at this project."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 import tomllib
 import zipfile
 from email.parser import HeaderParser
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
 
+import tui_reader
 from tui_reader import __version__
-from tui_reader.net.http import DEFAULT_USER_AGENT
+from tui_reader.net.settings import DEFAULT_USER_AGENT
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -25,10 +28,8 @@ NAME = PROJECT["name"]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
-    done = subprocess.run(
-        [sys.executable, "-c", build, str(out)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )
+    command = [sys.executable, "-c", build, str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
 
 
@@ -73,3 +74,27 @@ def test_the_readme_installs_this_project() -> None:
 def test_the_changelog_has_this_version() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## \[{re.escape(__version__)}\]", changelog, re.MULTILINE)
+
+
+def _distribution(requirement: str) -> str:
+    """The distribution a requirement names, in PyPI's normal form."""
+    name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_package_our_modules_import_is_declared() -> None:
+    imported: set[str] = set()
+    for path in Path(tui_reader.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"tui_reader"}
+    # The socks extra is imported only when a socks proxy is configured.
+    requirements = PROJECT["dependencies"] + PROJECT["optional-dependencies"]["socks"]
+    declared = {_distribution(requirement) for requirement in requirements}
+    owners = packages_distributions()
+    for module in sorted(third_party):
+        names = {_distribution(name) for name in owners.get(module, [module])}
+        assert names & declared, f"{module} is imported but not a declared dependency"

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
+import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from tui_reader import __version__
+from tui_reader import __version__, log
 from tui_reader.config import ConfigError, Settings, load_settings
 from tui_reader.paths import HOME_ENV, Paths
 from tui_reader.sanitize import clean_line, clean_text
@@ -20,6 +21,8 @@ from tui_reader.sanitize import clean_line, clean_text
 if TYPE_CHECKING:
     from tui_reader.store import ArticleRow
     from tui_reader.sync import SyncReport
+
+logger = logging.getLogger(__name__)
 
 EXIT_CODES = """exit codes:
   0  success
@@ -48,95 +51,191 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+SHELLS = ("bash", "zsh", "tcsh")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    home_help = f"keep config, database and cache under DIR (also ${HOME_ENV})"
-    home = _Parser(add_help=False)
-    home.add_argument("--home", metavar="DIR", help=home_help)
-    # On subcommands --home must not reset a value given before the command name.
-    sub_home = _Parser(add_help=False)
-    sub_home.add_argument("--home", metavar="DIR", help=home_help, default=argparse.SUPPRESS)
+    home_help = f"keep config, database, cache and log under DIR (also ${HOME_ENV})"
+    debug_help = f"write a debug log file (also ${log.DEBUG_ENV}=1; see the README for where)"
+    common = _Parser(add_help=False)
+    common.add_argument("--home", metavar="DIR", help=home_help)
+    common.add_argument("--debug", action="store_true", help=debug_help)
+    # On subcommands these must not reset a value given before the command name.
+    sub_common = _Parser(add_help=False)
+    sub_common.add_argument("--home", metavar="DIR", help=home_help, default=argparse.SUPPRESS)
+    sub_common.add_argument(
+        "--debug", action="store_true", help=debug_help, default=argparse.SUPPRESS
+    )
     parser = _Parser(
         prog="tui-reader",
         description="A terminal reader for entertainment news. With no command, opens the reader.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[home],
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--print-completion",
+        choices=SHELLS,
+        metavar="SHELL",
+        help=f"print the shell completion script for SHELL ({', '.join(SHELLS)}) and exit",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help="(default: tui)"
+    )
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, parents=[sub_home])
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[sub_common],
+        )
 
-    command("tui", "open the reader (the default)")
+    json_help = "print JSON instead of text"
+    command("tui", "open the reader (the default)", "tui-reader tui --home ~/news")
     command(
         "demo",
         "serve the bundled demo site on 127.0.0.1 and open the reader on it, in a throwaway "
         "home (--home only lends its config.toml, and is never written)",
+        "tui-reader demo",
     )
-    p = command("add", "subscribe to a feed, or to the feed a web page names")
-    p.add_argument("url", nargs="?")
-    p.add_argument("--folder")
+    p = command(
+        "add",
+        "subscribe to a feed, or to the feed a web page names",
+        "tui-reader add https://example.com/feed.xml --folder Film",
+    )
+    p.add_argument("url", nargs="?", help="the feed's address, or a page that links to its feed")
+    p.add_argument("--folder", help="file the feed under this folder in the reader")
     p.add_argument(
         "--suggested", nargs="+", metavar="NAME", help="subscribe to curated feeds by name"
     )
-    p = command("remove", "unsubscribe from a feed (its bookmarked articles stay)")
-    p.add_argument("url")
-    p = command("feeds", "list subscriptions with their last refresh and last error")
-    p.add_argument("--json", action="store_true")
+    p = command(
+        "remove",
+        "unsubscribe from a feed (its bookmarked articles stay)",
+        "tui-reader remove https://example.com/feed.xml",
+    )
+    p.add_argument("url", help="the feed's address, as `feeds` lists it")
+    p = command(
+        "feeds", "list subscriptions with their last refresh and last error", "tui-reader feeds"
+    )
+    p.add_argument("--json", action="store_true", help=json_help)
     p.add_argument("--suggest", action="store_true", help="list curated entertainment feeds to add")
-    p = command("refresh", "fetch every feed and download, clean and store new articles")
-    p.add_argument("--json", action="store_true")
+    p = command(
+        "refresh",
+        "fetch every feed and download, clean and store new articles",
+        "tui-reader refresh --force",
+    )
+    p.add_argument("--json", action="store_true", help=json_help)
     p.add_argument(
         "--force",
         action="store_true",
         help="fetch feeds that are not due yet (a server's Retry-After still holds)",
     )
-    p = command("sync", "send local changes to the [sync] server, then bring in its own")
-    p.add_argument("--json", action="store_true")
+    p = command(
+        "sync", "send local changes to the [sync] server, then bring in its own", "tui-reader sync"
+    )
+    p.add_argument("--json", action="store_true", help=json_help)
     for name, state in (("mark-read", "read"), ("mark-unread", "unread")):
-        p = command(name, f"mark articles {state} (sent to the [sync] server at the next sync)")
-        p.add_argument("ids", type=int, nargs="+", metavar="ID")
-    p = command("articles", "list stored articles, newest first")
-    p.add_argument("--feed", metavar="URL")
-    p.add_argument("--unread", action="store_true")
-    p.add_argument("--bookmarked", action="store_true")
+        p = command(
+            name,
+            f"mark articles {state} (sent to the [sync] server at the next sync)",
+            f"tui-reader {name} 42 43",
+        )
+        p.add_argument("ids", type=_article_id, nargs="+", metavar="ID", help="ids from `articles`")
+    p = command(
+        "articles", "list stored articles, newest first", "tui-reader articles --unread --limit 10"
+    )
+    p.add_argument("--feed", metavar="URL", help="only the articles of this feed")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     p.add_argument("--all", action="store_true", help="include articles a filter hides")
     p.add_argument("--query", metavar="NAME", help="the articles a [[query]] in config.toml finds")
     p.add_argument(
-        "--limit", type=_limit_or_all, default=50, metavar="N",
-        help="at most N, newest first (0: all)",
+        "--limit",
+        type=_limit_or_all,
+        default=50,
+        metavar="N",
+        help="at most N, newest first (default: 50; 0: all)",
     )
-    p.add_argument("--json", action="store_true")
-    p = command("read", "print a cleaned article (a URL not cached is fetched first)")
-    p.add_argument("target", metavar="ID|URL")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--json", action="store_true", help=json_help)
+    p = command(
+        "read",
+        "print a cleaned article (a URL not cached is fetched first)",
+        "tui-reader read 42 --format markdown",
+    )
+    p.add_argument("target", metavar="ID|URL", help="an id from `articles` or `search`, or a URL")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="how to print it (default: text)",
+    )
     p.add_argument("--mark-read", action="store_true", help="mark the article read")
-    p = command("search", "full-text search over stored articles")
-    p.add_argument("query")
-    p.add_argument("--limit", type=_limit, default=20, metavar="N")
-    p.add_argument("--json", action="store_true")
-    p = command("bookmark", "bookmark an article")
-    p.add_argument("id", type=_article_id)
-    p = command("unbookmark", "remove a bookmark")
-    p.add_argument("id", type=_article_id)
-    p = command("import-opml", "subscribe to the feeds of an OPML file")
-    p.add_argument("file")
-    p = command("export-opml", "write subscriptions as OPML (to standard output without FILE)")
-    p.add_argument("file", nargs="?")
-    command("reclean", "clean the stored pages again with the current cleaner (offline)")
-    command("vacuum", "check and repair the search index, then compact the database file")
-    p = command("prune", "delete read, unbookmarked articles older than N days (bookmarks stay)")
+    p = command(
+        "search",
+        "full-text search over stored articles",
+        """tui-reader search '"box office" title:review premi*'""",
+    )
+    p.add_argument(
+        "query", help='words, "a phrase", prefix* and title:word; all must match'
+    )
+    p.add_argument(
+        "--limit", type=_limit, default=20, metavar="N", help="at most N matches (default: 20)"
+    )
+    p.add_argument("--json", action="store_true", help=json_help)
+    p = command("bookmark", "bookmark an article", "tui-reader bookmark 42")
+    p.add_argument("id", type=_article_id, help="the article's id, from `articles` or `search`")
+    p = command("unbookmark", "remove a bookmark", "tui-reader unbookmark 42")
+    p.add_argument("id", type=_article_id, help="the article's id, from `articles --bookmarked`")
+    p = command(
+        "import-opml",
+        "subscribe to the feeds of an OPML file",
+        "tui-reader import-opml subscriptions.opml",
+    )
+    p.add_argument("file", help="an OPML file, as other feed readers export")
+    p = command(
+        "export-opml",
+        "write subscriptions as OPML (to standard output without FILE)",
+        "tui-reader export-opml subscriptions.opml",
+    )
+    p.add_argument("file", nargs="?", help="the file to write (replaced whole)")
+    command(
+        "reclean",
+        "clean the stored pages again with the current cleaner (offline)",
+        "tui-reader reclean",
+    )
+    command(
+        "vacuum",
+        "check and repair the search index, then compact the database file",
+        "tui-reader vacuum",
+    )
+    p = command(
+        "prune",
+        "delete read, unbookmarked articles older than N days (bookmarks stay)",
+        "tui-reader prune --days 30",
+    )
     p.add_argument(
         "--days",
         type=_days,
         metavar="N",
         help="age in days (default: [store] retention_days in config.toml, 90)",
     )
-    p = command("export", "write articles with their full text (to standard output without FILE)")
+    p = command(
+        "export",
+        "write articles with their full text (to standard output without FILE)",
+        "tui-reader export --bookmarked --format json bookmarks.json",
+    )
     p.add_argument("--bookmarked", action="store_true", help="the bookmarked articles")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    p.add_argument("file", nargs="?")
+    p.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="markdown, one article after another, or a JSON list (default: markdown)",
+    )
+    p.add_argument("file", nargs="?", help="the file to write (replaced whole)")
     return parser
 
 
@@ -173,8 +272,9 @@ _TEXT_ARGUMENTS = ("url", "feed", "query", "target", "folder")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as exc:
         if exc.code != 2:  # --help and --version
             raise
@@ -187,7 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             setattr(args, name, value.encode("utf-8", "surrogatepass").decode("utf-8", "replace"))
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
+    if args.print_completion:
+        handler = partial(_print_completion, parser)
     try:
+        _start_log(args)
         code = handler(args)
         sys.stdout.flush()  # here, where a reader gone away can be told apart
         return code
@@ -213,9 +316,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         if not _is_user_error(exc):
+            logger.exception("%s failed", args.command or "tui")
             raise
+        logger.info("%s failed: %s", args.command or "tui", exc)
         _err(str(exc))
         return 1
+
+
+def _print_completion(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """shtab writes the script from the parser itself, so it never falls behind the options."""
+    try:
+        import shtab
+    except ImportError:
+        _err("shell completion needs shtab: pip install shtab")
+        return 1
+    commands = [a.choices for a in parser._actions if isinstance(a.choices, dict)]
+    for each in [parser, *(p for choices in commands for p in choices.values())]:
+        for action in each._actions:
+            if action.dest == "home":
+                action.complete = shtab.DIRECTORY
+            elif action.dest == "file":
+                action.complete = shtab.FILE
+    print(shtab.complete(parser, shell=args.print_completion))
+    return 0
+
+
+def _start_log(args: argparse.Namespace) -> None:
+    """The debug log when --debug or $TUI_READER_DEBUG asks for it; otherwise no logging."""
+    asked = log.asked_in_environment() or args.debug
+    if not asked:
+        log.start(None)
+        return
+    log_file = _paths(args).log_file if asked is True else asked
+    log.start(log_file)
+    _err(f"writing a debug log to {log_file}")
+    logger.debug("tui-reader %s: %s", __version__, args.command or "tui")
 
 
 def _is_user_error(exc: Exception) -> bool:
@@ -230,9 +365,10 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths.resolve(args.home).ensure()
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    """The config, written with comments on first run; unknown keys are reported on stderr."""
-    settings = load_settings(_paths(args).config_file)
+def _settings(args: argparse.Namespace, *, create: bool = True) -> Settings:
+    """The config, written with comments on first run (unless `create` is off, for commands
+    that must run on a full disk); unknown keys are reported on stderr."""
+    settings = load_settings(_paths(args).config_file, create=create)
     for warning in settings.warnings:
         _err(warning)
     return settings
@@ -247,6 +383,8 @@ def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
 
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
     """Run `job(store, fetcher, settings)` with the config's network settings."""
+    import asyncio
+
     from tui_reader.net.http import Fetcher
 
     settings = _settings(args)
@@ -401,32 +539,15 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
-class _SyncProgress:
-    """A sync's steps on one line redrawn in place, on a terminal only: a log gets the
-    summary or the one line saying what failed."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, what: str, done: int, total: int) -> None:
-        if self.tty:
-            _progress_line(f"sync: {what}" + (f" {done}/{total}" if total else ""), True)
-
-    def end(self) -> None:
-        if self.tty:
-            sys.stderr.write("\r\033[K")
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.sync is None:
         raise UsageError("config.toml has no [sync] section; see the README's Sync part")
     from tui_reader.sync import sync_configured
 
-    progress = _SyncProgress()
-    report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
-        s, f, c, pictures=_pictures(args, c), progress=progress))
-    progress.end()
+    with _Progress("") as bar:
+        report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
+            s, f, c, pictures=_pictures(args, c), progress=bar.sync_step))
     for line in report.complaints():
         _err(line)
     if args.json:
@@ -449,23 +570,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from tui_reader.refresh import FeedResult, refresh_all
     from tui_reader.sync import direct_feeds, sync_configured
 
-    tty = sys.stderr.isatty()
     new = 0
 
     def progress(result: FeedResult, done: int, total: int) -> None:
         nonlocal new
         new += result.new
-        if tty:
-            filled = done * 20 // max(total, 1)
-            line = f"[{'#' * filled}{'-' * (20 - filled)}] {done}/{total} feeds, {new} new"
-            line += f" · {result.title}"
-        else:
-            line = f"[{done}/{total}] {result.title}: {result.outcome}"
-            line += f", {result.new} new" if result.outcome == "ok" else ""
-            line += f", {result.left_note}" if result.left else ""
-        _progress_line(line, tty)
+        plain = f"[{done}/{total}] {result.title}: {result.outcome}"
+        plain += f", {result.new} new" if result.outcome == "ok" else ""
+        plain += f", {result.left_note}" if result.left else ""
+        bar.step(done, total, f"{new} new · {result.title}", plain)
 
     synced: SyncReport | None = None
+    bar = _Progress("feeds")
 
     async def job(store: Any, fetcher: Any, settings: Settings) -> Any:
         """With [sync], the server's feeds come through the sync; only the others are
@@ -473,18 +589,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         nonlocal synced
         feeds = None
         if settings.sync is not None:
-            sync_progress = _SyncProgress()
-            synced = await sync_configured(store, fetcher, settings,
-                                           pictures=_pictures(args, settings),
-                                           progress=sync_progress)
-            sync_progress.end()
+            with _Progress("") as sync_bar:
+                synced = await sync_configured(store, fetcher, settings,
+                                               pictures=_pictures(args, settings),
+                                               progress=sync_bar.sync_step)
             feeds = direct_feeds(store)
-        return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
-                                 options=settings.feeds, pictures=_pictures(args, settings))
+        with bar:
+            return await refresh_all(store, fetcher, feeds, force=args.force, progress=progress,
+                                     options=settings.feeds, pictures=_pictures(args, settings))
 
+    logger.info("refresh started%s", " (forced)" if args.force else "")
     report = _run_with_fetcher(args, job)
-    if tty:
-        sys.stderr.write("\r\033[K")
+    logger.info("refresh finished: %s", report.summary())
     if synced is not None:
         for line in synced.complaints():
             _err(line)
@@ -500,19 +616,59 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 1 if report.failed or (synced is not None and synced.error) else 0
 
 
-def _progress_line(line: str, tty: bool) -> None:
-    """On a terminal, one line redrawn in place and cut to its width; elsewhere, a log line."""
-    import shutil
+class _Progress:
+    """Progress on stderr: on a terminal, a rich bar redrawn in place and gone when the work
+    is; elsewhere (a log, CI, a pipe), one plain line per step. Web text in either is
+    cleaned, and rich is told it is plain text, never markup."""
 
-    from tui_reader.scalars import shorten_words
+    def __init__(self, unit: str) -> None:
+        self._unit = unit
+        self._bar: Any = None
+        self._task: Any = None
 
-    line = shorten_words(clean_line(line))
-    if tty:
-        width = shutil.get_terminal_size().columns - 1
-        sys.stderr.write("\r\033[K" + line[:width])
-    else:
-        sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    def __enter__(self) -> _Progress:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.table import Column
+
+            self._bar = Progress(
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn(self._unit),
+                TextColumn(
+                    "{task.description}",
+                    markup=False,
+                    table_column=Column(no_wrap=True, overflow="ellipsis"),
+                ),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=None)
+        return self
+
+    def step(self, done: int, total: int, note: str, plain: str | None) -> None:
+        """`note` goes beside the bar; `plain` is the line written when there is no bar (None:
+        nothing). A total of 0 is an unknown one."""
+        if self._bar is not None:
+            self._bar.update(
+                self._task, completed=done, total=total or None, description=clean_line(note)
+            )
+        elif plain is not None:
+            from tui_reader.scalars import shorten_words
+
+            sys.stderr.write(shorten_words(clean_line(plain)) + "\n")
+            sys.stderr.flush()
+
+    def sync_step(self, what: str, done: int, total: int) -> None:
+        """A sync's steps show on a terminal only: a log gets the summary or the one line
+        saying what failed."""
+        self.step(done, total, f"sync: {what}", None)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -520,7 +676,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    settings = _settings(args)
+    settings = _settings(args, create=False)
     search = None
     if args.query is not None:
         named = {q.name.casefold(): q.search for q in settings.queries}
@@ -717,15 +873,12 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 def cmd_reclean(args: argparse.Namespace) -> int:
     from tui_reader.reclean import RecleanReport, reclean
 
-    tty = sys.stderr.isatty()
-
     def progress(report: RecleanReport, total: int) -> None:
-        _progress_line(f"[{report.pages}/{total}] {report.changed} changed", tty)
+        changed = f"{report.changed} changed"
+        bar.step(report.pages, total, changed, f"[{report.pages}/{total}] {changed}")
 
-    with _store(args) as store:
+    with _store(args) as store, _Progress("pages") as bar:
         report = reclean(store, progress=progress)
-    if tty:
-        sys.stderr.write("\r\033[K")
     print(report.summary())
     return 1 if report.failed else 0
 

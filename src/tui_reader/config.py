@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -356,23 +357,23 @@ def load_settings(path: Path, *, create: bool = True) -> Settings:
 
 
 def save_theme(path: Path, theme: str) -> None:
-    """Remember the chosen theme by editing just that line, keeping the user's comments."""
+    """Remember the chosen theme in [reader], keeping the file's comments, order and any
+    sections or keys this version does not know. A file that cannot be read back as TOML with
+    a [reader] table is left as it is (ConfigError)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     if not path.exists():
         write_atomic(path, DEFAULT_CONFIG)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    setting = f'theme = "{theme}"\n'
-    section, header = "", None
-    for n, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            section = stripped
-            header = n if stripped == "[reader]" else header
-        elif section == "[reader]" and stripped.split("=")[0].strip() == "theme":
-            lines[n] = setting
-            break
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (TOMLKitError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); the theme was not saved") from exc
+    reader = document.get("reader")
+    if reader is None:
+        document["reader"] = {"theme": theme}
+    elif isinstance(reader, MutableMapping):
+        reader["theme"] = theme
     else:
-        if header is None:
-            lines += ["\n[reader]\n", setting]
-        else:
-            lines.insert(header + 1, setting)
-    write_atomic(path, "".join(lines))
+        raise ConfigError(f"{path}: reader is not a [reader] table; the theme was not saved")
+    write_atomic(path, tomlkit.dumps(document))

@@ -1,4 +1,5 @@
-"""Where config, database and cache live: one `--home` folder, or the platform's user dirs."""
+"""Where config, database, cache and the debug log live: one `--home` folder, or the
+platform's user dirs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class Paths:
     config_dir: Path
     data_dir: Path
     cache_dir: Path
+    log_dir: Path
 
     @property
     def config_file(self) -> Path:
@@ -25,6 +27,11 @@ class Paths:
     @property
     def database(self) -> Path:
         return self.data_dir / "tui-reader.sqlite3"
+
+    @property
+    def log_file(self) -> Path:
+        """Written only with --debug; its folder is made when the log starts."""
+        return self.log_dir / "tui-reader.log"
 
     def ensure(self) -> Paths:
         for folder in (self.config_dir, self.data_dir, self.cache_dir):
@@ -37,6 +44,11 @@ class Paths:
         chosen = home or os.environ.get(HOME_ENV)
         if chosen:
             root = Path(chosen).expanduser().resolve()
-            return cls(root, root, root / "cache")
+            return cls(root, root, root / "cache", root / "log")
         dirs = PlatformDirs(APP_NAME, appauthor=False)
-        return cls(Path(dirs.user_config_dir), Path(dirs.user_data_dir), Path(dirs.user_cache_dir))
+        return cls(
+            Path(dirs.user_config_dir),
+            Path(dirs.user_data_dir),
+            Path(dirs.user_cache_dir),
+            Path(dirs.user_log_dir),
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -81,20 +80,6 @@ def test_refresh_then_feeds_show_each_outcome(site: Site, home: Path,
     assert main(["articles", "--json"]) == 0
     [article] = json.loads(capsys.readouterr().out)
     assert len(article["also_in"]) == 1
-
-
-def test_refresh_draws_a_progress_bar_on_a_terminal(site: Site, home: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["add", site.add("/feed.xml", RSS, "application/rss+xml")]) == 0
-    capsys.readouterr()
-    terminal = io.StringIO()
-    terminal.isatty = lambda: True  # type: ignore[method-assign]
-    monkeypatch.setattr("sys.stderr", terminal)
-    assert main(["refresh"]) == 0
-    drawn = terminal.getvalue()
-    assert "\r\033[K[####################] 1/1 feeds, 1 new · Trailer Park" in drawn
-    assert drawn.endswith("\r\033[K")
 
 
 def test_feeds_flags_a_gone_feed_and_a_malformed_one(site: Site, home: Path,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
+from tui_reader import log
 from tui_reader.net.http import Fetcher
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
@@ -21,6 +23,8 @@ from tui_reader.store import FeedRow, Store
 
 
 def main() -> None:
+    asked = log.asked_in_environment()
+    log.start(asked if isinstance(asked, Path) else None)  # the parent's debug log, if any
     channel = Channel(sys.stdin.buffer, os.fdopen(os.dup(1), "wb"))
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 1)  # sys.stdout now writes there too

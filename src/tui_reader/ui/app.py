@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -17,9 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.worker import WorkerFailed, get_current_worker
 
-from tui_reader.config import Settings, save_theme
+from tui_reader.config import ConfigError, Settings, save_theme
 from tui_reader.files import write_atomic
 from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_line, display_url, safe_url
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from tui_reader.pictures import Pictures
     from tui_reader.refresh import FeedResult, RefreshReport
     from tui_reader.ui.screens.reader import ReaderScreen
+
+logger = logging.getLogger(__name__)
 
 
 def styles_dir() -> Path:
@@ -156,6 +160,9 @@ class ReaderApp(App[None]):
         return screen
 
     async def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(
+            self, lambda screen: logger.debug("screen: %s", type(screen).__name__)
+        )
         await self.push_screen(MainScreen())
         if self.warnings:
             # One notice for the whole file, a line a problem.
@@ -169,6 +176,20 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice, errors turned into notices included, is also a line in the debug log."""
+        level = {"error": logging.ERROR, "warning": logging.WARNING}.get(severity, logging.INFO)
+        logger.log(level, "notice: %s", message)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _handle_exception(self, error: Exception) -> None:
         """A storage failure the user can act on (database busy, disk full) becomes a notice
@@ -219,7 +240,7 @@ class ReaderApp(App[None]):
         if theme != self.settings.theme and self.is_running:
             try:
                 save_theme(self.paths.config_file, theme)
-            except OSError as exc:
+            except (OSError, ConfigError) as exc:
                 self.notify(
                     f"Could not remember the theme: {exc}", severity="warning", markup=False
                 )
@@ -251,6 +272,7 @@ class ReaderApp(App[None]):
     def start_refresh(self, feed_ids: list[int] | None, *, force: bool = False) -> None:
         """Fetch the due feeds (every feed when forced, but for those a server asked to wait),
         by the same rule as `tui-reader refresh`."""
+        logger.info("refresh started: %s feeds", "all" if feed_ids is None else len(feed_ids))
         self.main.refreshing = True
         self.main.set_status("Refreshing…")
         self._refresh(feed_ids, force)
@@ -326,6 +348,7 @@ class ReaderApp(App[None]):
     def _refreshed(self, report: RefreshReport, sync: SyncReport | None = None) -> None:
         """One notice for the whole refresh: "offline" when nothing answered, else the
         failures together; the status line keeps the lasting part."""
+        logger.info("refresh finished: %s", report.summary())
         tried = [r for r in report.results if r.outcome != "skipped"]
         failed = report.failed
         self.offline = bool(tried) and all(
