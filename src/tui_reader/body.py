@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-BlockKind = Literal["p", "h", "ul", "ol", "quote", "pre", "img"]
+BlockKind = Literal["p", "h", "ul", "ol", "quote", "pre", "img", "embed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,9 @@ class Block:
     """One block of an article body.
 
     `lines` holds one line of spans for a paragraph, heading, quote or code block, and one
-    line per item for a list. An image keeps its URL in `src` and its caption in `lines`.
+    line per item for a list. An image keeps its URL in `src` and its caption in `lines`;
+    an embed (a trailer, a post, a player) its item's URL in `src` and one line, its label
+    linked to that URL.
     """
 
     kind: BlockKind
@@ -38,6 +40,10 @@ class Block:
         """Read for every block on every save and length check, so the usual one-line block
         skips the general path."""
         lines = self.lines
+        if self.kind == "embed":
+            # Plain text has no link markup: the URL is printed as related reads print theirs.
+            label = "".join([span.text for line in lines for span in line])
+            return f"{label} <{self.src}>" if self.src else label
         if len(lines) == 1 and self.kind != "ul" and self.kind != "ol":
             line = lines[0]
             return line[0].text if len(line) == 1 else "".join([span.text for span in line])

@@ -381,13 +381,15 @@ def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
     return Store.open(_paths(args).database, reading=reading)
 
 
-def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any]) -> Any:
-    """Run `job(store, fetcher, settings)` with the config's network settings."""
+def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any],
+                      settings: Settings | None = None) -> Any:
+    """Run `job(store, fetcher, settings)` with the config's network settings (read here
+    unless the command already has them, so its warnings are said once)."""
     import asyncio
 
     from tui_reader.net.http import Fetcher
 
-    settings = _settings(args)
+    settings = settings or _settings(args)
 
     async def runner() -> Any:
         with _store(args) as store:
@@ -547,7 +549,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     with _Progress("") as bar:
         report = _run_with_fetcher(args, lambda s, f, c: sync_configured(
-            s, f, c, pictures=_pictures(args, c), progress=bar.sync_step))
+            s, f, c, pictures=_pictures(args, c), progress=bar.sync_step), settings)
     for line in report.complaints():
         _err(line)
     if args.json:
@@ -700,7 +702,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
             )
         except SearchTooBroad as exc:
             raise CommandError(f"saved search {args.query!r}: {exc}") from exc
-        urls = {f.id: f.url for f in store.feeds()}
+        urls = store.feed_urls()
     if args.limit and len(rows) > args.limit:
         rows = rows[: args.limit]
         _err(f"showing the newest {args.limit}; --limit N shows more, --limit 0 all")
@@ -813,7 +815,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from exc
         except InvalidSearch as exc:
             raise UsageError(f"invalid search: {args.query!r}") from exc
-        urls = {f.id: f.url for f in store.feeds()}
+        urls = store.feed_urls()
     if args.json:
         _print_json([
             {**h.row.to_json(_feed_url(urls, h.row)), "snippet": _plain_snippet(h.snippet)}

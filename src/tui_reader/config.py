@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui_reader.files import write_atomic
+from tui_reader.files import read_bounded, write_atomic
 from tui_reader.net.settings import DEFAULT_USER_AGENT, HttpSettings
 from tui_reader.sanitize import clean_line
 from tui_reader.scalars import ScalarError, parse_url, shorten
@@ -294,11 +294,11 @@ def _queries(tables: Any, path: Path, warnings: list[str]) -> tuple[SavedSearch,
         if not (isinstance(name, str) and name.strip() and isinstance(search, str)):
             warnings.append(f"{path}: [[query]] {number} needs a name and a search (strings);"
                             " ignored")
-        elif name.casefold() in queries:
+        elif name.strip().casefold() in queries:
             warnings.append(f"{path}: [[query]] {number}: a second search named {name!r};"
                             " ignored")
         else:
-            queries[name.casefold()] = SavedSearch(name.strip(), search)
+            queries[name.strip().casefold()] = SavedSearch(name.strip(), search)
     return tuple(queries.values())
 
 
@@ -343,11 +343,10 @@ def load_settings(path: Path, *, create: bool = True) -> Settings:
             write_atomic(path, DEFAULT_CONFIG)
         return Settings()
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_CONFIG_BYTES + 1)
+        data = read_bounded(path, MAX_CONFIG_BYTES)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_CONFIG_BYTES:
+    if data is None:
         raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB, not a config")
     try:
         text = data.decode("utf-8")

@@ -8,6 +8,7 @@ from typing import Literal
 
 from tui_reader.markdown import block_to_markdown
 from tui_reader.models import Article, Block, Span
+from tui_reader.sanitize import safe_url
 from tui_reader.store import ArticleRow, Store
 
 Format = Literal["markdown", "json"]
@@ -37,21 +38,29 @@ def _plain(text: str, href: str | None = None) -> str:
 
 def bookmarks_markdown(marks: list[Bookmark]) -> str:
     parts = [f"<!-- tui-reader bookmarks, exported {_now()} -->"]
-    for row, article, when in marks:
-        byline = [part for part in (
-            article.author, article.published.date().isoformat() if article.published else None,
-            row.feed_title or article.site_name,
-        ) if part]
-        head = [f"# {_plain(article.title or '(untitled)')}", ""]
-        if article.url:
-            head.append(_plain(article.url, article.url) + "  ")
-        if byline:
-            head.append(_plain(" · ".join(byline)) + "  ")
-        head.append(f"Bookmarked {when.date().isoformat()}")
-        related = [f"- {_plain(link.title, link.url)}" for link in article.related]
-        body = [article.markdown] + (["## Related", "\n".join(related)] if related else [])
-        parts.append("\n".join(head) + "\n\n" + "\n\n".join(body))
+    parts += [article_markdown(article, row.feed_title, f"Bookmarked {when.date().isoformat()}")
+              for row, article, when in marks]
     return "\n\n---\n\n".join(parts) + "\n"
+
+
+def article_markdown(article: Article, feed_title: str, note: str | None = None) -> str:
+    """One article as a Markdown document: title, link, byline, `note`, text, related reads."""
+    byline = [part for part in (
+        article.author, article.published.date().isoformat() if article.published else None,
+        feed_title or article.site_name,
+    ) if part]
+    head = [f"# {_plain(article.title or '(untitled)')}", ""]
+    if article.url:
+        head.append(_plain(article.url, article.url) + "  ")
+    if byline:
+        head.append(_plain(" · ".join(byline)) + "  ")
+    if note:
+        head.append(note)
+    related = [f"- {_plain(link.title, link.url)}" for link in article.related]
+    media = [f"- {_plain(url, url)}" for e in article.enclosures if (url := safe_url(e.url))]
+    body = [article.markdown] + (["## Related", "\n".join(related)] if related else [])
+    body += ["## Media", "\n".join(media)] if media else []
+    return "\n".join(head).rstrip() + "\n\n" + "\n\n".join(body)
 
 
 def _now() -> str:

@@ -1,10 +1,19 @@
-"""Atomic file writes: a crash leaves the old file or the new one, never half of each."""
+"""Files we write atomically (a crash leaves the old file or the new one, never half of each)
+and files we read with a bound (a path to /dev/zero or a huge file is refused, not read)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+
+def read_bounded(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `limit`: nothing past that is read.
+    OSError as from open()."""
+    with path.open("rb") as file:
+        data = file.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -10,7 +10,8 @@ from tui_reader.body import Block, BlockKind, Span
 from tui_reader.markdown import blocks_to_markdown
 
 # The body's types are named here too: every layer imports its plain data from this module.
-__all__ = ["Article", "Block", "BlockKind", "FeedEntry", "Link", "ParsedFeed", "Span", "TextSource"]
+__all__ = ["Article", "Block", "BlockKind", "Enclosure", "FeedEntry", "Link", "ParsedFeed", "Span",
+           "TextSource"]
 
 TextSource = Literal["page", "feed-content", "feed-summary", "none"]
 
@@ -24,6 +25,21 @@ class Link:
 
     def to_dict(self) -> dict[str, str]:
         return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast's audio, a video, a picture), at an absolute
+    http(s) URL; `length` in bytes and `duration` in seconds, as the feed gives them."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+    duration: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "type": self.type, "length": self.length,
+                "duration": self.duration}
 
 
 @dataclass(slots=True)
@@ -41,6 +57,8 @@ class Article:
     related: list[Link] = field(default_factory=list)
     source: TextSource = "page"
     truncated: bool = False
+    # Files the feed entry carried (a podcast's audio, a trailer), numbered after the links.
+    enclosures: list[Enclosure] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -74,18 +92,8 @@ class Article:
             "text": self.text,
             "markdown": self.markdown,
             "related": [link.to_dict() for link in self.related],
+            "enclosures": [e.to_dict() for e in self.enclosures],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Enclosure:
-    """A file an entry carries (a podcast's audio, a video, a picture), at an absolute
-    http(s) URL; `length` in bytes and `duration` in seconds, as the feed gives them."""
-
-    url: str
-    type: str | None = None
-    length: int | None = None
-    duration: int | None = None
 
 
 @dataclass(slots=True)

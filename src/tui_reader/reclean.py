@@ -15,14 +15,23 @@ BATCH = 50
 
 @dataclass(slots=True)
 class RecleanReport:
+    """What a run did to each stored page: `changed` (saved anew), `unchanged` (cleaned to
+    what was stored), `too_little` (the cleaner found less than an article, so the stored
+    text stays) or `failed` (the cleaner raised, or the stored page is damaged)."""
+
     pages: int = 0
     changed: int = 0
-    kept: int = 0
+    unchanged: int = 0
+    too_little: int = 0
     failed: int = 0
 
     def summary(self) -> str:
-        return (f"{self.pages} stored pages: {self.changed} changed, {self.kept} kept as they were"
-                f" (the cleaner found too little), {self.failed} failed")
+        parts = [f"{self.changed} changed", f"{self.unchanged} unchanged"]
+        if self.too_little:
+            parts.append(f"{self.too_little} kept as stored (the cleaner found too little)")
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        return f"{self.pages} stored pages: {', '.join(parts)}"
 
 
 def reclean(store: Store, clean: Cleaner | None = None,
@@ -54,10 +63,10 @@ def reclean(store: Store, clean: Cleaner | None = None,
             if len(article.text) >= MIN_BODY_CHARS:
                 cleaned.append((page.id, article))
             else:
-                report.kept += 1
+                report.too_little += 1
         changed = store.replace_cleaned(cleaned)
         report.changed += changed
-        report.kept += len(cleaned) - changed
+        report.unchanged += len(cleaned) - changed
         last_id = batch[-1].id
         if progress:
             progress(report, total)

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
+from tui_reader.clean import extract_article
 from tui_reader.cli import main
+from tui_reader.paths import Paths
+from tui_reader.store import Store
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -43,3 +46,13 @@ def test_read_prints_the_article(site: Any, home: Path,
         "- Streamline Unveils Its Spring Slate "
         "<https://popcorndispatch.example/2023/11/streamline-spring-slate/>\n"
     )
+
+
+def test_reclean_says_an_unchanged_page_is_unchanged(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = (PAGES / "wordpress.html").read_bytes()
+    url = "https://popcorndispatch.example/2024/03/neon-harbor/"
+    with Store.open(Paths.resolve(home).ensure().database) as store:
+        store.save_article(extract_article(page, url), feed_id=None, guid=None, raw_html=page)
+    assert main(["reclean"]) == 0
+    assert capsys.readouterr().out == "1 stored pages: 0 changed, 1 unchanged\n"

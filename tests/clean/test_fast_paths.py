@@ -96,4 +96,7 @@ def test_hints_match_as_a_case_insensitive_search_does(hint: str) -> None:
     for pattern in (boilerplate._JUNK, boilerplate._KEEP, boilerplate._RELATED,
                     boilerplate._HIDDEN_CLASS, boilerplate._COMMENTS, score._POSITIVE,
                     score._NEGATIVE):
-        assert pattern.found_in(hint) == (pattern._any.search(hint) is not None)
+        # Searched with a space in front (see `Hints`).
+        assert pattern.found_in(hint) == (pattern._any.search(" " + hint) is not None)
+        # A word at the start of the name is found as one after a separator is.
+        assert pattern.found_in(hint) == pattern.found_in("q " + hint)

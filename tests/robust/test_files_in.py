@@ -106,10 +106,15 @@ def test_export_opml_never_writes_control_characters(
     "[network]\ndeadline = 1" + "0" * 400 + "\n", "[store]\nretention_days = 1" + "0" * 400 + "\n",
 ])
 def test_odd_config_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    """Refused in one line naming the file, or (a value in a place nothing reads) taken with
+    a warning line that does: never silently."""
     try:
-        parse_config(text, tmp_path / "config.toml")
+        settings = parse_config(text, tmp_path / "config.toml")
     except ConfigError as exc:
         assert "config.toml" in str(exc) and "\n" not in str(exc)
+    else:
+        assert settings.warnings
+        assert all("config.toml" in w and "\n" not in w for w in settings.warnings)
 
 
 @settings(max_examples=300)

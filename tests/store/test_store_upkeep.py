@@ -132,7 +132,10 @@ def test_reclean_replaces_page_text_and_keeps_what_the_cleaner_rejects(
 
     seen: list[tuple[int, int]] = []
     report = reclean(store, cleaner, progress=lambda r, total: seen.append((r.pages, total)))
-    assert (report.pages, report.changed, report.kept, report.failed) == (3, 1, 1, 1)
+    assert (report.pages, report.changed, report.unchanged, report.too_little,
+            report.failed) == (3, 1, 0, 1, 1)
+    assert report.summary() == ("3 stored pages: 1 changed, 0 unchanged, 1 kept as stored"
+                                " (the cleaner found too little), 1 failed")
     assert seen == [(3, 3)]
     article = store.article(good)
     assert article is not None and article.text.startswith("improved words")
@@ -140,7 +143,8 @@ def test_reclean_replaces_page_text_and_keeps_what_the_cleaner_rejects(
     assert [h.row.id for h in store.search("improved")] == [good]
     assert store.article(thin).text == "stored feed text"  # type: ignore[union-attr]
     assert store.article(broken).text == "kept"  # type: ignore[union-attr]
-    assert reclean(store, cleaner).changed == 0
+    again = reclean(store, cleaner)
+    assert (again.changed, again.unchanged, again.too_little, again.failed) == (0, 1, 1, 1)
 
 
 def test_cli_reclean_uses_the_real_cleaner_with_progress(

@@ -9,10 +9,11 @@ repeat the headline and print the byline and date.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tui_reader.clean import metadata, score, select, tags
+from tui_reader.clean import metadata, related, score, select, tags
 from tui_reader.clean.blocks import BodyBuilder
 from tui_reader.clean.charset import decode
 from tui_reader.clean.dates import is_date_line, parse_date
@@ -62,6 +63,26 @@ def _title(meta: Metadata, tree: LexborHTMLParser) -> tuple[str, bool]:
         return text, True
     titles = tree.tags("title")
     return (clean_line(titles[0].text()) if titles else ""), False
+
+
+# A site's name after the headline: "Headline – Site", "Headline | Site", "Headline -- Site".
+_SITE_TAIL = re.compile(r"\s+(?:\||–|—|--?|::|·)\s+([^|–—]{2,60})$")
+_LETTERS = re.compile(r"[\W_]+")
+
+
+def _without_site(title: str, site_name: str | None, url: str | None) -> str:
+    """The headline without a trailing site name: one that is the page's declared site name,
+    its host, or any last segment after a bar (a headline rarely has one)."""
+    match = _SITE_TAIL.search(title)
+    if match is None:
+        return title
+    tail = _LETTERS.sub("", match[1]).casefold()
+    host = _LETTERS.sub("", urlsplit(url).hostname or "").casefold() if url else ""
+    known = bool(tail) and (
+        tail == _LETTERS.sub("", site_name or "").casefold() or (len(tail) > 3 and tail in host))
+    if known or (match[0].lstrip().startswith("|") and len(match[1].split()) <= 5):
+        return title[: match.start()].rstrip() or title
+    return title
 
 
 def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Block]:
@@ -124,6 +145,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     roots = score.find_content(select.css(root, _QUERY) if root is not None else [], meta_nodes)
     meta = metadata.read_metadata(url, meta_nodes, _surroundings(roots) or tree.body)
     title, declared = _title(meta, tree)
+    title = _without_site(title, meta.site_name, meta.url or url)
     article = Article(url=meta.url, title=title, author=meta.author,
                       published=meta.published, image=meta.image, tags=meta.tags,
                       site_name=meta.site_name)
@@ -137,7 +159,8 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         builder = BodyBuilder(article.url or url, MAX_BODY_CHARS, hints=False)
         builder.build(roots)
     article.blocks = _tidy_top(builder.blocks, article, declared)
-    article.related = _unique(builder.related, article.url)
+    found = builder.related + related.also_read(builder.also_read, tree.body, article.url or url)
+    article.related = _unique(found, article.url)
     article.truncated = builder.truncated
     if not any(b.kind != "img" for b in article.blocks):
         article.blocks = []
@@ -182,11 +205,14 @@ def _fragment(markup: str, base: str | None) -> Article:
 
 
 def _with_entry_meta(article: Article, entry: FeedEntry) -> Article:
-    """What the page did not say (a lead image, an author, a date), the feed may have."""
-    article.title = article.title or clean_line(entry.title)
+    """What the page did not say (a lead image, an author, a date), the feed may have. The
+    feed's title wins over the page's: it is the publisher's headline, where a page's first
+    heading is often a section name, a placeholder or the site's name."""
+    article.title = clean_line(entry.title) or article.title
     article.author = article.author or entry.author
     article.published = article.published or entry.published
     article.image = article.image or entry.image
     article.tags = article.tags or list(entry.categories)
     article.url = article.url or entry.link
+    article.enclosures = article.enclosures or list(entry.enclosures)
     return article

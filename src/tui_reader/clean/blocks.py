@@ -15,7 +15,7 @@ from typing import cast
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.clean import boilerplate, related, select, tags
+from tui_reader.clean import boilerplate, embeds, related, select, tags
 from tui_reader.clean.boilerplate import Verdict
 from tui_reader.models import Block, Link, Span
 from tui_reader.sanitize import clean_text
@@ -24,7 +24,7 @@ _MAX_DEPTH = 100
 _TEXT = tags.TEXT
 _CUSTOM = tags.CUSTOM
 # How the walk treats an element, by tag id.
-_SKIP, _BREAK, _INLINE, _BOLD, _FONT, _BIG, _ANCHOR, _BLOCK = range(8)
+_SKIP, _BREAK, _INLINE, _BOLD, _FONT, _BIG, _ANCHOR, _BLOCK, _EMBED = range(9)
 _INLINE_TAGS = (
     "span", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code", "time",
     "font", "s", "del", "ins", "label", "big", "tt", "kbd", "var", "dfn", "bdi", "bdo", "nobr",
@@ -34,8 +34,8 @@ _FONT_ID = tags.tag_id("font")
 _BOLD_TAGS = ("b", "strong")
 _SKIP_TAGS = (
     "form", "header", "footer", "aside", "nav", "figcaption", "button", "select", "input",
-    "textarea", "script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
-    "video", "audio", "canvas", "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
+    "textarea", "script", "style", "noscript", "template", "svg", "object", "embed", "canvas",
+    "map", "dialog", "wbr", "head", "title", "meta", "link", "hr",
 )
 # Boxes skipped inside the article that can still be the article's own box (a page wrapped
 # in one <form>, a post inside <header>).
@@ -49,6 +49,7 @@ _ROLE: dict[int, int] = {
     **dict.fromkeys(tags.ids(_BOLD_TAGS), _BOLD),
     _FONT_ID: _FONT, tags.tag_id("big"): _BIG,
     **dict.fromkeys(tags.ids(_SKIP_TAGS), _SKIP),
+    **dict.fromkeys(tags.ids(("iframe", "video", "audio")), _EMBED),
 }
 # What may sit inside a link that is still one span of text (else the link is a teaser card).
 _IN_LINK = tags.ids((*_INLINE_TAGS, *_BOLD_TAGS, "br", "img")) | {tags.COMMENT}
@@ -141,6 +142,10 @@ class BodyBuilder:
         # What `_take_line` learnt about the line it finished.
         self._linked = 0
         self._wordy = False
+        # A "You may also like" heading just seen: the link lines under it are related reads.
+        self._related_heading: Block | None = None
+        # Headlines of unlinked "ALSO READ- <headline>" lines, for `also_read` to look up.
+        self.also_read: list[str] = []
 
     def build(self, roots: list[LexborNode]) -> None:
         for root in roots:
@@ -194,6 +199,10 @@ class BodyBuilder:
             self._anchor(node, depth, attrs or {})
         elif role == _BREAK:
             self._break()
+        elif role == _EMBED:
+            if not self._flat and (found := embeds.from_frame(node, self.base)) is not None:
+                self._flush()
+                self._add(found)
         elif self._flat:
             self._text(" ")
             self._children(node, depth)
@@ -320,6 +329,9 @@ class BodyBuilder:
             if attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                     and self._drop(item, verdict):
                 continue
+            if _is_slide(item):
+                self._figure(item, depth + 1)
+                continue
             self._flat += 1
             self._children(item, depth + 1)
             self._flat -= 1
@@ -344,9 +356,13 @@ class BodyBuilder:
         self._flush()
         inner = self.blocks[start:]
         del self.blocks[start:]
-        lines = [line for block in inner if block.kind != "img" for line in block.lines]
+        # A link-only line inside a post's quote is the post's own permalink, not an embed.
+        lines = [line for block in inner if block.kind not in ("img", "embed")
+                 for line in block.lines]
         if lines:
             self._add(Block("quote", lines))
+        if embeds.is_post(node) and (found := embeds.from_post(node, self.base, not lines)):
+            self._add(found)
 
     def _pre(self, node: LexborNode, depth: int) -> None:
         raw = clean_text(node.text()).expandtabs(4).split("\n")
@@ -370,13 +386,18 @@ class BodyBuilder:
                    None)
         if src is None:
             return
-        caption = select.css_first(node, "figcaption, .wp-caption-text") \
-            if node.tag_id == _FIGURE else None
+        if node is image:
+            caption = _caption_after(node)
+        else:
+            caption = None if node.tag_id == _PICTURE else select.css_first(node, _CAPTIONS) \
+                or (node if node.tag_id == _LI else None)  # a slide's text is its caption
         text = caption.text(separator=" ") if caption is not None else (attrs.get("alt") or "")
         if caption is not None:
             for credit in select.css(caption, "[class*=credit], [class*=copyright], small"):
                 text = text.replace(credit.text(separator=" "), "")
         text = squash(text)
+        if self._related_heading is not None:
+            return  # a related read's card picture
         self.blocks.append(Block("img", [[Span(text)]] if text else [], src=src))
 
     # -- emitting -------------------------------------------------------------------------
@@ -466,13 +487,24 @@ class BodyBuilder:
             text = squash("".join(cast("list[str]", self._line)))
             self._line = []
             self._bolded = self._loose = self._plain_size = False
+            self._linked = 0
             line = [Span(text)]
         if not text:
+            return
+        if not anchors and kind == "p" and (headline := related.unlinked(text)) is not None:
+            self.also_read.append(headline)
+            return
+        if not anchors and related.is_heading(text):
+            self._related_heading = Block("h" if kind == "h" else "p", [line], level)
             return
         if anchors:
             links = related.interstitial(line) if any(s.href for s in line) else None
             if links is not None:
                 self.related.extend(links)
+                return
+            if kind == "p" and len(line) == 1 and line[0].href and \
+                    (found := embeds.from_link(line[0].href, text)) is not None:
+                self._add(found)
                 return
             if kind == "p" and ((self._linked > 0.8 * len(text) and len(text) < 120)
                                 or (anchors > 1 and not self._wordy)):
@@ -488,6 +520,14 @@ class BodyBuilder:
         self._append(block, len(block.text))
 
     def _append(self, block: Block, size: int) -> None:
+        if self._related_heading is not None:
+            if block.kind in ("p", "h") and len(block.lines) == 1 and self._linked >= 0.8 * size:
+                self.related.append(_line_link(block.lines[0]))
+                return
+            # Prose under the heading: it was a heading of the article after all.
+            heading, self._related_heading = self._related_heading, None
+            if not boilerplate.junk_text(heading.text):
+                self._append(heading, len(heading.text))
         if self.truncated:
             return
         room = self.cap - self._length
@@ -531,7 +571,33 @@ def _cut(block: Block, room: int) -> Block:
     return Block(block.kind, lines, block.level, block.src)
 
 
+# Where a gallery or slideshow prints a picture's caption.
+_CAPTIONS = "figcaption, .wp-caption-text, [class*=caption]"
+_CAPTION_CLASS = re.compile(r"caption|legend|slide-?text", re.I)
+_SLIDE_TEXT_MAX = 300
+
+
+def _caption_after(image: LexborNode) -> LexborNode | None:
+    """A bare picture's caption: the element right after it, when its class says so (a
+    slideshow's `<img><p class="slide-caption">`)."""
+    sibling = image.next
+    while sibling is not None and sibling.tag_id in (_TEXT, tags.COMMENT):
+        sibling = sibling.next
+    if sibling is None or not _CAPTION_CLASS.search(sibling.attributes.get("class") or ""):
+        return None
+    return sibling
+
+
+def _is_slide(item: LexborNode) -> bool:
+    """A list item that is a gallery's picture and its caption, not a line of text or a
+    teaser (whose text is a link)."""
+    return (select.css_first(item, "img") is not None
+            and len(item.text()) < _SLIDE_TEXT_MAX
+            and not any(a.text().strip() for a in select.css(item, "a")))
+
+
 _Handler = Callable[[BodyBuilder, LexborNode, int], None]
+_PICTURE = tags.tag_id("picture")
 _OL = tags.tag_id("ol")
 _FIGURE = tags.tag_id("figure")
 _CUSTOM_HANDLERS: dict[str, _Handler] = {"amp-img": BodyBuilder._figure}
@@ -545,5 +611,5 @@ _HANDLERS: dict[int, _Handler] = {
     tags.tag_id("pre"): BodyBuilder._pre,
     _FIGURE: BodyBuilder._figure,
     _IMG: BodyBuilder._figure,
-    tags.tag_id("picture"): BodyBuilder._figure,
+    _PICTURE: BodyBuilder._figure,
 }

@@ -33,10 +33,17 @@ _WORDS = (
 
 
 class Hints:
-    """A pattern of lowercase words, searched for case-insensitively in class and id names.
+    r"""A pattern of lowercase words, searched for case-insensitively in class and id names.
     ASCII names, nearly all of them, are lowercased and searched case-sensitively instead:
     that finds the same several times faster, as IGNORECASE folds every character compared
-    and keeps the regex engine from skipping to where a match can start."""
+    and keeps the regex engine from skipping to where a match can start.
+
+    The text is searched with a space in front, so a pattern marks the start of a word with a
+    separator class alone (`[\s_-]`, `\s`), which also matches at the start of the name.
+    Written `(?:^|[\s_-])`, the same words are found, but a pattern that opens with a
+    character class lets the engine skip straight to the separators, about a third faster;
+    the misses of the verdict caches, one per new class name, are most of a cold page's
+    regex time."""
 
     def __init__(self, pattern: str) -> None:
         self._ascii = re.compile(pattern)
@@ -44,20 +51,20 @@ class Hints:
 
     def found_in(self, text: str) -> bool:
         if text.isascii():
-            return self._ascii.search(text.lower()) is not None
-        return self._any.search(text) is not None
+            return self._ascii.search(" " + text.lower()) is not None
+        return self._any.search(" " + text) is not None
 
 
 # A widget is a sidebar's box when its class starts with the word (`widget widget_text`,
 # `widget-area`); inside a name (`elementor-widget-container`) it is a page builder's block,
 # which holds the article as often as anything else.
-_JUNK = Hints(rf"(?:^|[\s_-])(?:{_WORDS})(?=$|[\s_-])|(?:^|\s)widget")
+_JUNK = Hints(rf"[\s_-](?:{_WORDS})(?=$|[\s_-])|\swidget")
 # Words that outweigh a junk hint: `article-body share-enabled` is still the article.
-_KEEP = Hints(r"(?:^|[\s_-])(?:article|body|content|entry|main|post|story|text)"
+_KEEP = Hints(r"[\s_-](?:article|body|content|entry|main|post|story|text)"
               r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])")
-_RELATED = Hints(r"(?:^|[\s_-])(?:related\w*|relatedposts|yarpp\w*|crp|readnext|"
+_RELATED = Hints(r"[\s_-](?:related\w*|relatedposts|yarpp\w*|crp|readnext|"
                  r"recommend\w*|you-may-like)(?=$|[\s_-])")
-_HIDDEN_CLASS = Hints(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|"
+_HIDDEN_CLASS = Hints(r"\s(?:hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|"
                       r"visually-hidden|visuallyhidden|invisible|offscreen|"
                       r"element-invisible)(?=$|\s)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -74,7 +81,11 @@ JUNK_TEXT = re.compile(
     r"|posted in .*|(photo|image|picture|video)( credit)?s?\s*:.*|credit\s*:.*"
     r"|\(?(photo|image|picture) (by|courtesy|credit).*"
     r"|getty images|shutterstock|(ap|afp) photo.*|view (this )?post on instagram"
-    r"|a post shared by .*|(previous|next) (post|article|story)\W*.*)",
+    r"|a post shared by .*|(previous|next) (post|article|story)\W*.*"
+    r"|(comments|discussion) (are|is|have been) (now )?closed\W*|comments? closed\W*"
+    r"|(print|printer[- ]friendly|e-?mail|send)( this)?( (article|story|page|version|to a friend))?"
+    r"(\s*[|/·]\s*(print|printer[- ]friendly|e-?mail|send)( this)?"
+    r"( (article|story|page|version|to a friend))?)*\W*)",
     re.I,
 )
 
@@ -129,7 +140,7 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
     return _hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
 
 
-_COMMENTS = Hints(r"(?:^|[\s_-])(?:comments?|commentlist|disqus\w*|respond|discussion|"
+_COMMENTS = Hints(r"[\s_-](?:comments?|commentlist|disqus\w*|respond|discussion|"
                   r"replies|community)(?=$|[\s_-])")
 
 

@@ -104,8 +104,29 @@ def sniff(data: bytes, content_type: str | None = None) -> tuple[str, int]:
     except UnicodeDecodeError as exc:
         # A cut-off multi-byte character at the very end is still UTF-8.
         if exc.start < len(data) - 3:
-            return "cp1252", 0
+            return _guess(data), 0
     return "utf-8", 0
+
+
+# Multi-byte charsets a detector can tell from cp1252 with confidence: Korean, Japanese and
+# Chinese sites that declare nothing. A guess of some other single-byte charset is no better
+# than the browsers' cp1252, and a Western page read as, say, cp1250 would be worse.
+_DETECTED = frozenset({"cp949", "euc_kr", "johab", "cp932", "shift_jis", "euc_jp",
+                       "iso2022_jp", "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950"})
+_DETECT_BYTES = 65_536
+
+
+def _guess(data: bytes) -> str:
+    """The charset of an undeclared page that is not UTF-8: detected (charset-normalizer,
+    imported only on this path) when it is an East Asian multi-byte one, else cp1252."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_DETECT_BYTES]).best()
+    found = normalise(best.encoding) if best is not None else None
+    if found is None or found.replace("-", "_") not in _DETECTED:
+        return "cp1252"
+    # The browsers' supersets: cp949 for EUC-KR, cp932 for Shift_JIS, gb18030 for GBK.
+    return normalise(_ALIASES.get(found.replace("_", "-"), found)) or found
 
 
 def decode(data: bytes, content_type: str | None = None) -> str:

@@ -18,9 +18,34 @@ _MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
 # "5 March 2024", "05 Mar 2024"
 _DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I | re.ASCII)
 _ISO_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
+# Korean, Japanese and Chinese: "2024년 3월 5일", "2024年3月5日".
+_CJK = re.compile(r"(\d{4})\s*[년年]\s*(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日]", re.ASCII)
+# European numeric dates put the day first: "05.03.2024", "5.3.2024".
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])", re.ASCII)
+# Month names of the European languages entertainment sites most often write in.
+_EURO_MONTHS = {name: n for n, names in enumerate((
+    "enero janvier januar gennaio janeiro januari",
+    "febrero février fevrier februar febbraio fevereiro februari",
+    "marzo mars märz maerz março marco maart",
+    "abril avril april aprile",
+    "mayo mai maggio maio mei",
+    "junio juin juni giugno junho",
+    "julio juillet juli luglio julho",
+    "agosto août aout augustus",
+    "septiembre setiembre septembre september settembre setembro",
+    "octubre octobre oktober ottobre outubro",
+    "noviembre novembre november novembro",
+    "diciembre décembre decembre dezember dicembre dezembro december",
+), 1) for name in names.split()}
+# "5 de marzo de 2024", "5 mars 2024", "5. März 2024", "1er avril 2024"
+_EURO = re.compile(r"([0-9]{1,2})(?:\.|er|º|°)?\s+(?:de\s+)?([^\W\d_]{3,10})\.?\s+"
+                   r"(?:de\s+)?([0-9]{4})", re.I)
 _DATE_LABELS = re.compile(
     r"(?:published|updated|posted|last|modified|on|at|date|am|pm|a\.m\.|p\.m\.|[ecmp][sd]?t|gmt"
-    r"|utc|bst|cet|kst|jst|ist|hrs|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[\W\d_]+",
+    r"|utc|bst|cet|kst|jst|ist|hrs|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[\W\d_]+"
+    r"|입력|수정|등록|발행|기사|오전|오후|更新|公開|公开|发布|發佈|時間|时间|日期"
+    r"|publié|publicado|publicada|pubblicato|veröffentlicht|aktualisiert|actualizado|mis à jour"
+    r"|le|el|il|am|um|de|du",
     re.I,
 )
 _TZ_COLONLESS = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -65,9 +90,23 @@ def _words(value: str) -> datetime | None:
     match = _DMY.search(value)
     if match:
         return _build(int(match[3]), _MONTHS[match[2][:3].lower()], int(match[1]))
-    match = _ISO_DAY.search(value)
+    match = _ISO_DAY.search(value) or _CJK.search(value)
     if match:
         return _build(int(match[1]), int(match[2]), int(match[3]))
+    match = _DOTTED.search(value)
+    if match:
+        return _build(int(match[3]), int(match[2]), int(match[1]))
+    match = _euro(value)
+    if match:
+        return _build(int(match[3]), _EURO_MONTHS[match[2].casefold()], int(match[1]))
+    return None
+
+
+def _euro(value: str) -> re.Match[str] | None:
+    """A day, a European month name and a year ("5 de marzo de 2024")."""
+    for match in _EURO.finditer(value):
+        if match[2].casefold() in _EURO_MONTHS:
+            return match
     return None
 
 
@@ -102,7 +141,8 @@ def is_date_line(text: str) -> bool:
     """A short line that is only a date with labels ("Published March 5, 2024 10:30 am ET")."""
     if len(text) > 80:
         return False
-    match = _MDY.search(text) or _DMY.search(text) or _ISO_DAY.search(text)
+    match = (_MDY.search(text) or _DMY.search(text) or _ISO_DAY.search(text)
+             or _CJK.search(text) or _DOTTED.search(text) or _euro(text))
     if match is None:
         return False
     rest = text[: match.start()] + " " + text[match.end():]

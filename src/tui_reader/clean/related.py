@@ -21,7 +21,14 @@ _PREFIX = re.compile(
 _HEADING = re.compile(
     r"\s*(?:related( stories| posts| articles| reads| coverage| content)?|see also"
     r"|you (?:may|might) (?:also )?(?:like|enjoy)|recommended( for you| reading)?"
-    r"|read (?:more|next|also)|also read|more (?:on|about) this( story| topic)?)\s*[:.!]?\s*",
+    r"|read (?:more|next|also)|also read|more (?:on|about) this( story| topic)?"
+    r"|more from [^:.!?]{1,40})\s*[:.!]?\s*",
+    re.I,
+)
+# An "ALSO READ- <headline>" line whose headline is not linked (the site's script links it).
+_UNLINKED = re.compile(
+    r"\s*(?:also read|read also|read more|read next|see also|must read)"
+    r"\s*(?:[:>»|–—-]+|\s-\s)\s*(.{8,150})",
     re.I,
 )
 
@@ -47,6 +54,31 @@ def interstitial(line: list[Span]) -> list[Link] | None:
     if links and linked >= 0.6 * (len(text) - prefix.end()):
         return links
     return None
+
+
+def unlinked(text: str) -> str | None:
+    """The headline of an unlinked "ALSO READ- <headline>" line, or None when it is prose."""
+    match = _UNLINKED.fullmatch(text)
+    return clean_line(match[1]) if match else None
+
+
+def also_read(headlines: list[str], page: LexborNode | None, base: str | None) -> list[Link]:
+    """The page's links whose text is one of `headlines` (an unlinked "ALSO READ" line
+    names a story the page links elsewhere, in a teaser box or a menu)."""
+    wanted = {_fold(headline) for headline in headlines}
+    if not wanted or page is None:
+        return []
+    found = []
+    for anchor in select.css(page, "a[href]"):
+        title = clean_line(anchor.text(separator=" "))
+        if _fold(title) in wanted and (url := absolute(base, anchor.attributes.get("href"))):
+            wanted.discard(_fold(title))
+            found.append(Link(title, url))
+    return found
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
 
 
 def is_heading(text: str) -> bool:

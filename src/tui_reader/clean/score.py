@@ -20,7 +20,7 @@ from tui_reader.clean.boilerplate import Hints, Verdict, comments_of, is_hidden,
 
 _POSITIVE = Hints(r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|"
                   r"story|prose|rich-?text|paragraph")
-_NEGATIVE = Hints(r"(?:^|[\s_-])(?:ad|ads|banner|combx|comment|com-|contact|foot|footer|"
+_NEGATIVE = Hints(r"[\s_-](?:ad|ads|banner|combx|comment|com-|contact|foot|footer|"
                   r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|"
                   r"shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|recirc|"
                   r"newsletter|trending|popular|nav|menu|teaser|card|byline|author)")
@@ -103,7 +103,7 @@ def _inside_chrome(node: LexborNode) -> bool:
 # Boxes that are never the article, whatever else their names say (`modal__modal-content`,
 # `related-posts-content`): unlike the boilerplate hints, words such as content or body
 # do not outweigh these.
-_CHROME_HINTS = Hints(r"(?:^|[\s_-])(?:modal|popup|related|subscription)(?=$|[\s_-])")
+_CHROME_HINTS = Hints(r"[\s_-](?:modal|popup|related|subscription)(?=$|[\s_-])")
 
 
 @functools.lru_cache(maxsize=65536)

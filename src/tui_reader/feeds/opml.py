@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
+from tui_reader.files import read_bounded
 from tui_reader.sanitize import clean_line, safe_url
 from tui_reader.scalars import shorten
 
@@ -35,11 +36,10 @@ class OpmlFeed:
 def read_opml(path: Path) -> str:
     """The text of an OPML file, refused past `MAX_OPML_BYTES` without reading further."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_OPML_BYTES + 1)
+        data = read_bounded(path, MAX_OPML_BYTES)
     except OSError as exc:
         raise OpmlError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_OPML_BYTES:
+    if data is None:
         raise OpmlError(f"{path} is larger than {MAX_OPML_BYTES // 2**20} MiB: not an OPML file")
     return data.decode("utf-8", errors="replace")
 
@@ -87,7 +87,7 @@ def write_opml(feeds: list[OpmlFeed], title: str = "tui-reader subscriptions") -
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
-        f"  <head><title>{_text(_line(title))}</title></head>",
+        f"  <head><title>{escape(_line(title))}</title></head>",
         "  <body>",
     ]
     open_path: list[str] = []
@@ -121,7 +121,3 @@ def _line(value: str) -> str:
 def _folder(folder: str | None) -> list[str]:
     """A folder's segments as the import reads them back: cleaned, none empty."""
     return [part for part in map(_line, (folder or "").split("/")) if part]
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -26,6 +26,7 @@ from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
     LINK_TEXT,
     MAX_AUTHOR,
+    SCHEME,
     RawFeed,
     joins_to_itself,
     read_xml_feed,
@@ -119,7 +120,6 @@ _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]{0,60})")
 _EMAIL_NAME = re.compile(r"[^\s@()<>]+@[^\s()<>]+\s*\((.+)\)$")
 _NAME_EMAIL = re.compile(r"(.+?)\s*[(<][^\s@()<>]+@[^\s()<>]+[)>]$")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ADDRESS = re.compile(r"[^\s@<>()\"',;]{1,200}@[^\s@<>()\"',;]{1,200}")
 
 
@@ -272,7 +272,7 @@ def _link(entry: Any, base: str) -> str | None:
     as "t3_157awnr" or a UUID."""
     link = entry.get("link")
     if link and entry.get("guidislink") and link == entry.get("id") \
-            and not _SCHEME.match(str(link)) and not str(link).startswith("/"):
+            and not SCHEME.match(str(link)) and not str(link).startswith("/"):
         link = None
     hrefs = [link]
     hrefs += [other.get("href") for other in entry.get("links", []) or []

@@ -88,7 +88,8 @@ _ITUNES = "http://www.itunes.com/"
 # is not a web one, and the test for that address.
 LINK_TEXT = "link_text"
 _WEB = re.compile(r"https?:", re.I)
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A URL scheme at the start of a link or id: what tells an address from an opaque id.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _MEDIA_SCHEME = "http://search.yahoo.com/mrss/category_schema"
 
 
@@ -145,7 +146,7 @@ def _rebased(base: str, declared: str) -> str:
 def takes_link_text(href: str | None) -> bool:
     """Whether a <link> with this address attribute keeps its text: "at://…" but not
     "https://…" or a relative address."""
-    return bool(href) and _SCHEME.match(str(href)) is not None and not _WEB.match(str(href))
+    return bool(href) and SCHEME.match(str(href)) is not None and not _WEB.match(str(href))
 
 
 def joins_to_itself(base: str, ref: str) -> bool:

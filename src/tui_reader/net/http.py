@@ -120,10 +120,14 @@ def retry_after_seconds(value: str | None, cap: float = MAX_CACHE_SECONDS) -> fl
     except ScalarError:
         pass
     try:
-        when = parse_http_date(value)
+        return min(_seconds_until(value), cap)
     except ScalarError:
         return None
-    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), cap))
+
+
+def _seconds_until(date: str) -> float:
+    """How long until an HTTP date, 0 for one gone by; ScalarError if it is not one."""
+    return max(0.0, (parse_http_date(date) - datetime.now(UTC)).total_seconds())
 
 
 def check_url(url: str) -> str:
@@ -447,7 +451,6 @@ def cache_lifetime(headers: Mapping[str, str], ttl_minutes: int | None = None) -
 def _expires(value: str) -> float:
     """An unparseable Expires (often "0" or "-1") means already expired (RFC 9111 §5.3)."""
     try:
-        expires = parse_http_date(value)
+        return _seconds_until(value)
     except ScalarError:
         return 0.0
-    return max(0.0, (expires - datetime.now(UTC)).total_seconds())

@@ -10,7 +10,7 @@ from tui_reader.store.rows import (
     SearchHit,
 )
 from tui_reader.store.search import HIT_END, HIT_START
-from tui_reader.store.store import DEFAULT_RETENTION_DAYS, Store
+from tui_reader.store.store import DEFAULT_RETENTION_DAYS, SortOrder, Store
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
@@ -25,6 +25,7 @@ __all__ = [
     "RelatedRead",
     "SearchHit",
     "SearchTooBroad",
+    "SortOrder",
     "Store",
     "StoreError",
     "prepare",

@@ -224,9 +224,13 @@ CREATE INDEX articles_hidden ON articles (id) WHERE hidden = 1;
 CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
+# v11: the files a feed entry carries (RSS enclosures, media:content, JSON Feed attachments),
+# as a JSON list of models.Enclosure; NULL when it carries none.
+_V11 = "ALTER TABLE articles ADD COLUMN enclosures TEXT;"
+
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11]
 VERSION = len(MIGRATIONS)
 # The tables every command relies on; a database without one of them is damaged.
 TABLES = ("feeds", "articles", "articles_fts", "pruned")

@@ -8,9 +8,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from tui_reader.models import Article, Block, Link
+from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
@@ -80,6 +80,18 @@ _TOMBSTONE_DAYS = 365
 def _feed_row(r: Sequence[Any]) -> FeedRow:
     return FeedRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
                    bool(r[11]), _dt(r[12]), r[13], r[14], r[15], r[16])
+
+
+# How a list is sorted; ties fall to the newest first, so every order is total.
+SortOrder = Literal["newest", "oldest", "feed", "unread"]
+_NEWEST = "a.sort_time DESC, a.id DESC"
+_ORDERS: dict[str, str] = {
+    "newest": f" ORDER BY {_NEWEST}",
+    "oldest": " ORDER BY a.sort_time, a.id",
+    "feed": " ORDER BY (SELECT lower(title) FROM feeds WHERE id = a.feed_id), a.feed_id,"  # noqa: S608
+            f" {_NEWEST}",
+    "unread": f" ORDER BY a.read, {_NEWEST}",
+}
 
 
 class Store:
@@ -289,12 +301,14 @@ class Store:
         before: ArticleRow | None = None,
         hidden: bool = False,
         query: str | None = None,
+        order: SortOrder = "newest",
     ) -> list[ArticleRow]:
-        """Newest first (bookmarks: most recently bookmarked first), one page at a time;
+        """In `order` (bookmarks: most recently bookmarked first), one page at a time;
         articles a filter hides only with `hidden`; those a saved search finds with `query`.
 
-        Pass the last row of a page as `before` to get the next page straight from the
-        index (keyset paging); `offset` works too but costs more the deeper it goes.
+        Newest first, pass the last row of a page as `before` to get the next page straight
+        from the index (keyset paging); `offset` works in every order but costs more the
+        deeper it goes.
         """
         where: list[str] = []
         params: list[Any] = []
@@ -302,7 +316,7 @@ class Store:
         if feed_id is not None:
             # Two index walks joined, not an OR, which would read every row of the table.
             # (CROSS JOIN keeps also_in first: SQLite would otherwise walk a whole index.)
-            columns = "c.id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
+            columns = "c.id, c.feed_id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
             source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id = ?1 UNION ALL"  # noqa: S608
                       f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
                       " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
@@ -317,16 +331,18 @@ class Store:
             where.append("a.read = 0")
         if bookmarked:
             where.append("a.bookmarked_at IS NOT NULL")
-            order = " ORDER BY a.bookmarked_at DESC, a.id DESC"
+            ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC"
         else:
-            order = " ORDER BY a.sort_time DESC, a.id DESC"
+            ordering = _ORDERS[order]
             if before is not None:
+                if order != "newest":
+                    raise ValueError("keyset paging (before=) lists newest first only")
                 where.append("(a.sort_time, a.id) < (?, ?)")
                 params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
-        page = f"SELECT a.id FROM {source}{clause}{order} LIMIT ? OFFSET ?"  # noqa: S608
-        sql = f"{_ROW} WHERE a.id IN ({page}){order}"
+        page = f"SELECT a.id FROM {source}{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
+        sql = f"{_ROW} WHERE a.id IN ({page}){ordering}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
 
     def saved_unread(self, query: str) -> int:
@@ -343,7 +359,7 @@ class Store:
     def article(self, article_id: int) -> Article | None:
         found = self.conn.execute(
             "SELECT url, title, author, published, image, tags, site_name, blocks, related, source,"
-            " truncated FROM articles WHERE id = ?",
+            " truncated, enclosures FROM articles WHERE id = ?",
             (article_id,),
         ).fetchone()
         if found is None:
@@ -355,6 +371,7 @@ class Store:
                 blocks=[Block.from_dict(b) for b in json.loads(found[7])],
                 related=[Link(r["title"], r["url"]) for r in json.loads(found[8])],
                 source=found[9], truncated=bool(found[10]),
+                enclosures=[Enclosure(**e) for e in json.loads(found[11] or "[]")],
             )
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # Only a damaged file or a hand edit makes our own JSON unreadable.
@@ -374,6 +391,10 @@ class Store:
             (url,),
         ).fetchone()
         return found[0] if found else None
+
+    def feed_urls(self) -> dict[int, str]:
+        """Every feed's address by id, without the unread counts `feeds` works out."""
+        return dict(self.conn.execute("SELECT id, url FROM feeds").fetchall())
 
     def feed_url_of(self, feed_id: int | None) -> str | None:
         if feed_id is None:

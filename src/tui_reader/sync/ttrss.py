@@ -20,6 +20,7 @@ import aiohttp
 
 from tui_reader.config import loopback_host
 from tui_reader.net.http import DEFAULT_USER_AGENT, MiB
+from tui_reader.sanitize import clean_line
 from tui_reader.scalars import MAX_INT, ScalarError, parse_int
 from tui_reader.store.outbox import Field
 from tui_reader.sync.backend import Backend, Headline, RemoteArticle, RemoteFeed, SyncError
@@ -42,6 +43,8 @@ class TtRss(Backend):
     def __init__(self, url: str, user: str, password: str, *, timeout: float = 60.0) -> None:
         self.url = url
         self.api = url + "api/"
+        # The environment's proxy is read once, as the Fetcher reads it, not at every call.
+        self._proxy = _proxy_for(self.api)
         self.user = user
         self._password = password
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, 10.0))
@@ -68,7 +71,7 @@ class TtRss(Backend):
                 timeout=self._timeout, headers={"User-Agent": DEFAULT_USER_AGENT})
         try:
             async with self._session.post(self.api, json=body, allow_redirects=False,
-                                          proxy=_proxy_for(self.api)) as reply:
+                                          proxy=self._proxy) as reply:
                 status, location = reply.status, reply.headers.get("Location")
                 raw = bytearray()
                 async for chunk in reply.content.iter_any():
@@ -123,13 +126,13 @@ class TtRss(Backend):
 
     async def _categories(self) -> dict[int, str]:
         content = await self._call("getCategories", include_empty=True)
-        return {_int(c["id"]): str(c["title"]) for c in _items(content, self.api)
+        return {_int(c["id"]): clean_line(str(c["title"])) for c in _items(content, self.api)
                 if _int(c.get("id")) > 0}
 
     async def feeds(self) -> list[RemoteFeed]:
         categories = await self._categories()
         content = await self._call("getFeeds", cat_id=_ALL_FEEDS)
-        return [RemoteFeed(str(f["id"]), str(f["feed_url"]), str(f.get("title") or ""),
+        return [RemoteFeed(str(f["id"]), str(f["feed_url"]), clean_line(str(f.get("title") or "")),
                            categories.get(_int(f.get("cat_id"))))
                 for f in _items(content, self.api) if f.get("feed_url")]
 
@@ -187,8 +190,8 @@ class TtRss(Backend):
             for a in _items(content, self.api):
                 updated = _int(a.get("updated"))
                 found.append(RemoteArticle(
-                    str(a["id"]), str(a.get("title") or ""), _str(a.get("link")),
-                    _str(a.get("author")) or None,
+                    str(a["id"]), clean_line(str(a.get("title") or "")), _str(a.get("link")),
+                    clean_line(_str(a.get("author")) or "") or None,
                     datetime.fromtimestamp(updated, UTC) if updated > 0 else None,
                     str(a.get("content") or "")))
         return found

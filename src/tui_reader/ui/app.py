@@ -27,11 +27,10 @@ from tui_reader.paths import Paths
 from tui_reader.sanitize import clean_line, display_url, safe_url
 from tui_reader.scalars import shorten, shorten_words
 from tui_reader.store import Store, StoreError
-from tui_reader.sync import SyncReport, direct_feeds, sync_configured
 from tui_reader.ui.keys import Scope, plan_keys, shown
 from tui_reader.ui.library import Library
 from tui_reader.ui.palette import ReaderCommands
-from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen
+from tui_reader.ui.screens.dialogs import USER_ERRORS, AddFeedScreen, ConfirmScreen, SavePathScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.screens.reader_keys import READER_BINDINGS
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from tui_reader.net.http import Fetcher
     from tui_reader.pictures import Pictures
     from tui_reader.refresh import FeedResult, RefreshReport
+    from tui_reader.sync import SyncReport
     from tui_reader.ui.screens.reader import ReaderScreen
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def key_scopes() -> list[Scope]:
         Scope.of("help", HelpScreen.BINDINGS),
         Scope.of("add feed", AddFeedScreen.BINDINGS),
         Scope.of("confirm", ConfirmScreen.BINDINGS),
+        Scope.of("save", SavePathScreen.BINDINGS),
     ]
 
 
@@ -285,6 +286,7 @@ class ReaderApp(App[None]):
         (what is stored stays) instead of reporting to screens that are gone.
         """
         from tui_reader.refresh import refresh_all
+        from tui_reader.sync import direct_feeds, sync_configured
 
         worker = get_current_worker()
         refreshing: list[asyncio.Task[Any]] = []

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tui_reader.refresh import FeedResult, RefreshReport
 from tui_reader.sanitize import clean_line
 from tui_reader.store import FeedRow
+
+if TYPE_CHECKING:
+    # Only named here: importing the refresh would load the network stack before the first frame.
+    from tui_reader.refresh import FeedResult, RefreshReport
 
 NAMED = 3  # failing feeds named before "+N more"
 

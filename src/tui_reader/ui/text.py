@@ -9,7 +9,7 @@ from functools import partial
 
 from textual.content import Content
 
-from tui_reader.models import Article, Block, Span
+from tui_reader.models import Article, Block, Enclosure, Span
 from tui_reader.sanitize import clean_line, clean_text, display_url, safe_url
 
 WORDS_PER_MINUTE = 230
@@ -42,7 +42,8 @@ def relative_date(when: datetime | None) -> str:
             return f"{int(seconds // size)}{unit}"
     if seconds < 86400 * 365:
         return when.astimezone().strftime("%b %d")
-    return when.astimezone().strftime("%Y-%m-%d")
+    # Seven characters, like the shorter forms, so the list's date column holds it.
+    return when.astimezone().strftime("%b '%y")
 
 
 def snippet(text: str) -> Content:
@@ -68,7 +69,7 @@ SOURCE_LABELS = {
 
 Piece = Callable[[], Content]
 # Blocks whose lines are drawn by `inline`, and so the only ones whose links get numbers.
-LINKED_KINDS = frozenset(("p", "ul", "ol", "quote"))
+LINKED_KINDS = frozenset(("p", "ul", "ol", "quote", "embed"))
 
 
 def render_body(
@@ -101,6 +102,11 @@ def render_body(
                               "italic $text-muted"))
     if links:
         pieces.append(partial(_listing, tuple(links)))
+    # The feed's files (a podcast's audio, a trailer) number on after the body's links.
+    media = [(url, e) for e in article.enclosures if (url := safe_url(e.url))]
+    if media:
+        pieces.append(partial(_media, tuple(media), len(links) + 1))
+        links += [url for url, _ in media]
     if pieces:
         runs.append(pieces)
     return runs, links
@@ -113,6 +119,29 @@ def _listing(links: tuple[str, ...]) -> Content:
         for n, url in enumerate(links, 1)
     ]
     return Content("\n").join(listing)
+
+
+def _media(media: tuple[tuple[str, Enclosure], ...], first: int) -> Content:
+    listing = [Content.styled("Media", "bold")]
+    listing += [
+        Content.assemble((f"[{n}] ", "$text-accent"), display_url(url),
+                         (f"  {about}" if (about := enclosure_label(e)) else "", "$text-muted"))
+        for n, (url, e) in enumerate(media, first)
+    ]
+    return Content("\n").join(listing)
+
+
+def enclosure_label(enclosure: Enclosure) -> str:
+    """What a file is and how long it runs: "audio/mpeg · 1:02:05 · 59.0 MB"."""
+    parts = [clean_line(enclosure.type or "")]
+    if enclosure.duration:
+        minutes, seconds = divmod(enclosure.duration, 60)
+        hours, minutes = divmod(minutes, 60)
+        parts.append(f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}")
+    if enclosure.length:
+        size = enclosure.length
+        parts.append(f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, size // 1000)} kB")
+    return " · ".join(p for p in parts if p)
 
 
 def _block(block: Block, first_link: int) -> Content:

@@ -1,7 +1,8 @@
-"""Modal dialogs: add a feed (validated, errors shown inline) and confirm."""
+"""Modal dialogs: add a feed (validated, errors shown inline), confirm, and ask where to save."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -98,3 +99,40 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class SavePathScreen(ModalScreen[Path | None]):
+    """Asks where to save a file, offering `default`; dismisses with the path, or None."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="save.cancel")]
+
+    def __init__(self, title: str, default: Path) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Input(str(self.default), id="save-path")
+            yield Static("", id="save-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save-ok")
+                yield Button("Cancel", id="save-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Button.Pressed, "#save-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save-ok")
+    def _submit(self) -> None:
+        typed = self.query_one(Input).value.strip()
+        path = Path(typed).expanduser() if typed else None
+        if path is None or path.is_dir():
+            self.query_one("#save-error", Static).update(
+                Content.styled("Type a file name, not a folder", "$error"))
+            return
+        self.dismiss(path)

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from tui_reader.sanitize import clean_line
-from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, Store
+from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, SortOrder, Store
 from tui_reader.ui import text
 from tui_reader.ui.status import status_line
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -26,6 +26,10 @@ PAGE = 150
 STATUS_EVERY = 30.0  # seconds between redraws of "updated N min ago"
 # Below this width the feed pane folds away by itself, leaving the titles the room.
 FEEDS_MIN_WIDTH = 100
+# The orders the sort key steps through, and how the status line names them.
+ORDERS: tuple[SortOrder, ...] = ("newest", "oldest", "feed", "unread")
+ORDER_LABELS: dict[str, str] = {"newest": "newest first", "oldest": "oldest first",
+                                "feed": "by feed", "unread": "unread first"}
 WELCOME = """Welcome to tui-reader.
 
 You have no feeds yet.
@@ -72,6 +76,8 @@ class MainScreen(Screen[None]):
         Binding("slash", "app.search", "Search", id="main.search"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
         Binding("f", "toggle_feeds", "Feeds pane", show=False, id="main.feed_pane"),
+        Binding("s", "cycle_order", "Sort", show=False, id="main.sort"),
+        Binding("x", "toggle_read_hidden", "Hide/show read", show=False, id="main.hide_read"),
     ]
 
     def __init__(self) -> None:
@@ -85,6 +91,13 @@ class MainScreen(Screen[None]):
         self.refreshing = False
         # The feed pane as the person last set it; None follows the width.
         self._feeds_chosen: bool | None = None
+        self.order: SortOrder = "newest"
+        # The views (feed list selections) whose read articles are left out.
+        self.read_hidden: set[str] = set()
+        # A count typed before a key, as in vim (5j): `count` is the one the key now
+        # handled was given; digits gather in `_typed` until then.
+        self.count = 1
+        self._typed = ""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -156,18 +169,23 @@ class MainScreen(Screen[None]):
         selection = self.feed_list.selection
         saved = self.feed_list.selected_query
         search = None if saved is None else self.reader_app.settings.queries[saved].search
-        after = listing.rows[-1] if append and listing.rows else None
+        order = self.order
+        # Newest first pages by keyset, straight from the index; other orders by offset.
+        after = listing.rows[-1] if append and listing.rows and order == "newest" else None
+        offset = len(listing.rows) if append and order != "newest" else 0
         size = PAGE if append else max(PAGE, len(listing.rows))
 
         def fetch(store: Store) -> list[ArticleRow]:
             return store.articles(
                 feed_id=feed.id if feed else None,
-                unread=selection == UNREAD,
+                unread=selection == UNREAD or selection in self.read_hidden,
                 bookmarked=selection == BOOKMARKS,
                 limit=size,
+                offset=offset,
                 before=after,
                 hidden=self.show_hidden,
                 query=search,
+                order=order,
             )
 
         try:
@@ -185,6 +203,7 @@ class MainScreen(Screen[None]):
         self._shown_selection = self.feed_list.selection
         self.article_list.rows = []
         await self.load_articles()
+        self.show_status()  # it says whether this view hides read articles
 
     @on(OptionList.OptionSelected, "#feeds")
     def _feed_chosen(self) -> None:
@@ -205,10 +224,40 @@ class MainScreen(Screen[None]):
     def _article_chosen(self) -> None:
         self.action_open()
 
+    def on_key(self, event: events.Key) -> None:
+        """Digits gather into a count for the key that follows them."""
+        if event.character is not None and event.character.isdigit() and (
+                self._typed or event.character != "0"):
+            self._typed = (self._typed + event.character)[-4:]
+            event.stop()
+            return
+        self.count, self._typed = max(1, int(self._typed or 1)), ""
+
     def action_cursor(self, where: str) -> None:
         target = self.focused if isinstance(self.focused, OptionList) else self.article_list
+        if where in ("down", "up") and target.option_count:
+            # A count moves that many rows at once, stopping at either end.
+            step = self.count if where == "down" else -self.count
+            start = target.highlighted if target.highlighted is not None else 0
+            target.highlighted = min(max(start + step, 0), target.option_count - 1)
+            return
         action = {"down": "cursor_down", "up": "cursor_up", "first": "first", "last": "last"}[where]
         getattr(target, f"action_{action}")()
+
+    async def action_cycle_order(self) -> None:
+        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self.article_list.rows = []
+        await self.load_articles()
+        self.show_status()
+        self.notify(f"Sorted {ORDER_LABELS[self.order]}", timeout=2, markup=False)
+
+    async def action_toggle_read_hidden(self) -> None:
+        view = self.feed_list.selection
+        self.read_hidden ^= {view}
+        await self.load_articles()
+        self.show_status()
+        self.notify("Read articles hidden here" if view in self.read_hidden
+                    else "Read articles shown here", timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "try_demo":
@@ -350,7 +399,9 @@ class MainScreen(Screen[None]):
                 status = f"reading from the cache: {clean_line(sync.error)} · {status}"
             elif sync is not None:
                 status = f"{sync.summary()} · {status}"
-            self.set_status(status)
+            shown = [ORDER_LABELS[self.order]] if self.order != "newest" else []
+            shown += ["read hidden"] if self.feed_list.selection in self.read_hidden else []
+            self.set_status(" · ".join([*shown, status]))
 
     def set_status(self, text: str) -> None:
         # Gone while the reader closes, when a refresh may still be reporting.

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from platformdirs import user_downloads_path
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import OptionList
 
+from tui_reader.export import article_markdown
+from tui_reader.files import write_atomic
 from tui_reader.models import Article
+from tui_reader.sanitize import display_url, safe_url
 from tui_reader.store import ArticleRow, RelatedRead, Store
+from tui_reader.ui.screens.dialogs import SavePathScreen
 from tui_reader.ui.screens.reader_keys import READER_BINDINGS
 from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.footer import Footer
@@ -23,6 +30,12 @@ if TYPE_CHECKING:
 SIDEBAR_MIN_WIDTH = 100
 # Below this height the article loses its padding, so the first screen reaches the text.
 SHORT_HEIGHT = 32
+
+
+def save_folder() -> Path:
+    """The user's download folder when there is one, else their home."""
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.home()
 
 
 class ReaderScreen(Screen[None]):
@@ -37,6 +50,8 @@ class ReaderScreen(Screen[None]):
         self._sidebar_chosen: bool | None = None
         self._history: list[int] = []
         self._pending = False
+        # Set by the copy-numbered key: the next number copies its link instead of opening it.
+        self._copy_next = False
 
     def prepare(self, ids: list[int], index: int) -> None:
         """Set the articles to step through; the first loads when the screen is shown.
@@ -134,10 +149,58 @@ class ReaderScreen(Screen[None]):
 
     def action_follow(self, number: int) -> None:
         links = self.view.links
-        if 0 < number <= len(links):
-            self.reader_app.open_link(links[number - 1])
-        else:
+        copy, self._copy_next = self._copy_next, False
+        if not 0 < number <= len(links):
             self.notify(f"This article has no link [{number}]", timeout=2)
+        elif copy:
+            self._copy(links[number - 1])
+        else:
+            self.reader_app.open_link(links[number - 1])
+
+    def on_key(self, event: events.Key) -> None:
+        if self._copy_next and not (event.key.isdigit() or event.key == "Y"):
+            self._copy_next = False
+
+    def _copy(self, url: str) -> None:
+        """Through OSC 52, so it reaches the clipboard over SSH and in tmux too."""
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {display_url(url)}", markup=False, timeout=2)
+
+    def action_copy_link(self) -> None:
+        if self.article is not None and (url := safe_url(self.article.url)):
+            self._copy(url)
+        else:
+            self.notify("This article has no link to copy", timeout=2)
+
+    def action_copy_numbered(self) -> None:
+        if self.view.links:
+            self._copy_next = True
+            self.notify("Copy which link? Press its number", timeout=2)
+        else:
+            self.notify("This article has no numbered links", timeout=2)
+
+    def action_save_markdown(self) -> None:
+        if self.article is None or self.row is None:
+            return
+        article, feed_title = self.article, self.row.feed_title
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._save(path, article_markdown(article, feed_title) + "\n")
+
+        name = re.sub(r"[^\w-]+", "-", article.title.lower()).strip("-")[:60] or "article"
+        self.app.push_screen(SavePathScreen("Save the article as Markdown",
+                                            save_folder() / f"{name}.md"), chosen)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, path: Path, text: str) -> None:
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, f"Could not save {path}: {exc.strerror or exc}",
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Saved {path}", markup=False, timeout=3)
 
     @work(exclusive=True, group="row")
     async def _update(self, done: str, *, read: bool | None = None,

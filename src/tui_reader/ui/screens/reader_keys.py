@@ -19,6 +19,9 @@ READER_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("m", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
     Binding("s", "toggle_sidebar", "Related", id="reader.sidebar"),
     Binding("i", "toggle_images", "Pictures", id="reader.images"),
+    Binding("y", "copy_link", "Copy link", show=False, id="reader.copy_link"),
+    Binding("Y", "copy_numbered", "Copy link [n]", show=False, id="reader.copy_numbered"),
+    Binding("w", "save_markdown", "Save as Markdown", show=False, id="reader.save"),
     Binding("tab", "switch_pane", "Switch pane", show=False, id="reader.switch_pane"),
     *[
         Binding(str(n), f"follow({n})", f"Link {n}", show=False, id=f"reader.link{n}")

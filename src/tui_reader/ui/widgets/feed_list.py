@@ -35,7 +35,10 @@ class FeedList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.feeds: dict[int, FeedRow] = {}
-        self._shown: tuple[list[FeedRow], dict[str, int], int] | None = None
+        # What was shown last and at which width, to show again when the width changes.
+        self._shown: tuple[
+            list[FeedRow], dict[str, int], list[tuple[str, int]] | None, int
+        ] | None = None
 
     def show(self, feeds: list[FeedRow], counts: dict[str, int],
              saved: list[tuple[str, int]] | None = None) -> None:
@@ -43,7 +46,7 @@ class FeedList(OptionList):
         current = self.highlighted_option.id if self.highlighted_option else ALL
         self.feeds = {f.id: f for f in feeds}
         width = self.scrollable_content_region.width
-        self._shown = (feeds, counts, width)
+        self._shown = (feeds, counts, saved, width)
         options: list[Option | None] = [
             Option(feed_prompt(Content("◆ All"), _count(counts["all"]), width), id=ALL),
             Option(feed_prompt(Content("● Unread"), _count(counts["unread"]), width), id=UNREAD),
@@ -79,8 +82,8 @@ class FeedList(OptionList):
 
     def on_resize(self, event: events.Resize) -> None:
         """Names are shortened to the width, so a new width shortens them again."""
-        if self._shown and self._shown[2] != self.scrollable_content_region.width:
-            self.show(*self._shown[:2])
+        if self._shown and self._shown[3] != self.scrollable_content_region.width:
+            self.show(*self._shown[:3])
 
     @property
     def selected_feed(self) -> FeedRow | None:
