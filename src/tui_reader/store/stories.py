@@ -2,26 +2,38 @@
 
 Entertainment news repeats one event across many outlets in different words, while the
 hardest near-misses share every name: the review and the box office of one film, episode 3
-and episode 4 of one show, this week's and last week's chart column. So two articles are one
-story only when they come from different sites within a few days, share a name (a capitalised
-run or a quoted title) *and* share enough of their other content words, and carry no
-conflicting numbers (episode, season, week, a different sum). Everything an article
-contributes is computed once into a `Signature`, so comparing it with each recent article
-is a few set operations (`bench/stories.py` measures precision, recall and speed).
+and episode 4 of one show, a star's casting and her engagement in the same week. So two
+articles are one story only when they come from different sites within a few days, share a
+name (a capitalised run, a quoted title, a Hangul word, or a Hangul name and its
+romanisation), say the same kind of event when both say one (trailer, casting, box office,
+review, renewal, death...), carry no conflicting numbers (episode, season, a different sum),
+and their words are close: a TF-IDF cosine of title and lead, the headline's words counted
+twice, with document frequencies from the articles around them, so that a rare name weighs
+more than "film". Grouping is complete-link: an article joins a story only if it is the same
+story as every article already in it, so a chain of near-misses never merges two stories.
+`bench/stories.py` measures precision, recall and speed on a labelled set.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import Stemmer
+from anyascii import anyascii
+
 WINDOW = timedelta(days=3)
-# Shared evidence beyond a name (content words, with the headline's counted twice, kinds of
-# event, sums): chosen on the tuning half of the bench set.
-MIN_EVIDENCE = 3
+# The cosine above which two articles that pass every other test are one story: chosen on
+# the tuning half of the bench set.
+THRESHOLD = 0.25
+# Two headlines that name one subject and one kind of event need only this share of it:
+# reviews of one film, or the news of one death, say the same thing in different words.
+KIND_RELIEF = 0.5
 
 _STOP_TEXT = """
 a about after again against all also an and any are as at back be been before being big but by
@@ -31,63 +43,135 @@ may me more most much my new next no not now of off on one only or other our out
 said says set she should so some still such than that the their them then there these they
 this those through to too two up us very was watch we week were what when where which while
 who why will with won't would yet you your finally already ahead news report reports
-confirmed confirms announced announces reveals revealed source sources told according
+confirmed confirms confirm announced announces announce reveals revealed source sources told
+according here's it's
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _KIND_WORDS = {
     "review": "review reviews", "recap": "recap recaps", "trailer": "trailer teaser",
-    "interview": "interview interviews talks", "box office": "box opening opened debut",
-    "ratings": "ratings rating viewership", "nominations": "nominations nominated nominees nods",
+    "interview": "interview interviews", "box office": "box opening opened",
+    "ratings": "ratings rating viewership 시청률",
+    "nominations": "nominations nominated nominees nods",
     "renewal": "renewed renews renewal returning", "cancel": "canceled cancels cancelled axed",
     "delay": "delayed delays delay slips pushed postponed postpones", "death": "dies died dead",
-    "casting": "cast casts joins boards lead leads star stars role eyed talks",
-    "win": "wins won win takes named prize award", "host": "host hosts emcee",
+    "casting": "cast casts joins boards adds 캐스팅 출연", "offer": "offer offered eyed",
+    "win": "wins won win takes named prize award 1위", "host": "host hosts emcee",
     "price": "price prices raises hikes", "snubs": "snubs", "patch": "patch update",
     "layoffs": "layoffs lays cuts jobs", "preorders": "preorders", "sequel": "sequel",
-    "tour": "tour", "hiatus": "hiatus break", "album": "album record", "release": "release dated",
+    "tour": "tour", "hiatus": "hiatus break", "album": "album record",
+    "engaged": "engaged engagement married wedding", "dating": "dating relationship 열애",
+    "enlist": "enlist enlists enlistment military 입대", "lawsuit": "lawsuit sues sued suit",
+    "deal": "acquires acquired buys sells", "shutdown": "shutdown shut",
+    "injury": "injury injured 부상",
+    "filming": "filming production", "comeback": "comeback 컴백", "birth": "baby born welcomes",
+    "launch": "launch launches launched release dated", "exit": "exits exit leaves quits departs",
+    "order": "greenlit greenlights greenlight orders ordered development",
 }
+# What a headline is about, apart from the event: one franchise's film and its series are
+# two stories even when the same event befalls both.
+FORMATS = {"film": "film", "movie": "film", "season": "series", "series": "series"}
 # Words that name a kind of piece or event rather than its subject: "Review: X" and "X box
 # office" share the film's name, and whether both are reviews is told by the kind, never by
 # the name; outlets also say one event in different verbs ("delayed", "slips", "pushed").
 KINDS = {word: kind for kind, words in _KIND_WORDS.items() for word in words.split()}
-# Capitalised, yet dates rather than names: sharing "August" makes no two stories one.
 _CALENDAR_TEXT = """
 january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday
 """
-CALENDAR = frozenset(_CALENDAR_TEXT.split())
-# Numbered parts: two articles naming different episodes or seasons are different stories.
+_WEEKDAY_TEXT = "monday tuesday wednesday thursday friday saturday sunday"
+_MONTHS = _CALENDAR_TEXT.split()
+# A month by its name or its usual abbreviation, so "Oct. 14", "October 14" and "10월 14일"
+# meet as one date.
+MONTH = {name[:n]: i for i, name in enumerate(_MONTHS, 1) for n in (3, 4, len(name))}
+_WEEKDAYS = frozenset(_WEEKDAY_TEXT.split())
+# Numbered parts: two articles naming different episodes, seasons or sequels are different
+# stories. "Season 2" and "second season" are one part; so are "Starhaven 4" and "the fourth
+# Starhaven film" (a number right after a name is its instalment, unless the name is a month).
 PART = re.compile(r"\b(episode|ep|season|week|vol|volume|part|chapter)\.?\s*(\d+)", re.IGNORECASE)
+_ORDINAL_TEXT = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_ORDINALS = _ORDINAL_TEXT.split()
+ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+"
+                     r"(?:[\w'’-]+\s+){0,2}?(season|film|movie|installment|instalment|chapter|album)\b",
+                     re.IGNORECASE)
+INSTALMENT = re.compile(r"\b([A-Z][\w'’-]*)['’\"”]?\s+(\d{1,2})\b"
+                        r"(?![.,]?\d|\s*(?:%|percent|million|billion))")
+_PART_OF = {"film": "#", "movie": "#", "installment": "#", "instalment": "#"}
 WORD = re.compile(r"[\w$][\w$.,'’-]*\w|\w", re.UNICODE)
-QUOTED = re.compile(r"(?<!\w)[‘'\"“]([^\"“”]{2,80}?)[’'\"”](?!\w)")
-CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|the|and|de|van|von)\b|[A-Z][\w’'-]*))*")
-SUM = re.compile(r"\$\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
+QUOTED = re.compile(r"(?<!\w)[‘'\"“「『]([^\"“”」』]{2,80}?)[’'\"”」』](?!\w)")
+_CAPITAL_WORD = r"[A-Z](?:[\w+-]|['’](?=\w))*"
+CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+(?:(?:of|the|de|van|von)\b|{_CAPITAL_WORD}))*")
+SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
                  r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
+_DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
+_DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
+HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# Han and kana: no spaces between words, so their text is compared by pairs of characters.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+# Korean particles written onto the word before them: "루미나가" is "루미나".
+_PARTICLE_TEXT = "이 가 은 는 을 를 의 와 과 도 에 로 으로 에서 까지 부터 에게 이다 하다 만"
+_PARTICLES = sorted(_PARTICLE_TEXT.split(), key=len, reverse=True)
+# Romanisations of one name differ in vowels and in voiced or unvoiced consonants ("VANTA"
+# and 반타 as "BanTa", "Choi Min-seo" and 최민서 as "ChoeMinSeo"), so a name is also compared
+# by its consonants with those differences folded away; short keys meet by chance.
+_DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
+_CONSONANTS = str.maketrans("kqctpvfrz", "gggdbbblj", "aeiouywh")
+_MIN_KEY = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """What one article brings to a comparison, computed once when it is stored."""
+    """What one article brings to a comparison, computed once."""
 
     site: str
     published: datetime
-    events: frozenset[str]
-    headline: frozenset[str]
+    # Each word, name, date and sum of title and lead, the headline's counted twice.
+    terms: Mapping[str, int]
     names: frozenset[str]
+    # Consonant keys of the names written in Latin letters, and of the Hangul words.
+    latin_keys: frozenset[str]
+    hangul_keys: frozenset[str]
     kinds: frozenset[str]
+    title_kinds: frozenset[str]
+    title_names: frozenset[str]
+    formats: frozenset[str]
+    # The names of two words or more and the quoted titles of the headline, each as its
+    # words' forms and its consonant key: what the headline is about.
+    subjects: frozenset[tuple[frozenset[str], str]]
     parts: frozenset[tuple[str, str]]
     sums: frozenset[str]
+
+
+class Weights:
+    """Inverse document frequencies from a set of articles: a word most of them use says
+    little about which story one tells."""
+
+    def __init__(self, signatures: Iterable[Signature]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for sig in signatures:
+            self.n += 1
+            self.df.update(sig.terms.keys())
+            self.df.update(f"~{k}" for k in sig.latin_keys | sig.hangul_keys)
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df[term] + 1)) + 1
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
 def _stem(word: str) -> str:
-    """A crude English stem: "premieres" and "premiere", "delayed" and "delay" meet."""
-    for suffix in ("'s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+    """The Snowball stem: "performances" and "performance", "delayed" and "delay" meet."""
+    return str(_STEMMER.stemWord(word.removesuffix("'s")))
+
+
+def _hangul_stem(word: str) -> str:
+    for particle in _PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
     return word
 
 
@@ -98,58 +182,158 @@ def _sum(text: str) -> str:
     return folded.rstrip(".")
 
 
-def _names(text: str) -> set[str]:
+def _key(text: str) -> str:
+    """The consonant skeleton of a name's romanisation."""
+    ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
+    for digraph, single in _DIGRAPHS:
+        ascii_text = ascii_text.replace(digraph, single)
+    skeleton = ascii_text.translate(_CONSONANTS)
+    return "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+
+
+def _word(token: str) -> list[str]:
+    """The comparable forms of one folded token: a stem, a Hangul word without its particle,
+    or the character pairs of Han and kana."""
+    token = token.strip(".,'-")
+    if not token or token in STOP_WORDS:
+        return []
+    if _CJK.search(token):
+        return [token[i:i + 2] for i in range(max(1, len(token) - 1))]
+    if HANGUL.search(token):
+        return [_hangul_stem(token)]
+    return [_stem(token)]
+
+
+def _dates(folded: str) -> set[str]:
+    dates = set()
+    for m in _DATE_EN.finditer(folded):
+        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if month in MONTH and 1 <= int(day) <= 31:
+            dates.add(f"@{MONTH[month]}-{int(day)}")
+    for m in _DATE_KO.finditer(folded):
+        dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2) else f"@{int(m.group(1))}")
+    return dates
+
+
+def _parts(text: str) -> set[tuple[str, str]]:
+    parts = {(_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)}
+    for ordinal, noun in ORDINAL.findall(text):
+        folded = _fold(ordinal)
+        number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
+        parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
+    parts.update(("#", n) for name, n in INSTALMENT.findall(text)
+                 if _fold(name) not in MONTH and _fold(name) != "no")
+    return parts
+
+
+def _names(text: str) -> tuple[set[str], set[str]]:
+    """The names in `text`, and the Latin-letter runs they came from (for their keys)."""
     names = {_fold(m.group(1)).strip() for m in QUOTED.finditer(text)}
+    runs: set[str] = set()
     for match in CAPITALISED.finditer(text):
-        words = [w for w in match.group(0).split() if _fold(w) not in STOP_WORDS]
+        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()
+                 if (f := _fold(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
+                 and f not in MONTH and f not in _WEEKDAYS]
         if words:
-            names.add(_fold(" ".join(words)).strip("'.,:;!?"))
+            run = " ".join(words)
+            runs.add(run)
+            names.add(_fold(run).strip("'.,:;!?"))
     # A name is also each of its words, so "Hana Corvell" meets "Corvell's".
     for name in list(names):
-        names.update(_stem(w.strip(".,:;!?")) for w in name.split() if len(w) > 2)
-    return {n for n in names if n and n not in STOP_WORDS and n not in CALENDAR}
-
-
-def _tokens(text: str) -> list[str]:
-    return [_fold(t).strip(".,'") for t in WORD.findall(text)]
-
-
-def _content(text: str) -> set[str]:
-    return {_stem(t) for t in _tokens(text) if t and t not in STOP_WORDS}
+        for word in name.split():
+            names.update(_word(word.strip(".,:;!?")) if len(word) > 2 else [])
+    names.update(_hangul_stem(w) for w in HANGUL.findall(text) if len(w) >= 2)
+    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}, runs
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
-    """The comparable parts of an article; `site` is its host (two copies from one site are
-    never one story: a site's own follow-ups stay separate)."""
+    """The comparable parts of an article; `site` is its host (two articles from one site
+    are never one story: a site's own follow-ups stay separate)."""
     text = f"{title}. {lead}"
-    tokens = _tokens(text)
-    words = _content(text)
-    names = _names(text)
+    terms: Counter[str] = Counter()
+    for part, weight in ((title, 2), (lead, 1)):
+        folded = _fold(part)
+        for token in WORD.findall(folded):
+            for form in _word(token):
+                terms[form] += weight
+        for date in _dates(folded):
+            terms[date] += weight
+    names, runs = _names(text)
+    tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
+    title_tokens = [_fold(t).strip(".,'") for t in WORD.findall(title)]
+    title_runs = {r for r in _names(title)[1] if " " in r} | {
+        m.group(1) for m in QUOTED.finditer(title)}
+    latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
+    hangul_keys = {_key(_hangul_stem(w)) for w in HANGUL.findall(text)}
     return Signature(
         site=_fold(site).removeprefix("www."),
         published=published,
-        events=frozenset(words - names),
-        headline=frozenset(_content(title) - names),
+        terms=terms,
         names=frozenset(names),
+        latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
+        hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
         kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
-        parts=frozenset((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(text)),
+        title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
+        title_names=frozenset(_names(title)[0]),
+        formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
+        subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
+                           for r in title_runs),
+        parts=frozenset(_parts(text)),
+        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
     )
 
 
-def same_story(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
-    """Whether two articles from different sites tell the same event."""
+def similarity(a: Signature, b: Signature, weights: Weights) -> float:
+    """The TF-IDF cosine of two articles' terms; a Hangul name and its romanisation count
+    as one shared term."""
+    def norm(sig: Signature) -> float:
+        return math.sqrt(sum((tf * weights.idf(t)) ** 2 for t, tf in sig.terms.items()))
+
+    dot = sum(tf * b.terms[t] * weights.idf(t) ** 2 for t, tf in a.terms.items() if t in b.terms)
+    for key in (a.hangul_keys & b.latin_keys) | (a.latin_keys & b.hangul_keys):
+        dot += 4 * weights.idf(f"~{key}") ** 2
+    denominator = norm(a) * norm(b)
+    return dot / denominator if denominator else 0.0
+
+
+def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
+    """Whether anything rules out one story before the words are weighed: one site, too far
+    apart, no shared name, different kinds of event, different episodes or sums."""
     if a.site == b.site or abs(a.published - b.published) > window:
-        return False
-    if not a.names & b.names:
-        return False
-    if a.kinds and b.kinds and not a.kinds & b.kinds:
-        return False
-    if _conflict(a.parts, b.parts) or (a.sums and b.sums and not a.sums & b.sums):
-        return False
-    shared = (len(a.events & b.events) + len(a.headline & b.headline)
-              + len(a.kinds & b.kinds) + len(a.sums & b.sums))
-    return shared >= MIN_EVIDENCE
+        return True
+    if not (a.names & b.names or a.hangul_keys & b.latin_keys or a.latin_keys & b.hangul_keys):
+        return True
+    if _disjoint(a.title_kinds, b.title_kinds) or _disjoint(a.formats, b.formats) \
+            or _disjoint(a.sums, b.sums):
+        return True
+    return _conflict(a.parts, b.parts) or (_unmatched(a, b) and _unmatched(b, a))
+
+
+def _disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b and not a & b)
+
+
+def _unmatched(a: Signature, b: Signature) -> bool:
+    """Whether `a`'s headline names someone or something `b` never mentions: when both do,
+    they are about different subjects ("X joins the film" and "Y joins the film")."""
+    keys = b.latin_keys | b.hangul_keys
+    return any(not (forms & b.names or key in keys) for forms, key in a.subjects)
+
+
+def score(a: Signature, b: Signature, weights: Weights, window: timedelta = WINDOW) -> float:
+    """How close two articles are, as a share of what one story needs (1 or more is one)."""
+    if vetoed(a, b, window):
+        return 0.0
+    needed = THRESHOLD
+    if a.title_kinds & b.title_kinds and a.title_names & b.title_names:
+        needed *= KIND_RELIEF
+    return similarity(a, b, weights) / needed
+
+
+def same_story(a: Signature, b: Signature, weights: Weights,
+               window: timedelta = WINDOW) -> bool:
+    """Whether two articles from different sites tell the same event."""
+    return score(a, b, weights, window) >= 1
 
 
 def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
@@ -159,33 +343,28 @@ def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> b
                for k in kinds)
 
 
-def group(signatures: Sequence[Signature], window: timedelta = WINDOW) -> list[list[int]]:
-    """Indexes of `signatures` grouped into stories (the union of every same-story pair),
-    each group and the list in first-seen order; an article alone is a group of one."""
-    parent = list(range(len(signatures)))
+def group(signatures: Sequence[Signature], weights: Weights | None = None,
+          window: timedelta = WINDOW) -> list[list[int]]:
+    """Indexes of `signatures` grouped into stories, each group and the list in time order
+    (ties by index); an article alone is a group of one.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    order = sorted(range(len(signatures)), key=lambda i: signatures[i].published)
-    for pos, i in enumerate(order):
-        for j in _recent(order, pos, signatures, window):
-            if same_story(signatures[i], signatures[j], window):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(signatures)):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
-
-
-def _recent(order: list[int], pos: int, signatures: Sequence[Signature],
-            window: timedelta) -> Iterable[int]:
-    """The articles before `order[pos]` that are still within the window of it."""
-    start = signatures[order[pos]].published - window
-    for j in reversed(order[:pos]):
-        if signatures[j].published < start:
-            return
-        yield j
+    Complete-link: an article joins the story whose every article is the same story as it
+    (the closest such story on average), else starts its own.
+    """
+    weights = weights or Weights(signatures)
+    order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
+    stories: list[list[int]] = []
+    for i in order:
+        sig = signatures[i]
+        best, best_score = None, 0.0
+        for story in stories:
+            if sig.published - signatures[story[0]].published > window:
+                continue
+            scores = [score(sig, signatures[j], weights, window) for j in story]
+            if min(scores) >= 1 and (mean := sum(scores) / len(scores)) > best_score:
+                best, best_score = story, mean
+        if best is None:
+            stories.append([i])
+        else:
+            best.append(i)
+    return stories
