@@ -34,6 +34,8 @@ THRESHOLD = 0.25
 # Two headlines that name one subject and one kind of event need only this share of it:
 # reviews of one film, or the news of one death, say the same thing in different words.
 KIND_RELIEF = 0.5
+# Words two articles must share when no kind of event or numbered part is common to both.
+MIN_SHARED = 3
 
 _STOP_TEXT = """
 a about after again against all also an and any are as at back be been before being big but by
@@ -52,9 +54,10 @@ _KIND_WORDS = {
     "interview": "interview interviews", "box office": "box opening opened",
     "ratings": "ratings rating viewership 시청률",
     "nominations": "nominations nominated nominees nods",
-    "renewal": "renewed renews renewal returning", "cancel": "canceled cancels cancelled axed",
+    "renewal": "renewed renews renewal", "cancel": "canceled cancels cancelled axed",
     "delay": "delayed delays delay slips pushed postponed postpones", "death": "dies died dead",
-    "casting": "cast casts joins boards adds 캐스팅 출연", "offer": "offer offered eyed",
+    "casting": "cast casts joins boards adds direct directs helm helms 캐스팅 출연",
+    "offer": "offer offered eyed",
     "win": "wins won win takes named prize award 1위", "host": "host hosts emcee",
     "price": "price prices raises hikes", "snubs": "snubs", "patch": "patch update",
     "layoffs": "layoffs lays cuts jobs", "preorders": "preorders", "sequel": "sequel",
@@ -136,6 +139,8 @@ class Signature:
     # The names of two words or more and the quoted titles of the headline, each as its
     # words' forms and its consonant key: what the headline is about.
     subjects: frozenset[tuple[frozenset[str], str]]
+    # Whether the headline is written in Hangul or in Han and kana.
+    asian: bool
     parts: frozenset[tuple[str, str]]
     sums: frozenset[str]
 
@@ -278,22 +283,36 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
         subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
                            for r in title_runs),
+        asian=bool(HANGUL.search(title) or _CJK.search(title)),
         parts=frozenset(_parts(text)),
         sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
     )
 
 
 def similarity(a: Signature, b: Signature, weights: Weights) -> float:
-    """The TF-IDF cosine of two articles' terms; a Hangul name and its romanisation count
-    as one shared term."""
-    def norm(sig: Signature) -> float:
-        return math.sqrt(sum((tf * weights.idf(t)) ** 2 for t, tf in sig.terms.items()))
+    """The TF-IDF cosine of two articles' terms.
 
-    dot = sum(tf * b.terms[t] * weights.idf(t) ** 2 for t, tf in a.terms.items() if t in b.terms)
-    for key in (a.hangul_keys & b.latin_keys) | (a.latin_keys & b.hangul_keys):
-        dot += 4 * weights.idf(f"~{key}") ** 2
-    denominator = norm(a) * norm(b)
+    An article in Korean or Japanese and one in English share no words but names, numbers
+    and dates: those two are compared by those alone, a Hangul name meeting its romanisation.
+    """
+    va, vb = (a.terms, b.terms) if a.asian == b.asian else (_neutral(a), _neutral(b))
+    dot = sum(tf * vb[t] * weights.idf(t) ** 2 for t, tf in va.items() if t in vb)
+    denominator = _norm(va, weights) * _norm(vb, weights)
     return dot / denominator if denominator else 0.0
+
+
+def _norm(vector: Mapping[str, int], weights: Weights) -> float:
+    return math.sqrt(sum((tf * weights.idf(t)) ** 2 for t, tf in vector.items()))
+
+
+def _neutral(sig: Signature) -> dict[str, int]:
+    """The terms of an article that any language writes alike: names in Latin letters (and
+    the consonant keys of every name), numbers, dates and sums."""
+    vector = {t: tf for t, tf in sig.terms.items()
+              if (t in sig.names and not HANGUL.search(t) and not _CJK.search(t))
+              or any(c.isdigit() for c in t)}
+    vector.update((f"~{key}", 2) for key in sig.latin_keys | sig.hangul_keys)
+    return vector
 
 
 def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
@@ -301,12 +320,19 @@ def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
     apart, no shared name, different kinds of event, different episodes or sums."""
     if a.site == b.site or abs(a.published - b.published) > window:
         return True
-    if not (a.names & b.names or a.hangul_keys & b.latin_keys or a.latin_keys & b.hangul_keys):
+    if not (a.names & b.names or _cross(a, b)) or not _evidence(a, b):
         return True
     if _disjoint(a.title_kinds, b.title_kinds) or _disjoint(a.formats, b.formats) \
             or _disjoint(a.sums, b.sums):
         return True
     return _conflict(a.parts, b.parts) or (_unmatched(a, b) and _unmatched(b, a))
+
+
+def _evidence(a: Signature, b: Signature) -> bool:
+    """Whether the two share more than one name: a kind of event, a numbered part, or a few
+    words. A star's new role and her baby share only her name."""
+    return bool(a.kinds & b.kinds or a.parts & b.parts or _cross(a, b)
+                or len(a.terms.keys() & b.terms.keys()) >= MIN_SHARED)
 
 
 def _disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -325,9 +351,15 @@ def score(a: Signature, b: Signature, weights: Weights, window: timedelta = WIND
     if vetoed(a, b, window):
         return 0.0
     needed = THRESHOLD
-    if a.title_kinds & b.title_kinds and a.title_names & b.title_names:
+    shared_name = a.title_names & b.title_names or _cross(a, b)
+    if shared_name and (a.title_kinds & b.title_kinds or a.parts & b.parts or a.sums & b.sums):
         needed *= KIND_RELIEF
     return similarity(a, b, weights) / needed
+
+
+def _cross(a: Signature, b: Signature) -> frozenset[str]:
+    """The names one article writes in Hangul and the other in Latin letters."""
+    return (a.hangul_keys & b.latin_keys) | (a.latin_keys & b.hangul_keys)
 
 
 def same_story(a: Signature, b: Signature, weights: Weights,
@@ -348,23 +380,29 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
     """Indexes of `signatures` grouped into stories, each group and the list in time order
     (ties by index); an article alone is a group of one.
 
-    Complete-link: an article joins the story whose every article is the same story as it
-    (the closest such story on average), else starts its own.
+    Complete-link: the closest pairs are taken first, and two stories join only when every
+    article of one is the same story as every article of the other, so the result does not
+    hang on the order articles came in.
     """
     weights = weights or Weights(signatures)
     order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
-    stories: list[list[int]] = []
-    for i in order:
-        sig = signatures[i]
-        best, best_score = None, 0.0
-        for story in stories:
-            if sig.published - signatures[story[0]].published > window:
-                continue
-            scores = [score(sig, signatures[j], weights, window) for j in story]
-            if min(scores) >= 1 and (mean := sum(scores) / len(scores)) > best_score:
-                best, best_score = story, mean
-        if best is None:
-            stories.append([i])
-        else:
-            best.append(i)
-    return stories
+    links: dict[tuple[int, int], float] = {}
+    for pos, i in enumerate(order):
+        for j in order[pos + 1:]:
+            if signatures[j].published - signatures[i].published > window:
+                break
+            if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
+                links[min(i, j), max(i, j)] = value
+    story_of = {i: [i] for i in order}
+    for i, j in sorted(links, key=lambda pair: (-links[pair], pair)):
+        first, second = story_of[i], story_of[j]
+        if first is second or any((min(x, y), max(x, y)) not in links
+                                  for x in first for y in second):
+            continue
+        first.extend(second)
+        for k in second:
+            story_of[k] = first
+    rank = {i: pos for pos, i in enumerate(order)}
+    stories = {id(story): story for story in story_of.values()}.values()
+    return sorted((sorted(story, key=rank.__getitem__) for story in stories),
+                  key=lambda story: rank[story[0]])
