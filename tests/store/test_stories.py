@@ -107,7 +107,7 @@ def test_a_hangul_name_meets_its_romanisation() -> None:
                    "kpopdesk.test")
     korean = _sig("반타 재호, 10월 14일 입대",
                   "그룹 반타의 리더 재호가 다음 달 14일 현역으로 입대한다.", "hanews.test", hours=2)
-    assert {"bnd"} <= english.latin_keys & korean.hangul_keys
+    assert {"band"} <= english.latin_keys & korean.hangul_keys
     assert "반타" in korean.names  # "반타의" without its particle
     assert "@10-14" in english.terms and "@10-14" in korean.terms
 

@@ -36,6 +36,8 @@ THRESHOLD = 0.25
 KIND_RELIEF = 0.5
 # Words two articles must share when no kind of event or numbered part is common to both.
 MIN_SHARED = 3
+# Names, numbers, dates and kinds an English article and a Korean or Japanese one must share.
+MIN_ACROSS = 2
 
 _STOP_TEXT = """
 a about after again against all also an and any are as at back be been before being big but by
@@ -55,21 +57,27 @@ _KIND_WORDS = {
     "ratings": "ratings rating viewership 시청률",
     "nominations": "nominations nominated nominees nods",
     "renewal": "renewed renews renewal", "cancel": "canceled cancels cancelled axed",
-    "delay": "delayed delays delay slips pushed postponed postpones", "death": "dies died dead",
+    "delay": "delayed delays delay slips pushed postponed postpones",
+    "death": "dies died dead mourns tributes obituary",
     "casting": "cast casts joins boards adds direct directs helm helms 캐스팅 출연",
     "offer": "offer offered eyed",
     "win": "wins won win takes named prize award 1위", "host": "host hosts emcee",
     "price": "price prices raises hikes", "snubs": "snubs", "patch": "patch update",
     "layoffs": "layoffs lays cuts jobs", "preorders": "preorders", "sequel": "sequel",
-    "tour": "tour", "hiatus": "hiatus break", "album": "album record",
+    "tour": "tour", "hiatus": "hiatus break", "album": "album",
     "engaged": "engaged engagement married wedding", "dating": "dating relationship 열애",
     "enlist": "enlist enlists enlistment military 입대", "lawsuit": "lawsuit sues sued suit",
-    "deal": "acquires acquired buys sells", "shutdown": "shutdown shut",
+    "deal": "acquires acquired buys", "shutdown": "shutdown shut",
     "injury": "injury injured 부상",
     "filming": "filming production", "comeback": "comeback 컴백", "birth": "baby born welcomes",
     "launch": "launch launches launched release dated", "exit": "exits exit leaves quits departs",
     "order": "greenlit greenlights greenlight orders ordered development",
+    "preview": "hands-on preview previews impressions",
 }
+# Kinds of piece rather than of event: a review, an interview, a first look or a list of
+# snubs is its own story beside the news it comments on, so a headline saying one of them
+# only meets another saying the same.
+PIECES = frozenset({"review", "interview", "preview", "snubs"})
 # What a headline is about, apart from the event: one franchise's film and its series are
 # two stories even when the same event befalls both.
 FORMATS = {"film": "film", "movie": "film", "season": "series", "series": "series"}
@@ -90,6 +98,8 @@ _WEEKDAYS = frozenset(_WEEKDAY_TEXT.split())
 # stories. "Season 2" and "second season" are one part; so are "Starhaven 4" and "the fourth
 # Starhaven film" (a number right after a name is its instalment, unless the name is a month).
 PART = re.compile(r"\b(episode|ep|season|week|vol|volume|part|chapter)\.?\s*(\d+)", re.IGNORECASE)
+# Japanese "第3期" is a third season.
+_SEASON_JA = re.compile(r"第(\d+)期")
 _ORDINAL_TEXT = "first second third fourth fifth sixth seventh eighth ninth tenth"
 _ORDINALS = _ORDINAL_TEXT.split()
 ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+"
@@ -104,20 +114,30 @@ _CAPITAL_WORD = r"[A-Z](?:[\w+-]|['’](?=\w))*"
 CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+(?:(?:of|the|de|van|von)\b|{_CAPITAL_WORD}))*")
 SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
                  r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
+# A count however it is written: "410,000", "410K" and Korean "41만" are one number.
+NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
+                    re.IGNORECASE)
+_UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
 _DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]{{2,}}")
+# A token's runs of one script: Hangul, Han and kana, or anything else.
+_SCRIPTS = re.compile(f"[\uac00-\ud7a3]+|[{_CJK_CHARS}]+|[^\uac00-\ud7a3{_CJK_CHARS}]+")
 # Korean particles written onto the word before them: "루미나가" is "루미나".
 _PARTICLE_TEXT = "이 가 은 는 을 를 의 와 과 도 에 로 으로 에서 까지 부터 에게 이다 하다 만"
 _PARTICLES = sorted(_PARTICLE_TEXT.split(), key=len, reverse=True)
-# Romanisations of one name differ in vowels and in voiced or unvoiced consonants ("VANTA"
-# and 반타 as "BanTa", "Choi Min-seo" and 최민서 as "ChoeMinSeo"), so a name is also compared
-# by its consonants with those differences folded away; short keys meet by chance.
+# Romanisations of one name differ in how they spell its vowels, in voiced or unvoiced
+# consonants, in a silent h or w, and in the vowel Korean adds after a final consonant
+# ("VANTA" and 반타 as "BanTa", "Yoon Ji-ho" and 윤지호 as "YunJiHo", "NOVUS" and 노부스 as
+# "NoBuSeu"), so a name is also compared by a key with those differences folded away: each
+# run of vowels one "a", a final vowel dropped. Short keys meet by chance.
 _DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
-_CONSONANTS = str.maketrans("kqctpvfrz", "gggdbbblj", "aeiouywh")
-_MIN_KEY = 3
+_CONSONANTS = str.maketrans("kqctpvfrzeiou", "gggdbbbljaaaa", "wh")
+_MIN_KEY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,25 +208,39 @@ def _sum(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    """The consonant skeleton of a name's romanisation."""
+    """The loose sound of a name's romanisation."""
     ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
     for digraph, single in _DIGRAPHS:
         ascii_text = ascii_text.replace(digraph, single)
     skeleton = ascii_text.translate(_CONSONANTS)
-    return "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+    folded = "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+    return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
 
 
 def _word(token: str) -> list[str]:
     """The comparable forms of one folded token: a stem, a Hangul word without its particle,
-    or the character pairs of Han and kana."""
+    or the character pairs of Han and kana; a token that changes script ("'ember'로") is
+    its parts."""
     token = token.strip(".,'-")
     if not token or token in STOP_WORDS:
         return []
+    if len(parts := _SCRIPTS.findall(token)) > 1:
+        return [form for part in parts for form in _word(part)]
     if _CJK.search(token):
         return [token[i:i + 2] for i in range(max(1, len(token) - 1))]
     if HANGUL.search(token):
         return [_hangul_stem(token)]
     return [_stem(token)]
+
+
+def _numbers(folded: str) -> set[str]:
+    """The counts of `folded` from a thousand up, by value."""
+    numbers = set()
+    for digits, unit in NUMBER.findall(folded):
+        value = float(digits.replace(",", "")) * _UNITS.get(unit, 1)
+        if value >= 1000 and not (unit == "" and 1900 <= value <= 2100):
+            numbers.add(f"#{value:g}")
+    return numbers
 
 
 def _dates(folded: str) -> set[str]:
@@ -222,6 +256,7 @@ def _dates(folded: str) -> set[str]:
 
 def _parts(text: str) -> set[tuple[str, str]]:
     parts = {(_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)}
+    parts.update(("se", n) for n in _SEASON_JA.findall(text))
     for ordinal, noun in ORDINAL.findall(text):
         folded = _fold(ordinal)
         number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
@@ -248,6 +283,7 @@ def _names(text: str) -> tuple[set[str], set[str]]:
         for word in name.split():
             names.update(_word(word.strip(".,:;!?")) if len(word) > 2 else [])
     names.update(_hangul_stem(w) for w in HANGUL.findall(text) if len(w) >= 2)
+    names.update(_CJK_RUN.findall(text))
     return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}, runs
 
 
@@ -261,8 +297,8 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         for token in WORD.findall(folded):
             for form in _word(token):
                 terms[form] += weight
-        for date in _dates(folded):
-            terms[date] += weight
+        for term in _dates(folded) | _numbers(folded):
+            terms[term] += weight
     names, runs = _names(text)
     tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
     title_tokens = [_fold(t).strip(".,'") for t in WORD.findall(title)]
@@ -290,14 +326,9 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
 
 
 def similarity(a: Signature, b: Signature, weights: Weights) -> float:
-    """The TF-IDF cosine of two articles' terms.
-
-    An article in Korean or Japanese and one in English share no words but names, numbers
-    and dates: those two are compared by those alone, a Hangul name meeting its romanisation.
-    """
-    va, vb = (a.terms, b.terms) if a.asian == b.asian else (_neutral(a), _neutral(b))
-    dot = sum(tf * vb[t] * weights.idf(t) ** 2 for t, tf in va.items() if t in vb)
-    denominator = _norm(va, weights) * _norm(vb, weights)
+    """The TF-IDF cosine of two articles' terms."""
+    dot = sum(tf * b.terms[t] * weights.idf(t) ** 2 for t, tf in a.terms.items() if t in b.terms)
+    denominator = _norm(a.terms, weights) * _norm(b.terms, weights)
     return dot / denominator if denominator else 0.0
 
 
@@ -305,14 +336,14 @@ def _norm(vector: Mapping[str, int], weights: Weights) -> float:
     return math.sqrt(sum((tf * weights.idf(t)) ** 2 for t, tf in vector.items()))
 
 
-def _neutral(sig: Signature) -> dict[str, int]:
-    """The terms of an article that any language writes alike: names in Latin letters (and
-    the consonant keys of every name), numbers, dates and sums."""
-    vector = {t: tf for t, tf in sig.terms.items()
-              if (t in sig.names and not HANGUL.search(t) and not _CJK.search(t))
-              or any(c.isdigit() for c in t)}
-    vector.update((f"~{key}", 2) for key in sig.latin_keys | sig.hangul_keys)
-    return vector
+def _across(a: Signature, b: Signature) -> int:
+    """What an article in Korean or Japanese and one in English have in common: they share
+    no words but names (a Hangul name meeting its romanisation), Latin-letter words the Asian
+    one quotes, numbers, dates, and the kind of event."""
+    shared = {t for t in a.terms.keys() & b.terms.keys() if not HANGUL.search(t)
+              and not _CJK.search(t)}
+    return (len(shared) + len(a.names & b.names - shared) + len(_cross(a, b))
+            + len(a.title_kinds & b.title_kinds))
 
 
 def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
@@ -322,10 +353,13 @@ def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
         return True
     if not (a.names & b.names or _cross(a, b)) or not _evidence(a, b):
         return True
+    if a.title_kinds & PIECES != b.title_kinds & PIECES:
+        return True
     if _disjoint(a.title_kinds, b.title_kinds) or _disjoint(a.formats, b.formats) \
             or _disjoint(a.sums, b.sums):
         return True
-    return _conflict(a.parts, b.parts) or (_unmatched(a, b) and _unmatched(b, a))
+    return _conflict(a.parts, b.parts) or (
+        a.asian == b.asian and _unmatched(a, b) and _unmatched(b, a))
 
 
 def _evidence(a: Signature, b: Signature) -> bool:
@@ -341,7 +375,8 @@ def _disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _unmatched(a: Signature, b: Signature) -> bool:
     """Whether `a`'s headline names someone or something `b` never mentions: when both do,
-    they are about different subjects ("X joins the film" and "Y joins the film")."""
+    they are about different subjects ("X joins the film" and "Y joins the film"). Not asked
+    across scripts, where a title is translated rather than spelt."""
     keys = b.latin_keys | b.hangul_keys
     return any(not (forms & b.names or key in keys) for forms, key in a.subjects)
 
@@ -350,6 +385,8 @@ def score(a: Signature, b: Signature, weights: Weights, window: timedelta = WIND
     """How close two articles are, as a share of what one story needs (1 or more is one)."""
     if vetoed(a, b, window):
         return 0.0
+    if a.asian != b.asian:
+        return _across(a, b) / MIN_ACROSS
     needed = THRESHOLD
     shared_name = a.title_names & b.title_names or _cross(a, b)
     if shared_name and (a.title_kinds & b.title_kinds or a.parts & b.parts or a.sums & b.sums):
