@@ -42,6 +42,7 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
+from tui_reader.store.stories import Signature, regroup
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -103,6 +104,11 @@ class Store:
         self.reading = reading
         # The filters from config.toml, once given: None leaves articles as they come.
         self.filters: tuple[Filter, ...] | None = None
+        # Whether reading (or unreading) one article of a story does so for all of it
+        # (config.toml's story_read = "story", the default) or for that article alone.
+        self.story_read = True
+        # Articles' story signatures, kept between the batches of a refresh.
+        self._signatures: dict[int, Signature] = {}
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
@@ -274,6 +280,7 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
+            regroup(conn, [article_id for article_id, new in saved if new], self._signatures)
             return saved
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
@@ -305,6 +312,8 @@ class Store:
     ) -> list[ArticleRow]:
         """In `order` (bookmarks: most recently bookmarked first), one page at a time;
         articles a filter hides only with `hidden`; those a saved search finds with `query`.
+        Outside a feed, a saved search and the bookmarks, a story is listed once, by its first
+        article.
 
         Newest first, pass the last row of a page as `before` to get the next page straight
         from the index (keyset paging); `offset` works in every order but costs more the
@@ -323,6 +332,8 @@ class Store:
             params.append(feed_id)
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
+        if feed_id is None and query is None and not bookmarked:
+            where.append("(a.story IS NULL OR a.story = a.id)")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
             where += clauses
@@ -396,9 +407,19 @@ class Store:
         """Every feed's address by id, without the unread counts `feeds` works out."""
         return dict(self.conn.execute("SELECT id, url FROM feeds").fetchall())
 
+    def story(self, story_id: int) -> list[ArticleRow]:
+        """The articles that tell one story, the first first."""
+        return [article_row(r) for r in self.conn.execute(
+            _ROW + " WHERE a.story = ? ORDER BY a.sort_time, a.id", (story_id,))]
+
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
-        """Queued for the sync server in the same transaction (see store.outbox)."""
+        """Queued for the sync server in the same transaction (see store.outbox); with
+        `story_read`, the other articles of their stories too."""
         ids = list(ids)
+        if ids and self.story_read:
+            ids = [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
+                f"SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"  # noqa: S608
+                f" WHERE a.id IN ({_marks(ids)})", ids))])]
         if ids:
             with write(self.conn) as conn:
                 conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
@@ -568,10 +589,12 @@ class Store:
         return [SearchHit(article_row(r), r[-1]) for r in rows]
 
     def related(self, article_id: int, limit: int = 8) -> list[RelatedRead]:
-        """The site's own related links first (cached or not), then similar cached articles.
+        """Other sites' articles on the same story first, then the site's own related links
+        (cached or not), then similar cached articles.
 
-        Between RELATED_MIN and RELATED_MAX reads when the cache allows, never the article
-        itself nor a copy of it (same URL, title or text), each at most once.
+        Between RELATED_MIN and RELATED_MAX reads when the cache allows (and every article of
+        the story), never the article itself nor a copy of it (same URL, title or text), each
+        at most once.
         """
         article = self.article(article_id)
         if article is None:
@@ -582,6 +605,13 @@ class Store:
         seen_titles = {article.title.casefold()}
         seen_ids = {article_id}
         reads: list[RelatedRead] = []
+        for other_id, title, url in self.conn.execute(
+                "SELECT s.id, s.title, s.url FROM articles a JOIN articles s ON s.story = a.story"
+                " WHERE a.id = ? AND s.id != a.id ORDER BY s.sort_time, s.id", (article_id,)):
+            seen_ids.add(other_id)
+            seen_urls.add(url)
+            reads.append(RelatedRead(title, url, other_id, False, same_story=True))
+        total += len(reads)
         for link in article.related:
             cached = self._cached_id(link.url)
             if link.url in seen_urls or cached in seen_ids or len(reads) >= total:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 import re
+import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import Stemmer
 from anyascii import anyascii
@@ -443,3 +445,77 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
     stories = {id(story): story for story in story_of.values()}.values()
     return sorted((sorted(story, key=rank.__getitem__) for story in stories),
                   key=lambda story: rank[story[0]])
+
+
+# In the database: `articles.story` holds the id of the story's first article.
+
+# What of an article's text is its lead: feeds' summaries and first paragraphs run to a
+# sentence or two.
+LEAD_CHARS = 300
+# Articles around new ones read at most, newest first, when grouping them.
+POOL_LIMIT = 3000
+_SENTENCE_END = re.compile(r"[.!?。…](?=\s|$)")
+
+
+def lead(body: str) -> str:
+    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS."""
+    first = body.strip().split("\n", 1)[0][:LEAD_CHARS]
+    ends = [m.end() for m in _SENTENCE_END.finditer(first)]
+    return first[: ends[-1]] if ends and len(first) == LEAD_CHARS else first
+
+
+def site_of(url: str | None, feed_id: int | None) -> str:
+    """The site an article is from: its link's host, or its feed when it has no link."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else f"feed:{feed_id}"
+
+
+def regroup(conn: sqlite3.Connection, new_ids: Sequence[int],
+            cache: dict[int, Signature]) -> None:
+    """Group the articles around `new_ids` into stories again, inside a write transaction.
+
+    Every article of a story is within WINDOW of every other, so a story touching the span
+    of the new articles widened by WINDOW lies within it widened by twice that: those
+    articles are read and grouped, and the stories touching the inner span are written
+    (an article alone gets NULL). `cache` keeps signatures between calls.
+    """
+    if not new_ids:
+        return
+    marks = ",".join("?" * len(new_ids))
+    low, high = conn.execute(f"SELECT min(sort_time), max(sort_time) FROM articles"  # noqa: S608
+                             f" WHERE id IN ({marks})", list(new_ids)).fetchone()
+    if low is None:
+        return
+    first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
+    rows = conn.execute(
+        "SELECT id, title, substr(body, 1, ?), url, feed_id, sort_time, story FROM articles"
+        " WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
+        (LEAD_CHARS * 2, _iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
+    ).fetchall()
+    sigs = []
+    for article_id, title, body, url, feed_id, sort_time, _ in rows:
+        if (sig := cache.get(article_id)) is None:
+            sig = cache[article_id] = signature(title, lead(body or ""), site_of(url, feed_id),
+                                                datetime.fromisoformat(sort_time))
+        sigs.append(sig)
+    inner = (first - WINDOW, last + WINDOW)
+    before = {row[0]: row[6] for row in rows}
+    after: dict[int, int | None] = {}
+    for story in group(sigs):
+        if not any(inner[0] <= sigs[i].published <= inner[1] for i in story):
+            continue
+        head = rows[min(story, key=lambda i: (sigs[i].published, rows[i][0]))][0]
+        for i in story:
+            after[rows[i][0]] = head if len(story) > 1 else None
+    changed = [(story, article_id) for article_id, story in after.items()
+               if before[article_id] != story]
+    conn.executemany("UPDATE articles SET story = ? WHERE id = ?", changed)
+    # A story another regrouping left with one article is no story.
+    heads = {old for old in (before[i] for _, i in changed) if old is not None}
+    for old in heads:
+        conn.execute("UPDATE articles SET story = NULL WHERE story = ?1"
+                     " AND (SELECT count(*) FROM articles WHERE story = ?1) < 2", (old,))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
