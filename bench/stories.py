@@ -13,12 +13,16 @@ different sites within 14 days of each other: same story or not.
 looking at its errors. `story_heldout.jsonl` holds other families (no story, and none of its
 near-misses, is in both), written after the method was fixed and measured once: its figures
 are the measure. (The tuning set's last 126 articles were an earlier held-out set; measured
-once, they gave grouped precision 0.948 and recall 0.777, and then joined the tuning set.) Document frequencies come from every article of the
-set measured, as the store takes them from every article around the new ones.
+once, they gave grouped precision 0.948 and recall 0.777, and then joined the tuning set.)
+Document frequencies come from every article of the set measured, as the store takes them
+from every article around the new ones.
 
 Two measures per set: the pairwise test (`same_story`) and the stories `group` builds (a
 pair is "said" when both articles land in one story: what the reader shows). Targets, on the
 held-out set: precision >= 0.95 (different stories almost never merged) and recall >= 0.8.
+
+Measured (grouped, held-out set, 112 articles, 481 labelled pairs, 83 same story): precision
+0.986, recall 0.843, F1 0.909; pairwise alone: precision 0.747, recall 0.892.
 """
 
 from __future__ import annotations
