@@ -42,7 +42,7 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
-from tui_reader.store.stories import Signature, regroup
+from tui_reader.store.stories import Signature, regrouped, save_changes
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -280,8 +280,14 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-            regroup(conn, [article_id for article_id, new in saved if new], self._signatures)
-            return saved
+        # Grouped after, reading outside the write lock: a refresh's next batch regroups
+        # whatever another writer stored in between.
+        changes = regrouped(self.conn, [article_id for article_id, new in saved if new],
+                            self._signatures)
+        if changes:
+            with write(self.conn) as conn:
+                save_changes(conn, changes)
+        return saved
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
         """Filter articles with these rules from now on, and apply them to every article

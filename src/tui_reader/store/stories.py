@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import Stemmer
@@ -190,6 +191,7 @@ def _fold(text: str) -> str:
 _STEMMER = Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """The Snowball stem: "performances" and "performance", "delayed" and "delay" meet."""
     return str(_STEMMER.stemWord(word.removesuffix("'s")))
@@ -209,6 +211,7 @@ def _sum(text: str) -> str:
     return folded.rstrip(".")
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     """The loose sound of a name's romanisation."""
     ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
@@ -219,20 +222,21 @@ def _key(text: str) -> str:
     return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
 
 
-def _word(token: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _word(token: str) -> tuple[str, ...]:
     """The comparable forms of one folded token: a stem, a Hangul word without its particle,
     or the character pairs of Han and kana; a token that changes script ("'ember'로") is
     its parts."""
     token = token.strip(".,'-")
     if not token or token in STOP_WORDS:
-        return []
+        return ()
     if len(parts := _SCRIPTS.findall(token)) > 1:
-        return [form for part in parts for form in _word(part)]
+        return tuple(form for part in parts for form in _word(part))
     if _CJK.search(token):
-        return [token[i:i + 2] for i in range(max(1, len(token) - 1))]
+        return tuple(token[i:i + 2] for i in range(max(1, len(token) - 1)))
     if HANGUL.search(token):
-        return [_hangul_stem(token)]
-    return [_stem(token)]
+        return (_hangul_stem(token),)
+    return (_stem(token),)
 
 
 def _numbers(folded: str) -> set[str]:
@@ -304,7 +308,8 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     names, runs = _names(text)
     tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
     title_tokens = [_fold(t).strip(".,'") for t in WORD.findall(title)]
-    title_runs = {r for r in _names(title)[1] if " " in r} | {
+    title_names, title_only_runs = _names(title)
+    title_runs = {r for r in title_only_runs if " " in r} | {
         m.group(1) for m in QUOTED.finditer(title)}
     latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
     hangul_keys = {_key(_hangul_stem(w)) for w in HANGUL.findall(text)}
@@ -317,7 +322,7 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
         kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
         title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
-        title_names=frozenset(_names(title)[0]),
+        title_names=frozenset(title_names),
         formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
         subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
                            for r in title_runs),
@@ -407,6 +412,29 @@ def same_story(a: Signature, b: Signature, weights: Weights,
     return score(a, b, weights, window) >= 1
 
 
+def _candidates(signatures: Sequence[Signature], window: timedelta,
+                among: set[int] | None = None) -> set[tuple[int, int]]:
+    """The pairs (lower index first) within `window` of each other that share a name or a
+    name's key, and (given `among`) have one of their two in it: no other pair can be one
+    story, and most pairs share none."""
+    holders: dict[str, list[int]] = {}
+    for i, sig in enumerate(signatures):
+        for name in sig.names | {f"~{key}" for key in sig.latin_keys | sig.hangul_keys}:
+            holders.setdefault(name, []).append(i)
+    pairs = set()
+    for held in holders.values():
+        if among is not None and among.isdisjoint(held):
+            continue
+        held.sort(key=lambda i: signatures[i].published)
+        for pos, i in enumerate(held):
+            for j in held[pos + 1:]:
+                if signatures[j].published - signatures[i].published > window:
+                    break
+                if among is None or i in among or j in among:
+                    pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
 def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
     """Both name a numbered part of the same kind, and never the same one."""
     kinds = {k for k, _ in a} & {k for k, _ in b}
@@ -426,12 +454,9 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
     weights = weights or Weights(signatures)
     order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
     links: dict[tuple[int, int], float] = {}
-    for pos, i in enumerate(order):
-        for j in order[pos + 1:]:
-            if signatures[j].published - signatures[i].published > window:
-                break
-            if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
-                links[min(i, j), max(i, j)] = value
+    for i, j in _candidates(signatures, window):
+        if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
+            links[i, j] = value
     story_of = {i: [i] for i in order}
     for i, j in sorted(links, key=lambda pair: (-links[pair], pair)):
         first, second = story_of[i], story_of[j]
@@ -470,22 +495,28 @@ def site_of(url: str | None, feed_id: int | None) -> str:
     return host.removeprefix("www.") if host else f"feed:{feed_id}"
 
 
-def regroup(conn: sqlite3.Connection, new_ids: Sequence[int],
-            cache: dict[int, Signature]) -> None:
-    """Group the articles around `new_ids` into stories again, inside a write transaction.
+# An article's new story, and the story it had: (article id, story, former story).
+Change = tuple[int, int | None, int | None]
 
-    Every article of a story is within WINDOW of every other, so a story touching the span
-    of the new articles widened by WINDOW lies within it widened by twice that: those
-    articles are read and grouped, and the stories touching the inner span are written
-    (an article alone gets NULL). `cache` keeps signatures between calls.
+
+def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
+              cache: dict[int, Signature]) -> list[Change]:
+    """The articles whose story changes when `new_ids` arrive.
+
+    Only reads, so the work is done outside the write lock (`save_changes` writes it).
+    What can change is the new articles, those they are the same story as, and the stories
+    those are in: only they are grouped again, with document frequencies from every article
+    within twice WINDOW (all of those stories lie within it, every article of a story being
+    within WINDOW of every other). An article alone gets None. `cache` keeps signatures
+    between calls.
     """
     if not new_ids:
-        return
+        return []
     marks = ",".join("?" * len(new_ids))
     low, high = conn.execute(f"SELECT min(sort_time), max(sort_time) FROM articles"  # noqa: S608
                              f" WHERE id IN ({marks})", list(new_ids)).fetchone()
     if low is None:
-        return
+        return []
     first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
     rows = conn.execute(
         "SELECT id, title, substr(body, 1, ?), url, feed_id, sort_time, story FROM articles"
@@ -498,23 +529,34 @@ def regroup(conn: sqlite3.Connection, new_ids: Sequence[int],
             sig = cache[article_id] = signature(title, lead(body or ""), site_of(url, feed_id),
                                                 datetime.fromisoformat(sort_time))
         sigs.append(sig)
-    inner = (first - WINDOW, last + WINDOW)
+    weights = Weights(sigs)
+    ids = [row[0] for row in rows]
     before = {row[0]: row[6] for row in rows}
+    wanted = set(new_ids)
+    arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
+    touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
+                         for j in (i, j) if score(sigs[i], sigs[j], weights) >= 1}
+    stories = {before[ids[n]] for n in touched} - {None}
+    touched |= {n for n, article_id in enumerate(ids) if before[article_id] in stories}
+    chosen = sorted(touched)
     after: dict[int, int | None] = {}
-    for story in group(sigs):
-        if not any(inner[0] <= sigs[i].published <= inner[1] for i in story):
-            continue
-        head = rows[min(story, key=lambda i: (sigs[i].published, rows[i][0]))][0]
-        for i in story:
-            after[rows[i][0]] = head if len(story) > 1 else None
-    changed = [(story, article_id) for article_id, story in after.items()
-               if before[article_id] != story]
-    conn.executemany("UPDATE articles SET story = ? WHERE id = ?", changed)
-    # A story another regrouping left with one article is no story.
-    heads = {old for old in (before[i] for _, i in changed) if old is not None}
-    for old in heads:
+    for story in group([sigs[n] for n in chosen], weights):
+        members = [chosen[k] for k in story]
+        head = ids[min(members, key=lambda n: (sigs[n].published, ids[n]))]
+        for n in members:
+            after[ids[n]] = head if len(members) > 1 else None
+    return [(article_id, story, before[article_id]) for article_id, story in after.items()
+            if before[article_id] != story]
+
+
+def save_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+    """Write what `regrouped` found, inside a write transaction."""
+    conn.executemany("UPDATE articles SET story = ? WHERE id = ?",
+                     [(story, article_id) for article_id, story, _ in changes])
+    # A story the new grouping left with one article is no story.
+    for former in {former for _, _, former in changes if former is not None}:
         conn.execute("UPDATE articles SET story = NULL WHERE story = ?1"
-                     " AND (SELECT count(*) FROM articles WHERE story = ?1) < 2", (old,))
+                     " AND (SELECT count(*) FROM articles WHERE story = ?1) < 2", (former,))
 
 
 def _iso(value: datetime) -> str:
