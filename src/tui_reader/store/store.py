@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zlib
@@ -107,7 +108,9 @@ class Store:
         # Whether reading (or unreading) one article of a story does so for all of it
         # (config.toml's story_read = "story", the default) or for that article alone.
         self.story_read = True
-        # Articles' story signatures, kept between the batches of a refresh.
+        # Articles stored and not yet grouped into stories, and the signatures of those
+        # grouped, kept for the next time.
+        self._arrived: list[int] = []
         self._signatures: dict[int, Signature] = {}
 
     @classmethod
@@ -117,6 +120,10 @@ class Store:
         return cls(connect(path, timeout, reading=reading), path, reading=reading)
 
     def close(self) -> None:
+        """Group what arrived into stories, then close; a store that cannot write any more
+        (a full disk) closes with those articles left ungrouped."""
+        with contextlib.suppress(StoreError):
+            self.group_stories()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -280,14 +287,23 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-        # Grouped after, reading outside the write lock: a refresh's next batch regroups
-        # whatever another writer stored in between.
-        changes = regrouped(self.conn, [article_id for article_id, new in saved if new],
-                            self._signatures)
+        self._arrived += [article_id for article_id, new in saved if new]
+        return saved
+
+    def group_stories(self) -> None:
+        """Group the articles stored since last time into stories with those around them.
+
+        Done once for all a refresh brings (when its store closes), or before this store
+        next lists or marks articles: one refresh's articles are read and compared once,
+        not again for each batch. The work is read outside the write lock.
+        """
+        if not self._arrived:
+            return
+        arrived, self._arrived = self._arrived, []
+        changes = regrouped(self.conn, arrived, self._signatures)
         if changes:
             with write(self.conn) as conn:
                 save_changes(conn, changes)
-        return saved
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
         """Filter articles with these rules from now on, and apply them to every article
@@ -325,6 +341,7 @@ class Store:
         from the index (keyset paging); `offset` works in every order but costs more the
         deeper it goes.
         """
+        self.group_stories()
         where: list[str] = []
         params: list[Any] = []
         source = "articles a"
@@ -370,6 +387,7 @@ class Store:
             f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
     def row(self, article_id: int) -> ArticleRow | None:
+        self.group_stories()
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()
         return article_row(found) if found else None
 
@@ -415,6 +433,7 @@ class Store:
 
     def story(self, story_id: int) -> list[ArticleRow]:
         """The articles that tell one story, the first first."""
+        self.group_stories()
         return [article_row(r) for r in self.conn.execute(
             _ROW + " WHERE a.story = ? ORDER BY a.sort_time, a.id", (story_id,))]
 
@@ -422,6 +441,7 @@ class Store:
         """Queued for the sync server in the same transaction (see store.outbox); with
         `story_read`, the other articles of their stories too."""
         ids = list(ids)
+        self.group_stories()
         if ids and self.story_read:
             ids = [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
                 f"SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"  # noqa: S608
@@ -602,6 +622,7 @@ class Store:
         the story), never the article itself nor a copy of it (same URL, title or text), each
         at most once.
         """
+        self.group_stories()
         article = self.article(article_id)
         if article is None:
             return []

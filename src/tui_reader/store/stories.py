@@ -478,7 +478,7 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
 # sentence or two.
 LEAD_CHARS = 300
 # Articles around new ones read at most, newest first, when grouping them.
-POOL_LIMIT = 3000
+POOL_LIMIT = 20000
 _SENTENCE_END = re.compile(r"[.!?。…](?=\s|$)")
 
 
