@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui_reader.store.stories import Signature, Weights, group, same_story, signature
 
 T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -165,3 +168,39 @@ def test_grouping_is_complete_link() -> None:
     stories = group(sigs, weights)
     assert sorted(map(len, stories)) == [1, 2]
     assert not any({0, 2} <= set(story) for story in stories)
+
+
+def test_counts_meet_however_they_are_written() -> None:
+    english = _sig("NOVUS sells 410,000 copies in debut week", "", "a.test")
+    short = _sig("NOVUS breaks rookie record with 410K first-week sales", "", "b.test")
+    korean = _sig("노부스, 데뷔 앨범 초동 41만 장", "", "c.test")
+    assert "#410000" in english.terms and "#410000" in short.terms
+    assert "#410000" in korean.terms
+
+
+def test_a_japanese_season_is_a_numbered_part() -> None:
+    japanese = _sig("「紅灯学園」第2期 1月放送開始", "", "a.test")
+    english = _sig("'Crimson Lantern Academy' season 3 set for January", "", "b.test")
+    assert ("se", "2") in japanese.parts and ("se", "3") in english.parts
+    assert not _same(japanese, english)
+
+
+def test_a_review_meets_only_a_review() -> None:
+    review = _sig("Review: 'Copper Moths' steals nothing but an evening",
+                  "Ilse Varga's heist comedy is slight.", "cinemadesk.test")
+    news = _sig("'Copper Moths' steals the weekend for Brightwater",
+                "Ilse Varga's heist comedy led the weekend.", "moviewire.test", hours=4)
+    assert not _same(review, news)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=200), st.text(max_size=120),
+       st.text(max_size=200))
+def test_any_text_makes_a_signature_and_the_test_is_symmetric(
+    title_a: str, lead_a: str, title_b: str, lead_b: str
+) -> None:
+    a = _sig(title_a, lead_a, "a.test")
+    b = _sig(title_b, lead_b, "b.test", hours=1)
+    weights = Weights([a, b])
+    assert same_story(a, b, weights) == same_story(b, a, weights)
+    assert group([a, b], weights) in ([[0, 1]], [[0], [1]])
