@@ -162,7 +162,9 @@ class Signature:
     # The names of two words or more and the quoted titles of the headline, each as its
     # words' forms and its consonant key: what the headline is about.
     subjects: frozenset[tuple[frozenset[str], str]]
-    # Whether the headline is written in Hangul or in Han and kana.
+    # Whether the headline has Hangul, Han or kana in it: a Korean headline, or an English
+    # one giving a name in Hangul too. Two such headlines are compared by their words (the
+    # Hangul name meets); one with another, by what any language writes alike.
     asian: bool
     parts: frozenset[tuple[str, str]]
     sums: frozenset[str]
