@@ -24,7 +24,7 @@ MAX_QUERY = 500
 SEARCH_SECONDS = 2.0
 # Checked every this many SQLite VM steps (a few hundred microseconds).
 _CHECK_STEPS = 1000
-PREFIX_LENGTHS = (2, 3, 4)  # the FTS5 prefix= option of the current schema
+PREFIX_LENGTHS = (2, 3, 4, 5, 6)  # the FTS5 prefix= option of the current schema
 MIN_PREFIX = 2
 # Characters and keywords that mean the person is writing FTS5 syntax on purpose.
 _SYNTAX = re.compile(r'["*():^+{}]|\b(?:AND|OR|NOT|NEAR)\b')
@@ -78,7 +78,7 @@ def _tidy(query: str) -> str:
 def _quoted(conn: sqlite3.Connection, query: str) -> str:
     """Every word group as a quoted phrase, the last a prefix unless a space ends the query.
 
-    A prefix FTS5 has no prefix index for (1 or 5+ characters) is answered by merging the
+    A prefix FTS5 has no prefix index for (1 or 7+ characters) is answered by merging the
     doclists of every word it starts; when the whole word alone already matches more than
     RANK_WINDOW articles, that merge (~70 ms at 50,000 articles) could not change what the
     window shows, so the word is searched as it is. A single letter is always searched as
