@@ -56,7 +56,7 @@ _MAX_TRIGRAMS = 400
 # their text is read and counted in Python (~25 µs an article).
 SHORT_WINDOW = 500
 # A hit's excerpt: about this many characters of the body, this many of them before the hit.
-EXCERPT, _BEFORE = 120, 40
+_EXCERPT, _BEFORE = 120, 40
 _HIT = re.compile(f"{HIT_START}(.*?){HIT_END}", re.DOTALL)
 _MAX_HITS = 10  # an excerpt starts at one of a body's first this many hits
 _FTS_KEYWORDS = frozenset(("AND", "OR", "NOT", "NEAR"))
@@ -292,20 +292,20 @@ def _marker(words: list[str]) -> Callable[[str], str]:
 
     def mark(body: str) -> str:
         ends = [m.end() for m in itertools.islice(found.finditer(body), _MAX_HITS)]
-        reach = ends[-1] + EXCERPT + _BEFORE if ends else 0
+        reach = ends[-1] + _EXCERPT + _BEFORE if ends else 0
         return found.sub(lambda m: HIT_START + m[0] + HIT_END, body[:reach]) + body[reach:]
 
     return mark
 
 
 def _excerpt(marked: str) -> str:
-    """About EXCERPT characters of a body whose hits are marked: from a little before the
+    """About _EXCERPT characters of a body whose hits are marked: from a little before the
     first hit followed by the most different words found, or the body's start if none is."""
     hits = [(m.start(), m[1].casefold()) for m in itertools.islice(_HIT.finditer(marked),
                                                                    _MAX_HITS)]
     if not hits:
-        return marked[:EXCERPT] + ("…" if len(marked) > EXCERPT else "")
-    reach = EXCERPT - _BEFORE
+        return marked[:_EXCERPT] + ("…" if len(marked) > _EXCERPT else "")
+    reach = _EXCERPT - _BEFORE
     at, most, words = hits[0][0], 0, len({w for _, w in hits})
     ahead: Counter[str] = Counter()  # the words of the hits within reach of this one
     j = 0
