@@ -149,7 +149,7 @@ async def _serve_connection(routes: dict[tuple[int, str], bytes], port: int,
             await writer.drain()
 
 
-def _serve(layout: Layout, sockets: list[socket.socket]) -> None:
+def _serve(layout: Layout, sockets: list[socket.socket], ready: Any) -> None:
     routes = build_site(layout)
 
     async def main() -> None:
@@ -163,6 +163,7 @@ def _serve(layout: Layout, sockets: list[socket.socket]) -> None:
                 w.close()
 
             servers.append(await asyncio.start_server(handle, sock=sock, backlog=512))
+        ready.set()
         await asyncio.Event().wait()
 
     asyncio.run(main())
@@ -177,9 +178,13 @@ def serving(feeds: int, items: int, ports: int) -> Iterator[Layout]:
         sock.listen(512)
         sockets.append(sock)
     layout = Layout(feeds, items, [s.getsockname()[1] for s in sockets])
-    server = multiprocessing.get_context("fork").Process(target=_serve, args=(layout, sockets),
-                                                         daemon=True)
+    fork = multiprocessing.get_context("fork")
+    ready = fork.Event()
+    server = fork.Process(target=_serve, args=(layout, sockets, ready), daemon=True)
     server.start()
+    # Building the site takes the server a while: the first timed run must not wait on it.
+    if not ready.wait(120):
+        raise SystemExit("the loopback server did not start")
     try:
         yield layout
     finally:
