@@ -222,9 +222,10 @@ class Run:
                        *, download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
         # Entries stored by a release that resolved RSS and Atom ids against the feed's address
-        # take the id as written as their key, so they are not stored a second time.
+        # take the id as written as their key, so they are not stored a second time (a feed
+        # with nothing stored has nothing to take over, and resolving is a tenth of its work).
         rekeyed: dict[str, str] = {}
-        for entry in [] if parsed.kind.startswith("json") else parsed.entries:
+        for entry in [] if not known or parsed.kind.startswith("json") else parsed.entries:
             if entry.guid and entry.guid not in known:
                 former = former_key(entry.guid, base)
                 if former and former in known:
