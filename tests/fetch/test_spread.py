@@ -15,7 +15,7 @@ import pytest
 from fetch.conftest import FAST
 from fetch.test_refresh import page, rss
 from http_support import reply
-from tui_reader.net.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.refresh import FeedResult, refresh_all, spread
 from tui_reader.refresh.run import Run
 from tui_reader.store import FeedRow, Store
@@ -72,6 +72,16 @@ async def test_feeds_are_handed_out_by_host_a_few_at_a_time_largest_first(
     assert len(hosts) == 0 and await hosts.next() is None
     assert spread.processes_for(due_feeds=5, hosts=2) == 1
     assert spread.processes_for(due_feeds=1000, hosts=1) == 1
+
+
+def test_a_process_keeps_to_the_host_it_just_finished(site: Site, store: Store) -> None:
+    feeds = publish_feeds(site, store, 6)
+    hosts = spread.Hosts(feeds, chunk=1)
+    taken = hosts.take()
+    assert taken is not None
+    host = hosts.done(taken[0])
+    after = hosts.take(prefer=host)  # not the larger host, whose connections are elsewhere
+    assert after is not None and host_key(after[0].url) == host
 
 
 async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: Store) -> None:

@@ -89,12 +89,17 @@ class Hosts:
         """Hosts with feeds still waiting."""
         return len(self._waiting)
 
-    def take(self) -> list[FeedRow] | None:
-        """The next feeds of the largest host not out; None when every waiting host is out."""
-        free = [host for host in self._waiting if host not in self._out]
-        if not free:
-            return None
-        host = max(free, key=lambda h: len(self._waiting[h]))
+    def take(self, prefer: str | None = None) -> list[FeedRow] | None:
+        """The next feeds of `prefer` if it is free (the host the asker just finished: its
+        connections are still open there), else of the largest host not out; None when every
+        waiting host is out."""
+        if prefer in self._waiting and prefer not in self._out:
+            host = prefer
+        else:
+            free = [host for host in self._waiting if host not in self._out]
+            if not free:
+                return None
+            host = max(free, key=lambda h: len(self._waiting[h]))
         queue = self._waiting[host]
         feeds = [queue.popleft() for _ in range(min(self.chunk, len(queue)))]
         if not queue:
@@ -104,23 +109,24 @@ class Hosts:
         self._host_of.update((feed.id, host) for feed in feeds)
         return feeds
 
-    async def next(self) -> list[FeedRow] | None:
+    async def next(self, prefer: str | None = None) -> list[FeedRow] | None:
         """The next feeds, waiting for a host to be done if all are out; None once none wait."""
         while self._waiting:
-            feeds = self.take()
+            feeds = self.take(prefer)
             if feeds is not None:
                 return feeds
             changed = self._changed
             await changed.wait()
         return None
 
-    def done(self, feed: FeedRow) -> None:
-        """A feed handed out is finished (or failed): its host is free once all its are."""
+    def done(self, feed: FeedRow) -> str:
+        """A feed handed out is finished (or failed): its host, free once all its are."""
         host = self._host_of.pop(feed.id)
         self._out[host] -= 1
         if not self._out[host]:
             del self._out[host]
             self._notify()
+        return host
 
     def _notify(self) -> None:
         self._changed.set()
@@ -157,11 +163,14 @@ async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedR
 
 
 async def _lane(run: Run, hosts: Hosts, force: bool, done: Done) -> None:
+    last: str | None = None
+
     def finished(feed: FeedRow, result: FeedResult) -> None:
-        hosts.done(feed)
+        nonlocal last
+        last = hosts.done(feed)
         done(feed, result)
 
-    while (feeds := await hosts.next()) is not None:
+    while (feeds := await hosts.next(last)) is not None:
         await run.feeds(feeds, force, finished)
 
 
@@ -250,15 +259,16 @@ class _Worker:
         error = WORKER_DIED
         loop = asyncio.get_running_loop()
         asked: asyncio.Task[None] | None = None
+        last: str | None = None  # the host of the last feed it finished
         try:
             while True:
                 kind, value = await loop.run_in_executor(self._reader, self._channel.receive)
                 if kind == "next":
-                    asked = asyncio.create_task(self._hand_out(hosts))
+                    asked = asyncio.create_task(self._hand_out(hosts, last))
                 elif kind == "result":
                     feed_id, result = value
                     feed = self._held.pop(feed_id)
-                    hosts.done(feed)
+                    last = hosts.done(feed)
                     done(feed, result)
                 elif kind == "crashed":
                     error = f"{WORKER_DIED}: {value}"
@@ -277,8 +287,8 @@ class _Worker:
             done(feed, FeedResult(feed.url, feed.title, "failed", error=error))
         self._held.clear()
 
-    async def _hand_out(self, hosts: Hosts) -> None:
-        feeds = await hosts.next()
+    async def _hand_out(self, hosts: Hosts, prefer: str | None) -> None:
+        feeds = await hosts.next(prefer)
         self._held.update((feed.id, feed) for feed in feeds or ())
         with contextlib.suppress(OSError):  # it died: `serve` fails what it held
             self._channel.send(feeds)
