@@ -202,8 +202,7 @@ class _Helpers:
 
     async def finish(self) -> None:
         """Wait for the workers to finish what they hold."""
-        if self._serving:
-            await asyncio.wait(self._serving)
+        await asyncio.gather(*self._serving)
 
     async def stop(self) -> None:
         """Stop serving the workers, and kill any still working (the refresh was cancelled)."""
