@@ -39,6 +39,7 @@ from tui_reader.net.session import (
     malformed,
     private_address,
     socks_errors,
+    tls_context,
 )
 
 # Kept apart so the configuration can be read without loading aiohttp.
@@ -340,6 +341,7 @@ class Fetcher:
             async with route.session.get(
                 target, headers=headers, allow_redirects=False, proxy=route.proxy,
                 proxy_headers=proxy_headers,
+                ssl=tls_context() if target.scheme == "https" else True,
             ) as response:
                 return await self._read(url, target, response, max_bytes, public_only, hop)
         except FetchError:
