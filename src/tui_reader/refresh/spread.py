@@ -272,7 +272,9 @@ class _Worker:
                 elif kind == "crashed":
                     error = f"{WORKER_DIED}: {value}"
                 else:
-                    self.bytes_received, self._finished = value, True
+                    self.bytes_received, arrived = value
+                    await run.db(run.store.take_over, arrived)
+                    self._finished = True
                     return
         except (EOFError, OSError):
             pass
