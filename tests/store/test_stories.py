@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.store.stories import Signature, Weights, group, same_story, signature
+from tui_reader.store.stories import (
+    COMMON_MIN,
+    Signature,
+    Weights,
+    _candidates,
+    group,
+    same_story,
+    signature,
+)
 
 T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -204,3 +212,15 @@ def test_any_text_makes_a_signature_and_the_test_is_symmetric(
     weights = Weights([a, b])
     assert same_story(a, b, weights) == same_story(b, a, weights)
     assert group([a, b], weights) in ([[0, 1]], [[0], [1]])
+
+
+def test_a_name_every_article_carries_pairs_none_of_them_while_a_rarer_one_still_does() -> None:
+    """A streaming service named by a whole day's news would otherwise make every two of
+    them a pair to compare: grouping a large refresh went quadratic."""
+    day = [_sig(f"Netflix orders 'Show {n}' from Maker{n} Studio",
+                f"Netflix confirmed the series Show {n}.", f"site{n}.test", hours=n / 100)
+           for n in range(COMMON_MIN + 40)]
+    assert _candidates(day, timedelta(days=3)) == set()
+    both = [*day, RELEASE_A, RELEASE_B]
+    assert (len(day), len(day) + 1) in _candidates(both, timedelta(days=3))
+    assert [len(day), len(day) + 1] in group(both)

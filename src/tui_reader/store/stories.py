@@ -414,25 +414,35 @@ def same_story(a: Signature, b: Signature, weights: Weights,
     return score(a, b, weights, window) >= 1
 
 
+# A name more articles around carry than this says little about which story one tells (a
+# streaming service, a big studio, the biggest group of the day) and would pair each of them
+# with every other: pairs are found through their rarer names, which one story shares too.
+COMMON_MIN = 60
+COMMON_SHARE = 50
+
+
 def _candidates(signatures: Sequence[Signature], window: timedelta,
                 among: set[int] | None = None) -> set[tuple[int, int]]:
-    """The pairs (lower index first) within `window` of each other that share a name or a
-    name's key, and (given `among`) have one of their two in it: no other pair can be one
-    story, and most pairs share none."""
+    """The pairs (lower index first) from different sites within `window` of each other that
+    share a name or a name's key, and (given `among`) have one of their two in it: no other
+    pair can be one story, and most pairs share none."""
     holders: dict[str, list[int]] = {}
     for i, sig in enumerate(signatures):
         for name in sig.names | {f"~{key}" for key in sig.latin_keys | sig.hangul_keys}:
             holders.setdefault(name, []).append(i)
+    common = max(COMMON_MIN, len(signatures) // COMMON_SHARE)
     pairs = set()
     for held in holders.values():
-        if among is not None and among.isdisjoint(held):
+        if len(held) > common or (among is not None and among.isdisjoint(held)):
             continue
         held.sort(key=lambda i: signatures[i].published)
         for pos, i in enumerate(held):
+            first = signatures[i]
             for j in held[pos + 1:]:
-                if signatures[j].published - signatures[i].published > window:
+                second = signatures[j]
+                if second.published - first.published > window:
                     break
-                if among is None or i in among or j in among:
+                if second.site != first.site and (among is None or i in among or j in among):
                     pairs.add((min(i, j), max(i, j)))
     return pairs
 
