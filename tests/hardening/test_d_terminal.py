@@ -98,7 +98,7 @@ async def test_a3_hostile_markup_is_literal_and_clicks_run_nothing(
         for index in range(3, len(app.main.feed_list.options)):
             await pilot.click("#feeds", offset=(4, index))
             await settle(pilot)
-            await app.main.action_mark_feed_read()  # its toast names the feed
+            await app.main.action_mark_all_read()  # its toast names the feed or folder
             await settle(pilot)
         for toast in app.screen.query("Toast"):
             await pilot.click(toast)

@@ -15,6 +15,8 @@ ARTICLE_COLUMNS = (
     " WHERE x.article_id = a.id AND x.feed_id IS NOT a.feed_id), a.hidden"
 )
 ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
+# The articles a filter hides, from an index that holds only them.
+HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
 
 
 @dataclass(frozen=True, slots=True)

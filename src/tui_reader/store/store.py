@@ -14,6 +14,7 @@ from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
+from tui_reader.store.folders import folder_feeds, folder_unread
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -26,6 +27,7 @@ from tui_reader.store.outbox import queue_feed, queue_marks
 from tui_reader.store.rows import (
     ARTICLE_COLUMNS,
     ARTICLE_FROM,
+    HIDDEN,
     ArticleRow,
     FeedRow,
     RawPage,
@@ -55,10 +57,6 @@ SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refre
           AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
-# The articles a filter hides, from an index that holds only them.
-HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
-# The articles a feed carries: those first stored from it, and copies it carries too.
-_IN_FEED = ("(a.feed_id = ?1 OR a.id IN (SELECT article_id FROM also_in WHERE feed_id = ?1))")
 # A feed by its current address, or by the one it was subscribed at before it moved.
 _AT_URL = " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC LIMIT 1"
 
@@ -163,6 +161,10 @@ class Store:
 
     def feeds(self) -> list[FeedRow]:
         return [_feed_row(r) for r in self.conn.execute(_FEED + " ORDER BY lower(title), id")]
+
+    def folders(self) -> dict[str, int]:
+        """Each folder a feed is filed under, with its unread count (store.folders)."""
+        return folder_unread(self.conn)
 
     def feed_by_url(self, url: str) -> FeedRow | None:
         """The feed at `url`, or the one subscribed at `url` that has moved since."""
@@ -290,37 +292,28 @@ class Store:
                 if not self.reading:
                     raise
 
-    def articles(
-        self,
-        *,
-        feed_id: int | None = None,
-        unread: bool = False,
-        bookmarked: bool = False,
-        limit: int = 200,
-        offset: int = 0,
-        before: ArticleRow | None = None,
-        hidden: bool = False,
-        query: str | None = None,
-        order: SortOrder = "newest",
-    ) -> list[ArticleRow]:
-        """In `order` (bookmarks: most recently bookmarked first), one page at a time;
-        articles a filter hides only with `hidden`; those a saved search finds with `query`.
-
-        Newest first, pass the last row of a page as `before` to get the next page straight
-        from the index (keyset paging); `offset` works in every order but costs more the
-        deeper it goes.
-        """
+    def _view(
+        self, *, feed_id: int | None, folder: str | None, unread: bool, bookmarked: bool,
+        hidden: bool, query: str | None, only: Sequence[int] | None = None,
+    ) -> tuple[str, list[str], list[Any]]:
+        """What a list shows, as (source of `a`, conditions, parameters): `articles` pages
+        through it and `mark_all_read` marks it, so `A` marks exactly what the list holds.
+        `only` narrows it to these ids (what a filter typed over the list kept)."""
         where: list[str] = []
         params: list[Any] = []
         source = "articles a"
-        if feed_id is not None:
-            # Two index walks joined, not an OR, which would read every row of the table.
+        feed_ids = [feed_id] if feed_id is not None else (
+            None if folder is None else folder_feeds(self.conn, [folder]))
+        if feed_ids is not None:
+            # Two index walks joined, not an OR, which would read every row of the table;
+            # UNION keeps one row for an article two of the feeds carry.
             # (CROSS JOIN keeps also_in first: SQLite would otherwise walk a whole index.)
             columns = "c.id, c.feed_id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
-            source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id = ?1 UNION ALL"  # noqa: S608
+            picked = "(SELECT value FROM json_each(?1))"
+            source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id IN {picked} UNION"  # noqa: S608
                       f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
-                      " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
-            params.append(feed_id)
+                      f" ON c.id = x.article_id WHERE x.feed_id IN {picked}) AS a")
+            params.append(json.dumps(feed_ids))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
         if query is not None:
@@ -331,19 +324,80 @@ class Store:
             where.append("a.read = 0")
         if bookmarked:
             where.append("a.bookmarked_at IS NOT NULL")
-            ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC"
-        else:
-            ordering = _ORDERS[order]
-            if before is not None:
-                if order != "newest":
-                    raise ValueError("keyset paging (before=) lists newest first only")
-                where.append("(a.sort_time, a.id) < (?, ?)")
-                params += [iso(before.sort_time), before.id]
+        if only is not None:
+            where.append("a.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(only)))
+        return source, where, params
+
+    def articles(
+        self,
+        *,
+        feed_id: int | None = None,
+        folder: str | None = None,
+        unread: bool = False,
+        bookmarked: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+        before: ArticleRow | None = None,
+        hidden: bool = False,
+        query: str | None = None,
+        only: Sequence[int] | None = None,
+        order: SortOrder = "newest",
+    ) -> list[ArticleRow]:
+        """In `order` (bookmarks: most recently bookmarked first), one page at a time;
+        a feed's, or a folder's (store.folders); articles a filter hides only with `hidden`;
+        those a saved search finds with `query`; of `only` these ids, when given.
+
+        Newest first, pass the last row of a page as `before` to get the next page straight
+        from the index (keyset paging); `offset` works in every order but costs more the
+        deeper it goes.
+        """
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
+        ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC" if bookmarked else _ORDERS[order]
+        if before is not None and not bookmarked:
+            if order != "newest":
+                raise ValueError("keyset paging (before=) lists newest first only")
+            where.append("(a.sort_time, a.id) < (?, ?)")
+            params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
         page = f"SELECT a.id FROM {source}{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
         sql = f"{_ROW} WHERE a.id IN ({page}){ordering}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    def listed_text(
+        self, *, feed_id: int | None = None, folder: str | None = None, unread: bool = False,
+        bookmarked: bool = False, hidden: bool = False, query: str | None = None,
+    ) -> list[tuple[int, str]]:
+        """Every article a list holds (the arguments as `articles` takes them) as (id, its
+        title, author and feed in one line): what filtering as one types looks through, read
+        once rather than queried again at each key."""
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        sql = (f"SELECT a.id, a.title || ' · ' || coalesce(a.author, '') || ' · '"  # noqa: S608
+               f" || coalesce(f.title, a.site_name, '') FROM {ARTICLE_FROM}"
+               f" WHERE a.id IN (SELECT a.id FROM {source}{clause})")
+        return list(self.conn.execute(sql, params))
+
+    def mark_all_read(
+        self, *, feed_id: int | None = None, folder: str | None = None,
+        bookmarked: bool = False, hidden: bool = False, query: str | None = None,
+        only: Sequence[int] | None = None,
+    ) -> list[int]:
+        """Mark read every article the list of these arguments holds, on every page (as
+        `articles` takes them; with none, everything). Returns the ids it changed, so an
+        undo gives back exactly those: `set_read(ids, False)`."""
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
+        with write(self.conn) as conn:
+            ids = [r[0] for r in conn.execute(
+                f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}", params)]  # noqa: S608
+            _set_read(conn, ids, True)
+        return ids
 
     def saved_unread(self, query: str) -> int:
         """How many articles a saved search finds unread (filters' hidden ones left out)."""
@@ -407,19 +461,7 @@ class Store:
         ids = list(ids)
         if ids:
             with write(self.conn) as conn:
-                conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
-                             [int(read), *ids])
-                queue_marks(conn, ids, "read", read)
-
-    def mark_feed_read(self, feed_id: int | None) -> list[int]:
-        """Mark a feed (or everything) read; returns the ids changed, for undo."""
-        with write(self.conn) as conn:
-            unread = f"a.read = 0 AND (?1 IS NULL OR {_IN_FEED})"
-            ids = [r[0] for r in conn.execute(
-                f"SELECT a.id FROM articles a WHERE {unread}", (feed_id,))]  # noqa: S608
-            conn.execute(f"UPDATE articles AS a SET read = 1 WHERE {unread}", (feed_id,))  # noqa: S608
-            queue_marks(conn, ids, "read", True)
-        return ids
+                _set_read(conn, ids, read)
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
         """Bookmarks are the one thing the person cannot fetch again, so this commit is synced
@@ -637,6 +679,14 @@ class Store:
             if not damaged or not self.check_search_index():
                 raise
         return query()
+
+
+def _set_read(conn: sqlite3.Connection, ids: Sequence[int], read: bool) -> None:
+    """Inside a write transaction; the ids go as one JSON list, so there may be more of them
+    than SQLite takes parameters (a folder of 50,000 articles marked read)."""
+    conn.execute("UPDATE articles SET read = ? WHERE id IN (SELECT value FROM json_each(?))",
+                 (int(read), json.dumps(list(ids))))
+    queue_marks(conn, ids, "read", read)
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -57,10 +57,14 @@ def reader_commands(app: ReaderApp) -> Iterator[Command]:
     if main is not None:
         yield Command("Refresh feed", "Fetch the selected feed now", main.action_refresh_feed)
         yield Command(
-            "Mark feed read",
-            "Mark every article of the selected feed read",
-            main.action_mark_feed_read,
+            "Mark all read",
+            "Mark every article of this list read: a feed, a folder, a saved search, all",
+            main.action_mark_all_read,
         )
+        yield Command("Undo mark all read", "Give back the read states it changed",
+                      main.action_undo)
+        yield Command("Filter the list", "Narrow the list to the words typed",
+                      main.action_filter)
         yield Command(
             "Show or hide filtered articles",
             "List the articles a [[filter]] in config.toml hides, or stop",
