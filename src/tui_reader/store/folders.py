@@ -9,11 +9,11 @@ them in `folder:NAME` or `articles --folder NAME`.
 
 from __future__ import annotations
 
-import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 
-from tui_reader.store.rows import HIDDEN
+from tui_reader.store.rows import FeedRow
 
 
 def folder_key(path: str) -> str:
@@ -23,10 +23,12 @@ def folder_key(path: str) -> str:
 
 def within(folder: str | None, name: str) -> bool:
     """Whether a feed filed under `folder` is in the folder `name` or one of its subfolders."""
-    if folder is None:
-        return False
-    path, wanted = folder_key(folder), folder_key(name)
-    return bool(wanted) and (path == wanted or path.startswith(wanted + "/"))
+    return folder is not None and _holds(folder_key(name), folder_key(folder))
+
+
+def _holds(name: str, path: str) -> bool:
+    """`within` for folder keys."""
+    return bool(name) and (path == name or path.startswith(name + "/"))
 
 
 def folder_feeds(conn: sqlite3.Connection, names: Iterable[str]) -> list[int]:
@@ -36,35 +38,32 @@ def folder_feeds(conn: sqlite3.Connection, names: Iterable[str]) -> list[int]:
             if any(within(folder, name) for name in wanted)]
 
 
-def folder_names(conn: sqlite3.Connection) -> list[str]:
-    """Every folder path a feed is filed under, as stored."""
-    return [r[0] for r in conn.execute(
-        "SELECT DISTINCT folder FROM feeds WHERE folder IS NOT NULL ORDER BY lower(folder)")]
+# Unread articles a filter leaves shown that more than one feed carries: (article, the feed
+# it was first stored from, another feed), a row for each other feed. CROSS JOIN walks the
+# few copies, not every unread article.
+_CARRIED = ("SELECT a.id, a.feed_id, x.feed_id FROM also_in x CROSS JOIN articles a"
+            " ON a.id = x.article_id WHERE a.read = 0 AND a.hidden = 0")
 
 
-# Each unread article a filter leaves shown, with the folder of each feed that carries it.
-_UNREAD_IN_FOLDERS = f"""
-SELECT a.id, f.folder FROM feeds f
-JOIN articles a INDEXED BY articles_unread_by_feed ON a.feed_id = f.id AND a.read = 0
-WHERE f.folder IS NOT NULL AND a.id NOT IN ({HIDDEN})
-UNION ALL
-SELECT x.article_id, f.folder FROM feeds f JOIN also_in x ON x.feed_id = f.id
-JOIN articles a ON a.id = x.article_id
-WHERE f.folder IS NOT NULL AND a.read = 0 AND a.hidden = 0
-"""  # noqa: S608
+def folder_unread(conn: sqlite3.Connection, feeds: Iterable[FeedRow]) -> dict[str, int]:
+    """Each folder path feeds are filed under, with its unread articles, subfolders included.
 
-
-def folder_unread(conn: sqlite3.Connection) -> dict[str, int]:
-    """Each stored folder path and its unread articles, subfolders included: an article that
-    two of its feeds carry counts once."""
-    paths = folder_names(conn)
-    # (folder shown, folder a feed is filed under) for each path the shown one holds.
-    holds = [[name, path] for name in paths for path in paths if within(path, name)]
-    counts = dict(conn.execute(
-        f"WITH unread (id, folder) AS ({_UNREAD_IN_FOLDERS}),"  # noqa: S608
-        " holds (name, folder) AS (SELECT json_extract(value, '$[0]'),"
-        " json_extract(value, '$[1]') FROM json_each(?))"
-        " SELECT holds.name, count(DISTINCT unread.id) FROM holds"
-        " JOIN unread ON unread.folder = holds.folder GROUP BY holds.name",
-        (json.dumps(holds),)).fetchall())
-    return {name: counts.get(name, 0) for name in paths}
+    The feeds' own unread counts are summed, then an article that several feeds of one
+    folder carry is taken off all but once: far cheaper than counting distinct articles per
+    folder, as copies are few.
+    """
+    feeds = list(feeds)
+    paths = sorted({f.folder for f in feeds if f.folder is not None}, key=str.lower)
+    keys = {path: folder_key(path) for path in paths}
+    holders = {f.id: [p for p in paths if _holds(keys[p], keys[f.folder])]
+               for f in feeds if f.folder is not None}
+    counts = {path: sum(f.unread for f in feeds if path in holders.get(f.id, ()))
+              for path in paths}
+    carriers: dict[int, set[int]] = {}
+    for article_id, first, other in conn.execute(_CARRIED):
+        carriers.setdefault(article_id, set()).update((first, other))
+    for carried_by in carriers.values():
+        held = Counter(path for feed_id in carried_by for path in holders.get(feed_id, ()))
+        for path, times in held.items():
+            counts[path] -= times - 1
+    return counts

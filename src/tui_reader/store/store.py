@@ -92,6 +92,11 @@ _ORDERS: dict[str, str] = {
 }
 
 
+def _ordering(order: SortOrder, *, bookmarked: bool) -> str:
+    """Bookmarks list the most recently bookmarked first, whatever the order."""
+    return " ORDER BY a.bookmarked_at DESC, a.id DESC" if bookmarked else _ORDERS[order]
+
+
 class Store:
     """One connection per Store; open one per thread."""
 
@@ -162,9 +167,10 @@ class Store:
     def feeds(self) -> list[FeedRow]:
         return [_feed_row(r) for r in self.conn.execute(_FEED + " ORDER BY lower(title), id")]
 
-    def folders(self) -> dict[str, int]:
-        """Each folder a feed is filed under, with its unread count (store.folders)."""
-        return folder_unread(self.conn)
+    def folders(self, feeds: Sequence[FeedRow] | None = None) -> dict[str, int]:
+        """Each folder a feed is filed under, with its unread count (store.folders); from
+        `feeds` when they were just read."""
+        return folder_unread(self.conn, self.feeds() if feeds is None else feeds)
 
     def feed_by_url(self, url: str) -> FeedRow | None:
         """The feed at `url`, or the one subscribed at `url` that has moved since."""
@@ -355,7 +361,7 @@ class Store:
         source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
                                            bookmarked=bookmarked, hidden=hidden, query=query,
                                            only=only)
-        ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC" if bookmarked else _ORDERS[order]
+        ordering = _ordering(order, bookmarked=bookmarked)
         if before is not None and not bookmarked:
             if order != "newest":
                 raise ValueError("keyset paging (before=) lists newest first only")
@@ -370,16 +376,18 @@ class Store:
     def listed_text(
         self, *, feed_id: int | None = None, folder: str | None = None, unread: bool = False,
         bookmarked: bool = False, hidden: bool = False, query: str | None = None,
+        order: SortOrder = "newest",
     ) -> list[tuple[int, str]]:
-        """Every article a list holds (the arguments as `articles` takes them) as (id, its
-        title, author and feed in one line): what filtering as one types looks through, read
-        once rather than queried again at each key."""
+        """Every article a list holds (the arguments as `articles` takes them), in its order,
+        as (id, its title, author and feed in one line): what filtering as one types looks
+        through, read once rather than queried again at each key."""
         source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
                                            bookmarked=bookmarked, hidden=hidden, query=query)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
+        ordering = _ordering(order, bookmarked=bookmarked)
         sql = (f"SELECT a.id, a.title || ' · ' || coalesce(a.author, '') || ' · '"  # noqa: S608
                f" || coalesce(f.title, a.site_name, '') FROM {ARTICLE_FROM}"
-               f" WHERE a.id IN (SELECT a.id FROM {source}{clause})")
+               f" WHERE a.id IN (SELECT a.id FROM {source}{clause}){ordering}")
         return list(self.conn.execute(sql, params))
 
     def mark_all_read(

@@ -201,30 +201,39 @@ class MainScreen(Screen[None]):
             query=None if saved is None else self.reader_app.settings.queries[saved].search,
         )
 
-    def _kept(self, store: Store, view: View, unread: bool) -> list[int] | None:
-        """In the store's thread: the ids the words typed over the list keep, if any are."""
-        words = self.list_filter.words
-        if not words:
-            return None
-        return self.list_filter.kept(words, (*view.values(), unread),
-                                     lambda: store.listed_text(**view, unread=unread))
+    @property
+    def unread_only(self) -> bool:
+        """Whether the list leaves read articles out: Unread, or a view where `x` hid them."""
+        selection = self.feed_list.selection
+        return selection == UNREAD or selection in self.read_hidden
+
+    def _kept(self, store: Store, view: View, unread: bool, typed: str) -> list[int]:
+        """In the store's thread: the ids of the list whose line holds every word typed, in
+        the list's order."""
+        order = self.order
+        return self.list_filter.kept(typed, (*view.values(), unread, order),
+                                     lambda: store.listed_text(**view, unread=unread, order=order))
 
     async def load_articles(self, *, append: bool = False) -> None:
-        """The first page, or the next one after the last row shown (keyset paging)."""
+        """The first page, or the next one after the last row shown (keyset paging); a list
+        filtered as one types pages through the ids the filter kept instead."""
         listing = self.article_list
-        view = self.view
-        selection = self.feed_list.selection
-        unread = selection == UNREAD or selection in self.read_hidden
+        view, unread, typed = self.view, self.unread_only, self.list_filter.typed
         order = self.order
         # Newest first pages by keyset, straight from the index; other orders by offset.
         after = listing.rows[-1] if append and listing.rows and order == "newest" else None
         offset = len(listing.rows) if append and order != "newest" else 0
         size = PAGE if append else max(PAGE, len(listing.rows))
+        start = len(listing.rows) if append else 0
 
         def fetch(store: Store) -> tuple[list[ArticleRow], list[int] | None]:
-            kept = self._kept(store, view, unread)
-            return store.articles(**view, unread=unread, only=kept, limit=size, offset=offset,
-                                  before=after, order=order), kept
+            kept = self._kept(store, view, unread, typed) if typed else None
+            if kept is None:
+                return store.articles(**view, unread=unread, limit=size, offset=offset,
+                                      before=after, order=order), None
+            page = kept[start:start + size]
+            return store.articles(**view, unread=unread, only=page, limit=size,
+                                  order=order), kept
 
         try:
             rows, kept = await self.reader_app.library.run(fetch)
@@ -233,6 +242,8 @@ class MainScreen(Screen[None]):
             rows, kept = [], None
         self.kept = None if kept is None else len(kept)
         listing.show(rows, append=append, page=size)
+        if kept is not None:
+            listing.exhausted = start + size >= len(kept)
 
     @on(OptionList.OptionHighlighted, "#feeds")
     async def _feed_changed(self) -> None:
@@ -407,17 +418,18 @@ class MainScreen(Screen[None]):
     async def action_mark_all_read(self) -> None:
         """Every article the list holds, on every page, read; a filter typed over the list
         narrows it too. The ids changed are kept for undo."""
-        view, unread = self.view, self.feed_list.selection in (UNREAD, *self.read_hidden)
+        view, unread, typed = self.view, self.unread_only, self.list_filter.typed
 
         def mark(store: Store) -> list[int]:
-            return store.mark_all_read(**view, only=self._kept(store, view, unread))
+            kept = self._kept(store, view, unread, typed) if typed else None
+            return store.mark_all_read(**view, only=kept)
 
         try:
             marked = await self.reader_app.library.run(mark)
         except SearchTooBroad as exc:
             self.notify(clean_line(str(exc)), severity="warning", markup=False)
             return
-        where = f"{self.view_name}, filtered" if self.list_filter.words else self.view_name
+        where = f"{self.view_name}, filtered" if typed else self.view_name
         if not marked:
             self.notify(f"Nothing unread in {where}", markup=False, timeout=2)
             return
@@ -454,6 +466,13 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         self.list_filter.display = True
         self.list_filter.focus()
+        self._read_lines()
+
+    @work(exclusive=True, group="narrow")
+    async def _read_lines(self) -> None:
+        """Read the list's lines while the first word is being typed."""
+        view, unread = self.view, self.unread_only
+        await self.reader_app.library.run(lambda s: self._kept(s, view, unread, ""))
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
@@ -468,7 +487,7 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_kept(self) -> None:
         """Enter keeps the filter (an empty one closes) and goes back to the list."""
-        if not self.list_filter.words:
+        if not self.list_filter.typed:
             self.action_clear_filter()
         self.article_list.focus()
 
@@ -495,8 +514,9 @@ class MainScreen(Screen[None]):
 
         def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]],
                                         dict[str, int]]:
-            return store.feeds(), store.counts(), [(q.name, _unread(store, q.search))
-                                                   for q in queries], store.folders()
+            feeds = store.feeds()
+            return feeds, store.counts(), [(q.name, _unread(store, q.search))
+                                           for q in queries], store.folders(feeds)
 
         feeds, counts, saved, folders = await self.reader_app.library.run(read)
         self.feed_list.show(feeds, counts, saved, folders)

@@ -20,21 +20,35 @@ class ListFilter(Input):
                          id=id, max_length=200, select_on_focus=False)
         self.display = False
         self._lines: tuple[Hashable, list[tuple[int, str]]] | None = None
+        # What was typed last and the lines it kept.
+        self._last: tuple[str, list[tuple[int, str]]] = ("", [])
 
     @property
-    def words(self) -> list[str]:
-        """The words the list is narrowed by; none while the filter is closed."""
-        return self.value.casefold().split() if self.display else []
+    def typed(self) -> str:
+        """What the list is narrowed by, case folded; nothing while the filter is closed."""
+        return " ".join(self.value.casefold().split()) if self.display else ""
 
     def forget(self) -> None:
-        """The articles changed (a refresh, a filter rule): read the lines again when next
-        needed."""
+        """The articles changed (a refresh, a mark): read the lines again when next needed."""
         self._lines = None
 
-    def kept(self, words: list[str], view: Hashable,
+    def kept(self, typed: str, view: Hashable,
              read: Callable[[], list[tuple[int, str]]]) -> list[int]:
-        """The ids of the list `view` whose line holds every word; `read` gives the list's
-        lines when they are not held yet. Runs in the store's thread."""
+        """The ids of the list `view` whose line holds every word of `typed`, in the list's
+        order; `read` gives the list's lines when they are not held yet. Runs in the store's
+        thread.
+
+        Typing on only narrows what the last keys kept, so a key costs less as the list
+        shrinks.
+        """
         if self._lines is None or self._lines[0] != view:
-            self._lines = (view, [(i, line.casefold()) for i, line in read()])
-        return [i for i, line in self._lines[1] if all(w in line for w in words)]
+            lines = [(i, line.casefold()) for i, line in read()]
+            self._lines = (view, lines)
+            self._last = ("", lines)
+        before, lines = self._last
+        if not typed.startswith(before):
+            lines = self._lines[1]
+        for word in typed.split():
+            lines = [(i, line) for i, line in lines if word in line]
+        self._last = (typed, lines)
+        return [i for i, _ in lines]
