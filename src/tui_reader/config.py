@@ -57,7 +57,7 @@ user_agent = ""           # empty: tui-reader's own
 # Per-feed options, keyed by the feed URL:
 # [feeds."https://example.com/feed.xml"]
 # title = "My title"
-# folder = "Film"
+# folder = "Film"          # a folder is a list in the reader; "Film/Korean" files it deeper
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
 
@@ -69,8 +69,8 @@ user_agent = ""           # empty: tui-reader's own
 # pattern = "sponsored|giveaway"
 # action = "hide"           # hide | read
 
-# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME,
-# unread and bookmarked.
+# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME
+# (with its subfolders), unread and bookmarked.
 # [[query]]
 # name = "Trailers"
 # search = "trailer OR teaser"
