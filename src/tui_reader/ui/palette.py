@@ -19,6 +19,7 @@ from textual.markup import escape
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.widgets.feed_list import FOLDER
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
@@ -85,10 +86,13 @@ def reader_commands(app: ReaderApp) -> Iterator[Command]:
 
 
 def _feed_commands(app: ReaderApp, feeds: list[FeedRow]) -> Iterator[Command]:
+    for folder in sorted({f.folder for f in feeds if f.folder}, key=str.lower):
+        yield Command(f"Folder: {clean_line(folder)}", "Show the articles of this folder's feeds",
+                      partial(app.jump_to_view, f"{FOLDER}{folder}"), literal=True)
     for feed in sorted(feeds, key=lambda f: f.title.lower()):
         title = clean_line(feed.title)
         yield Command(f"Feed: {title}", "Show this feed's articles",
-                      partial(app.jump_to_feed, feed.id), literal=True)
+                      partial(app.jump_to_view, f"feed:{feed.id}"), literal=True)
 
 
 def _article_commands(app: ReaderApp, rows: list[ArticleRow]) -> Iterator[Command]:

@@ -544,8 +544,9 @@ class MainScreen(Screen[None]):
         for status in self.query("#status").results(Static):
             status.update(text)
 
-    def select_feed(self, feed_id: int) -> None:
-        self.feed_list.highlighted = self.feed_list.get_option_index(f"feed:{feed_id}")
+    def select_view(self, option: str) -> None:
+        """A feed, folder or list by its option id in the feed pane, its articles focused."""
+        self.feed_list.highlighted = self.feed_list.get_option_index(option)
         self.article_list.focus()
 
     def select_all(self) -> None:
