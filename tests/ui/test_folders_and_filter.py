@@ -150,3 +150,13 @@ async def test_counts_step_through_feeds_and_unread(app: ReaderApp) -> None:
         assert listing.highlighted == 3
         await pilot.press("G", "1", "g")
         assert listing.highlighted == 0
+
+
+async def test_stepping_with_the_feed_pane_folded_says_where_the_list_is(app: ReaderApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.main.feed_list.display
+        await pilot.press("4", "J")
+        await settle(pilot)
+        assert notices(app)[-1] == "Marquee Weekly"
+        assert {r.feed_title for r in app.main.article_list.rows} == {"Marquee Weekly"}

@@ -462,6 +462,8 @@ class MainScreen(Screen[None]):
         position = min(range(len(views)), key=lambda n: abs(views[n] - here))
         listing.highlighted = views[min(max(position + step * self.count, 0), len(views) - 1)]
         listing.scroll_to_highlight()
+        if not listing.display:  # the pane is folded away: say where the list now is
+            self.notify(self.view_name, markup=False, timeout=2)
 
     def action_filter(self) -> None:
         self.list_filter.display = True
