@@ -7,6 +7,7 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from pilot_support import NOW, settle
+from tui_reader.config import parse_config
 from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
@@ -160,3 +161,21 @@ async def test_stepping_with_the_feed_pane_folded_says_where_the_list_is(app: Re
         await settle(pilot)
         assert notices(app)[-1] == "Marquee Weekly"
         assert {r.feed_title for r in app.main.article_list.rows} == {"Marquee Weekly"}
+
+
+async def test_moving_in_the_feed_pane_steps_over_its_headers(library: Paths) -> None:
+    settings = parse_config('[[query]]\nname = "Moonlit"\nsearch = "moonlit"\n',
+                            library.config_file)
+    app = ReaderApp(library, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("h", "G")
+        await settle(pilot)
+        feeds = app.main.feed_list
+        assert feeds.selection == "query:0"
+        await pilot.press("k")  # over "Saved searches"
+        await settle(pilot)
+        assert feeds.selected_feed is not None and feeds.selected_feed.title == "Seoul Screen"
+        await pilot.press("2", "j")  # one row left, past the header: it stops there
+        await settle(pilot)
+        assert feeds.selection == "query:0"

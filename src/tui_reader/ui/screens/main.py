@@ -64,6 +64,18 @@ def _unread(store: Store, search: str) -> int:
         return 0
 
 
+def _stepped(listing: OptionList, step: int) -> int:
+    """The row `step` rows from the highlighted one (back when negative), stopping at either
+    end; disabled rows (the feed pane's headers) are stepped over, not counted."""
+    index = probe = listing.highlighted if listing.highlighted is not None else 0
+    direction, left = (1 if step > 0 else -1), abs(step)
+    while left and 0 <= probe + direction < listing.option_count:
+        probe += direction
+        if not listing.get_option_at_index(probe).disabled:
+            index, left = probe, left - 1
+    return index
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="main.quit"),
@@ -288,9 +300,7 @@ class MainScreen(Screen[None]):
         target = self.focused if isinstance(self.focused, OptionList) else self.article_list
         if where in ("down", "up") and target.option_count:
             # A count moves that many rows at once, stopping at either end.
-            step = self.count if where == "down" else -self.count
-            start = target.highlighted if target.highlighted is not None else 0
-            target.highlighted = min(max(start + step, 0), target.option_count - 1)
+            target.highlighted = _stepped(target, self.count if where == "down" else -self.count)
             return
         if where in ("first", "last") and self.counted and target.option_count:
             # As in vim, 12G (or 12g) goes to the 12th row.
@@ -454,13 +464,9 @@ class MainScreen(Screen[None]):
         """To the next feed, folder or list in the feed pane (3J: the third), the articles
         keeping the focus."""
         listing = self.feed_list
-        views = [i for i in range(listing.option_count)
-                 if not listing.get_option_at_index(i).disabled]
-        if not views:
+        if not listing.option_count:
             return
-        here = listing.highlighted if listing.highlighted is not None else 0
-        position = min(range(len(views)), key=lambda n: abs(views[n] - here))
-        listing.highlighted = views[min(max(position + step * self.count, 0), len(views) - 1)]
+        listing.highlighted = _stepped(listing, step * self.count)
         listing.scroll_to_highlight()
         if not listing.display:  # the pane is folded away: say where the list now is
             self.notify(self.view_name, markup=False, timeout=2)
