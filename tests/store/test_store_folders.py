@@ -92,6 +92,17 @@ def test_undo_gives_back_exactly_the_read_states_and_queues_both_changes(
     assert {m.article_id: m.value for m in sync.pending_marks()} == dict.fromkeys(marked, False)
 
 
+def test_an_undo_passes_over_an_article_gone_since(
+        store: Store, make: MakeArticle, filed: dict[str, int]) -> None:
+    kept = _save(store, make, filed["reel"], 1)
+    gone = _save(store, make, filed["loose"], 2)
+    marked = store.mark_all_read()
+    store.remove_feed("https://loose.example/feed")
+    store.set_read(marked, False)
+    assert [(r.id, r.read) for r in store.articles()] == [(kept, False)]
+    assert gone not in {m.article_id for m in SyncStore(store.conn).pending_marks()}
+
+
 def test_mark_all_read_takes_the_list_as_it_is_shown(
         store: Store, make: MakeArticle, filed: dict[str, int]) -> None:
     ids = [_save(store, make, filed["loose"], n) for n in range(4)]

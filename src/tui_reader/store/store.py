@@ -681,10 +681,14 @@ class Store:
 
 def _set_read(conn: sqlite3.Connection, ids: Sequence[int], read: bool) -> None:
     """Inside a write transaction; the ids go as one JSON list, so there may be more of them
-    than SQLite takes parameters (a folder of 50,000 articles marked read)."""
-    conn.execute("UPDATE articles SET read = ? WHERE id IN (SELECT value FROM json_each(?))",
-                 (int(read), json.dumps(list(ids))))
-    queue_marks(conn, ids, "read", read)
+    than SQLite takes parameters (a folder of 50,000 articles marked read). An article gone
+    since (pruned, unsubscribed: an undo comes later) is passed over."""
+    listed = "(SELECT value FROM json_each(?))"
+    blob = json.dumps(list(ids))
+    stored = [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN {listed}",  # noqa: S608
+                                         (blob,))]
+    conn.execute(f"UPDATE articles SET read = ? WHERE id IN {listed}", (int(read), blob))  # noqa: S608
+    queue_marks(conn, stored, "read", read)
 
 
 def _marks(values: Sequence[object]) -> str:

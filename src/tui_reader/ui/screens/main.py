@@ -252,10 +252,13 @@ class MainScreen(Screen[None]):
         except SearchTooBroad as exc:
             self.notify(clean_line(str(exc)), severity="warning", markup=False)
             rows, kept = [], None
-        self.kept = None if kept is None else len(kept)
         listing.show(rows, append=append, page=size)
         if kept is not None:
             listing.exhausted = start + size >= len(kept)
+        count = None if kept is None else len(kept)
+        if count != self.kept:
+            self.kept = count
+            self.show_status()
 
     @on(OptionList.OptionHighlighted, "#feeds")
     async def _feed_changed(self) -> None:
@@ -490,7 +493,6 @@ class MainScreen(Screen[None]):
     async def _narrow(self) -> None:
         self.article_list.rows = []
         await self.load_articles()
-        self.show_status()
 
     @on(Input.Submitted, "#filter")
     def _filter_kept(self) -> None:
