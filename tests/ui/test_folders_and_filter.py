@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Static
 
 from pilot_support import NOW, settle
@@ -179,3 +180,19 @@ async def test_moving_in_the_feed_pane_steps_over_its_headers(library: Paths) ->
         await pilot.press("2", "j")  # one row left, past the header: it stops there
         await settle(pilot)
         assert feeds.selection == "query:0"
+
+
+async def test_r_on_a_folder_refreshes_its_feeds(
+        library: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = ReaderApp(_with_subfolder(library))
+    asked: list[tuple[list[int] | None, bool]] = []
+    monkeypatch.setattr(app, "start_refresh",
+                        lambda ids, *, force=False: asked.append((ids, force)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        feeds = app.main.feed_list
+        feeds.highlighted = feeds.get_option_index("folder:Film & TV")
+        await settle(pilot)
+        await pilot.press("r")
+        film = {f.id for f in feeds.feeds.values() if f.title != "Seoul Screen"}
+        assert [(set(ids or ()), force) for ids, force in asked] == [(film, True)]

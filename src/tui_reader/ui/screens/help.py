@@ -24,7 +24,7 @@ EXPLAINED = {
     "main.previous_unread": "Previous unread article in the list; 3p: the third",
     "main.next_feed": "Next feed, folder or list in the feeds pane; 3J: three on",
     "main.previous_feed": "Previous feed, folder or list; 3K: three back",
-    "main.refresh_feed": "Fetch the selected feed now, due or not",
+    "main.refresh_feed": "Fetch the selected feed or folder now, due or not",
     "main.browser": "Open the article's page in the web browser",
     "main.bookmark": "Keep the article for good, or stop keeping it",
     "main.toggle_read": "Mark the article read or unread",

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, SortOrder, Store
+from tui_reader.store.folders import within
 from tui_reader.ui import text
 from tui_reader.ui.keys import key_label
 from tui_reader.ui.status import status_line
@@ -377,13 +378,16 @@ class MainScreen(Screen[None]):
         self._move_unread(-1)
 
     def action_refresh_feed(self) -> None:
-        """The selected feed now, due or not (a server's Retry-After still holds); with no
-        feed selected, the due ones."""
-        feed = self.feed_list.selected_feed
-        if feed is None:
-            self.reader_app.action_refresh()
-        else:
+        """The selected feed, or the selected folder's feeds, now, due or not (a server's
+        Retry-After still holds); with neither selected, the due ones."""
+        feed, folder = self.feed_list.selected_feed, self.feed_list.selected_folder
+        if feed is not None:
             self.reader_app.start_refresh([feed.id], force=True)
+        elif folder is not None:
+            self.reader_app.start_refresh(
+                [f.id for f in self._feeds if within(f.folder, folder)], force=True)
+        else:
+            self.reader_app.action_refresh()
 
     def action_browser(self) -> None:
         row = self.article_list.current
