@@ -84,7 +84,7 @@ def test_undo_gives_back_exactly_the_read_states_and_queues_both_changes(
     assert {m.article_id: m.value for m in sync.pending_marks()} == dict.fromkeys(marked, True)
     assert store.mark_all_read(folder="Film") == []  # nothing left to change
 
-    store.set_read(marked, False)
+    store.undo_mark_read(marked)
     states = {r.id: r.read for r in store.articles()}
     assert states == {film[0]: True, film[1]: False, film[2]: False, korean: False,
                       music: False}
@@ -98,7 +98,7 @@ def test_an_undo_passes_over_an_article_gone_since(
     gone = _save(store, make, filed["loose"], 2)
     marked = store.mark_all_read()
     store.remove_feed("https://loose.example/feed")
-    store.set_read(marked, False)
+    store.undo_mark_read(marked)
     assert [(r.id, r.read) for r in store.articles()] == [(kept, False)]
     assert gone not in {m.article_id for m in SyncStore(store.conn).pending_marks()}
 

@@ -42,7 +42,7 @@ def test_a_category_is_a_folder_and_its_mark_and_undo_both_reach_the_server(
     assert {t for t, (read, _) in _server_state(account).items() if read} == {
         "reel story 0", "reel story 1", "cuts story 0"}
     with Store.open(Paths.resolve(home.path).database) as store:
-        store.set_read(marked, False)
+        store.undo_mark_read(marked)
     assert home.sync()["pushed"]["unread"] == 2
     expected = {"reel story 0": (True, False), "reel story 1": (False, False),
                 "cuts story 0": (False, False), "tunes story 0": (False, False)}
@@ -50,7 +50,7 @@ def test_a_category_is_a_folder_and_its_mark_and_undo_both_reach_the_server(
 
     # Marked and undone between two syncs: the server ends where it was.
     with Store.open(Paths.resolve(home.path).database) as store:
-        store.set_read(store.mark_all_read(folder="Film"), False)
+        store.undo_mark_read(store.mark_all_read(folder="Film"))
     home.sync()
     assert _server_state(account) == expected
     assert {t: (r["read"], r["bookmarked"]) for t, r in home.articles().items()} == expected

@@ -393,8 +393,8 @@ class Store:
         only: Sequence[int] | None = None,
     ) -> list[int]:
         """Mark read every article the list of these arguments holds, on every page (as
-        `articles` takes them; with none, everything). Returns the ids it changed, so an
-        undo gives back exactly those: `set_read(ids, False)`."""
+        `articles` takes them; with none, everything). Returns the ids it changed, for
+        `undo_mark_read`."""
         where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
                                    bookmarked=bookmarked, hidden=hidden, query=query, only=only)
         with write(self.conn) as conn:
@@ -460,6 +460,12 @@ class Store:
         if ids:
             with write(self.conn) as conn:
                 _set_read(conn, ids, read)
+
+    def undo_mark_read(self, ids: Sequence[int]) -> None:
+        """Unread again exactly the articles a `mark_all_read` changed (its return value), and
+        queued so for the sync server: an undo gives back those and touches no other."""
+        with write(self.conn) as conn:
+            _set_read(conn, ids, False)
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
         """Bookmarks are the one thing the person cannot fetch again, so this commit is synced

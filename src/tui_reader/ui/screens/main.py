@@ -463,7 +463,7 @@ class MainScreen(Screen[None]):
             self.notify("Nothing to undo", timeout=2)
             return
         ids, self._undo = self._undo, []
-        await self.reader_app.library.run(lambda s: s.set_read(ids, False))
+        await self.reader_app.library.run(lambda s: s.undo_mark_read(ids))
         self.notify(f"Marked {len(ids):,} unread again", timeout=2)
         await self.reload()
 
