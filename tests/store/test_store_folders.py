@@ -128,6 +128,8 @@ def test_a_saved_search_folder_term_takes_subfolders_and_any_case(
     assert {r.id for r in store.articles(query='folder:"Film/Korean"')} == {korean}
     assert store.saved_unread("folder:FILM") == 2
     assert store.articles(query="folder:Nowhere") == []
+    assert sorted(store.mark_all_read(query="folder:film")) == sorted([korean, reel])
+    assert store.saved_unread("folder:FILM") == 0 and store.counts()["unread"] == 1
 
 
 @given(st.lists(st.text(alphabet="ab/ Ä", max_size=4), min_size=1, max_size=3))
