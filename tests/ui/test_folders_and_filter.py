@@ -13,7 +13,6 @@ from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
-from tui_reader.ui.widgets.list_filter import ListFilter
 
 SIZE = (120, 40)
 FILM = ["Harbor Lights renewed for a third season", "Shorts: a night at the drive-in",
@@ -89,7 +88,7 @@ async def test_typing_narrows_the_list_and_enter_keeps_it(app: ReaderApp) -> Non
         await settle(pilot)
         everything = titles(app)
         await pilot.press("F")
-        assert isinstance(app.focused, ListFilter)
+        assert app.focused is app.main.list_filter.input
         await pilot.press(*"HARBOR")  # case aside
         await settle(pilot)
         assert titles(app) == ["Harbor Lights renewed for a third season"]

@@ -141,7 +141,7 @@ class MainScreen(Screen[None]):
             yield FeedList(id="feeds")
             with Vertical(id="right"):
                 yield ArticleList(id="articles")
-                yield ListFilter(id="filter")
+                yield ListFilter(id="filter-bar")
                 yield Static(WELCOME, id="welcome", markup=False)
         yield Static(id="status", markup=False)
         yield Footer()
@@ -480,7 +480,7 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.list_filter.display = True
-        self.list_filter.focus()
+        self.list_filter.input.focus()
         self._read_lines()
 
     @work(exclusive=True, group="narrow")
@@ -509,7 +509,7 @@ class MainScreen(Screen[None]):
         if not self.list_filter.display:
             return
         self.list_filter.display = False
-        self.list_filter.clear()  # its Changed message lists every article again
+        self.list_filter.input.clear()  # its Changed message lists every article again
         self.article_list.focus()
 
     async def action_toggle_hidden(self) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from textual.widgets import Input
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
 
-class ListFilter(Input):
-    """The words typed, and the list's articles to look through (id, title · author · feed).
+class ListFilter(Horizontal):
+    """The filter's line, named, with the words typed (an Input with the id `filter`); and the
+    list's articles it looks through (id, title · author · feed).
 
     The list's lines are read from the store once per list and kept case-folded, so each key
     is a pass over them in memory, not a query: 50,000 articles narrow in a few milliseconds.
@@ -16,17 +19,25 @@ class ListFilter(Input):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="filter: words of the title, author or feed",
-                         id=id, max_length=200, select_on_focus=False)
+        super().__init__(id=id)
         self.display = False
         self._lines: tuple[Hashable, list[tuple[int, str]]] | None = None
         # What was typed last and the lines it kept.
         self._last: tuple[str, list[tuple[int, str]]] = ("", [])
 
+    def compose(self) -> ComposeResult:
+        yield Static("Filter", id="filter-label", markup=False)
+        yield Input(placeholder="words of the title, author or feed", id="filter",
+                    max_length=200, select_on_focus=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
     @property
     def typed(self) -> str:
         """What the list is narrowed by, case folded; nothing while the filter is closed."""
-        return " ".join(self.value.casefold().split()) if self.display else ""
+        return " ".join(self.input.value.casefold().split()) if self.display else ""
 
     def forget(self) -> None:
         """The articles changed (a refresh, a mark): read the lines again when next needed."""
