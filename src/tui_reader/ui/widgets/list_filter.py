@@ -14,7 +14,7 @@ class ListFilter(Horizontal):
     list's articles it looks through (id, title · author · feed).
 
     The list's lines are read from the store once per list and kept case-folded, so each key
-    is a pass over them in memory, not a query: 50,000 articles narrow in a few milliseconds.
+    is a pass over them in memory, not a query: about 10 ms a key over 50,000 articles.
     An article is kept when its line holds every word typed, anywhere in it.
     """
 
