@@ -301,24 +301,30 @@ class Store:
     def _view(
         self, *, feed_id: int | None, folder: str | None, unread: bool, bookmarked: bool,
         hidden: bool, query: str | None, only: Sequence[int] | None = None,
-    ) -> tuple[list[str], list[Any]]:
-        """What a list shows, as conditions on `articles a` and their parameters: `articles`
-        pages through it and `mark_all_read` marks it, so `A` marks exactly what the list
-        holds. `only` narrows it to these ids (what a filter typed over the list kept)."""
+    ) -> tuple[str, list[str], list[Any]]:
+        """What a list shows, as (source of `a`, conditions, parameters): `articles` pages
+        through it and `mark_all_read` marks it, so `A` marks exactly what the list holds.
+        `only` narrows it to these ids (what a filter typed over the list kept)."""
         where: list[str] = []
         params: list[Any] = []
-        feed_ids = [feed_id] if feed_id is not None else (
-            None if folder is None else folder_feeds(self.conn, [folder]))
-        if feed_ids is not None:
-            # The ids of what the feeds carry: first stored from one, or a copy one carries.
-            # For one feed SQLite fetches those by id and sorts them; a folder's are many, and
-            # `+` has it walk the time index instead, keeping the members: a page is reached
-            # after a few hundred rows, and even a folder with none is one pass of the index.
+        source = "articles a"
+        if feed_id is not None:
+            # Two index walks joined, not an OR, which would read every row of the table.
+            # (CROSS JOIN keeps also_in first: SQLite would otherwise walk a whole index.)
+            columns = "c.id, c.feed_id, c.sort_time, c.read, c.bookmarked_at, c.hidden"
+            source = (f"(SELECT {columns} FROM articles c WHERE c.feed_id = ?1 UNION ALL"  # noqa: S608
+                      f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
+                      " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
+            params.append(feed_id)
+        elif folder is not None:
+            # A folder's feeds carry many articles, and joined as above they would all be read
+            # and sorted for one page. Taken as a set of ids instead, `+` has SQLite walk the
+            # time index keeping the set's members: a page comes after a few hundred rows, and
+            # a folder with none is one pass of the index.
             picked = "(SELECT value FROM json_each(?1))"
-            where.append(f"{'+' if feed_id is None else ''}a.id IN (SELECT id FROM articles"  # noqa: S608
-                         f" WHERE feed_id IN {picked} UNION ALL"
-                         f" SELECT article_id FROM also_in WHERE feed_id IN {picked})")
-            params.append(json.dumps(feed_ids))
+            where.append(f"+a.id IN (SELECT id FROM articles WHERE feed_id IN {picked}"  # noqa: S608
+                         f" UNION ALL SELECT article_id FROM also_in WHERE feed_id IN {picked})")
+            params.append(json.dumps(folder_feeds(self.conn, [folder])))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
         if query is not None:
@@ -332,7 +338,7 @@ class Store:
         if only is not None:
             where.append("a.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(only)))
-        return where, params
+        return source, where, params
 
     def articles(
         self,
@@ -357,8 +363,9 @@ class Store:
         from the index (keyset paging); `offset` works in every order but costs more the
         deeper it goes.
         """
-        where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
-                                   bookmarked=bookmarked, hidden=hidden, query=query, only=only)
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
         ordering = _ordering(order, bookmarked=bookmarked)
         if before is not None and not bookmarked:
             if order != "newest":
@@ -367,7 +374,7 @@ class Store:
             params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
-        page = f"SELECT a.id FROM articles a{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
+        page = f"SELECT a.id FROM {source}{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
         sql = f"{_ROW} WHERE a.id IN ({page}){ordering}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
 
@@ -379,12 +386,13 @@ class Store:
         """Every article a list holds (the arguments as `articles` takes them), in its order,
         as (id, its title, author and feed in one line): what filtering as one types looks
         through, read once rather than queried again at each key."""
-        where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
-                                   bookmarked=bookmarked, hidden=hidden, query=query)
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        ordering = _ordering(order, bookmarked=bookmarked)
         sql = (f"SELECT a.id, a.title || ' · ' || coalesce(a.author, '') || ' · '"  # noqa: S608
-               f" || coalesce(f.title, a.site_name, '') FROM {ARTICLE_FROM}{clause}{ordering}")
+               f" || coalesce(f.title, a.site_name, '') FROM {ARTICLE_FROM}"
+               f" WHERE a.id IN (SELECT a.id FROM {source}{clause})"
+               f"{_ordering(order, bookmarked=bookmarked)}")
         return list(self.conn.execute(sql, params))
 
     def mark_all_read(
@@ -395,11 +403,12 @@ class Store:
         """Mark read every article the list of these arguments holds, on every page (as
         `articles` takes them; with none, everything). Returns the ids it changed, for
         `undo_mark_read`."""
-        where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
-                                   bookmarked=bookmarked, hidden=hidden, query=query, only=only)
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
         with write(self.conn) as conn:
             ids = [r[0] for r in conn.execute(
-                f"SELECT a.id FROM articles a WHERE {' AND '.join(where)}", params)]  # noqa: S608
+                f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}", params)]  # noqa: S608
             _set_read(conn, ids, True)
         return ids
 
