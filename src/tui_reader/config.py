@@ -46,6 +46,9 @@ user_agent = ""           # empty: tui-reader's own
 # Rebind any key by its binding id (the Help screen, `?`, shows each one), for example:
 # "main.bookmark" = "B"
 # An action whose key is taken gets the key let go of (here Bookmarks moves to b).
+# The list's filter-as-you-type is main.filter (F; main.clear_filter, esc, closes it), its
+# mark-all-read main.mark_feed_read (A) with main.undo (u), and its steps through the feed
+# pane main.next_feed (J) and main.previous_feed (K).
 
 # Sync subscriptions, read state and bookmarks through a Tiny Tiny RSS server:
 # [sync]
