@@ -195,3 +195,14 @@ async def test_r_on_a_folder_refreshes_its_feeds(
         await pilot.press("r")
         film = {f.id for f in feeds.feeds.values() if f.title != "Seoul Screen"}
         assert [(set(ids or ()), force) for ids, force in asked] == [(film, True)]
+
+
+async def test_a_folder_spelt_two_ways_is_two_whole_groups(library: Paths) -> None:
+    with Store.open(library.database) as store:
+        for n, folder in enumerate(("k-drama", "K-Drama", "k-drama")):
+            store.add_feed(f"https://more{n}.example/feed", f"More {n}", folder=folder)
+    app = ReaderApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = [o.id for o in app.main.feed_list.options if o.id and o.id.startswith("folder:")]
+        assert ids == ["folder:Film & TV", "folder:K-Drama", "folder:k-drama"]

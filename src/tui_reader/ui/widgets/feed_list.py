@@ -60,7 +60,10 @@ class FeedList(OptionList):
             None,
         ]
         folder: str | None = None
-        for feed in sorted(feeds, key=lambda f: ((f.folder or "\uffff").lower(), f.title.lower())):
+        # By folder, case aside; two spellings of one name ("Film", "film") are two groups,
+        # each whole.
+        for feed in sorted(feeds, key=lambda f: ((f.folder or "\uffff").lower(), f.folder or "",
+                                                f.title.lower())):
             if feed.folder != folder:
                 folder = feed.folder
                 if folder is None:
