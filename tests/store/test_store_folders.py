@@ -140,3 +140,24 @@ def test_a_folder_holds_itself_and_what_is_filed_beneath(levels: list[str]) -> N
     assert within(path + "/x", path) == bool(key)
     assert not within(path, path + "/x") or not key
     assert folder_key(key) == key
+
+
+def test_a_folder_lists_each_article_of_a_story_and_marks_the_whole_story(
+        store: Store, make: MakeArticle, filed: dict[str, int]) -> None:
+    first = _save(store, make, filed["tunes"], 1)  # the story's first article, outside Film
+    reel = _save(store, make, filed["reel"], 2)
+    seoul = _save(store, make, filed["seoul"], 3)
+    store.group_stories()
+    with store.conn:  # one story told by three feeds, as store.stories would group them
+        store.conn.execute("UPDATE articles SET story = ? WHERE id IN (?, ?, ?)",
+                           (first, first, reel, seoul))
+    assert [r.id for r in store.articles()] == [first]  # All shows the story once
+    assert {r.id for r in store.articles(folder="Film")} == {reel, seoul}
+    # With story_read, marking one article of a story read marks the story, so its undo
+    # gives back all three; without, the folder's own article alone.
+    marked = store.mark_all_read(folder="Film/Korean")
+    assert sorted(marked) == sorted([first, reel, seoul])
+    store.undo_mark_read(marked)
+    assert not any(r.read for r in store.articles(folder="Film"))
+    store.story_read = False
+    assert store.mark_all_read(folder="Film/Korean") == [seoul]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zlib
@@ -44,6 +45,7 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
+from tui_reader.store.stories import Signature, regrouped, save_changes
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -106,6 +108,13 @@ class Store:
         self.reading = reading
         # The filters from config.toml, once given: None leaves articles as they come.
         self.filters: tuple[Filter, ...] | None = None
+        # Whether reading (or unreading) one article of a story does so for all of it
+        # (config.toml's story_read = "story", the default) or for that article alone.
+        self.story_read = True
+        # Articles stored and not yet grouped into stories, and the signatures of those
+        # grouped, kept for the next time.
+        self._arrived: list[int] = []
+        self._signatures: dict[int, Signature] = {}
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
@@ -114,6 +123,10 @@ class Store:
         return cls(connect(path, timeout, reading=reading), path, reading=reading)
 
     def close(self) -> None:
+        """Group what arrived into stories, then close; a store that cannot write any more
+        (a full disk) closes with those articles left ungrouped."""
+        with contextlib.suppress(StoreError):
+            self.group_stories()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -282,7 +295,23 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-            return saved
+        self._arrived += [article_id for article_id, new in saved if new]
+        return saved
+
+    def group_stories(self) -> None:
+        """Group the articles stored since last time into stories with those around them.
+
+        Done once for all a refresh brings (when its store closes), or before this store
+        next lists or marks articles: one refresh's articles are read and compared once,
+        not again for each batch. The work is read outside the write lock.
+        """
+        if not self._arrived:
+            return
+        arrived, self._arrived = self._arrived, []
+        changes = regrouped(self.conn, arrived, self._signatures)
+        if changes:
+            with write(self.conn) as conn:
+                save_changes(conn, changes)
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
         """Filter articles with these rules from now on, and apply them to every article
@@ -304,7 +333,10 @@ class Store:
     ) -> tuple[str, list[str], list[Any]]:
         """What a list shows, as (source of `a`, conditions, parameters): `articles` pages
         through it and `mark_all_read` marks it, so `A` marks exactly what the list holds.
-        `only` narrows it to these ids (what a filter typed over the list kept)."""
+        `only` narrows it to these ids (what a filter typed over the list kept). Outside a
+        feed, a folder, a saved search and the bookmarks, a story is listed once, by its
+        first article."""
+        self.group_stories()
         where: list[str] = []
         params: list[Any] = []
         source = "articles a"
@@ -327,6 +359,8 @@ class Store:
             params.append(json.dumps(folder_feeds(self.conn, [folder])))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
+        if feed_id is None and folder is None and query is None and not bookmarked:
+            where.append("(a.story IS NULL OR a.story = a.id)")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
             where += clauses
@@ -401,14 +435,17 @@ class Store:
         only: Sequence[int] | None = None,
     ) -> list[int]:
         """Mark read every article the list of these arguments holds, on every page (as
-        `articles` takes them; with none, everything). Returns the ids it changed, for
-        `undo_mark_read`."""
+        `articles` takes them; with none, everything), and with `story_read` the rest of their
+        stories. Returns the ids it changed, for `undo_mark_read`."""
         source, where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
                                            bookmarked=bookmarked, hidden=hidden, query=query,
                                            only=only)
         with write(self.conn) as conn:
-            ids = [r[0] for r in conn.execute(
+            listed = [r[0] for r in conn.execute(
                 f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}", params)]  # noqa: S608
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM articles WHERE read = 0 AND id IN (SELECT value FROM json_each(?))",
+                (json.dumps(self._with_stories(listed)),))]
             _set_read(conn, ids, True)
         return ids
 
@@ -420,6 +457,7 @@ class Store:
             f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
     def row(self, article_id: int) -> ArticleRow | None:
+        self.group_stories()
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()
         return article_row(found) if found else None
 
@@ -463,12 +501,28 @@ class Store:
         """Every feed's address by id, without the unread counts `feeds` works out."""
         return dict(self.conn.execute("SELECT id, url FROM feeds").fetchall())
 
+    def story(self, story_id: int) -> list[ArticleRow]:
+        """The articles that tell one story, the first first."""
+        self.group_stories()
+        return [article_row(r) for r in self.conn.execute(
+            _ROW + " WHERE a.story = ? ORDER BY a.sort_time, a.id", (story_id,))]
+
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
-        """Queued for the sync server in the same transaction (see store.outbox)."""
-        ids = list(ids)
+        """Queued for the sync server in the same transaction (see store.outbox); with
+        `story_read`, the other articles of their stories too."""
+        self.group_stories()
+        ids = self._with_stories(list(ids))
         if ids:
             with write(self.conn) as conn:
                 _set_read(conn, ids, read)
+
+    def _with_stories(self, ids: list[int]) -> list[int]:
+        """The ids and, with `story_read`, the other articles of their stories; each once."""
+        if not ids or not self.story_read:
+            return ids
+        return [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
+            "SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"
+            " WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))])]
 
     def undo_mark_read(self, ids: Sequence[int]) -> None:
         """Unread again exactly the articles a `mark_all_read` changed (its return value), and
@@ -629,11 +683,14 @@ class Store:
         return [SearchHit(article_row(r), r[-1]) for r in rows]
 
     def related(self, article_id: int, limit: int = 8) -> list[RelatedRead]:
-        """The site's own related links first (cached or not), then similar cached articles.
+        """Other sites' articles on the same story first, then the site's own related links
+        (cached or not), then similar cached articles.
 
-        Between RELATED_MIN and RELATED_MAX reads when the cache allows, never the article
-        itself nor a copy of it (same URL, title or text), each at most once.
+        Between RELATED_MIN and RELATED_MAX reads when the cache allows (and every article of
+        the story), never the article itself nor a copy of it (same URL, title or text), each
+        at most once.
         """
+        self.group_stories()
         article = self.article(article_id)
         if article is None:
             return []
@@ -643,6 +700,13 @@ class Store:
         seen_titles = {article.title.casefold()}
         seen_ids = {article_id}
         reads: list[RelatedRead] = []
+        for other_id, title, url in self.conn.execute(
+                "SELECT s.id, s.title, s.url FROM articles a JOIN articles s ON s.story = a.story"
+                " WHERE a.id = ? AND s.id != a.id ORDER BY s.sort_time, s.id", (article_id,)):
+            seen_ids.add(other_id)
+            seen_urls.add(url)
+            reads.append(RelatedRead(title, url, other_id, False, same_story=True))
+        total += len(reads)
         for link in article.related:
             cached = self._cached_id(link.url)
             if link.url in seen_urls or cached in seen_ids or len(reads) >= total:
