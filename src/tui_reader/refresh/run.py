@@ -272,8 +272,7 @@ class Run:
                 response = None
             if response is not None and response.status == 200:
                 raw = response.content
-                html = decode(raw, response.content_type)
-                page = extract_article(html, response.url)
+                page = extract_article(raw, response.url, response.content_type)
         return article_with_fallback(page, entry), raw
 
 
@@ -326,8 +325,8 @@ async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
         raise FetchError(f"{url}: {status_message(response.status)}", response.status)
-    html = decode(response.content, response.content_type)
-    article = await asyncio.to_thread(extract_article, html, response.url)
+    article = await asyncio.to_thread(extract_article, response.content, response.url,
+                                      response.content_type)
     article.url = article.url or url
     if not article.text:
         raise FetchError(f"no article found at {url}")
