@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tui_reader.models import Article, Block, Link, Span
 from tui_reader.store import SearchTooBroad, Store
+from tui_reader.ui.widgets.list_filter import ListFilter
 
 TARGETS_MS = {"list page": 20.0, "one article": 10.0, "search": 50.0, "related reads": 50.0}
 SYLLABLES = ("ka", "ro", "mi", "sel", "van", "dor", "te", "lin", "ar", "bex", "qu", "ist", "mon",
@@ -162,6 +163,33 @@ def searched(store: Store, query: str) -> object:
         return None
 
 
+def folder_rows(store: Store) -> list[tuple[str, str, tuple[float, float]]]:
+    """A folder's page and the folders' unread counts, with the 100 feeds filed in ten
+    folders (once, on a database that has none), and filtering a list as one types."""
+    feeds = store.feeds()
+    if not any(f.folder for f in feeds):
+        for feed in feeds:
+            store.set_folder(feed.id, f"Folder {feed.id % 10}")
+    lines = ListFilter()
+    typed = Generator().words[5][:4]
+
+    def narrow(text: str) -> None:
+        lines.kept(text, "all", lambda: [])
+
+    lines.kept("", "all", store.listed_text)
+    return [
+        ("list page", "one folder (10 feeds), newest first", timed(
+            lambda: store.articles(folder="Folder 3", limit=100))),
+        ("list page", "folders with unread counts", timed(store.folders)),
+        ("filter", "the list's lines, read once", timed(store.listed_text, runs=5)),
+        # Typing starts over from every line after "" (as after a backspace to nothing).
+        ("filter", f"a first key, over every line: {typed[:1]}", timed(
+            lambda: [narrow(""), narrow(typed[:1])])),
+        ("filter", f"typed key by key: {typed}", timed(
+            lambda: [narrow(typed[:n]) for n in range(len(typed) + 1)])),
+    ]
+
+
 def measure(path: Path) -> None:
     rng = random.Random(3)
     with Store.open(path) as store:
@@ -188,6 +216,7 @@ def measure(path: Path) -> None:
             ("list page", "bookmarks", timed(lambda: store.articles(bookmarked=True, limit=100))),
             ("list page", "feeds with unread counts", timed(store.feeds)),
             ("list page", "counts", timed(store.counts)),
+            *folder_rows(store),
             ("one article", "article() + row()", timed(
                 cycle(sample, lambda i: (store.article(i), store.row(i))))),  # type: ignore[arg-type]
         ]

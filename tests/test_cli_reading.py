@@ -68,3 +68,18 @@ def test_search_json_names_the_feed(stocked: str, capsys: pytest.CaptureFixture[
     assert main(["search", "festival", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 3 and {h["feed"] for h in hits} == {stocked}
+
+
+def test_articles_lists_a_folder_and_names_the_folders_when_one_is_unknown(
+    home: Path, site: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = site.add("/feed.xml", RSS, "application/rss+xml")
+    assert main(["add", url, "--folder", "Film/Festivals"]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    assert main(["articles", "--folder", "film", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+    assert main(["articles", "--folder", "Music"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no folder named 'Music' (Film/Festivals)" in err
+    assert main(["articles", "--folder", "Film", "--feed", url]) == 2  # one or the other

@@ -148,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "articles", "list stored articles, newest first", "tui-reader articles --unread --limit 10"
     )
-    p.add_argument("--feed", metavar="URL", help="only the articles of this feed")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--feed", metavar="URL", help="only the articles of this feed")
+    where.add_argument("--folder", metavar="NAME",
+                       help="only the articles of this folder's feeds, its subfolders' too")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     p.add_argument("--all", action="store_true", help="include articles a filter hides")
@@ -677,6 +680,7 @@ class _Progress:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     from tui_reader.store import SearchTooBroad
+    from tui_reader.store.folders import within
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -696,10 +700,15 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
+        folders = store.folders()
+        if args.folder is not None and not any(within(f, args.folder) for f in folders):
+            known = ", ".join(folders) or "no feed is in a folder"
+            raise UsageError(f"no folder named {args.folder!r} ({known})")
         # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
         try:
             rows = store.articles(
-                feed_id=feed_id, unread=args.unread, bookmarked=args.bookmarked,
+                feed_id=feed_id, folder=args.folder, unread=args.unread,
+                bookmarked=args.bookmarked,
                 limit=args.limit + 1 if args.limit else -1, hidden=args.all, query=search,
             )
         except SearchTooBroad as exc:

@@ -49,6 +49,9 @@ user_agent = ""           # empty: tui-reader's own
 # Rebind any key by its binding id (the Help screen, `?`, shows each one), for example:
 # "main.bookmark" = "B"
 # An action whose key is taken gets the key let go of (here Bookmarks moves to b).
+# The list's filter-as-you-type is main.filter (F; main.clear_filter, esc, closes it), its
+# mark-all-read main.mark_feed_read (A) with main.undo (u), and its steps through the feed
+# pane main.next_feed (J) and main.previous_feed (K).
 
 # Sync subscriptions, read state and bookmarks through a Tiny Tiny RSS server:
 # [sync]
@@ -60,7 +63,7 @@ user_agent = ""           # empty: tui-reader's own
 # Per-feed options, keyed by the feed URL:
 # [feeds."https://example.com/feed.xml"]
 # title = "My title"
-# folder = "Film"
+# folder = "Film"          # a folder is a list in the reader; "Film/Korean" files it deeper
 # content_only = true      # use the feed's own text instead of downloading the page
 # refresh_minutes = 60
 
@@ -72,8 +75,8 @@ user_agent = ""           # empty: tui-reader's own
 # pattern = "sponsored|giveaway"
 # action = "hide"           # hide | read
 
-# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME,
-# unread and bookmarked.
+# Saved searches, listed with the feeds: the search syntax, plus feed:NAME, folder:NAME
+# (with its subfolders), unread and bookmarked.
 # [[query]]
 # name = "Trailers"
 # search = "trailer OR teaser"

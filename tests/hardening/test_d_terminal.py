@@ -74,8 +74,8 @@ async def test_a3_hostile_markup_is_literal_and_clicks_run_nothing(
         feeds = " ".join(str(o.prompt) for o in app.main.feed_list.options)
         for text in literal:
             assert any(text in p for p in prompts), text
-        for text in literal[:4]:  # the feeds and folders hold the first four
-            assert text in feeds
+        for text in literal[:4]:  # the feeds and folders hold the first four, shortened
+            assert text[:20] in feeds  # to the pane's width to leave their counts room
         # The A3 rows are the oldest: the last nine in the list.
         for index in range(len(listing.rows) - len(literal), len(listing.rows)):
             app.main.article_list.focus()
@@ -98,7 +98,7 @@ async def test_a3_hostile_markup_is_literal_and_clicks_run_nothing(
         for index in range(3, len(app.main.feed_list.options)):
             await pilot.click("#feeds", offset=(4, index))
             await settle(pilot)
-            await app.main.action_mark_feed_read()  # its toast names the feed
+            await app.main.action_mark_all_read()  # its toast names the feed or folder
             await settle(pilot)
         for toast in app.screen.query("Toast"):
             await pilot.click(toast)

@@ -40,14 +40,14 @@ def test_an_update_keeps_read_bookmark_and_the_stored_page(
     assert [h.row.id for h in store.search("changed")] == [article_id]
 
 
-def test_mark_feed_read_returns_the_ids_for_undo(
+def test_mark_all_read_returns_the_ids_for_undo(
     store: Store, feed_id: int, make: MakeArticle
 ) -> None:
     ids = [store.save_article(make(n), feed_id=feed_id, guid=f"g{n}")[0] for n in range(3)]
     other = store.save_article(make(9), feed_id=None, guid=None)[0]
     store.set_read([ids[0]])
-    assert sorted(store.mark_feed_read(feed_id)) == ids[1:]
+    assert sorted(store.mark_all_read(feed_id=feed_id)) == ids[1:]
     assert store.counts()["unread"] == 1
-    assert store.mark_feed_read(None) == [other]
+    assert store.mark_all_read() == [other]
     [feed] = store.feeds()
     assert feed.unread == 0

@@ -70,7 +70,7 @@ def test_an_article_from_three_feeds_is_stored_once_and_lists_them(
     assert [r.id for r in store.articles(feed_id=c)] == [article_id]
     assert store.entry_hashes(c) == {f"guid-{c}": None}
     assert [f.unread for f in store.feeds()] == [1, 1, 1]
-    assert store.mark_feed_read(b) == [article_id]
+    assert store.mark_all_read(feed_id=b) == [article_id]
     assert [f.unread for f in store.feeds()] == [0, 0, 0]
     assert store.row(article_id).read  # type: ignore[union-attr]
 

@@ -47,7 +47,7 @@ async def test_read_articles_are_hidden_in_one_view_only(app: ReaderApp) -> None
         await settle(pilot)
         assert first not in titles(app) and len(titles(app)) == 4
         assert "read hidden" in status(app)
-        app.main.select_feed(app.main.article_list.rows[0].feed_id or 0)
+        app.main.select_view(f"feed:{app.main.article_list.rows[0].feed_id}")
         await settle(pilot)
         assert first in titles(app) and "read hidden" not in status(app)
         app.main.select_all()

@@ -33,8 +33,9 @@ async def test_palette_offers_our_commands_first_then_feeds_and_articles(app: Re
         assert wanted in titles
     assert not {"Maximize", "Screenshot", "Keys", "Theme"} & set(titles)
     assert "Try the demo" not in titles  # feeds are there already
-    feeds = [t for t in titles if t.startswith("Feed: ")]
-    assert feeds == ["Feed: Marquee Weekly", "Feed: Seoul Screen"]
+    feeds = [t for t in titles if t.startswith(("Feed: ", "Folder: "))]
+    assert feeds == ["Folder: Film & TV", "Folder: K-Drama", "Feed: Marquee Weekly",
+                     "Feed: Seoul Screen"]
     reads = [t for t in titles if t.startswith("Read: ")]
     assert titles.index(feeds[-1]) < titles.index(reads[0])
     hostile = reads[0]
@@ -54,6 +55,11 @@ async def test_jump_to_a_feed_and_open_a_recent_article(app: ReaderApp) -> None:
         assert app.main.selected_feed is not None
         assert app.main.selected_feed.title == "Seoul Screen"
         assert {r.feed_title for r in app.main.article_list.rows} == {"Seoul Screen"}
+        assert (await offered(app, pilot, "folder: film"))[0] == "Folder: Film & TV"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main.feed_list.selected_folder == "Film & TV"
+        assert {r.feed_title for r in app.main.article_list.rows} == {"Marquee Weekly"}
         found = await offered(app, pilot, "read: harbor lights")
         assert found[0] == "Read: Harbor Lights renewed for a third season"
         await pilot.press("enter")

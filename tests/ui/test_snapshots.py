@@ -59,3 +59,15 @@ def test_help_screen_at_80x24(app: ReaderApp, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=help_screen)
+
+
+@SIZES
+def test_list_filtered_as_typed(app: ReaderApp, snap_compare: Any, size: tuple[int, int]) -> None:
+    async def filtered(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("F")
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.press(*"seoul")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=filtered)

@@ -16,6 +16,8 @@ ARTICLE_COLUMNS = (
     " (SELECT count(*) FROM articles s WHERE s.story = a.story)"
 )
 ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
+# The articles a filter hides, from an index that holds only them.
+HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
 
 
 @dataclass(frozen=True, slots=True)

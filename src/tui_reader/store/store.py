@@ -15,6 +15,7 @@ from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
+from tui_reader.store.folders import folder_feeds, folder_unread
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -27,6 +28,7 @@ from tui_reader.store.outbox import queue_feed, queue_marks
 from tui_reader.store.rows import (
     ARTICLE_COLUMNS,
     ARTICLE_FROM,
+    HIDDEN,
     ArticleRow,
     FeedRow,
     RawPage,
@@ -57,10 +59,6 @@ SELECT id, url, title, site_url, folder, etag, last_modified, status, last_refre
           AND a.feed_id IS NOT feeds.id)
 FROM feeds
 """
-# The articles a filter hides, from an index that holds only them.
-HIDDEN = "SELECT id FROM articles INDEXED BY articles_hidden WHERE hidden = 1"
-# The articles a feed carries: those first stored from it, and copies it carries too.
-_IN_FEED = ("(a.feed_id = ?1 OR a.id IN (SELECT article_id FROM also_in WHERE feed_id = ?1))")
 # A feed by its current address, or by the one it was subscribed at before it moved.
 _AT_URL = " WHERE ?1 IN (url, first_url) ORDER BY url = ?1 DESC LIMIT 1"
 
@@ -94,6 +92,11 @@ _ORDERS: dict[str, str] = {
             f" {_NEWEST}",
     "unread": f" ORDER BY a.read, {_NEWEST}",
 }
+
+
+def _ordering(order: SortOrder, *, bookmarked: bool) -> str:
+    """Bookmarks list the most recently bookmarked first, whatever the order."""
+    return " ORDER BY a.bookmarked_at DESC, a.id DESC" if bookmarked else _ORDERS[order]
 
 
 class Store:
@@ -176,6 +179,11 @@ class Store:
 
     def feeds(self) -> list[FeedRow]:
         return [_feed_row(r) for r in self.conn.execute(_FEED + " ORDER BY lower(title), id")]
+
+    def folders(self, feeds: Sequence[FeedRow] | None = None) -> dict[str, int]:
+        """Each folder a feed is filed under, with its unread count (store.folders); from
+        `feeds` when they were just read."""
+        return folder_unread(self.conn, self.feeds() if feeds is None else feeds)
 
     def feed_by_url(self, url: str) -> FeedRow | None:
         """The feed at `url`, or the one subscribed at `url` that has moved since."""
@@ -330,28 +338,15 @@ class Store:
                 if not self.reading:
                     raise
 
-    def articles(
-        self,
-        *,
-        feed_id: int | None = None,
-        unread: bool = False,
-        bookmarked: bool = False,
-        limit: int = 200,
-        offset: int = 0,
-        before: ArticleRow | None = None,
-        hidden: bool = False,
-        query: str | None = None,
-        order: SortOrder = "newest",
-    ) -> list[ArticleRow]:
-        """In `order` (bookmarks: most recently bookmarked first), one page at a time;
-        articles a filter hides only with `hidden`; those a saved search finds with `query`.
-        Outside a feed, a saved search and the bookmarks, a story is listed once, by its first
-        article.
-
-        Newest first, pass the last row of a page as `before` to get the next page straight
-        from the index (keyset paging); `offset` works in every order but costs more the
-        deeper it goes.
-        """
+    def _view(
+        self, *, feed_id: int | None, folder: str | None, unread: bool, bookmarked: bool,
+        hidden: bool, query: str | None, only: Sequence[int] | None = None,
+    ) -> tuple[str, list[str], list[Any]]:
+        """What a list shows, as (source of `a`, conditions, parameters): `articles` pages
+        through it and `mark_all_read` marks it, so `A` marks exactly what the list holds.
+        `only` narrows it to these ids (what a filter typed over the list kept). Outside a
+        feed, a folder, a saved search and the bookmarks, a story is listed once, by its
+        first article."""
         self.group_stories()
         where: list[str] = []
         params: list[Any] = []
@@ -364,9 +359,18 @@ class Store:
                       f" SELECT {columns} FROM also_in x CROSS JOIN articles c"
                       " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
             params.append(feed_id)
+        elif folder is not None:
+            # A folder's feeds carry many articles, and joined as above they would all be read
+            # and sorted for one page. Taken as a set of ids instead, `+` has SQLite walk the
+            # time index keeping the set's members: a page comes after a few hundred rows, and
+            # a folder with none is one pass of the index.
+            picked = "(SELECT value FROM json_each(?1))"
+            where.append(f"+a.id IN (SELECT id FROM articles WHERE feed_id IN {picked}"  # noqa: S608
+                         f" UNION ALL SELECT article_id FROM also_in WHERE feed_id IN {picked})")
+            params.append(json.dumps(folder_feeds(self.conn, [folder])))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
-        if feed_id is None and query is None and not bookmarked:
+        if feed_id is None and folder is None and query is None and not bookmarked:
             where.append("(a.story IS NULL OR a.story = a.id)")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
@@ -376,19 +380,85 @@ class Store:
             where.append("a.read = 0")
         if bookmarked:
             where.append("a.bookmarked_at IS NOT NULL")
-            ordering = " ORDER BY a.bookmarked_at DESC, a.id DESC"
-        else:
-            ordering = _ORDERS[order]
-            if before is not None:
-                if order != "newest":
-                    raise ValueError("keyset paging (before=) lists newest first only")
-                where.append("(a.sort_time, a.id) < (?, ?)")
-                params += [iso(before.sort_time), before.id]
+        if only is not None:
+            where.append("a.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(only)))
+        return source, where, params
+
+    def articles(
+        self,
+        *,
+        feed_id: int | None = None,
+        folder: str | None = None,
+        unread: bool = False,
+        bookmarked: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+        before: ArticleRow | None = None,
+        hidden: bool = False,
+        query: str | None = None,
+        only: Sequence[int] | None = None,
+        order: SortOrder = "newest",
+    ) -> list[ArticleRow]:
+        """In `order` (bookmarks: most recently bookmarked first), one page at a time;
+        a feed's, or a folder's (store.folders); articles a filter hides only with `hidden`;
+        those a saved search finds with `query`; of `only` these ids, when given.
+
+        Newest first, pass the last row of a page as `before` to get the next page straight
+        from the index (keyset paging); `offset` works in every order but costs more the
+        deeper it goes.
+        """
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
+        ordering = _ordering(order, bookmarked=bookmarked)
+        if before is not None and not bookmarked:
+            if order != "newest":
+                raise ValueError("keyset paging (before=) lists newest first only")
+            where.append("(a.sort_time, a.id) < (?, ?)")
+            params += [iso(before.sort_time), before.id]
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         # The page's ids come from an index alone, so skipping `offset` rows reads no rows.
         page = f"SELECT a.id FROM {source}{clause}{ordering} LIMIT ? OFFSET ?"  # noqa: S608
         sql = f"{_ROW} WHERE a.id IN ({page}){ordering}"
         return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    def listed_text(
+        self, *, feed_id: int | None = None, folder: str | None = None, unread: bool = False,
+        bookmarked: bool = False, hidden: bool = False, query: str | None = None,
+        order: SortOrder = "newest",
+    ) -> list[tuple[int, str]]:
+        """Every article a list holds (the arguments as `articles` takes them), in its order,
+        as (id, its title, author and feed in one line): what filtering as one types looks
+        through, read once rather than queried again at each key."""
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=unread,
+                                           bookmarked=bookmarked, hidden=hidden, query=query)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        sql = (f"SELECT a.id, a.title || ' · ' || coalesce(a.author, '') || ' · '"  # noqa: S608
+               f" || coalesce(f.title, a.site_name, '') FROM {ARTICLE_FROM}"
+               f" WHERE a.id IN (SELECT a.id FROM {source}{clause})"
+               f"{_ordering(order, bookmarked=bookmarked)}")
+        return list(self.conn.execute(sql, params))
+
+    def mark_all_read(
+        self, *, feed_id: int | None = None, folder: str | None = None,
+        bookmarked: bool = False, hidden: bool = False, query: str | None = None,
+        only: Sequence[int] | None = None,
+    ) -> list[int]:
+        """Mark read every article the list of these arguments holds, on every page (as
+        `articles` takes them; with none, everything), and with `story_read` the rest of their
+        stories. Returns the ids it changed, for `undo_mark_read`."""
+        source, where, params = self._view(feed_id=feed_id, folder=folder, unread=True,
+                                           bookmarked=bookmarked, hidden=hidden, query=query,
+                                           only=only)
+        with write(self.conn) as conn:
+            listed = [r[0] for r in conn.execute(
+                f"SELECT a.id FROM {source} WHERE {' AND '.join(where)}", params)]  # noqa: S608
+            ids = [r[0] for r in conn.execute(
+                "SELECT id FROM articles WHERE read = 0 AND id IN (SELECT value FROM json_each(?))",
+                (json.dumps(self._with_stories(listed)),))]
+            _set_read(conn, ids, True)
+        return ids
 
     def saved_unread(self, query: str) -> int:
         """How many articles a saved search finds unread (filters' hidden ones left out)."""
@@ -451,27 +521,25 @@ class Store:
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
         """Queued for the sync server in the same transaction (see store.outbox); with
         `story_read`, the other articles of their stories too."""
-        ids = list(ids)
         self.group_stories()
-        if ids and self.story_read:
-            ids = [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
-                f"SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"  # noqa: S608
-                f" WHERE a.id IN ({_marks(ids)})", ids))])]
+        ids = self._with_stories(list(ids))
         if ids:
             with write(self.conn) as conn:
-                conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
-                             [int(read), *ids])
-                queue_marks(conn, ids, "read", read)
+                _set_read(conn, ids, read)
 
-    def mark_feed_read(self, feed_id: int | None) -> list[int]:
-        """Mark a feed (or everything) read; returns the ids changed, for undo."""
+    def _with_stories(self, ids: list[int]) -> list[int]:
+        """The ids and, with `story_read`, the other articles of their stories; each once."""
+        if not ids or not self.story_read:
+            return ids
+        return [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
+            "SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"
+            " WHERE a.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)))])]
+
+    def undo_mark_read(self, ids: Sequence[int]) -> None:
+        """Unread again exactly the articles a `mark_all_read` changed (its return value), and
+        queued so for the sync server: an undo gives back those and touches no other."""
         with write(self.conn) as conn:
-            unread = f"a.read = 0 AND (?1 IS NULL OR {_IN_FEED})"
-            ids = [r[0] for r in conn.execute(
-                f"SELECT a.id FROM articles a WHERE {unread}", (feed_id,))]  # noqa: S608
-            conn.execute(f"UPDATE articles AS a SET read = 1 WHERE {unread}", (feed_id,))  # noqa: S608
-            queue_marks(conn, ids, "read", True)
-        return ids
+            _set_read(conn, ids, False)
 
     def set_bookmarked(self, article_id: int, on: bool) -> None:
         """Bookmarks are the one thing the person cannot fetch again, so this commit is synced
@@ -699,6 +767,18 @@ class Store:
             if not damaged or not self.check_search_index():
                 raise
         return query()
+
+
+def _set_read(conn: sqlite3.Connection, ids: Sequence[int], read: bool) -> None:
+    """Inside a write transaction; the ids go as one JSON list, so there may be more of them
+    than SQLite takes parameters (a folder of 50,000 articles marked read). An article gone
+    since (pruned, unsubscribed: an undo comes later) is passed over."""
+    listed = "(SELECT value FROM json_each(?))"
+    blob = json.dumps(list(ids))
+    stored = [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN {listed}",  # noqa: S608
+                                         (blob,))]
+    conn.execute(f"UPDATE articles SET read = ? WHERE id IN {listed}", (int(read), blob))  # noqa: S608
+    queue_marks(conn, stored, "read", read)
 
 
 def _marks(values: Sequence[object]) -> str:

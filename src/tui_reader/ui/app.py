@@ -398,9 +398,10 @@ class ReaderApp(App[None]):
             await self.pop_screen()
         return self.main
 
-    async def jump_to_feed(self, feed_id: int) -> None:
-        """Back on the main screen with the feed selected, its articles focused."""
-        (await self._back_to_main()).select_feed(feed_id)
+    async def jump_to_view(self, option: str) -> None:
+        """Back on the main screen with a feed or folder (its option id) selected, its
+        articles focused."""
+        (await self._back_to_main()).select_view(option)
 
     async def action_show_bookmarks(self) -> None:
         (await self._back_to_main()).action_show_bookmarks()

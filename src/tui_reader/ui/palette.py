@@ -19,6 +19,7 @@ from textual.markup import escape
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.widgets.feed_list import FOLDER
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
@@ -57,10 +58,14 @@ def reader_commands(app: ReaderApp) -> Iterator[Command]:
     if main is not None:
         yield Command("Refresh feed", "Fetch the selected feed now", main.action_refresh_feed)
         yield Command(
-            "Mark feed read",
-            "Mark every article of the selected feed read",
-            main.action_mark_feed_read,
+            "Mark all read",
+            "Mark every article of this list read: a feed, a folder, a saved search, all",
+            main.action_mark_all_read,
         )
+        yield Command("Undo mark all read", "Give back the read states it changed",
+                      main.action_undo)
+        yield Command("Filter the list", "Narrow the list to the words typed",
+                      main.action_filter)
         yield Command(
             "Show or hide filtered articles",
             "List the articles a [[filter]] in config.toml hides, or stop",
@@ -81,10 +86,13 @@ def reader_commands(app: ReaderApp) -> Iterator[Command]:
 
 
 def _feed_commands(app: ReaderApp, feeds: list[FeedRow]) -> Iterator[Command]:
+    for folder in sorted({f.folder for f in feeds if f.folder}, key=str.lower):
+        yield Command(f"Folder: {clean_line(folder)}", "Show the articles of this folder's feeds",
+                      partial(app.jump_to_view, f"{FOLDER}{folder}"), literal=True)
     for feed in sorted(feeds, key=lambda f: f.title.lower()):
         title = clean_line(feed.title)
         yield Command(f"Feed: {title}", "Show this feed's articles",
-                      partial(app.jump_to_feed, feed.id), literal=True)
+                      partial(app.jump_to_view, f"feed:{feed.id}"), literal=True)
 
 
 def _article_commands(app: ReaderApp, rows: list[ArticleRow]) -> Iterator[Command]:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from tui_reader.sanitize import clean_line
 from tui_reader.store import ArticleRow, FeedRow, SearchTooBroad, SortOrder, Store
+from tui_reader.store.folders import within
 from tui_reader.ui import text
+from tui_reader.ui.keys import key_label
 from tui_reader.ui.status import status_line
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.feed_list import ALL, BOOKMARKS, UNREAD, FeedList
 from tui_reader.ui.widgets.footer import Footer
+from tui_reader.ui.widgets.list_filter import ListFilter
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import ReaderApp
@@ -43,12 +46,35 @@ You have no feeds yet.
 Curated entertainment feeds:  tui-reader feeds --suggest"""
 
 
+class View(TypedDict):
+    """What the list shows, as Store.articles, Store.listed_text and Store.mark_all_read
+    take it."""
+
+    feed_id: int | None
+    folder: str | None
+    bookmarked: bool
+    hidden: bool
+    query: str | None
+
+
 def _unread(store: Store, search: str) -> int:
     """A saved search's unread count; one that runs too long counts none (opening it says so)."""
     try:
         return store.saved_unread(search)
     except SearchTooBroad:
         return 0
+
+
+def _stepped(listing: OptionList, step: int) -> int:
+    """The row `step` rows from the highlighted one (back when negative), stopping at either
+    end; disabled rows (the feed pane's headers) are stepped over, not counted."""
+    index = probe = listing.highlighted if listing.highlighted is not None else 0
+    direction, left = (1 if step > 0 else -1), abs(step)
+    while left and 0 <= probe + direction < listing.option_count:
+        probe += direction
+        if not listing.get_option_at_index(probe).disabled:
+            index, left = probe, left - 1
+    return index
 
 
 class MainScreen(Screen[None]):
@@ -62,18 +88,22 @@ class MainScreen(Screen[None]):
         Binding("h", "focus_feeds", "Feeds", show=False, id="main.feeds"),
         Binding("n", "next_unread", "Next unread", show=False, id="main.next_unread"),
         Binding("p", "previous_unread", "Prev unread", show=False, id="main.previous_unread"),
+        Binding("J", "step_view(1)", "Next feed", show=False, id="main.next_feed"),
+        Binding("K", "step_view(-1)", "Previous feed", show=False, id="main.previous_feed"),
         Binding("r", "refresh_feed", "Refresh feed", show=False, id="main.refresh_feed"),
         # The app's own binding, shown here: one id, so a rebinding moves both.
         Binding("R", "app.refresh", "Refresh", id="app.refresh"),
         Binding("o", "browser", "Browser", show=False, id="main.browser"),
         Binding("b", "bookmark", "Bookmark", id="main.bookmark"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="main.toggle_read"),
-        Binding("A", "mark_feed_read", "Mark feed read", show=False, id="main.mark_feed_read"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_feed_read"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False, id="main.bookmarks"),
         Binding("H", "toggle_hidden", "Show/hide filtered", show=False, id="main.toggle_hidden"),
         Binding("a", "app.add_feed", "Add feed", id="main.add_feed"),
         Binding("slash", "app.search", "Search", id="main.search"),
+        Binding("F", "filter", "Filter", show=False, id="main.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="main.clear_filter"),
         Binding("d", "try_demo", "Try the demo", id="main.demo"),
         Binding("f", "toggle_feeds", "Feeds pane", show=False, id="main.feed_pane"),
         Binding("s", "cycle_order", "Sort", show=False, id="main.sort"),
@@ -97,7 +127,10 @@ class MainScreen(Screen[None]):
         # A count typed before a key, as in vim (5j): `count` is the one the key now
         # handled was given; digits gather in `_typed` until then.
         self.count = 1
+        self.counted = False
         self._typed = ""
+        # How many articles the words typed over the list keep; None while it is not filtered.
+        self.kept: int | None = None
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -108,6 +141,7 @@ class MainScreen(Screen[None]):
             yield FeedList(id="feeds")
             with Vertical(id="right"):
                 yield ArticleList(id="articles")
+                yield ListFilter(id="filter-bar")
                 yield Static(WELCOME, id="welcome", markup=False)
         yield Static(id="status", markup=False)
         yield Footer()
@@ -119,6 +153,10 @@ class MainScreen(Screen[None]):
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
+
+    @property
+    def list_filter(self) -> ListFilter:
+        return self.query_one(ListFilter)
 
     async def on_mount(self) -> None:
         self._fit_feeds(self.size.width)
@@ -154,6 +192,7 @@ class MainScreen(Screen[None]):
         """Apply the filters to what came in, then re-read feeds and the current page."""
         filters = self.reader_app.settings.filters
         await self.reader_app.library.run(lambda s: s.use_filters(filters))
+        self.list_filter.forget()
         feeds, counts = await self.refresh_counts()
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
@@ -162,38 +201,65 @@ class MainScreen(Screen[None]):
         self._shown_selection = self.feed_list.selection
         await self.load_articles()
 
-    async def load_articles(self, *, append: bool = False) -> None:
-        """The first page, or the next one after the last row shown (keyset paging)."""
-        listing = self.article_list
-        feed = self.feed_list.selected_feed
-        selection = self.feed_list.selection
+    @property
+    def view(self) -> View:
+        """What the list shows: the feed list's selection, and the filters' hidden articles
+        when they are shown."""
         saved = self.feed_list.selected_query
-        search = None if saved is None else self.reader_app.settings.queries[saved].search
+        return View(
+            feed_id=feed.id if (feed := self.feed_list.selected_feed) else None,
+            folder=self.feed_list.selected_folder,
+            bookmarked=self.feed_list.selection == BOOKMARKS,
+            hidden=self.show_hidden,
+            query=None if saved is None else self.reader_app.settings.queries[saved].search,
+        )
+
+    @property
+    def unread_only(self) -> bool:
+        """Whether the list leaves read articles out: Unread, or a view where `x` hid them."""
+        selection = self.feed_list.selection
+        return selection == UNREAD or selection in self.read_hidden
+
+    def _kept(self, store: Store, view: View, unread: bool, typed: str) -> list[int]:
+        """In the store's thread: the ids of the list whose line holds every word typed, in
+        the list's order."""
+        order = self.order
+        return self.list_filter.kept(typed, (*view.values(), unread, order),
+                                     lambda: store.listed_text(**view, unread=unread, order=order))
+
+    async def load_articles(self, *, append: bool = False) -> None:
+        """The first page, or the next one after the last row shown (keyset paging); a list
+        filtered as one types pages through the ids the filter kept instead."""
+        listing = self.article_list
+        view, unread, typed = self.view, self.unread_only, self.list_filter.typed
         order = self.order
         # Newest first pages by keyset, straight from the index; other orders by offset.
         after = listing.rows[-1] if append and listing.rows and order == "newest" else None
         offset = len(listing.rows) if append and order != "newest" else 0
         size = PAGE if append else max(PAGE, len(listing.rows))
+        start = len(listing.rows) if append else 0
 
-        def fetch(store: Store) -> list[ArticleRow]:
-            return store.articles(
-                feed_id=feed.id if feed else None,
-                unread=selection == UNREAD or selection in self.read_hidden,
-                bookmarked=selection == BOOKMARKS,
-                limit=size,
-                offset=offset,
-                before=after,
-                hidden=self.show_hidden,
-                query=search,
-                order=order,
-            )
+        def fetch(store: Store) -> tuple[list[ArticleRow], list[int] | None]:
+            kept = self._kept(store, view, unread, typed) if typed else None
+            if kept is None:
+                return store.articles(**view, unread=unread, limit=size, offset=offset,
+                                      before=after, order=order), None
+            page = kept[start:start + size]
+            return store.articles(**view, unread=unread, only=page, limit=size,
+                                  order=order), kept
 
         try:
-            rows = await self.reader_app.library.run(fetch)
+            rows, kept = await self.reader_app.library.run(fetch)
         except SearchTooBroad as exc:
             self.notify(clean_line(str(exc)), severity="warning", markup=False)
-            rows = []
+            rows, kept = [], None
         listing.show(rows, append=append, page=size)
+        if kept is not None:
+            listing.exhausted = start + size >= len(kept)
+        count = None if kept is None else len(kept)
+        if count != self.kept:
+            self.kept = count
+            self.show_status()
 
     @on(OptionList.OptionHighlighted, "#feeds")
     async def _feed_changed(self) -> None:
@@ -231,15 +297,18 @@ class MainScreen(Screen[None]):
             self._typed = (self._typed + event.character)[-4:]
             event.stop()
             return
+        self.counted = bool(self._typed)
         self.count, self._typed = max(1, int(self._typed or 1)), ""
 
     def action_cursor(self, where: str) -> None:
         target = self.focused if isinstance(self.focused, OptionList) else self.article_list
         if where in ("down", "up") and target.option_count:
             # A count moves that many rows at once, stopping at either end.
-            step = self.count if where == "down" else -self.count
-            start = target.highlighted if target.highlighted is not None else 0
-            target.highlighted = min(max(start + step, 0), target.option_count - 1)
+            target.highlighted = _stepped(target, self.count if where == "down" else -self.count)
+            return
+        if where in ("first", "last") and self.counted and target.option_count:
+            # As in vim, 12G (or 12g) goes to the 12th row.
+            target.highlighted = min(self.count, target.option_count) - 1
             return
         action = {"down": "cursor_down", "up": "cursor_up", "first": "first", "last": "last"}[where]
         getattr(target, f"action_{action}")()
@@ -262,6 +331,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "try_demo":
             return self.reader_app.offers_demo
+        if action == "clear_filter":
+            return self.list_filter.display
         return True
 
     async def action_try_demo(self) -> None:
@@ -284,16 +355,21 @@ class MainScreen(Screen[None]):
         self.reader_app.open_reader(ids, ids.index(row.id))
 
     def _move_unread(self, step: int) -> None:
+        """To the next unread row that way; with a count (3n), the count-th one, or the last
+        there is."""
         rows = self.article_list.rows
         start = self.article_list.highlighted
         start = (-1 if step > 0 else len(rows)) if start is None else start
-        index = start + step
-        while 0 <= index < len(rows):
+        found = None
+        index, left = start + step, self.count
+        while 0 <= index < len(rows) and left:
             if not rows[index].read:
-                self.article_list.highlighted = index
-                return
+                found, left = index, left - 1
             index += step
-        self.notify("No more unread articles here", timeout=2)
+        if found is None:
+            self.notify("No more unread articles here", timeout=2)
+        else:
+            self.article_list.highlighted = found
 
     def action_next_unread(self) -> None:
         self._move_unread(1)
@@ -302,13 +378,16 @@ class MainScreen(Screen[None]):
         self._move_unread(-1)
 
     def action_refresh_feed(self) -> None:
-        """The selected feed now, due or not (a server's Retry-After still holds); with no
-        feed selected, the due ones."""
-        feed = self.feed_list.selected_feed
-        if feed is None:
-            self.reader_app.action_refresh()
-        else:
+        """The selected feed, or the selected folder's feeds, now, due or not (a server's
+        Retry-After still holds); with neither selected, the due ones."""
+        feed, folder = self.feed_list.selected_feed, self.feed_list.selected_folder
+        if feed is not None:
             self.reader_app.start_refresh([feed.id], force=True)
+        elif folder is not None:
+            self.reader_app.start_refresh(
+                [f.id for f in self._feeds if within(f.folder, folder)], force=True)
+        else:
+            self.reader_app.action_refresh()
 
     def action_browser(self) -> None:
         row = self.article_list.current
@@ -339,31 +418,99 @@ class MainScreen(Screen[None]):
         if row is not None:
             self._update(row, read=not row.read)
 
-    async def action_mark_feed_read(self) -> None:
-        feed, saved = self.feed_list.selected_feed, self.feed_list.selected_query
-        if saved is not None:  # a saved search: what it lists, not everything
-            listed = [r.id for r in self.article_list.rows if not r.read]
-            await self.reader_app.library.run(lambda s: s.set_read(listed))
-            self._undo = listed
-            label = clean_line(self.reader_app.settings.queries[saved].name)
+    @property
+    def view_name(self) -> str:
+        """The list as the person knows it, for a notice: a feed's or folder's name."""
+        listing = self.feed_list
+        if (feed := listing.selected_feed) is not None:
+            name = feed.title
+        elif (folder := listing.selected_folder) is not None:
+            name = folder
+        elif (saved := listing.selected_query) is not None:
+            name = self.reader_app.settings.queries[saved].name
         else:
-            self._undo = await self.reader_app.library.run(
-                lambda s: s.mark_feed_read(feed.id if feed else None)
-            )
-            label = clean_line(feed.title) if feed else "everything"
-        self.notify(
-            f"Marked {len(self._undo)} read in {label} (u to undo)", markup=False, timeout=3
-        )
+            name = {UNREAD: "Unread", BOOKMARKS: "Bookmarks"}.get(listing.selection, "All")
+        return clean_line(name)
+
+    async def action_mark_all_read(self) -> None:
+        """Every article the list holds, on every page, read; a filter typed over the list
+        narrows it too. The ids changed are kept for undo."""
+        view, unread, typed = self.view, self.unread_only, self.list_filter.typed
+
+        def mark(store: Store) -> list[int]:
+            kept = self._kept(store, view, unread, typed) if typed else None
+            return store.mark_all_read(**view, only=kept)
+
+        try:
+            marked = await self.reader_app.library.run(mark)
+        except SearchTooBroad as exc:
+            self.notify(clean_line(str(exc)), severity="warning", markup=False)
+            return
+        where = f"{self.view_name}, filtered" if typed else self.view_name
+        if not marked:
+            self.notify(f"Nothing unread in {where}", markup=False, timeout=2)
+            return
+        self._undo = marked
+        undo = key_label(self.reader_app.key_plan.keys.get("main.undo", ()))
+        self.notify(f"Marked {len(marked):,} read in {where}"
+                    + (f" · {undo} to undo" if undo else ""), markup=False, timeout=4)
         await self.reload()
 
     async def action_undo(self) -> None:
+        """The articles the last mark-all-read changed, unread again (and so on the sync
+        server: the outbox queues the change back)."""
         if not self._undo:
             self.notify("Nothing to undo", timeout=2)
             return
         ids, self._undo = self._undo, []
-        await self.reader_app.library.run(lambda s: s.set_read(ids, False))
-        self.notify(f"Marked {len(ids)} unread again", timeout=2)
+        await self.reader_app.library.run(lambda s: s.undo_mark_read(ids))
+        self.notify(f"Marked {len(ids):,} unread again", timeout=2)
         await self.reload()
+
+    def action_step_view(self, step: int) -> None:
+        """To the next feed, folder or list in the feed pane (3J: the third), the articles
+        keeping the focus."""
+        listing = self.feed_list
+        if not listing.option_count:
+            return
+        listing.highlighted = _stepped(listing, step * self.count)
+        listing.scroll_to_highlight()
+        if not listing.display:  # the pane is folded away: say where the list now is
+            self.notify(self.view_name, markup=False, timeout=2)
+
+    def action_filter(self) -> None:
+        self.list_filter.display = True
+        self.list_filter.input.focus()
+        self._read_lines()
+
+    @work(exclusive=True, group="narrow")
+    async def _read_lines(self) -> None:
+        """Read the list's lines while the first word is being typed."""
+        view, unread = self.view, self.unread_only
+        await self.reader_app.library.run(lambda s: self._kept(s, view, unread, ""))
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        self._narrow()
+
+    @work(exclusive=True, group="narrow")
+    async def _narrow(self) -> None:
+        self.article_list.rows = []
+        await self.load_articles()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_kept(self) -> None:
+        """Enter keeps the filter (an empty one closes) and goes back to the list."""
+        if not self.list_filter.typed:
+            self.action_clear_filter()
+        self.article_list.focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.list_filter.display:
+            return
+        self.list_filter.display = False
+        self.list_filter.input.clear()  # its Changed message lists every article again
+        self.article_list.focus()
 
     async def action_toggle_hidden(self) -> None:
         self.show_hidden = not self.show_hidden
@@ -379,12 +526,14 @@ class MainScreen(Screen[None]):
         """Redraw the feed list with fresh unread counts; returns what it read."""
         queries = self.reader_app.settings.queries
 
-        def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]]]:
-            return store.feeds(), store.counts(), [(q.name, _unread(store, q.search))
-                                                   for q in queries]
+        def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]],
+                                        dict[str, int]]:
+            feeds = store.feeds()
+            return feeds, store.counts(), [(q.name, _unread(store, q.search))
+                                           for q in queries], store.folders(feeds)
 
-        feeds, counts, saved = await self.reader_app.library.run(read)
-        self.feed_list.show(feeds, counts, saved)
+        feeds, counts, saved, folders = await self.reader_app.library.run(read)
+        self.feed_list.show(feeds, counts, saved, folders)
         self._feeds = feeds
         self.show_status()
         return feeds, counts
@@ -401,6 +550,7 @@ class MainScreen(Screen[None]):
                 status = f"{sync.summary()} · {status}"
             shown = [ORDER_LABELS[self.order]] if self.order != "newest" else []
             shown += ["read hidden"] if self.feed_list.selection in self.read_hidden else []
+            shown += [] if self.kept is None else [f"filter keeps {self.kept:,}"]
             self.set_status(" · ".join([*shown, status]))
 
     def set_status(self, text: str) -> None:
@@ -408,8 +558,9 @@ class MainScreen(Screen[None]):
         for status in self.query("#status").results(Static):
             status.update(text)
 
-    def select_feed(self, feed_id: int) -> None:
-        self.feed_list.highlighted = self.feed_list.get_option_index(f"feed:{feed_id}")
+    def select_view(self, option: str) -> None:
+        """A feed, folder or list by its option id in the feed pane, its articles focused."""
+        self.feed_list.highlighted = self.feed_list.get_option_index(option)
         self.article_list.focus()
 
     def select_all(self) -> None:
