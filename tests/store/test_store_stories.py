@@ -93,3 +93,34 @@ def test_a_later_arrival_joins_and_one_site_never_tells_a_story_twice(store: Sto
     joined = store.row(third)
     assert joined is not None and joined.sources == 2 and joined.story in (first, second)
     assert {r.id for r in store.story(joined.story)} == {third, joined.story}
+
+
+def test_signatures_are_kept_with_articles_and_worked_out_again_when_missing(
+        store: Store) -> None:
+    """Grouping reads each article's kept signature: one worked out at prepare time (in a
+    refresh's workers), or, for an older or re-cleaned article, once and then kept."""
+    trade, fans = _feed(store, "trade"), _feed(store, "fans")
+    first, other = _save(store, trade, RELEASE[0], OTHER)
+    kept = dict(store.conn.execute("SELECT id, signature FROM articles").fetchall())
+    assert kept[first] and kept[other]
+    store.conn.execute("UPDATE articles SET signature = NULL WHERE id = ?", (first,))
+    later = Store.open(store.path)  # no signatures cached in memory
+    try:
+        second, third = _save(later, fans, RELEASE[1], RELEASE[2])
+        assert [r.id for r in later.story(first)] == [first, second, third]
+        again = dict(later.conn.execute("SELECT id, signature FROM articles").fetchall())
+        assert again[first] == kept[first]
+    finally:
+        later.close()
+
+
+def test_a_damaged_kept_signature_is_worked_out_again(store: Store) -> None:
+    trade, fans = _feed(store, "trade"), _feed(store, "fans")
+    (first,) = _save(store, trade, RELEASE[0])
+    store.conn.execute("UPDATE articles SET signature = '[1, \"x\"' WHERE id = ?", (first,))
+    later = Store.open(store.path)
+    try:
+        second, _ = _save(later, fans, RELEASE[1], RELEASE[2])
+        assert [r.id for r in later.story(first)][:2] == [first, second]
+    finally:
+        later.close()

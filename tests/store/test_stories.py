@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from tui_reader.store.stories import (
     Signature,
     Weights,
     _candidates,
+    decode,
+    encode,
     group,
     same_story,
     signature,
@@ -224,3 +227,16 @@ def test_a_name_every_article_carries_pairs_none_of_them_while_a_rarer_one_still
     both = [*day, RELEASE_A, RELEASE_B]
     assert (len(day), len(day) + 1) in _candidates(both, timedelta(days=3))
     assert [len(day), len(day) + 1] in group(both)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=200))
+def test_a_kept_signature_reads_back_as_it_was(title: str, lead: str) -> None:
+    sig = _sig(title, lead, "www.Site.test")
+    assert decode(encode(sig), "www.Site.test", sig.published) == sig
+
+
+@pytest.mark.parametrize("kept", ["", "[", "{}", "[1, 2]", '[{"a": "b"}]', "null",
+                                  pytest.param("[" * 5000, id="deep")])
+def test_a_kept_signature_that_is_not_one_reads_as_none(kept: str) -> None:
+    assert decode(kept, "a.test", T0) is None

@@ -248,9 +248,15 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 """
 
+# v14: each article's story signature (store.stories.encode), made as it is prepared, so
+# grouping new articles reads those around them instead of working each out again; NULL
+# until worked out (older articles, and pages cleaned again).
+_V14 = "ALTER TABLE articles ADD COLUMN signature TEXT;"
+
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11, _V12, _V13]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11, _V12, _V13,
+                               _V14]
 VERSION = len(MIGRATIONS)
 # The tables every command relies on; a database without one of them is damaged.
 TABLES = ("feeds", "articles", "articles_fts", "pruned")

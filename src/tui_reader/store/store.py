@@ -319,10 +319,10 @@ class Store:
         if not self._arrived:
             return
         arrived, self._arrived = self._arrived, []
-        changes = regrouped(self.conn, arrived, self._signatures)
-        if changes:
+        regrouping = regrouped(self.conn, arrived, self._signatures)
+        if regrouping.changes or regrouping.signatures:
             with write(self.conn) as conn:
-                save_changes(conn, changes)
+                save_changes(conn, regrouping)
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
         """Filter articles with these rules from now on, and apply them to every article
@@ -597,7 +597,7 @@ class Store:
             for article_id, article in cleaned:
                 changed += conn.execute(
                     "UPDATE articles SET blocks = :blocks, body = :body, related = :related,"
-                    " truncated = :truncated, source = 'page',"
+                    " truncated = :truncated, source = 'page', signature = NULL,"
                     " author = coalesce(author, :author), image = coalesce(image, :image),"
                     " site_name = coalesce(site_name, :site_name),"
                     " published = coalesce(published, :published)"

@@ -16,6 +16,7 @@ story as every article already in it, so a chain of near-misses never merges two
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -190,6 +191,11 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
 
 
+# Words recur from article to article: folding each once is a fifth of a signature's cost
+# saved (titles and leads, each new, go through `_fold`).
+_fold_word = lru_cache(maxsize=65536)(_fold)
+
+
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -270,7 +276,7 @@ def _parts(text: str) -> set[tuple[str, str]]:
         number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
         parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
     parts.update(("#", n) for name, n in INSTALMENT.findall(text)
-                 if _fold(name) not in MONTH and _fold(name) != "no")
+                 if _fold_word(name) not in MONTH and _fold_word(name) != "no")
     return parts
 
 
@@ -280,7 +286,7 @@ def _names(text: str) -> tuple[set[str], set[str]]:
     runs: set[str] = set()
     for match in CAPITALISED.finditer(text):
         words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()
-                 if (f := _fold(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
+                 if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
                  and f not in MONTH and f not in _WEEKDAYS]
         if words:
             run = " ".join(words)
@@ -308,8 +314,8 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         for term in _dates(folded) | _numbers(folded):
             terms[term] += weight
     names, runs = _names(text)
-    tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
-    title_tokens = [_fold(t).strip(".,'") for t in WORD.findall(title)]
+    tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(text)]
+    title_tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(title)]
     title_names, title_only_runs = _names(title)
     title_runs = {r for r in title_only_runs if " " in r} | {
         m.group(1) for m in QUOTED.finditer(title)}
@@ -332,6 +338,38 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         parts=frozenset(_parts(text)),
         sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
     )
+
+
+def encode(sig: Signature) -> str:
+    """A signature as the store keeps it beside its article, made when the article is
+    prepared (in a refresh's worker processes), so grouping reads it instead of working it
+    out again for every article around the new ones. Site and time come from the row."""
+    return json.dumps([
+        sig.terms, *(sorted(field) for field in (
+            sig.names, sig.latin_keys, sig.hangul_keys, sig.kinds, sig.title_kinds,
+            sig.title_names, sig.formats, sig.sums)),
+        sorted([sorted(words), key] for words, key in sig.subjects),
+        sig.asian, sorted(sig.parts),
+    ], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str, site: str, published: datetime) -> Signature | None:
+    """A kept signature, or None when it is not one this release writes (it is then worked
+    out again from the article)."""
+    try:
+        (terms, names, latin, hangul, kinds, title_kinds, title_names, formats, sums,
+         subjects, asian, parts) = json.loads(text)
+        return Signature(
+            site=_fold(site).removeprefix("www."), published=published,
+            terms={str(k): int(v) for k, v in terms.items()},
+            names=frozenset(names), latin_keys=frozenset(latin), hangul_keys=frozenset(hangul),
+            kinds=frozenset(kinds), title_kinds=frozenset(title_kinds),
+            title_names=frozenset(title_names), formats=frozenset(formats),
+            subjects=frozenset((frozenset(words), str(key)) for words, key in subjects),
+            asian=bool(asian), parts=frozenset((str(k), str(n)) for k, n in parts),
+            sums=frozenset(sums))
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None
 
 
 def similarity(a: Signature, b: Signature, weights: Weights) -> float:
@@ -511,8 +549,17 @@ def site_of(url: str | None, feed_id: int | None) -> str:
 Change = tuple[int, int | None, int | None]
 
 
+@dataclass(slots=True)
+class Regrouping:
+    """What grouping new articles changes: stories, and the signatures it had to work out
+    (articles stored before signatures were kept, or cleaned again), to be kept."""
+
+    changes: list[Change]
+    signatures: list[tuple[str, int]]
+
+
 def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
-              cache: dict[int, Signature]) -> list[Change]:
+              cache: dict[int, Signature]) -> Regrouping:
     """The articles whose story changes when `new_ids` arrive.
 
     Only reads, so the work is done outside the write lock (`save_changes` writes it).
@@ -522,28 +569,35 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     within WINDOW of every other). An article alone gets None. `cache` keeps signatures
     between calls.
     """
+    done = Regrouping([], [])
     if not new_ids:
-        return []
+        return done
     marks = ",".join("?" * len(new_ids))
     low, high = conn.execute(f"SELECT min(sort_time), max(sort_time) FROM articles"  # noqa: S608
                              f" WHERE id IN ({marks})", list(new_ids)).fetchone()
     if low is None:
-        return []
+        return done
     first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
     rows = conn.execute(
-        "SELECT id, title, substr(body, 1, ?), url, feed_id, sort_time, story FROM articles"
+        "SELECT id, url, feed_id, sort_time, story, signature FROM articles"
         " WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
-        (LEAD_CHARS * 2, _iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
+        (_iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
     ).fetchall()
     sigs = []
-    for article_id, title, body, url, feed_id, sort_time, _ in rows:
+    for article_id, url, feed_id, sort_time, _, kept in rows:
         if (sig := cache.get(article_id)) is None:
-            sig = cache[article_id] = signature(title, lead(body or ""), site_of(url, feed_id),
-                                                datetime.fromisoformat(sort_time))
+            site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
+            sig = decode(kept, site, published) if kept else None
+            if sig is None:
+                title, body = conn.execute("SELECT title, substr(body, 1, ?) FROM articles"
+                                           " WHERE id = ?", (LEAD_CHARS * 2, article_id)).fetchone()
+                sig = signature(title, lead(body or ""), site, published)
+                done.signatures.append((encode(sig), article_id))
+            cache[article_id] = sig
         sigs.append(sig)
     weights = Weights(sigs)
     ids = [row[0] for row in rows]
-    before = {row[0]: row[6] for row in rows}
+    before = {row[0]: row[4] for row in rows}
     wanted = set(new_ids)
     arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
     touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
@@ -557,12 +611,15 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
         head = ids[min(members, key=lambda n: (sigs[n].published, ids[n]))]
         for n in members:
             after[ids[n]] = head if len(members) > 1 else None
-    return [(article_id, story, before[article_id]) for article_id, story in after.items()
-            if before[article_id] != story]
+    done.changes = [(article_id, story, before[article_id])
+                    for article_id, story in after.items() if before[article_id] != story]
+    return done
 
 
-def save_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+def save_changes(conn: sqlite3.Connection, regrouping: Regrouping) -> None:
     """Write what `regrouped` found, inside a write transaction."""
+    changes = regrouping.changes
+    conn.executemany("UPDATE articles SET signature = ? WHERE id = ?", regrouping.signatures)
     conn.executemany("UPDATE articles SET story = ? WHERE id = ?",
                      [(story, article_id) for article_id, story, _ in changes])
     # A story the new grouping left with one article is no story.
