@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -177,6 +178,10 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
+        # What start-up made (modules, Textual's widgets and styles) lives as long as the app:
+        # left to the collector, every full collection walks it again, and one falling while
+        # an article opens held the screen for a tenth of a second.
+        gc.freeze()
 
     def notify(
         self,
@@ -380,11 +385,7 @@ class ReaderApp(App[None]):
 
             self._reader = ReaderScreen()
             self.install_screen(self._reader, "reader")
-        self._reader.prepare(ids, index)
-        if self.screen is not self._reader:
-            self.push_screen(self._reader)
-        else:
-            self._reader.on_screen_resume()
+        self._reader.open(ids, index)
 
     def open_article(self, article_id: int) -> None:
         """One article from the palette; n and p then step through the main list."""
