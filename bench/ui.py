@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import contextlib
+import gc
 import itertools
 import os
 import resource
@@ -38,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import tui_reader
 from store import Generator, generate
 from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
@@ -152,6 +155,9 @@ def newsboat_home(database: Path, folder: Path) -> list[str] | None:
 
 
 def measure_start(paths: Paths, scratch: Path, busy: bool, rounds: int = 5) -> None:
+    # As installed from a wheel, with its bytecode compiled: an editable install run with
+    # PYTHONDONTWRITEBYTECODE compiles every module again at each start.
+    compileall.compile_dir(Path(tui_reader.__file__).parent, quiet=1)
     headline = first_headline(paths.database)
     empty = scratch / "empty_app.py"
     empty.write_text(EMPTY_APP.format(headline=headline))
@@ -291,6 +297,7 @@ class Paints:
 
 async def measure_open(paths: Paths, ids: dict[str, int], runs: int = 7) -> None:
     """The articles in turn, so no open finds the reader already showing its article."""
+    gc.disable()  # as the command line starts the app: collection resumes after the first frame
     app = ReaderApp(paths)
     ticker = Ticker()
     paints = Paints(app)

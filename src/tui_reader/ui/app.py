@@ -178,10 +178,18 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
-        # What start-up made (modules, Textual's widgets and styles) lives as long as the app:
-        # left to the collector, every full collection walks it again, and one falling while
-        # an article opens held the screen for a tenth of a second.
-        gc.freeze()
+        self._collect_again()
+
+    @staticmethod
+    def _collect_again() -> None:
+        """The first frame is up. The command line turns collection off for start-up; it
+        comes back on here, and what start-up made (modules, Textual's widgets and styles),
+        which lives as long as the app, is set aside from the collector for good. Left in,
+        every full collection walked it again, and one falling while an article opened held
+        the screen for a tenth of a second. An app started otherwise (a test) is left as is."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def notify(
         self,
