@@ -54,7 +54,7 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 @pytest.mark.parametrize("argv", [["--version"], ["refresh", "--help"], ["read", "--help"]])
 def test_version_and_help_load_no_network_or_ui_stack(argv: list[str]) -> None:
-    heavy = {"aiohttp", "httpx", "textual", "feedparser", "selectolax", "PIL", "rich", "tomlkit"}
+    heavy = {"aiohttp", "textual", "feedparser", "selectolax", "PIL", "rich", "tomlkit"}
     script = (
         "import sys\n"
         "from tui_reader.cli import main\n"

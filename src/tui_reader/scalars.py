@@ -242,7 +242,7 @@ def parse_url(text: str, base: str | None = None) -> str:
     netloc = f"{userinfo}{at}{parse_host(host)}{':' if port else ''}{port}"
     normalised = f"{scheme}://{netloc}{tail}"
     try:
-        # The same split every consumer (httpx, urllib, our stores) makes must agree.
+        # The same split every consumer (aiohttp's yarl, urllib, our stores) makes must agree.
         parts = urlsplit(normalised)
         if parts.port is not None and str(parts.port) != port:
             raise _bad("link", text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import shlex
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +16,8 @@ from tui_reader.cli import main
 from tui_reader.config import ConfigError, SyncSettings, parse_config
 from tui_reader.store import Store
 from tui_reader.store.outbox import SyncStore
-from tui_reader.sync import SyncError, read_password
+from tui_reader.sync import SyncError, connect, read_password
+from tui_reader.sync.ttrss import TtRss
 
 CONFIG = Path("config.toml")
 
@@ -74,6 +77,26 @@ def test_a_password_command_runs_without_a_shell(tmp_path: Path) -> None:
     failing = SyncSettings("ttrss", "https://rss.example.org/", "me", password_command="false")
     with pytest.raises(SyncError, match="exit status 1"):
         read_password(failing)
+
+
+async def test_the_password_command_does_not_hold_the_event_loop(tmp_path: Path) -> None:
+    """The command answers only once the loop has run a task meanwhile: a password manager
+    waiting for the person must not stop a refresh sharing that loop."""
+    flag = tmp_path / "loop-ran"
+    script = (f"i=0; while [ ! -e {flag} ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done;"
+              f" if [ -e {flag} ]; then echo meanwhile; else echo held; fi")
+    settings = SyncSettings("ttrss", "https://rss.example.org/", "me",
+                            password_command=f"sh -c {shlex.quote(script)}")
+
+    async def meanwhile() -> None:
+        await asyncio.sleep(0)
+        flag.touch()
+
+    task = asyncio.create_task(meanwhile())
+    backend = await connect(settings)
+    await task
+    async with backend:
+        assert isinstance(backend, TtRss) and backend._password == "meanwhile"
 
 
 @pytest.fixture

@@ -396,12 +396,6 @@ class Store:
         """Every feed's address by id, without the unread counts `feeds` works out."""
         return dict(self.conn.execute("SELECT id, url FROM feeds").fetchall())
 
-    def feed_url_of(self, feed_id: int | None) -> str | None:
-        if feed_id is None:
-            return None
-        found = self.conn.execute("SELECT url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return found[0] if found else None
-
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
         """Queued for the sync server in the same transaction (see store.outbox)."""
         ids = list(ids)

@@ -6,6 +6,7 @@ ways, local changes queued in the store's outbox until the server has them. No U
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import stat
 import subprocess
@@ -59,11 +60,14 @@ def read_password(settings: SyncSettings) -> str:
     return password
 
 
-def connect(settings: SyncSettings) -> Backend:
-    """The backend for the configured service, its password read now."""
+async def connect(settings: SyncSettings) -> Backend:
+    """The backend for the configured service. The password is read on a thread: a
+    password manager's command may wait for the person for up to two minutes, and the loop
+    it would hold also carries the refresh."""
     from tui_reader.sync.ttrss import TtRss
 
-    return TtRss(settings.url, settings.user, read_password(settings))
+    password = await asyncio.to_thread(read_password, settings)
+    return TtRss(settings.url, settings.user, password)
 
 
 async def sync_configured(store: Store, fetcher: Fetcher, settings: Settings, *,
@@ -73,7 +77,7 @@ async def sync_configured(store: Store, fetcher: Fetcher, settings: Settings, *,
     failure comes back as the report's one-line error, never raised: nothing is lost."""
     assert settings.sync is not None
     try:
-        async with connect(settings.sync) as backend:
+        async with await connect(settings.sync) as backend:
             return await sync(store, fetcher, backend, options=settings.feeds,
                               pictures=pictures, progress=progress)
     except SyncError as exc:

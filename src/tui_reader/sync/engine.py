@@ -9,7 +9,6 @@ sends again what may not have arrived, and sending the same mark twice does no h
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from tui_reader.config import FeedOptions
 from tui_reader.models import FeedEntry
 from tui_reader.net.errors import FetchError
 from tui_reader.net.http import Fetcher, check_url
+from tui_reader.net.session import private_address
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.run import NO_OPTIONS, Run
 from tui_reader.store import Incoming, Prepared, Store, prepare
@@ -189,24 +189,26 @@ class _Sync:
         if not fresh:
             return
         by_id = {h.id: h for h in fresh}
+        urls: dict[int, str] = await self.db(self.run.store.feed_urls)
         done = 0
         for start in range(0, len(fresh), _BATCH):
             batch = fresh[start:start + _BATCH]
             texts = await self.backend.articles([h.id for h in batch])
-            stored = await asyncio.gather(*(self.article(by_id[t.id], t, feeds[by_id[t.id].feed_id])
-                                            for t in texts if t.id in by_id))
+            stored = await asyncio.gather(*(
+                self.article(by_id[t.id], t, feeds[by_id[t.id].feed_id], urls)
+                for t in texts if t.id in by_id))
             await self.db(self.local.save_new, stored)
             done += len(batch)
             self.report.pulled["articles"] += len(stored)
             self.progress("downloading new articles", done, len(fresh))
 
-    async def article(self, headline: Headline, text: RemoteArticle,
-                      feed_id: int) -> tuple[str, Prepared, bool, bool]:
-        """The page downloaded and cleaned as in a refresh, the server's text the fallback."""
+    async def article(self, headline: Headline, text: RemoteArticle, feed_id: int,
+                      urls: Mapping[int, str]) -> tuple[str, Prepared, bool, bool]:
+        """The page downloaded and cleaned as in a refresh, the server's text the fallback.
+        `urls` gives the feed's address, under which config.toml keeps its options."""
         entry = FeedEntry(guid=headline.guid, link=text.link, title=text.title,
                           author=text.author, published=text.published, content=text.content)
-        feed_url = await self.db(self.run.store.feed_url_of, feed_id)
-        options = self.options.get(feed_url or "") or NO_OPTIONS
+        options = self.options.get(urls.get(feed_id, "")) or NO_OPTIONS
         async with self.run.in_flight:
             article, raw = await self.run.entry_article(entry, not options.content_only,
                                                         public_only=self.public_only)
@@ -222,14 +224,10 @@ def _keys(headlines: list[Headline]) -> list[tuple[str, str | None, str | None]]
 
 
 def _local(url: str) -> bool:
+    """Whether the server is on this machine or its network: then the pages its articles
+    link to may be too, and refusing private addresses would refuse the person's own setup."""
     host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
+    return host == "localhost" or bool(private_address(host))
 
 
 async def sync(store: Store, fetcher: Fetcher, backend: Backend, *,
