@@ -179,6 +179,13 @@ class ReaderApp(App[None]):
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
         self._collect_again()
+        self._import_reader()
+
+    @work(thread=True, exit_on_error=False)
+    def _import_reader(self) -> None:
+        """The reader's modules, and with them Pillow and textual-image, are imported on a
+        thread once the list is up, so the first article opened does not wait for them."""
+        import tui_reader.ui.screens.reader  # noqa: F401
 
     @staticmethod
     def _collect_again() -> None:

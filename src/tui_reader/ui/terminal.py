@@ -147,7 +147,8 @@ def answered() -> Iterator[Answers]:
     answers = finish_probe()
     if "textual_image.renderable" not in sys.modules:
         stdin = sys.__stdin__
-        # Without a stdin its questions give up before a byte is written.
+        # Without a stdin its questions give up before a byte is written. Textual reads the
+        # descriptor it took at start, so it does not notice, on whichever thread this runs.
         setattr(sys, "__stdin__", None)  # noqa: B010 (a Final name to the type checker)
         try:
             import textual_image.renderable  # noqa: F401
