@@ -305,6 +305,7 @@ async def measure_open(paths: Paths, ids: dict[str, int], runs: int = 7) -> None
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(lambda: len(app.screen_stack) > 1 and app.main.article_list.rows)
         await pilot.pause()
+        gc.enable()  # had the app not turned it back on, the command line would have it on
         ticker.start()
         await asyncio.sleep(1.0)
         idle = ticker.stop()

@@ -174,3 +174,18 @@ async def test_a_long_article_grows_in_few_layouts_and_sooner_when_scrolled_to(
         await wrapped(pilot, app)
         assert body.size.height == body.wrapped_lines
         assert len(set(heights)) <= 4
+
+
+async def test_leaving_while_the_next_article_loads_does_not_bring_the_reader_back(
+        home: Path) -> None:
+    app = ReaderApp(two_articles(home))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        reader.action_step(1)
+        reader.action_back()
+        await settle(pilot)
+        assert app.screen is app.main

@@ -62,7 +62,7 @@ class ReaderScreen(Screen[None]):
         one before it, and screen, text and sidebar come up in one repaint."""
         self.ids, self.index, self._history = ids, index, []
         if self.is_running:
-            self.load(ids[index])
+            self.load(ids[index], opening=True)
         elif not self._pending:
             self._pending = True
             self.app.push_screen(self)
@@ -109,19 +109,22 @@ class ReaderScreen(Screen[None]):
             self.reader_app.scroll_memory[self.row.id] = self.view.scroll_y
 
     @work(exclusive=True, group="article")
-    async def load(self, article_id: int) -> None:
-        """Read an article, mark it read and find its related reads in one trip to the store,
-        then show all of it and bring the screen up if it is not."""
+    async def load(self, article_id: int, *, opening: bool = False) -> None:
+        """Read an article and mark it read, show it, and when `opening`, bring the screen up.
+
+        Opened from a list, its related reads come in the same trip to the store, so screen,
+        text and sidebar come up in one repaint; stepping with n or p, the text is shown
+        first and the related reads follow."""
         self._remember_scroll()
 
         def fetch(
             store: Store,
-        ) -> tuple[ArticleRow | None, Article | None, list[RelatedRead]]:
+        ) -> tuple[ArticleRow | None, Article | None, list[RelatedRead] | None]:
             row, article = store.row(article_id), store.article(article_id)
             if row is not None and not row.read:
                 store.set_read([article_id])
                 row = store.row(article_id)
-            return row, article, store.related(article_id) if article else []
+            return row, article, store.related(article_id) if article and opening else None
 
         row, article, related = await self.reader_app.library.run(fetch)
         self.reader_app.changed_rows.add(article_id)
@@ -130,12 +133,16 @@ class ReaderScreen(Screen[None]):
             return
         self.row, self.article = row, article
         placed = self.view.show(article, row.feed_title)
-        self.sidebar.show(related)
-        if self.app.screen is not self:
+        if related is not None:
+            self.sidebar.show(related)
+        # Only an open brings the screen up: stepping, it may have been left meanwhile.
+        if opening and self.app.screen is not self:
             self.view.focus()
             self.app.push_screen(self)
         await placed
         self.view.scroll_when_wrapped(self.reader_app.scroll_memory.get(article_id, 0))
+        if related is None:
+            self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
     def action_back(self) -> None:
         """Back from a related read to the article it was opened from, else to the list."""
