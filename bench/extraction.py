@@ -15,13 +15,16 @@ extractor, best of `--repeat` interleaved passes; compare speeds only within one
     python bench/extraction.py --set /work/shared/corpus/wcxb-dev-articles [--only tui-reader]
     python bench/extraction.py --part holdout   # every 5th page only: a check on rules
                                                 # developed against the other four fifths
+    python bench/extraction.py --only tui-reader --worst 0 --profile 30   # where our time goes
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import importlib.util
+import pstats
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -194,6 +197,19 @@ def _report_set(tool: ModuleType, corpus: Path, part: str, extractors: dict[str,
             print(f"      + {line}")
 
 
+def _profile(pages: Sequence[Any], lines: int) -> None:
+    """Our extractor over every page under cProfile, its functions by time spent in their own
+    code. The profiler's cost per call inflates Python code against C (the parser, the
+    selector engine), so this ranks our hot spots; the pages/s above measure them."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for page in pages:
+        ours(page.html, page.url)
+    profiler.disable()
+    print(f"\nour {lines} costliest functions under cProfile (own time):")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--set", dest="sets", type=Path, action="append",
@@ -205,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=10)
     parser.add_argument("--check", action="store_true",
                         help="also score ours with the shared tool's runner")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile ours and print its N costliest functions")
     args = parser.parse_args(argv)
 
     tool = _load_tool()
@@ -221,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             check = tool.aggregate([tool.score_page(p.truth, o) for p, o in
                                     zip(pages, cand.outputs, strict=True)])
             print(f"shared tool's runner, ours: F1 {check['f1']:.3f}")
+        if args.profile:
+            _profile(_part(tool.load_corpus(corpus), args.part), args.profile)
     return 0
 
 

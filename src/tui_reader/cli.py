@@ -564,7 +564,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _mark(args: argparse.Namespace, read: bool) -> int:
+    story_read = _settings(args, create=False).story_read == "story"
     with _store(args) as store:
+        store.story_read = story_read
         for article_id in args.ids:
             if store.row(article_id) is None:
                 raise UsageError(f"no article with id {article_id}")
@@ -707,6 +709,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
         except SearchTooBroad as exc:
             raise CommandError(f"saved search {args.query!r}: {exc}") from exc
         urls = store.feed_urls()
+        # The other articles of each story listed, shown under it.
+        stories = {} if args.json else {
+            r.story: store.story(r.story) for r in rows if r.story is not None}
     if args.limit and len(rows) > args.limit:
         rows = rows[: args.limit]
         _err(f"showing the newest {args.limit}; --limit N shows more, --limit 0 all")
@@ -717,7 +722,11 @@ def cmd_articles(args: argparse.Namespace) -> int:
         marks = ("*" if row.bookmarked else " ") + ("N" if not row.read else " ")
         date = row.published.astimezone().strftime("%Y-%m-%d") if row.published else "          "
         hidden = "  [hidden]" if row.hidden else ""
-        print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}")
+        sources = f"  [{row.sources} sources]" if row.sources > 1 else ""
+        print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}{sources}")
+        for other in stories.get(row.story, []) if row.story is not None else []:
+            if other.id != row.id:
+                print(f"{'':>6}   {'':10}  ↳ {other.id}  {_titled(other)}")
     return 0
 
 
@@ -780,8 +789,10 @@ def cmd_read(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.flush()
     # Marked read only once shown: a full disk costs the mark, not the reading.
+    story_read = _settings(args, create=False).story_read == "story"
     try:
         with _store(args) as store:
+            store.story_read = story_read
             store.set_read([article_id])
     except StoreError as exc:
         _err(f"not marked as read: {exc}")

@@ -29,6 +29,9 @@ refresh_on_start = true
 auto_refresh_minutes = 30
 # Show pictures in the reader (captions stay when off).
 images = true
+# One event told by several sites is listed once as a story ("3 sources"). Reading one of
+# its articles marks the whole story read ("story"), or only that article ("article").
+story_read = "story"
 
 [store]
 # Read, unbookmarked articles older than this many days are pruned. Bookmarks are kept forever.
@@ -119,6 +122,8 @@ class Settings:
     refresh_on_start: bool = True
     auto_refresh_minutes: int = 30
     images: bool = True
+    # "story": reading one article of a story marks the story read; "article": that one.
+    story_read: str = "story"
     retention_days: int = 90
     concurrency: int = 16
     per_host: int = 4
@@ -152,6 +157,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, float | None, float | None]]] = {
         "refresh_on_start": (bool, None, None),
         "auto_refresh_minutes": (int, 0, 10080),
         "images": (bool, None, None),
+        "story_read": (str, None, None),
     },
     "store": {"retention_days": (int, 1, 36500)},
     "network": {
@@ -169,6 +175,7 @@ _FEED_KEYS: dict[str, type] = {
     "content_only": bool,
     "refresh_minutes": int,
 }
+STORY_READ = ("story", "article")
 _NAMES = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
 
 
@@ -233,6 +240,9 @@ def parse_config(text: str, path: Path) -> Settings:
                 # Shown in the terminal and written to OPML: cleaned once, here.
                 options[key] = _folder(value) if key == "folder" else clean_line(value) or None
         feeds[url] = FeedOptions(**options)
+    if values.get("story_read", "story") not in STORY_READ:
+        raise ConfigError(f"{path}: [reader] story_read must be \"story\" or \"article\","
+                          f" got {_shown(values['story_read'])}")
     sync = _sync_settings(data["sync"], path, warnings) if "sync" in data else None
     filters = _filters(data.get("filter", []), path, warnings)
     queries = _queries(data.get("query", []), path, warnings)

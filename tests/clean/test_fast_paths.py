@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from tui_reader.clean import boilerplate, score, select
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.clean import boilerplate, related, score, select
+from tui_reader.sanitize import clean_line, safe_join, safe_url
 from tui_reader.scalars import _URL_UNSAFE, MAX_URL
 
 PAGES = [
@@ -100,3 +100,73 @@ def test_hints_match_as_a_case_insensitive_search_does(hint: str) -> None:
         assert pattern.found_in(hint) == (pattern._any.search(" " + hint) is not None)
         # A word at the start of the name is found as one after a separator is.
         assert pattern.found_in(hint) == pattern.found_in("q " + hint)
+
+
+_BASES = st.sampled_from(["https://a.example/x/y", "https://a.example", "http://a.example/x?q=1",
+                          "https://a.example/x?", "https://a.example/x;p", "HTTPS://A.example/x",
+                          "http://u@a.example:8080/a/b/", "https://a.example/x#f", "",
+                          "ftp://a.example/b", "https://[::1/x", "https://a.example/x y"])
+_LINK_PARTS = st.sampled_from(["/", "a", ".", "..", "?", "#", ";", "q=1", " ", "\t", "//", "é",
+                               "%2e", "[", "http:"])
+
+
+@given(_BASES, st.sampled_from(["/", "#", ""]), st.lists(_LINK_PARTS, max_size=6).map("".join))
+def test_relative_links_join_as_urljoin_joins_them(base: str, lead: str, rest: str) -> None:
+    href = lead + rest
+    try:
+        expected: str | None = urljoin(base, href)
+    except ValueError:
+        expected = None
+    try:
+        joined: str | None = related._join(base, href)
+    except ValueError:
+        joined = None
+    assert joined == expected
+
+
+@given(_BASES, st.sampled_from(["/", "#", "", "https://b.example/", " /"]),
+       st.lists(_LINK_PARTS, max_size=6).map("".join))
+def test_links_resolve_as_the_general_url_check_resolves_them(base: str, lead: str,
+                                                               rest: str) -> None:
+    href = (lead + rest).strip()
+    expected = safe_url(href) if href.startswith(("https://", "http://")) else safe_join(base, href)
+    assert related.absolute(base, lead + rest) == (expected if lead + rest else None)
+
+
+_ATTR_NAMES = st.sampled_from(["class", "id", "href", "hidden", "aria-hidden", "role", "style"])
+_ATTR_VALUES = st.sampled_from([None, "", "true", "navigation", "display:none", "share-bar",
+                                "article-body", "comments", "related-posts", "x"])
+
+
+@given(st.dictionaries(_ATTR_NAMES, _ATTR_VALUES, max_size=4))
+def test_verdict_reads_every_marker_an_element_has(attrs: dict[str, str | None]) -> None:
+    hidden = ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+              or attrs.get("role") in boilerplate._HIDDEN_ROLES
+              or bool((style := attrs.get("style")) and boilerplate._hidden_style(style)))
+    expected = boilerplate.Verdict.KEEP if not attrs else boilerplate.Verdict.HIDDEN if hidden \
+        else boilerplate._hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
+    assert boilerplate.verdict_of(attrs) is expected
+
+
+_MARKUP = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<span>", "</span>",
+                                    "<template>t</template>", "<!-- c -->", " ", "\n", "word",
+                                    "é", "<br>", "<table><tr><td>x</td></tr></table>"]),
+                   max_size=30).map("".join)
+
+
+@given(_MARKUP)
+def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: str) -> None:
+    body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
+                            f"{markup}</section>{markup}</div>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    chain = []
+    node = best.parent
+    while node is not None and node.tag_id != body.tag_id:
+        chain.append(node)
+        node = node.parent
+    chain.append(body)
+    lengths = score._text_lengths(best, chain)
+    assert [lengths[n.mem_id] for n in (best, *chain)] == [
+        len(n.text()) for n in (best, *chain)]

@@ -61,7 +61,7 @@ def test_v1_to_v2_adds_the_per_feed_unread_index_and_longer_prefixes(tmp_path: P
         plan = " ".join(r[3] for r in store.conn.execute(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM articles WHERE feed_id = 1 AND read = 0"))
         assert "articles_unread_by_feed" in plan
-        assert "prefix='2 3 4'" in store.conn.execute(
+        assert "prefix='2 3 4 5 6'" in store.conn.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
         assert [h.row.title for h in store.search("kep")] == ["Old story"]
 
@@ -80,6 +80,18 @@ def test_v5_to_v6_indexes_stems_and_cjk_text_already_stored(tmp_path: Path) -> N
     with Store.open(path) as store:
         assert [h.row.title for h in store.search("아이유")] == ["아이유 인터뷰"]
         assert [h.row.title for h in store.search("direct ")] == ["아이유 인터뷰"]
+        assert store.check_search_index() is False
+
+
+def test_v12_to_v13_indexes_five_and_six_letter_prefixes_of_articles_stored(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v12.sqlite3"
+    _at_version(path, 12)
+    with Store.open(path) as store:
+        assert "prefix='2 3 4 5 6'" in store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+        for query in ("stor", "story", "old stor"):
+            assert [h.row.title for h in store.search(query)] == ["Old story"], query
         assert store.check_search_index() is False
 
 

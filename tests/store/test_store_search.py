@@ -217,3 +217,40 @@ def test_a_search_past_its_time_limit_stops_with_a_clear_message(
         store.search('"the a" OR of* OR and*')
     monkeypatch.setattr(search_module, "SEARCH_SECONDS", 60.0)
     assert len(store.search("the", limit=500)) == 200  # the connection is as it was
+
+
+def test_the_excerpt_is_where_most_searched_words_are(store: Store) -> None:
+    filler = "Nothing much happens in this sentence at all. " * 8
+    _add(store, "Long", f"The premiere opened. {filler} The premiere of the festival film.")
+    [hit] = store.search("festival premiere")
+    assert f"{HIT_START}premiere{HIT_END} of the {HIT_START}festival{HIT_END}" in hit.snippet
+    assert hit.snippet.startswith("…") and len(hit.snippet) < 200
+    [hit] = store.search("long")  # found in the title only: the body's start
+    assert hit.snippet.startswith("The premiere opened.") and hit.snippet.endswith("…")
+
+
+@given(st.lists(st.tuples(st.text(alphabet="ab .\n가", max_size=60), st.booleans()),
+                max_size=12))
+def test_an_excerpt_keeps_its_marks_paired(pieces: list[tuple[str, bool]]) -> None:
+    marked = "".join(HIT_START + text + HIT_END if hit else text for text, hit in pieces)
+    excerpt = search_module._excerpt(marked)
+    marks = [c for c in excerpt if c in (HIT_START, HIT_END)]
+    assert marks == [HIT_START, HIT_END] * (len(marks) // 2)
+
+
+def test_a_single_letter_is_searched_as_a_word(store: Store) -> None:
+    """As a prefix it starts a tenth of all words: merging them took over 2 s at 50,000."""
+    _add(store, "Vitamin", "vitamin v for vigour")
+    _add(store, "Video", "a video", days_old=1)
+    assert [h.row.title for h in store.search("v")] == ["Vitamin"]
+    assert {h.row.title for h in store.search("vi")} == {"Vitamin", "Video"}
+
+
+def test_a_one_character_cjk_search_ranks_the_latest_stored_matches(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its text is read and counted in Python, so ranked searches look at fewer articles;
+    a saved search, which only lists, still gets the whole window."""
+    monkeypatch.setattr(search_module, "SHORT_WINDOW", 2)
+    ids = [_add(store, f"웃음 {n}", "아이가 웃었다") for n in range(3)]
+    assert {h.row.id for h in store.search("웃")} == set(ids[1:])
+    assert sorted(search_module.run_search(store.conn, "웃", None)) == sorted(ids)

@@ -152,33 +152,33 @@ class BodyBuilder:
             if self.truncated:
                 break
             self._root, self._scope = root, 0
-            if root.tag_id in _SKIPPED_BOXES:
+            tag_id = root.tag_id
+            if tag_id in _SKIPPED_BOXES:
                 self._children(root, 0)  # chosen as the article: not chrome on this page
-            else:
-                self._element(root, 0, root.tag_id, check=False)
+            elif (role := _ROLE.get(tag_id, _BLOCK)) != _SKIP:
+                self._element(root, 0, tag_id, role, check=False)
             self._flush()
 
     # -- walking --------------------------------------------------------------------------
 
     def _children(self, node: LexborNode, depth: int) -> None:
         depth += 1
-        element, text = self._element, self._text
+        element, text, roles = self._element, self._text, _ROLE
         for child in node.iter(include_text=True):
             tag_id = child.tag_id
             if tag_id == _TEXT:
                 text(child.text_content)
-            else:
-                element(child, depth, tag_id)
+            elif (role := roles.get(tag_id, _BLOCK)) != _SKIP:  # skipped without a call
+                element(child, depth, tag_id, role)
                 if self.truncated:
                     return
 
-    def _element(self, node: LexborNode, depth: int, tag_id: int, check: bool = True) -> None:
+    def _element(self, node: LexborNode, depth: int, tag_id: int, role: int,
+                 check: bool = True) -> None:
+        """One element by its `role` in `_ROLE` (a custom element's is settled here). The
+        roles are tested in the order of how often they occur in articles."""
         custom = tag_id >= _CUSTOM
-        if custom:
-            role = _SKIP if node.tag in _SKIP_CUSTOM else _BLOCK
-        else:
-            role = _ROLE.get(tag_id, _BLOCK)
-        if role == _SKIP:
+        if custom and node.tag in _SKIP_CUSTOM:
             return
         if depth > _MAX_DEPTH:
             self._text(node.text(separator=" "))
@@ -187,27 +187,12 @@ class BodyBuilder:
         if check and attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                 and self._drop(node, verdict):
             return
-        if role == _INLINE:
-            self._children(node, depth)
-        elif role == _BOLD:
-            self._bold += 1
-            self._children(node, depth)
-            self._bold -= 1
-        elif role in (_FONT, _BIG):
-            self._sized(node, depth, attrs, role == _BIG)
-        elif role == _ANCHOR:
-            self._anchor(node, depth, attrs or {})
-        elif role == _BREAK:
-            self._break()
-        elif role == _EMBED:
-            if not self._flat and (found := embeds.from_frame(node, self.base)) is not None:
-                self._flush()
-                self._add(found)
-        elif self._flat:
-            self._text(" ")
-            self._children(node, depth)
-            self._text(" ")
-        else:
+        if role == _BLOCK:
+            if self._flat:
+                self._text(" ")
+                self._children(node, depth)
+                self._text(" ")
+                return
             self._flush()
             handler = _CUSTOM_HANDLERS.get(node.tag or "") if custom else _HANDLERS.get(tag_id)
             if handler is None:
@@ -215,6 +200,22 @@ class BodyBuilder:
             else:
                 handler(self, node, depth)
             self._flush()
+        elif role == _ANCHOR:
+            self._anchor(node, depth, attrs or {})
+        elif role == _INLINE:
+            self._children(node, depth)
+        elif role == _BOLD:
+            self._bold += 1
+            self._children(node, depth)
+            self._bold -= 1
+        elif role == _BREAK:
+            self._break()
+        elif role == _EMBED:
+            if not self._flat and (found := embeds.from_frame(node, self.base)) is not None:
+                self._flush()
+                self._add(found)
+        else:
+            self._sized(node, depth, attrs, role == _BIG)
 
     def _drop(self, node: LexborNode, verdict: Verdict) -> bool:
         """Hidden elements and boilerplate boxes (by their verdict, not KEEP); a related box
@@ -322,6 +323,8 @@ class BodyBuilder:
     def _list(self, node: LexborNode, depth: int) -> None:
         lines: list[list[Span]] = []
         total = linked = 0
+        # Most lists hold no picture: one query for the list spares one per item.
+        pictured = select.css_first(node, "img") is not None
         for item in node.iter():
             if item.tag_id != _LI:
                 continue
@@ -329,7 +332,7 @@ class BodyBuilder:
             if attrs and (verdict := boilerplate.verdict_of(attrs)) is not Verdict.KEEP \
                     and self._drop(item, verdict):
                 continue
-            if _is_slide(item):
+            if pictured and _is_slide(item):
                 self._figure(item, depth + 1)
                 continue
             self._flat += 1
@@ -415,25 +418,11 @@ class BodyBuilder:
         if not anchors:
             core = squash("".join(cast("list[str]", runs)))  # no link: every run is text
             return [Span(core)] if core else []
-        texts: list[str] = []  # one entry per span, neighbours with the same href merged
-        hrefs: list[str | None] = []
-        space = True  # a line never starts with a space
+        # The line's pieces in order, (text, href or None), then joined below: spaces at
+        # the edges of a link fall outside it, neighbours with the same href are merged.
+        pieces: list[tuple[str, str | None]] = []
         linked = 0
         wordy = False
-
-        def emit(text: str, href: str | None) -> None:
-            nonlocal space
-            if space:
-                text = text.lstrip()
-            if not text:
-                return
-            space = text[-1] == " "
-            if hrefs and hrefs[-1] == href:
-                texts[-1] += text
-            else:
-                texts.append(text)
-                hrefs.append(href)
-
         plain: list[str] = []
         for run in runs:
             if isinstance(run, str):
@@ -442,23 +431,37 @@ class BodyBuilder:
             if plain:
                 text = _collapse("".join(plain))
                 wordy = wordy or _WORD.search(text) is not None
-                emit(text, None)
+                pieces.append((text, None))
                 plain = []
-            text = _collapse(run[0])
-            core = text.strip()
+            raw, href = run
+            core = squash(raw)
             if not core:
-                emit(text, None)
+                pieces.append((" " if raw else "", None))
                 continue
             linked += len(core)
-            if text[0] == " ":
-                emit(" ", None)
-            emit(core, run[1] or None)
-            if text[-1] == " ":
-                emit(" ", None)
+            if raw[0].isspace():
+                pieces.append((" ", None))
+            pieces.append((core, href or None))
+            if raw[-1].isspace():
+                pieces.append((" ", None))
         if plain:
             text = _collapse("".join(plain))
             wordy = wordy or _WORD.search(text) is not None
-            emit(text, None)
+            pieces.append((text, None))
+        texts: list[str] = []  # one entry per span
+        hrefs: list[str | None] = []
+        space = True  # a line never starts with a space
+        for piece, target in pieces:
+            if space:
+                piece = piece.lstrip()
+            if not piece:
+                continue
+            space = piece[-1] == " "
+            if hrefs and hrefs[-1] == target:
+                texts[-1] += piece
+            else:
+                texts.append(piece)
+                hrefs.append(target)
         while texts and not texts[-1].rstrip():
             texts.pop()
             hrefs.pop()

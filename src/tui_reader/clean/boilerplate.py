@@ -133,11 +133,15 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
     """`verdict` for an element whose attributes the caller has read already."""
     if not attrs:
         return Verdict.KEEP
-    if ("hidden" in attrs or attrs.get("aria-hidden") == "true"
+    klass = attrs.get("class")
+    ident = attrs.get("id")
+    # Most elements carry a class or an id and nothing else: no other marker to look for.
+    if len(attrs) != (klass is not None) + (ident is not None) and (
+            "hidden" in attrs or attrs.get("aria-hidden") == "true"
             or attrs.get("role") in _HIDDEN_ROLES
             or ((style := attrs.get("style")) and _hidden_style(style))):
         return Verdict.HIDDEN
-    return _hint_verdict(attrs.get("class") or "", attrs.get("id") or "")
+    return _hint_verdict(klass or "", ident or "")
 
 
 _COMMENTS = Hints(r"[\s_-](?:comments?|commentlist|disqus\w*|respond|discussion|"

@@ -41,8 +41,8 @@ _SHARES = (1.0, 0.5, 1 / 3)
 _LINK_DENSITY_FOR = 4
 
 
-def _weight(node: LexborNode) -> float:
-    weight = float(_TAG_BONUS.get(node.tag_id, 0))
+def _weight(node: LexborNode, tag_id: int) -> float:
+    weight = float(_TAG_BONUS.get(tag_id, 0))
     attrs = node.attributes
     if not attrs:
         return weight
@@ -148,10 +148,10 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
             if key in scores:
                 scores[key] += score * share
             else:
-                if ancestor.tag_id in _TOP:
+                if (ancestor_tag := ancestor.tag_id) in _TOP:
                     break
                 nodes[key] = ancestor
-                scores[key] = _weight(ancestor) + score * share
+                scores[key] = _weight(ancestor, ancestor_tag) + score * share
             ancestor = ancestor.parent
     best: LexborNode | None = None
     best_score = 0.0
@@ -238,13 +238,14 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     items = [(item, len(text)) for item in select.css(chain[-1], "li")
              if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
     prose = _prose(voters + items, [best, *chain])
+    lengths = _text_lengths(best, chain)
     chosen = best
-    length = len(best.text())
+    length = lengths[best.mem_id]
     linked: int | None = None
     for ancestor in chain:
         if prose[ancestor.mem_id] == prose[chosen.mem_id]:
             continue  # adds no paragraph: cannot be taken, whatever else it adds
-        ancestor_length = len(ancestor.text())
+        ancestor_length = lengths[ancestor.mem_id]
         added = ancestor_length - length
         if added <= _WRAPPER_SLACK \
                 or prose[ancestor.mem_id] - prose[chosen.mem_id] < _PROSE_SHARE * added:
@@ -255,6 +256,23 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
         if ancestor_linked - linked <= _ADDED_LINKS * added:
             chosen, length, linked = ancestor, ancestor_length, ancestor_linked
     return chosen
+
+
+def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> dict[int, int]:
+    """`len(node.text())` of `best` and of each box of `chain` (its ancestors, innermost
+    first), each box's counted as the box below it plus its other children: the text of the
+    top box is read once, where reading each box whole would read the article once a level."""
+    below = best
+    length = len(best.text())
+    lengths = {best.mem_id: length}
+    for box in chain:
+        skip = below.mem_id
+        for child in box.iter(include_text=True):
+            if child.mem_id != skip:
+                length += len(child.text())
+        lengths[box.mem_id] = length
+        below = box
+    return lengths
 
 
 def _linked(node: LexborNode) -> int:
@@ -299,7 +317,9 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
 
 
 def _not_prose(node: LexborNode) -> bool:
+    """Chrome or a boilerplate box, by tag or name (a comment section's name never has the
+    KEEP verdict)."""
     if node.tag_id in _NOT_PROSE:
         return True
     attrs = node.attributes
-    return bool(attrs) and (verdict_of(attrs) is not Verdict.KEEP or comments_of(attrs))
+    return bool(attrs) and verdict_of(attrs) is not Verdict.KEEP

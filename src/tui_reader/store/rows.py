@@ -12,7 +12,8 @@ ARTICLE_COLUMNS = (
     "a.id, a.feed_id, coalesce(f.title, a.site_name, ''), a.url, a.title, a.author,"
     " a.published, a.sort_time, a.read, a.bookmarked_at IS NOT NULL,"
     " (SELECT group_concat(o.title, char(31)) FROM also_in x JOIN feeds o ON o.id = x.feed_id"
-    " WHERE x.article_id = a.id AND x.feed_id IS NOT a.feed_id), a.hidden"
+    " WHERE x.article_id = a.id AND x.feed_id IS NOT a.feed_id), a.hidden, a.story,"
+    " (SELECT count(*) FROM articles s WHERE s.story = a.story)"
 )
 ARTICLE_FROM = "articles a LEFT JOIN feeds f ON f.id = a.feed_id"
 
@@ -82,6 +83,10 @@ class ArticleRow:
     also_in: tuple[str, ...] = ()
     # Hidden by a filter in config.toml (listed only when asked for).
     hidden: bool = False
+    # The story it tells with articles from other sites (the id of the story's first
+    # article), and how many articles tell it; None and 1 for an article alone.
+    story: int | None = None
+    sources: int = 1
 
     def to_json(self, feed_url: str | None = None) -> dict[str, object]:
         return {
@@ -95,6 +100,8 @@ class ArticleRow:
             "bookmarked": self.bookmarked,
             "also_in": list(self.also_in),
             "hidden": self.hidden,
+            "story": self.story,
+            "sources": self.sources,
         }
 
 
@@ -112,6 +119,8 @@ class RelatedRead:
     url: str | None
     article_id: int | None
     from_site: bool
+    # Another site's article about the same event (store.stories).
+    same_story: bool = False
 
     @property
     def cached(self) -> bool:
@@ -141,4 +150,4 @@ def article_row(r: Sequence[Any]) -> ArticleRow:
     also = tuple(sorted(set(r[10].split("\x1f")), key=str.casefold)) if r[10] else ()
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], parse_time(r[6]),
                       parse_time(r[7]) or datetime.now(UTC), bool(r[8]), bool(r[9]), also,
-                      bool(r[11]))
+                      bool(r[11]), r[12], max(1, r[13]) if r[12] is not None else 1)

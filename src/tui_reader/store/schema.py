@@ -228,9 +228,29 @@ CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 # as a JSON list of models.Enclosure; NULL when it carries none.
 _V11 = "ALTER TABLE articles ADD COLUMN enclosures TEXT;"
 
+# v12: stories (store.stories): the id of the first article of the story an article tells
+# with articles from other sites; NULL for an article alone. Set as articles arrive.
+_V12 = """
+ALTER TABLE articles ADD COLUMN story INTEGER;
+CREATE INDEX articles_story ON articles (story) WHERE story IS NOT NULL;
+"""
+
+# v13: prefixes of five and six characters indexed too. Search runs as the person types, and
+# a prefix FTS5 has no index for merges the doclists of every word it starts: "relea" on the
+# way to "release" took ~50 ms at 50,000 articles, 10 ms with the index (the index grows by
+# about half, some 2.4 KiB per article).
+_V13 = """
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, author, body, content='articles', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+"""
+
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11]
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11, _V12, _V13]
 VERSION = len(MIGRATIONS)
 # The tables every command relies on; a database without one of them is damaged.
 TABLES = ("feeds", "articles", "articles_fts", "pruned")

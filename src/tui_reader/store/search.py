@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import re
 import sqlite3
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,8 @@ MAX_QUERY = 500
 SEARCH_SECONDS = 2.0
 # Checked every this many SQLite VM steps (a few hundred microseconds).
 _CHECK_STEPS = 1000
-PREFIX_LENGTHS = (2, 3, 4)  # the FTS5 prefix= option of the current schema
+PREFIX_LENGTHS = (2, 3, 4, 5, 6)  # the FTS5 prefix= option of the current schema
+MIN_PREFIX = 2
 # Characters and keywords that mean the person is writing FTS5 syntax on purpose.
 _SYNTAX = re.compile(r'["*():^+{}]|\b(?:AND|OR|NOT|NEAR)\b')
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # all but whitespace
@@ -50,6 +52,13 @@ _CJK = re.compile(CJK_CLASS)
 # only the articles that have CJK text at all.
 _TRIGRAM = 3
 _MAX_TRIGRAMS = 400
+# Ranked searches of only such words look at the newest this many articles that have them:
+# their text is read and counted in Python (~25 µs an article).
+SHORT_WINDOW = 500
+# A hit's excerpt: about this many characters of the body, this many of them before the hit.
+_EXCERPT, _BEFORE = 120, 40
+_HIT = re.compile(f"{HIT_START}(.*?){HIT_END}", re.DOTALL)
+_MAX_HITS = 10  # an excerpt starts at one of a body's first this many hits
 _FTS_KEYWORDS = frozenset(("AND", "OR", "NOT", "NEAR"))
 # bm25's constants, as FTS5 sets them, for the matches ranked outside FTS5.
 _K1, _B = 1.2, 0.75
@@ -69,10 +78,11 @@ def _tidy(query: str) -> str:
 def _quoted(conn: sqlite3.Connection, query: str) -> str:
     """Every word group as a quoted phrase, the last a prefix unless a space ends the query.
 
-    A prefix FTS5 has no prefix index for (1 or 5+ characters) is answered by merging the
+    A prefix FTS5 has no prefix index for (1 or 7+ characters) is answered by merging the
     doclists of every word it starts; when the whole word alone already matches more than
     RANK_WINDOW articles, that merge (~70 ms at 50,000 articles) could not change what the
-    window shows, so the word is searched as it is.
+    window shows, so the word is searched as it is. A single letter is always searched as
+    the word: it starts a tenth of all words, and merging them took over 2 s.
     """
     chunks = [c for c in query.split() if _WORD.search(c)]
     if not chunks:
@@ -85,7 +95,7 @@ def _quoted(conn: sqlite3.Connection, query: str) -> str:
     terms = ['"' + c.replace('"', '""') + '"' for c in chunks]
     last = _WORD.findall(chunks[-1])[-1]
     indexed = len(last) in PREFIX_LENGTHS
-    if not query[-1:].isspace() and (
+    if not query[-1:].isspace() and len(last) >= MIN_PREFIX and (
         indexed or documents_matching(conn, terms[-1], RANK_WINDOW) <= RANK_WINDOW
     ):
         terms[-1] += "*"
@@ -172,12 +182,17 @@ def _ranked(conn: sqlite3.Connection, match: str, limit: int | None) -> list[Any
     best = sorted(scores, key=scores.__getitem__)[:limit]
     if not best:
         return []
-    snippets = dict(conn.execute(
-        f"SELECT rowid, snippet(articles_fts, 2, '{HIT_START}', '{HIT_END}', '…', 16)"  # noqa: S608
-        f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({_marks(best)})",
-        (match, *best),
+    # One pass over the matches between the first and last article shown: `rowid IN` would
+    # run the match once per article, and a long prefix merges its words' doclists each
+    # time (1.5 s for 50 hits). highlight() rather than snippet(), which scores every
+    # fragment against every hit and cost three times as much on a word found often.
+    bodies = dict(conn.execute(
+        f"SELECT rowid, highlight(articles_fts, 2, '{HIT_START}', '{HIT_END}')"  # noqa: S608
+        " FROM articles_fts WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        f" AND +rowid IN ({_marks(best)})",
+        (match, min(best), max(best), *best),
     ).fetchall())
-    return _hits(conn, best, scores, snippets)
+    return _hits(conn, best, scores, {i: _excerpt(body) for i, body in bodies.items()})
 
 
 def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int | None) -> list[Any]:
@@ -221,17 +236,19 @@ def _cjk_ranked(conn: sqlite3.Connection, text: str, limit: int | None) -> list[
         bodies = dict(conn.execute(
             f"SELECT rowid, body FROM articles_cjk WHERE rowid IN ({_marks(best)})",  # noqa: S608
             best).fetchall())
-        return _hits(conn, best, scores, {i: _excerpt(bodies[i], words) for i in best})
-    found = conn.execute(
-        f"SELECT rowid, title, body FROM articles_cjk WHERE 1{where}"  # noqa: S608
-        " ORDER BY rowid DESC LIMIT ?", (*inside, RANK_WINDOW),
-    ).fetchall()
+        mark = _marker(words)
+        return _hits(conn, best, scores, {i: _excerpt(mark(bodies[i])) for i in best})
+    # Only words no index holds: the articles' text is read, newest first, until enough
+    # match. Ranked searches stop at SHORT_WINDOW, as their text is counted in Python too.
+    scan = f"FROM articles_cjk WHERE 1{where} ORDER BY rowid DESC LIMIT ?"
     if limit is None:
-        return [r[0] for r in found]
+        return [r[0] for r in conn.execute(f"SELECT rowid {scan}", (*inside, RANK_WINDOW))]
+    found = conn.execute(f"SELECT rowid, title, body {scan}", (*inside, SHORT_WINDOW)).fetchall()
     scores = _bm25({r[0]: (r[1], r[2]) for r in found}, short)
     best = sorted(scores, key=scores.__getitem__)[:limit]
     bodies = {r[0]: r[2] for r in found}
-    return _hits(conn, best, scores, {i: _excerpt(bodies[i], short) for i in best})
+    mark = _marker(short)
+    return _hits(conn, best, scores, {i: _excerpt(mark(bodies[i])) for i in best})
 
 
 def _trigrams_starting(conn: sqlite3.Connection, word: str) -> list[str] | None:
@@ -267,15 +284,58 @@ def _bm25(texts: dict[int, tuple[str, str]], words: list[str]) -> dict[int, floa
     return scores
 
 
-def _excerpt(body: str, words: list[str], around: int = 40) -> str:
-    """The body around the first word found, marked as FTS5's snippet() marks a hit."""
-    for word in words:
-        at = body.find(word)
-        if at >= 0:
-            start, end = max(at - around, 0), at + len(word)
-            return ("…" if start else "") + body[start:at] + HIT_START + word + HIT_END + (
-                body[end:end + around * 2] + ("…" if end + around * 2 < len(body) else ""))
-    return body[:around * 3]
+def _marker(words: list[str]) -> Callable[[str], str]:
+    """What marks the places the words are found in a body, as highlight() marks hits: as
+    far as an excerpt could reach, since a one-character word can be found hundreds of times."""
+    found = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                       re.IGNORECASE)
+
+    def mark(body: str) -> str:
+        ends = [m.end() for m in itertools.islice(found.finditer(body), _MAX_HITS)]
+        reach = ends[-1] + _EXCERPT + _BEFORE if ends else 0
+        return found.sub(lambda m: HIT_START + m[0] + HIT_END, body[:reach]) + body[reach:]
+
+    return mark
+
+
+def _excerpt(marked: str) -> str:
+    """About _EXCERPT characters of a body whose hits are marked: from a little before the
+    first hit followed by the most different words found, or the body's start if none is."""
+    hits = [(m.start(), m[1].casefold()) for m in itertools.islice(_HIT.finditer(marked),
+                                                                   _MAX_HITS)]
+    if not hits:
+        return marked[:_EXCERPT] + ("…" if len(marked) > _EXCERPT else "")
+    reach = _EXCERPT - _BEFORE
+    at, most, words = hits[0][0], 0, len({w for _, w in hits})
+    ahead: Counter[str] = Counter()  # the words of the hits within reach of this one
+    j = 0
+    for place, word in hits:
+        while j < len(hits) and hits[j][0] < place + reach:
+            ahead[hits[j][1]] += 1
+            j += 1
+        if len(ahead) > most:
+            at, most = place, len(ahead)
+            if most == words:
+                break
+        ahead[word] -= 1
+        if not ahead[word]:
+            del ahead[word]
+    start = max(at - _BEFORE, 0)
+    space = marked.find(" ", start, at)
+    if start and space >= 0:  # begin at a word where the text has spaces between words
+        start = space + 1
+    end = at + reach
+    space = marked.find(" ", end, end + _BEFORE)
+    if space >= 0:
+        end = space
+    text = marked[start:end]
+    # A cut inside a marked phrase keeps the marks paired.
+    closing = text.find(HIT_END)
+    if closing >= 0 and closing < text.find(HIT_START):
+        text = HIT_START + text
+    if text.rfind(HIT_START) > text.rfind(HIT_END):
+        text += HIT_END
+    return ("…" if start else "") + text + ("…" if end < len(marked) else "")
 
 
 def _hits(conn: sqlite3.Connection, best: list[int], scores: dict[int, float],

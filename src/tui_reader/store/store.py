@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zlib
@@ -42,6 +43,7 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
+from tui_reader.store.stories import Signature, regrouped, save_changes
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -103,6 +105,13 @@ class Store:
         self.reading = reading
         # The filters from config.toml, once given: None leaves articles as they come.
         self.filters: tuple[Filter, ...] | None = None
+        # Whether reading (or unreading) one article of a story does so for all of it
+        # (config.toml's story_read = "story", the default) or for that article alone.
+        self.story_read = True
+        # Articles stored and not yet grouped into stories, and the signatures of those
+        # grouped, kept for the next time.
+        self._arrived: list[int] = []
+        self._signatures: dict[int, Signature] = {}
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
@@ -111,6 +120,10 @@ class Store:
         return cls(connect(path, timeout, reading=reading), path, reading=reading)
 
     def close(self) -> None:
+        """Group what arrived into stories, then close; a store that cannot write any more
+        (a full disk) closes with those articles left ungrouped."""
+        with contextlib.suppress(StoreError):
+            self.group_stories()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -274,7 +287,23 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-            return saved
+        self._arrived += [article_id for article_id, new in saved if new]
+        return saved
+
+    def group_stories(self) -> None:
+        """Group the articles stored since last time into stories with those around them.
+
+        Done once for all a refresh brings (when its store closes), or before this store
+        next lists or marks articles: one refresh's articles are read and compared once,
+        not again for each batch. The work is read outside the write lock.
+        """
+        if not self._arrived:
+            return
+        arrived, self._arrived = self._arrived, []
+        changes = regrouped(self.conn, arrived, self._signatures)
+        if changes:
+            with write(self.conn) as conn:
+                save_changes(conn, changes)
 
     def use_filters(self, filters: tuple[Filter, ...]) -> None:
         """Filter articles with these rules from now on, and apply them to every article
@@ -305,11 +334,14 @@ class Store:
     ) -> list[ArticleRow]:
         """In `order` (bookmarks: most recently bookmarked first), one page at a time;
         articles a filter hides only with `hidden`; those a saved search finds with `query`.
+        Outside a feed, a saved search and the bookmarks, a story is listed once, by its first
+        article.
 
         Newest first, pass the last row of a page as `before` to get the next page straight
         from the index (keyset paging); `offset` works in every order but costs more the
         deeper it goes.
         """
+        self.group_stories()
         where: list[str] = []
         params: list[Any] = []
         source = "articles a"
@@ -323,6 +355,8 @@ class Store:
             params.append(feed_id)
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
+        if feed_id is None and query is None and not bookmarked:
+            where.append("(a.story IS NULL OR a.story = a.id)")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
             where += clauses
@@ -353,6 +387,7 @@ class Store:
             f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0])  # noqa: S608
 
     def row(self, article_id: int) -> ArticleRow | None:
+        self.group_stories()
         found = self.conn.execute(_ROW + " WHERE a.id = ?", (article_id,)).fetchone()
         return article_row(found) if found else None
 
@@ -396,9 +431,21 @@ class Store:
         """Every feed's address by id, without the unread counts `feeds` works out."""
         return dict(self.conn.execute("SELECT id, url FROM feeds").fetchall())
 
+    def story(self, story_id: int) -> list[ArticleRow]:
+        """The articles that tell one story, the first first."""
+        self.group_stories()
+        return [article_row(r) for r in self.conn.execute(
+            _ROW + " WHERE a.story = ? ORDER BY a.sort_time, a.id", (story_id,))]
+
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
-        """Queued for the sync server in the same transaction (see store.outbox)."""
+        """Queued for the sync server in the same transaction (see store.outbox); with
+        `story_read`, the other articles of their stories too."""
         ids = list(ids)
+        self.group_stories()
+        if ids and self.story_read:
+            ids = [*dict.fromkeys([*ids, *(r[0] for r in self.conn.execute(
+                f"SELECT s.id FROM articles a JOIN articles s ON s.story = a.story"  # noqa: S608
+                f" WHERE a.id IN ({_marks(ids)})", ids))])]
         if ids:
             with write(self.conn) as conn:
                 conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({_marks(ids)})",  # noqa: S608
@@ -568,11 +615,14 @@ class Store:
         return [SearchHit(article_row(r), r[-1]) for r in rows]
 
     def related(self, article_id: int, limit: int = 8) -> list[RelatedRead]:
-        """The site's own related links first (cached or not), then similar cached articles.
+        """Other sites' articles on the same story first, then the site's own related links
+        (cached or not), then similar cached articles.
 
-        Between RELATED_MIN and RELATED_MAX reads when the cache allows, never the article
-        itself nor a copy of it (same URL, title or text), each at most once.
+        Between RELATED_MIN and RELATED_MAX reads when the cache allows (and every article of
+        the story), never the article itself nor a copy of it (same URL, title or text), each
+        at most once.
         """
+        self.group_stories()
         article = self.article(article_id)
         if article is None:
             return []
@@ -582,6 +632,13 @@ class Store:
         seen_titles = {article.title.casefold()}
         seen_ids = {article_id}
         reads: list[RelatedRead] = []
+        for other_id, title, url in self.conn.execute(
+                "SELECT s.id, s.title, s.url FROM articles a JOIN articles s ON s.story = a.story"
+                " WHERE a.id = ? AND s.id != a.id ORDER BY s.sort_time, s.id", (article_id,)):
+            seen_ids.add(other_id)
+            seen_urls.add(url)
+            reads.append(RelatedRead(title, url, other_id, False, same_story=True))
+        total += len(reads)
         for link in article.related:
             cached = self._cached_id(link.url)
             if link.url in seen_urls or cached in seen_ids or len(reads) >= total:

@@ -122,7 +122,7 @@ class ReaderApp(App[None]):
         self.demo = demo
         self.last_report: RefreshReport | None = None
         self.last_sync: SyncReport | None = None
-        self.library = Library(paths.database)
+        self.library = Library(paths.database, story_read=self.settings.story_read == "story")
         self.scroll_memory: dict[int, float] = {}
         # Articles the reader opened or changed, for the list to redraw when it comes back.
         self.changed_rows: set[int] = set()

@@ -16,9 +16,10 @@ T = TypeVar("T")
 class Library:
     """One SQLite connection, used by one thread at a time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, story_read: bool = True) -> None:
         self.path = path
         self._store = Store.open(path)
+        self._store.story_read = story_read
         self._lock = threading.Lock()
 
     def _call(self, job: Callable[[Store], T]) -> T:

@@ -21,6 +21,9 @@ def article_prompt(row: ArticleRow) -> Content:
         source = Content.assemble(
             source, Content.assemble("  also in: ", plain(", ".join(row.also_in)))
             .stylize("$text-muted italic"))
+    if row.sources > 1:
+        source = Content.assemble(source, Content.styled(f"  {row.sources} sources",
+                                                         "$text-muted italic"))
     if row.hidden:
         source = Content.assemble(source, Content.styled("  hidden by a filter", "$text-muted"))
     return Content.assemble(unread, mark, when, title, source)

@@ -27,7 +27,10 @@ class RelatedList(OptionList):
 
 
 def origin(read: RelatedRead) -> str:
-    """Where a read comes from: the linked site's name, or "similar" for a cached look-alike."""
+    """Where a read comes from: the linked site's name, "same story" for another site's
+    article on the same event, or "similar" for a cached look-alike."""
+    if read.same_story:
+        return "same story"
     if not read.from_site:
         return "similar"
     host = urlsplit(display_url(read.url)).hostname if read.url else None

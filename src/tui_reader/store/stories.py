@@ -1,0 +1,565 @@
+"""The same story told by different sites: deciding it for two articles, and grouping by it.
+
+Entertainment news repeats one event across many outlets in different words, while the
+hardest near-misses share every name: the review and the box office of one film, episode 3
+and episode 4 of one show, a star's casting and her engagement in the same week. So two
+articles are one story only when they come from different sites within a few days, share a
+name (a capitalised run, a quoted title, a Hangul word, or a Hangul name and its
+romanisation), say the same kind of event when both say one (trailer, casting, box office,
+review, renewal, death...), carry no conflicting numbers (episode, season, a different sum),
+and their words are close: a TF-IDF cosine of title and lead, the headline's words counted
+twice, with document frequencies from the articles around them, so that a rare name weighs
+more than "film". Grouping is complete-link: an article joins a story only if it is the same
+story as every article already in it, so a chain of near-misses never merges two stories.
+`bench/stories.py` measures precision, recall and speed on a labelled set.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import Stemmer
+from anyascii import anyascii
+
+WINDOW = timedelta(days=3)
+# The cosine above which two articles that pass every other test are one story: chosen on
+# the tuning half of the bench set.
+THRESHOLD = 0.25
+# Two headlines that name one subject and one kind of event need only this share of it:
+# reviews of one film, or the news of one death, say the same thing in different words.
+KIND_RELIEF = 0.5
+# Words two articles must share when no kind of event or numbered part is common to both.
+MIN_SHARED = 3
+# Names, numbers, dates and kinds an English article and a Korean or Japanese one must share.
+MIN_ACROSS = 2
+
+_STOP_TEXT = """
+a about after again against all also an and any are as at back be been before being big but by
+can could did do does down during each even first for from get gets go going got had has have
+he her here hers him his how i if in into is it its just last late latest like look made make
+may me more most much my new next no not now of off on one only or other our out over own
+said says set she should so some still such than that the their them then there these they
+this those through to too two up us very was watch we week were what when where which while
+who why will with won't would yet you your finally already ahead news report reports
+confirmed confirms confirm announced announces announce reveals revealed source sources told
+according here's it's
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+_KIND_WORDS = {
+    "review": "review reviews", "recap": "recap recaps", "trailer": "trailer teaser",
+    "interview": "interview interviews", "box office": "box opening opened",
+    "ratings": "ratings rating viewership 시청률",
+    "nominations": "nominations nominated nominees nods",
+    "renewal": "renewed renews renewal", "cancel": "canceled cancels cancelled axed",
+    "delay": "delayed delays delay slips pushed postponed postpones",
+    "death": "dies died dead mourns tributes obituary",
+    "casting": "cast casts joins boards adds direct directs helm helms 캐스팅 출연",
+    "offer": "offer offered eyed",
+    "win": "wins won win takes named prize award 1위", "host": "host hosts emcee",
+    "price": "price prices raises hikes", "snubs": "snubs", "patch": "patch update",
+    "layoffs": "layoffs lays cuts jobs", "preorders": "preorders", "sequel": "sequel",
+    "tour": "tour", "hiatus": "hiatus break", "album": "album",
+    "engaged": "engaged engagement married wedding", "dating": "dating relationship 열애",
+    "enlist": "enlist enlists enlistment military 입대", "lawsuit": "lawsuit sues sued suit",
+    "deal": "acquires acquired buys", "shutdown": "shutdown shut",
+    "injury": "injury injured 부상",
+    "filming": "filming production", "comeback": "comeback 컴백", "birth": "baby born welcomes",
+    "launch": "launch launches launched release dated", "exit": "exits exit leaves quits departs",
+    "order": "greenlit greenlights greenlight orders ordered development",
+    "preview": "hands-on preview previews impressions",
+}
+# Kinds of piece rather than of event: a review, an interview, a first look or a list of
+# snubs is its own story beside the news it comments on, so a headline saying one of them
+# only meets another saying the same.
+PIECES = frozenset({"review", "interview", "preview", "snubs"})
+# What a headline is about, apart from the event: one franchise's film and its series are
+# two stories even when the same event befalls both.
+FORMATS = {"film": "film", "movie": "film", "season": "series", "series": "series"}
+# Words that name a kind of piece or event rather than its subject: "Review: X" and "X box
+# office" share the film's name, and whether both are reviews is told by the kind, never by
+# the name; outlets also say one event in different verbs ("delayed", "slips", "pushed").
+KINDS = {word: kind for kind, words in _KIND_WORDS.items() for word in words.split()}
+_CALENDAR_TEXT = """
+january february march april may june july august september october november december
+"""
+_WEEKDAY_TEXT = "monday tuesday wednesday thursday friday saturday sunday"
+_MONTHS = _CALENDAR_TEXT.split()
+# A month by its name or its usual abbreviation, so "Oct. 14", "October 14" and "10월 14일"
+# meet as one date.
+MONTH = {name[:n]: i for i, name in enumerate(_MONTHS, 1) for n in (3, 4, len(name))}
+_WEEKDAYS = frozenset(_WEEKDAY_TEXT.split())
+# Numbered parts: two articles naming different episodes, seasons or sequels are different
+# stories. "Season 2" and "second season" are one part; so are "Starhaven 4" and "the fourth
+# Starhaven film" (a number right after a name is its instalment, unless the name is a month).
+PART = re.compile(r"\b(episode|ep|season|week|vol|volume|part|chapter)\.?\s*(\d+)", re.IGNORECASE)
+# Japanese "第3期" is a third season.
+_SEASON_JA = re.compile(r"第(\d+)期")
+_ORDINAL_TEXT = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_ORDINALS = _ORDINAL_TEXT.split()
+ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+"
+                     r"(?:[\w'’-]+\s+){0,2}?(season|film|movie|installment|instalment|chapter|album)\b",
+                     re.IGNORECASE)
+INSTALMENT = re.compile(r"\b([A-Z][\w'’-]*)['’\"”]?\s+(\d{1,2})\b"
+                        r"(?![.,]?\d|\s*(?:%|percent|million|billion))")
+_PART_OF = {"film": "#", "movie": "#", "installment": "#", "instalment": "#"}
+WORD = re.compile(r"[\w$][\w$.,'’-]*\w|\w", re.UNICODE)
+QUOTED = re.compile(r"(?<!\w)[‘'\"“「『]([^\"“”」』]{2,80}?)[’'\"”」』](?!\w)")
+_CAPITAL_WORD = r"[A-Z](?:[\w+-]|['’](?=\w))*"
+CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+(?:(?:of|the|de|van|von)\b|{_CAPITAL_WORD}))*")
+SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
+                 r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
+# A count however it is written: "410,000", "410K" and Korean "41만" are one number.
+NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
+                    re.IGNORECASE)
+_UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
+_DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
+_DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
+HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# Han and kana: no spaces between words, so their text is compared by pairs of characters.
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]{{2,}}")
+# A token's runs of one script: Hangul, Han and kana, or anything else.
+_SCRIPTS = re.compile(f"[\uac00-\ud7a3]+|[{_CJK_CHARS}]+|[^\uac00-\ud7a3{_CJK_CHARS}]+")
+# Korean particles written onto the word before them: "루미나가" is "루미나".
+_PARTICLE_TEXT = "이 가 은 는 을 를 의 와 과 도 에 로 으로 에서 까지 부터 에게 이다 하다 만"
+_PARTICLES = sorted(_PARTICLE_TEXT.split(), key=len, reverse=True)
+# Romanisations of one name differ in how they spell its vowels, in voiced or unvoiced
+# consonants, in a silent h or w, and in the vowel Korean adds after a final consonant
+# ("VANTA" and 반타 as "BanTa", "Yoon Ji-ho" and 윤지호 as "YunJiHo", "NOVUS" and 노부스 as
+# "NoBuSeu"), so a name is also compared by a key with those differences folded away: each
+# run of vowels one "a", a final vowel dropped. Short keys meet by chance.
+_DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
+_CONSONANTS = str.maketrans("kqctpvfrzeiou", "gggdbbbljaaaa", "wh")
+_MIN_KEY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What one article brings to a comparison, computed once."""
+
+    site: str
+    published: datetime
+    # Each word, name, date and sum of title and lead, the headline's counted twice.
+    terms: Mapping[str, int]
+    names: frozenset[str]
+    # Consonant keys of the names written in Latin letters, and of the Hangul words.
+    latin_keys: frozenset[str]
+    hangul_keys: frozenset[str]
+    kinds: frozenset[str]
+    title_kinds: frozenset[str]
+    title_names: frozenset[str]
+    formats: frozenset[str]
+    # The names of two words or more and the quoted titles of the headline, each as its
+    # words' forms and its consonant key: what the headline is about.
+    subjects: frozenset[tuple[frozenset[str], str]]
+    # Whether the headline has Hangul, Han or kana in it: a Korean headline, or an English
+    # one giving a name in Hangul too. Two such headlines are compared by their words (the
+    # Hangul name meets); one with another, by what any language writes alike.
+    asian: bool
+    parts: frozenset[tuple[str, str]]
+    sums: frozenset[str]
+
+
+class Weights:
+    """Inverse document frequencies from a set of articles: a word most of them use says
+    little about which story one tells."""
+
+    def __init__(self, signatures: Iterable[Signature]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for sig in signatures:
+            self.n += 1
+            self.df.update(sig.terms.keys())
+            self.df.update(f"~{k}" for k in sig.latin_keys | sig.hangul_keys)
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df[term] + 1)) + 1
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """The Snowball stem: "performances" and "performance", "delayed" and "delay" meet."""
+    return str(_STEMMER.stemWord(word.removesuffix("'s")))
+
+
+def _hangul_stem(word: str) -> str:
+    for particle in _PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def _sum(text: str) -> str:
+    """"$48 million" and "$48M" are one sum."""
+    folded = _fold(text).replace(" ", "").replace(",", "")
+    folded = folded.replace("million", "m").replace("billion", "b").replace("percent", "%")
+    return folded.rstrip(".")
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    """The loose sound of a name's romanisation."""
+    ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
+    for digraph, single in _DIGRAPHS:
+        ascii_text = ascii_text.replace(digraph, single)
+    skeleton = ascii_text.translate(_CONSONANTS)
+    folded = "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+    return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
+
+
+@lru_cache(maxsize=65536)
+def _word(token: str) -> tuple[str, ...]:
+    """The comparable forms of one folded token: a stem, a Hangul word without its particle,
+    or the character pairs of Han and kana; a token that changes script ("'ember'로") is
+    its parts."""
+    token = token.strip(".,'-")
+    if not token or token in STOP_WORDS:
+        return ()
+    if len(parts := _SCRIPTS.findall(token)) > 1:
+        return tuple(form for part in parts for form in _word(part))
+    if _CJK.search(token):
+        return tuple(token[i:i + 2] for i in range(max(1, len(token) - 1)))
+    if HANGUL.search(token):
+        return (_hangul_stem(token),)
+    return (_stem(token),)
+
+
+def _numbers(folded: str) -> set[str]:
+    """The counts of `folded` from a thousand up, by value."""
+    numbers = set()
+    for digits, unit in NUMBER.findall(folded):
+        value = float(digits.replace(",", "")) * _UNITS.get(unit, 1)
+        if value >= 1000 and not (unit == "" and 1900 <= value <= 2100):
+            numbers.add(f"#{value:g}")
+    return numbers
+
+
+def _dates(folded: str) -> set[str]:
+    dates = set()
+    for m in _DATE_EN.finditer(folded):
+        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if month in MONTH and 1 <= int(day) <= 31:
+            dates.add(f"@{MONTH[month]}-{int(day)}")
+    for m in _DATE_KO.finditer(folded):
+        dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2) else f"@{int(m.group(1))}")
+    return dates
+
+
+def _parts(text: str) -> set[tuple[str, str]]:
+    parts = {(_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)}
+    parts.update(("se", n) for n in _SEASON_JA.findall(text))
+    for ordinal, noun in ORDINAL.findall(text):
+        folded = _fold(ordinal)
+        number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
+        parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
+    parts.update(("#", n) for name, n in INSTALMENT.findall(text)
+                 if _fold(name) not in MONTH and _fold(name) != "no")
+    return parts
+
+
+def _names(text: str) -> tuple[set[str], set[str]]:
+    """The names in `text`, and the Latin-letter runs they came from (for their keys)."""
+    names = {_fold(m.group(1)).strip() for m in QUOTED.finditer(text)}
+    runs: set[str] = set()
+    for match in CAPITALISED.finditer(text):
+        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()
+                 if (f := _fold(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
+                 and f not in MONTH and f not in _WEEKDAYS]
+        if words:
+            run = " ".join(words)
+            runs.add(run)
+            names.add(_fold(run).strip("'.,:;!?"))
+    # A name is also each of its words, so "Hana Corvell" meets "Corvell's".
+    for name in list(names):
+        for word in name.split():
+            names.update(_word(word.strip(".,:;!?")) if len(word) > 2 else [])
+    names.update(_hangul_stem(w) for w in HANGUL.findall(text) if len(w) >= 2)
+    names.update(_CJK_RUN.findall(text))
+    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}, runs
+
+
+def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
+    """The comparable parts of an article; `site` is its host (two articles from one site
+    are never one story: a site's own follow-ups stay separate)."""
+    text = f"{title}. {lead}"
+    terms: Counter[str] = Counter()
+    for part, weight in ((title, 2), (lead, 1)):
+        folded = _fold(part)
+        for token in WORD.findall(folded):
+            for form in _word(token):
+                terms[form] += weight
+        for term in _dates(folded) | _numbers(folded):
+            terms[term] += weight
+    names, runs = _names(text)
+    tokens = [_fold(t).strip(".,'") for t in WORD.findall(text)]
+    title_tokens = [_fold(t).strip(".,'") for t in WORD.findall(title)]
+    title_names, title_only_runs = _names(title)
+    title_runs = {r for r in title_only_runs if " " in r} | {
+        m.group(1) for m in QUOTED.finditer(title)}
+    latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
+    hangul_keys = {_key(_hangul_stem(w)) for w in HANGUL.findall(text)}
+    return Signature(
+        site=_fold(site).removeprefix("www."),
+        published=published,
+        terms=terms,
+        names=frozenset(names),
+        latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
+        hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
+        kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
+        title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
+        title_names=frozenset(title_names),
+        formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
+        subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
+                           for r in title_runs),
+        asian=bool(HANGUL.search(title) or _CJK.search(title)),
+        parts=frozenset(_parts(text)),
+        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
+    )
+
+
+def similarity(a: Signature, b: Signature, weights: Weights) -> float:
+    """The TF-IDF cosine of two articles' terms."""
+    dot = sum(tf * b.terms[t] * weights.idf(t) ** 2 for t, tf in a.terms.items() if t in b.terms)
+    denominator = _norm(a.terms, weights) * _norm(b.terms, weights)
+    return dot / denominator if denominator else 0.0
+
+
+def _norm(vector: Mapping[str, int], weights: Weights) -> float:
+    return math.sqrt(sum((tf * weights.idf(t)) ** 2 for t, tf in vector.items()))
+
+
+def _across(a: Signature, b: Signature) -> int:
+    """What an article in Korean or Japanese and one in English have in common: they share
+    no words but names (a Hangul name meeting its romanisation), Latin-letter words the Asian
+    one quotes, numbers, dates, and the kind of event."""
+    shared = {t for t in a.terms.keys() & b.terms.keys() if not HANGUL.search(t)
+              and not _CJK.search(t)}
+    return (len(shared) + len(a.names & b.names - shared) + len(_cross(a, b))
+            + len(a.title_kinds & b.title_kinds))
+
+
+def vetoed(a: Signature, b: Signature, window: timedelta = WINDOW) -> bool:
+    """Whether anything rules out one story before the words are weighed: one site, too far
+    apart, no shared name, different kinds of event, different episodes or sums."""
+    if a.site == b.site or abs(a.published - b.published) > window:
+        return True
+    if not (a.names & b.names or _cross(a, b)) or not _evidence(a, b):
+        return True
+    if a.title_kinds & PIECES != b.title_kinds & PIECES:
+        return True
+    if _disjoint(a.title_kinds, b.title_kinds) or _disjoint(a.formats, b.formats) \
+            or _disjoint(a.sums, b.sums):
+        return True
+    return _conflict(a.parts, b.parts) or (
+        a.asian == b.asian and _unmatched(a, b) and _unmatched(b, a))
+
+
+def _evidence(a: Signature, b: Signature) -> bool:
+    """Whether the two share more than one name: a kind of event, a numbered part, or a few
+    words. A star's new role and her baby share only her name."""
+    return bool(a.kinds & b.kinds or a.parts & b.parts or _cross(a, b)
+                or len(a.terms.keys() & b.terms.keys()) >= MIN_SHARED)
+
+
+def _disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b and not a & b)
+
+
+def _unmatched(a: Signature, b: Signature) -> bool:
+    """Whether `a`'s headline names someone or something `b` never mentions: when both do,
+    they are about different subjects ("X joins the film" and "Y joins the film"). Not asked
+    across scripts, where a title is translated rather than spelt."""
+    keys = b.latin_keys | b.hangul_keys
+    return any(not (forms & b.names or key in keys) for forms, key in a.subjects)
+
+
+def score(a: Signature, b: Signature, weights: Weights, window: timedelta = WINDOW) -> float:
+    """How close two articles are, as a share of what one story needs (1 or more is one)."""
+    if vetoed(a, b, window):
+        return 0.0
+    if a.asian != b.asian:
+        return _across(a, b) / MIN_ACROSS
+    needed = THRESHOLD
+    shared_name = a.title_names & b.title_names or _cross(a, b)
+    if shared_name and (a.title_kinds & b.title_kinds or a.parts & b.parts or a.sums & b.sums):
+        needed *= KIND_RELIEF
+    return similarity(a, b, weights) / needed
+
+
+def _cross(a: Signature, b: Signature) -> frozenset[str]:
+    """The names one article writes in Hangul and the other in Latin letters."""
+    return (a.hangul_keys & b.latin_keys) | (a.latin_keys & b.hangul_keys)
+
+
+def same_story(a: Signature, b: Signature, weights: Weights,
+               window: timedelta = WINDOW) -> bool:
+    """Whether two articles from different sites tell the same event."""
+    return score(a, b, weights, window) >= 1
+
+
+def _candidates(signatures: Sequence[Signature], window: timedelta,
+                among: set[int] | None = None) -> set[tuple[int, int]]:
+    """The pairs (lower index first) within `window` of each other that share a name or a
+    name's key, and (given `among`) have one of their two in it: no other pair can be one
+    story, and most pairs share none."""
+    holders: dict[str, list[int]] = {}
+    for i, sig in enumerate(signatures):
+        for name in sig.names | {f"~{key}" for key in sig.latin_keys | sig.hangul_keys}:
+            holders.setdefault(name, []).append(i)
+    pairs = set()
+    for held in holders.values():
+        if among is not None and among.isdisjoint(held):
+            continue
+        held.sort(key=lambda i: signatures[i].published)
+        for pos, i in enumerate(held):
+            for j in held[pos + 1:]:
+                if signatures[j].published - signatures[i].published > window:
+                    break
+                if among is None or i in among or j in among:
+                    pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Both name a numbered part of the same kind, and never the same one."""
+    kinds = {k for k, _ in a} & {k for k, _ in b}
+    return any({n for k2, n in a if k2 == k}.isdisjoint({n for k2, n in b if k2 == k})
+               for k in kinds)
+
+
+def group(signatures: Sequence[Signature], weights: Weights | None = None,
+          window: timedelta = WINDOW) -> list[list[int]]:
+    """Indexes of `signatures` grouped into stories, each group and the list in time order
+    (ties by index); an article alone is a group of one.
+
+    Complete-link: the closest pairs are taken first, and two stories join only when every
+    article of one is the same story as every article of the other, so the result does not
+    hang on the order articles came in.
+    """
+    weights = weights or Weights(signatures)
+    order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
+    links: dict[tuple[int, int], float] = {}
+    for i, j in _candidates(signatures, window):
+        if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
+            links[i, j] = value
+    story_of = {i: [i] for i in order}
+    for i, j in sorted(links, key=lambda pair: (-links[pair], pair)):
+        first, second = story_of[i], story_of[j]
+        if first is second or any((min(x, y), max(x, y)) not in links
+                                  for x in first for y in second):
+            continue
+        first.extend(second)
+        for k in second:
+            story_of[k] = first
+    rank = {i: pos for pos, i in enumerate(order)}
+    stories = {id(story): story for story in story_of.values()}.values()
+    return sorted((sorted(story, key=rank.__getitem__) for story in stories),
+                  key=lambda story: rank[story[0]])
+
+
+# In the database: `articles.story` holds the id of the story's first article.
+
+# What of an article's text is its lead: feeds' summaries and first paragraphs run to a
+# sentence or two.
+LEAD_CHARS = 300
+# Articles around new ones read at most, newest first, when grouping them.
+POOL_LIMIT = 20000
+_SENTENCE_END = re.compile(r"[.!?。…](?=\s|$)")
+
+
+def lead(body: str) -> str:
+    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS."""
+    first = body.strip().split("\n", 1)[0][:LEAD_CHARS]
+    ends = [m.end() for m in _SENTENCE_END.finditer(first)]
+    return first[: ends[-1]] if ends and len(first) == LEAD_CHARS else first
+
+
+def site_of(url: str | None, feed_id: int | None) -> str:
+    """The site an article is from: its link's host, or its feed when it has no link."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else f"feed:{feed_id}"
+
+
+# An article's new story, and the story it had: (article id, story, former story).
+Change = tuple[int, int | None, int | None]
+
+
+def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
+              cache: dict[int, Signature]) -> list[Change]:
+    """The articles whose story changes when `new_ids` arrive.
+
+    Only reads, so the work is done outside the write lock (`save_changes` writes it).
+    What can change is the new articles, those they are the same story as, and the stories
+    those are in: only they are grouped again, with document frequencies from every article
+    within twice WINDOW (all of those stories lie within it, every article of a story being
+    within WINDOW of every other). An article alone gets None. `cache` keeps signatures
+    between calls.
+    """
+    if not new_ids:
+        return []
+    marks = ",".join("?" * len(new_ids))
+    low, high = conn.execute(f"SELECT min(sort_time), max(sort_time) FROM articles"  # noqa: S608
+                             f" WHERE id IN ({marks})", list(new_ids)).fetchone()
+    if low is None:
+        return []
+    first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
+    rows = conn.execute(
+        "SELECT id, title, substr(body, 1, ?), url, feed_id, sort_time, story FROM articles"
+        " WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
+        (LEAD_CHARS * 2, _iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
+    ).fetchall()
+    sigs = []
+    for article_id, title, body, url, feed_id, sort_time, _ in rows:
+        if (sig := cache.get(article_id)) is None:
+            sig = cache[article_id] = signature(title, lead(body or ""), site_of(url, feed_id),
+                                                datetime.fromisoformat(sort_time))
+        sigs.append(sig)
+    weights = Weights(sigs)
+    ids = [row[0] for row in rows]
+    before = {row[0]: row[6] for row in rows}
+    wanted = set(new_ids)
+    arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
+    touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
+                         for j in (i, j) if score(sigs[i], sigs[j], weights) >= 1}
+    stories = {before[ids[n]] for n in touched} - {None}
+    touched |= {n for n, article_id in enumerate(ids) if before[article_id] in stories}
+    chosen = sorted(touched)
+    after: dict[int, int | None] = {}
+    for story in group([sigs[n] for n in chosen], weights):
+        members = [chosen[k] for k in story]
+        head = ids[min(members, key=lambda n: (sigs[n].published, ids[n]))]
+        for n in members:
+            after[ids[n]] = head if len(members) > 1 else None
+    return [(article_id, story, before[article_id]) for article_id, story in after.items()
+            if before[article_id] != story]
+
+
+def save_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+    """Write what `regrouped` found, inside a write transaction."""
+    conn.executemany("UPDATE articles SET story = ? WHERE id = ?",
+                     [(story, article_id) for article_id, story, _ in changes])
+    # A story the new grouping left with one article is no story.
+    for former in {former for _, _, former in changes if former is not None}:
+        conn.execute("UPDATE articles SET story = NULL WHERE story = ?1"
+                     " AND (SELECT count(*) FROM articles WHERE story = ?1) < 2", (former,))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")

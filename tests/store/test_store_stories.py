@@ -1,0 +1,95 @@
+"""Stories in the store: grouped as articles arrive, listed once, read together."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tui_reader.models import Article, Block, Span
+from tui_reader.store import Store
+
+T0 = datetime.now(UTC) - timedelta(days=1)
+
+# One event from three sites, and another film's news the same day.
+RELEASE = [
+    ("https://reelwire.test/lantern-date", "Northlight sets 'Lantern Keepers' for wide release",
+     "Northlight Pictures will open the fantasy Lantern Keepers in 3,200 theaters on May 15.", 0),
+    ("https://screenbeat.test/lantern", "'Lantern Keepers' gets May 15 wide release from "
+     "Northlight", "The Hana Corvell fantasy goes wide: Northlight dated Lantern Keepers for "
+     "May 15.", 3),
+    ("https://www.popdesk.test/lk", "Lantern Keepers is coming to theaters this May",
+     "Fans of Hana Corvell's fantasy won't wait long: Northlight confirmed a May 15 date.", 5),
+]
+OTHER = ("https://reelwire.test/orchard", "Hollow Orchard video game adaptation finds its "
+         "director", "Kestrel+ has hired Mina Oduya to direct the farming-sim series.", 2)
+
+
+def _article(url: str, title: str, lead: str, hours: float) -> Article:
+    return Article(url=url, title=title, published=T0 + timedelta(hours=hours),
+                   blocks=[Block("p", [[Span(lead)]]), Block("p", [[Span("More text.")]])])
+
+
+def _save(store: Store, feed_id: int, *rows: tuple[str, str, str, float]) -> list[int]:
+    return [store.save_article(_article(*row), feed_id=feed_id, guid=row[0])[0] for row in rows]
+
+
+def _feed(store: Store, name: str) -> int:
+    return store.add_feed(f"https://{name}.test/feed", name)[0].id
+
+
+def test_articles_from_other_sites_on_one_event_are_one_story(store: Store) -> None:
+    ids = [*_save(store, _feed(store, "trade"), RELEASE[0], OTHER),
+           *_save(store, _feed(store, "fans"), RELEASE[1], RELEASE[2])]
+    first, other, second, third = ids
+    story = store.story(first)
+    assert [r.id for r in story] == [first, second, third]
+    assert all(r.story == first and r.sources == 3 for r in story)
+    alone = store.row(other)
+    assert alone is not None and alone.story is None and alone.sources == 1
+    assert alone.to_json()["story"] is None and story[0].to_json()["story"] == first
+
+
+def test_a_story_is_listed_once_by_its_first_article(store: Store) -> None:
+    trade, fans = _feed(store, "trade"), _feed(store, "fans")
+    first, other = _save(store, trade, RELEASE[0], OTHER)
+    second, third = _save(store, fans, RELEASE[1], RELEASE[2])
+    listed = [r.id for r in store.articles()]
+    assert sorted(listed) == sorted([first, other])
+    assert next(r for r in store.articles() if r.id == first).sources == 3
+    # A feed lists its own articles, a story's or not.
+    assert sorted(r.id for r in store.articles(feed_id=fans)) == sorted([second, third])
+
+
+def test_reading_one_article_marks_the_story_read(store: Store) -> None:
+    first, second, third = _save(store, _feed(store, "trade"), *RELEASE)
+    store.set_read([second])
+    assert all(store.row(i).read for i in (first, second, third))  # type: ignore[union-attr]
+    store.set_read([third], False)
+    assert not any(store.row(i).read for i in (first, second, third))  # type: ignore[union-attr]
+
+
+def test_story_read_article_marks_only_that_article(store: Store) -> None:
+    first, second, third = _save(store, _feed(store, "trade"), *RELEASE)
+    store.story_read = False
+    store.set_read([second])
+    assert [store.row(i).read for i in (first, second, third)] == [False, True, False]  # type: ignore[union-attr]
+
+
+def test_the_related_reads_lead_with_the_same_story(store: Store) -> None:
+    first, second, third = _save(store, _feed(store, "trade"), *RELEASE)
+    reads = store.related(second)
+    assert [(r.article_id, r.same_story) for r in reads[:2]] == [(first, True), (third, True)]
+    assert not any(r.article_id == second for r in reads)
+    assert not any(r.same_story for r in reads[2:])
+
+
+def test_a_later_arrival_joins_and_one_site_never_tells_a_story_twice(store: Store) -> None:
+    trade = _feed(store, "trade")
+    first, = _save(store, trade, RELEASE[0])
+    assert store.row(first).story is None  # type: ignore[union-attr]
+    again = ("https://reelwire.test/lantern-2", *RELEASE[1][1:])
+    second, = _save(store, trade, again)
+    assert store.row(first).story is None  # type: ignore[union-attr]
+    third, = _save(store, _feed(store, "fans"), RELEASE[2])
+    joined = store.row(third)
+    assert joined is not None and joined.sources == 2 and joined.story in (first, second)
+    assert {r.id for r in store.story(joined.story)} == {third, joined.story}

@@ -1,0 +1,206 @@
+"""The same story from different sites: the pairwise test and grouping by it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui_reader.store.stories import Signature, Weights, group, same_story, signature
+
+T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
+
+
+def _sig(title: str, lead: str, site: str, hours: float = 0) -> Signature:
+    return signature(title, lead, site, T0 + timedelta(hours=hours))
+
+
+RELEASE_A = _sig("Brightwater dates 'Copper Moths' for an August release",
+                 "Brightwater Films will open the heist comedy Copper Moths on August 7, "
+                 "the studio said.", "cinemadesk.test")
+RELEASE_B = _sig("'Copper Moths' heist comedy set for August 7 release by Brightwater",
+                 "Director Ilse Varga's comedy gets its release date: Copper Moths opens "
+                 "August 7.", "moviewire.test", hours=5)
+# Other news of the same days, so that a word every article uses weighs little.
+BACKGROUND = [
+    _sig("Halden Games delays 'Frostline' to 2027", "The studio pushed its shooter out of "
+         "this year.", "gamedesk.test"),
+    _sig("Orbis TV renews 'Night Garden' for season 2", "The comedy returns next year.",
+         "tvline.test"),
+    _sig("Pia Moretti joins 'Salt Lake' drama", "The actor will star opposite Dan Kerr in the "
+         "film, the studio said.", "moviewire.test"),
+    _sig("Review: 'Frostline' is a cold, clever shooter", "Halden's game is worth the wait.",
+         "gamedesk.test"),
+]
+
+
+def _same(a: Signature, b: Signature, window: timedelta | None = None) -> bool:
+    weights = Weights([a, b, *BACKGROUND])
+    return same_story(a, b, weights) if window is None else same_story(a, b, weights, window)
+
+
+def test_one_event_in_other_words_from_another_site_is_one_story() -> None:
+    assert _same(RELEASE_A, RELEASE_B)
+    assert _same(RELEASE_B, RELEASE_A)
+
+
+def test_the_same_site_is_never_one_story_with_itself() -> None:
+    again = _sig("'Copper Moths' heist comedy set for August 7 release by Brightwater",
+                 "Copper Moths opens August 7.", "CineMaDesk.test", hours=1)
+    assert not _same(RELEASE_A, again)
+
+
+def test_beyond_the_window_is_another_story() -> None:
+    later = _sig("'Copper Moths' heist comedy set for August 7 release by Brightwater",
+                 "Director Ilse Varga's comedy gets its release date: Copper Moths opens "
+                 "August 7.", "moviewire.test", hours=24 * 5)
+    assert not _same(RELEASE_A, later)
+    assert _same(RELEASE_A, later, window=timedelta(days=6))
+
+
+def test_a_review_and_the_box_office_of_one_film_are_two_stories() -> None:
+    review = _sig("'Copper Moths' review: a breezy heist with Brightwater polish",
+                  "Ilse Varga's comedy is slight, quick and fun.", "cinemadesk.test")
+    box = _sig("Box office: 'Copper Moths' steals the weekend with $31 million",
+               "Brightwater's heist comedy opened to $31 million.", "moviewire.test", hours=30)
+    assert not _same(review, box)
+
+
+def test_two_reviews_of_one_film_are_one_story() -> None:
+    first = _sig("'Copper Moths' review: a breezy heist with Brightwater polish",
+                 "Ilse Varga's comedy is slight, quick and fun.", "cinemadesk.test")
+    second = _sig("Review: Copper Moths steals nothing but an evening",
+                  "A forgettable caper, charmingly played.", "moviewire.test", hours=6)
+    assert _same(first, second)
+
+
+def test_different_episodes_of_one_show_are_two_stories() -> None:
+    ep5 = _sig("'Glass Orchard' episode 5 recap: the letter is found",
+               "Min Ha-rin's heir finds the hidden letter in episode 5 of the drama.",
+               "dramanotes.test")
+    ep6 = _sig("'Glass Orchard' episode 6 recap: the letter is burned",
+               "Min Ha-rin's heir destroys the letter in episode 6 of the drama.",
+               "kdramaweek.test", hours=24)
+    assert not _same(ep5, ep6)
+
+
+def test_different_instalments_of_a_franchise_are_two_stories() -> None:
+    """"Copper Moths 2" and "the third Copper Moths film" are different numbers."""
+    sequel = _sig("'Copper Moths 2' trailer: the gang is back",
+                  "Brightwater released the first look at the heist sequel.", "cinemadesk.test")
+    third = _sig("Brightwater plans third Copper Moths film",
+                 "Writers are already at work on the next heist, a trailer shows.",
+                 "moviewire.test", hours=20)
+    assert not _same(sequel, third)
+
+
+def test_two_actors_joining_one_film_are_two_stories() -> None:
+    """Each headline names someone the other article never mentions."""
+    first = _sig("Pia Moretti Joins 'Salt Lake' at Brightwater Films",
+                 "Moretti will play the mayor in Ilse Varga's drama.", "cinemadesk.test")
+    second = _sig("'Salt Lake' Adds Dan Kerr",
+                  "The actor joins Pia Moretti in Ilse Varga's film.", "moviewire.test", hours=8)
+    assert not _same(first, second)
+
+
+def test_a_hangul_name_meets_its_romanisation() -> None:
+    english = _sig("VANTA's Jaeho to enlist on October 14",
+                   "The leader will serve as an active-duty soldier, his agency said.",
+                   "kpopdesk.test")
+    korean = _sig("반타 재호, 10월 14일 입대",
+                  "그룹 반타의 리더 재호가 다음 달 14일 현역으로 입대한다.", "hanews.test", hours=2)
+    assert {"band"} <= english.latin_keys & korean.hangul_keys
+    assert "반타" in korean.names  # "반타의" without its particle
+    assert "@10-14" in english.terms and "@10-14" in korean.terms
+
+
+def test_different_sums_tell_different_events() -> None:
+    first = _sig("'Copper Moths' opens to $31 million at the box office",
+                 "Brightwater's heist comedy led the weekend.", "cinemadesk.test")
+    second = _sig("'Copper Moths' adds $12 million at the box office in week two",
+                  "Brightwater's heist comedy held on in its second weekend.",
+                  "moviewire.test", hours=48)
+    assert not _same(first, second)
+
+
+def test_no_shared_name_is_no_story() -> None:
+    other = _sig("Studio sets comedy for an August release",
+                 "A studio will open a comedy on August 7, it said.", "moviewire.test")
+    assert not _same(RELEASE_A, other)
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    """A possessive is not the start of a quoted title running to the next apostrophe."""
+    sig = _sig("Ilse Varga's next film is Nina Roe's 'Paper Gulls'", "", "a.test")
+    assert "paper gulls" in sig.names
+    assert "ilse varga" in sig.names
+    assert not any("next film" in name for name in sig.names)
+
+
+def test_grouping_keeps_time_order_and_leaves_unrelated_alone() -> None:
+    third = _sig("Brightwater sets Copper Moths release for August 7",
+                 "Ilse Varga's heist comedy Copper Moths will open on August 7.",
+                 "screenpost.test", hours=20)
+    unrelated = _sig("Halden Games delays 'Frostline' to 2027",
+                     "The studio pushed its shooter out of this year.", "gamedesk.test", hours=2)
+    sigs = [RELEASE_A, unrelated, RELEASE_B, third]
+    assert group(sigs, Weights([*sigs, *BACKGROUND])) == [[0, 2, 3], [1]]
+    assert group([]) == []
+
+
+def test_grouping_is_complete_link() -> None:
+    """An article close to one member of a story but not to another starts its own: a chain
+    of near-misses never joins two stories."""
+    second = _sig("'Copper Moths 2' trailer: the gang is back",
+                  "Ilse Varga's heist sequel gets a first trailer from Brightwater.",
+                  "cinemadesk.test")
+    unnumbered = _sig("Copper Moths trailer: Ilse Varga's gang returns",
+                      "Brightwater's heist comedy is back with a first trailer.",
+                      "moviewire.test", hours=3)
+    third = _sig("'Copper Moths 3' trailer: one last heist",
+                 "Ilse Varga's gang returns in a first trailer from Brightwater.",
+                 "screenpost.test", hours=8)
+    sigs = [second, unnumbered, third]
+    weights = Weights([*sigs, *BACKGROUND])
+    assert same_story(second, unnumbered, weights) and same_story(unnumbered, third, weights)
+    assert not same_story(second, third, weights)
+    stories = group(sigs, weights)
+    assert sorted(map(len, stories)) == [1, 2]
+    assert not any({0, 2} <= set(story) for story in stories)
+
+
+def test_counts_meet_however_they_are_written() -> None:
+    english = _sig("NOVUS sells 410,000 copies in debut week", "", "a.test")
+    short = _sig("NOVUS breaks rookie record with 410K first-week sales", "", "b.test")
+    korean = _sig("노부스, 데뷔 앨범 초동 41만 장", "", "c.test")
+    assert "#410000" in english.terms and "#410000" in short.terms
+    assert "#410000" in korean.terms
+
+
+def test_a_japanese_season_is_a_numbered_part() -> None:
+    japanese = _sig("「紅灯学園」第2期 1月放送開始", "", "a.test")
+    english = _sig("'Crimson Lantern Academy' season 3 set for January", "", "b.test")
+    assert ("se", "2") in japanese.parts and ("se", "3") in english.parts
+    assert not _same(japanese, english)
+
+
+def test_a_review_meets_only_a_review() -> None:
+    review = _sig("Review: 'Copper Moths' steals nothing but an evening",
+                  "Ilse Varga's heist comedy is slight.", "cinemadesk.test")
+    news = _sig("'Copper Moths' steals the weekend for Brightwater",
+                "Ilse Varga's heist comedy led the weekend.", "moviewire.test", hours=4)
+    assert not _same(review, news)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=200), st.text(max_size=120),
+       st.text(max_size=200))
+def test_any_text_makes_a_signature_and_the_test_is_symmetric(
+    title_a: str, lead_a: str, title_b: str, lead_b: str
+) -> None:
+    a = _sig(title_a, lead_a, "a.test")
+    b = _sig(title_b, lead_b, "b.test", hours=1)
+    weights = Weights([a, b])
+    assert same_story(a, b, weights) == same_story(b, a, weights)
+    assert group([a, b], weights) in ([[0, 1]], [[0], [1]])
