@@ -165,7 +165,18 @@ class ReaderApp(App[None]):
         self.screen_change_signal.subscribe(
             self, lambda screen: logger.debug("screen: %s", type(screen).__name__)
         )
+        # Textual holds back every repaint while the app mounts. The main screen, loading its
+        # first page inside that, drew its first frame only for it to be thrown away, and the
+        # headlines showed once something else asked for a repaint (a fifth of a second later
+        # at 50,000 articles). Pushed after the mount, its first frame is the one shown.
+        self.call_later(self._start)
+
+    async def _start(self) -> None:
         await self.push_screen(MainScreen())
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The headlines are on screen; what they did not need begins."""
         if self.warnings:
             # One notice for the whole file, a line a problem.
             text = "\n".join(clean_line(w) for w in self.warnings)
@@ -189,11 +200,11 @@ class ReaderApp(App[None]):
 
     @staticmethod
     def _collect_again() -> None:
-        """The first frame is up. The command line turns collection off for start-up; it
-        comes back on here, and what start-up made (modules, Textual's widgets and styles),
-        which lives as long as the app, is set aside from the collector for good. Left in,
-        every full collection walked it again, and one falling while an article opened held
-        the screen for a tenth of a second. An app started otherwise (a test) is left as is."""
+        """The command line turns collection off for start-up; it comes back on here, and
+        what start-up made (modules, Textual's widgets and styles), which lives as long as the
+        app, is set aside from the collector for good. Left in, every full collection walked
+        it again, and one falling while an article opened held the screen for a tenth of a
+        second. An app started otherwise (a test) is left as is."""
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
