@@ -216,3 +216,27 @@ def test_the_plain_url_shortcut_decides_as_the_general_path(text: str) -> None:
         assert _total(parse_url, text) == fast
     finally:
         scalars._PLAIN_URL = plain
+
+
+_ADDRESSED = st.builds(
+    lambda scheme, octets, port, path: f"{scheme}://{'.'.join(octets)}{port}{path}",
+    st.sampled_from(["http", "https"]),
+    st.lists(st.sampled_from(["0", "1", "127", "255", "256", "01", "999"]), min_size=3,
+             max_size=5),
+    st.sampled_from(["", ":", ":80", ":443", ":8080", ":08080", ":0", ":65535", ":65536",
+                     ":123456"]),
+    st.sampled_from(["", "/", "/a/../b", "?q", "#f", "/x y"]),
+)
+
+
+@settings(max_examples=400)
+@given(st.one_of(_URLS.map(str.lower), _ADDRESSED),
+       st.one_of(st.none(), _URLS.map(str.lower), _ADDRESSED))
+def test_the_plain_url_shortcut_decides_as_the_general_path_with_ports_and_bases(
+        text: str, base: str | None) -> None:
+    fast = _total(parse_url, text, base)
+    plain, scalars._PLAIN_URL = scalars._PLAIN_URL, _NEVER
+    try:
+        assert _total(parse_url, text, base) == fast
+    finally:
+        scalars._PLAIN_URL = plain

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from tui_reader.clean import boilerplate, related, score, select
+from tui_reader.clean import boilerplate, extract_article, related, score, select
+from tui_reader.clean.htmltree import parse_html, parse_page
 from tui_reader.sanitize import clean_line, safe_join, safe_url
 from tui_reader.scalars import _URL_UNSAFE, MAX_URL
 
@@ -170,3 +171,29 @@ def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: st
     lengths = score._text_lengths(best, chain)
     assert [lengths[n.mem_id] for n in (best, *chain)] == [
         len(n.text()) for n in (best, *chain)]
+
+
+# Bytes that make UTF-8 well-formed and broken sequences, markup, and the NUL that Lexbor's
+# decoder reads differently inside a broken sequence.
+_PAGE_BYTES = st.lists(st.sampled_from(
+    [b"a", b" ", b"<p>", b"</p>", b"<a href=/x>", b"</a>", b"&amp;", b"\xc3", b"\xa9", b"\xe2",
+     b"\x82", b"\xac", b"\xf0", b"\x9f", b"\x98", b"\x80", b"\xff", b"\xed", b"\xa0", b"\x00",
+     b"\r\n", b"\x0c"]), max_size=40).map(b"".join)
+
+
+@given(_PAGE_BYTES)
+def test_utf8_bytes_parse_as_their_decoded_text_parses(body: bytes) -> None:
+    """A UTF-8 page handed to Lexbor as bytes holds the text and links it holds decoded."""
+    page = b"<html><head><meta charset=utf-8></head><body><div>" + body + b"</div></body></html>"
+    fast = parse_page(page).body
+    slow = parse_html(page.decode("utf-8", errors="replace")).body
+    assert fast is not None and slow is not None
+    assert fast.text() == slow.text()
+    assert [a.attributes for a in fast.css("a")] == [a.attributes for a in slow.css("a")]
+
+
+def test_a_page_in_another_charset_is_decoded_before_parsing() -> None:
+    page = "<meta charset=euc-kr><p>드라마 방영 시작</p>".encode("cp949")
+    body = parse_page(page).body
+    assert body is not None and body.text() == "드라마 방영 시작"
+    assert extract_article(page, None, "text/html; charset=EUC-KR").title == ""

@@ -30,7 +30,6 @@ STREAMS = {
     "zlib deflate, then junk": ("deflate", zlib.compress(BODY) + b"trailing", BODY),
     "raw deflate": ("deflate", raw_deflate(BODY), BODY),
     "raw deflate, then junk": ("deflate", raw_deflate(BODY) + b"\x78\x9c", BODY),
-    "identity": ("", BODY, BODY),
 }
 
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from fetch.conftest import FAST
 from fetch.test_refresh import page, rss
 from http_support import reply
-from tui_reader.net.http import Fetcher, HttpSettings
+from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.refresh import FeedResult, refresh_all, spread
 from tui_reader.refresh.run import Run
 from tui_reader.store import FeedRow, Store
@@ -53,12 +52,36 @@ def job(store: Store, settings: HttpSettings = FAST) -> spread.Job:
                       options={})
 
 
-def test_feeds_are_grouped_by_host_largest_first(site: Site, store: Store) -> None:
-    feeds = publish_feeds(site, store, 5)
-    groups = spread.host_groups(feeds)
-    assert [len(g) for g in groups] == [3, 2]
+async def test_feeds_are_handed_out_by_host_a_few_at_a_time_largest_first(
+        site: Site, store: Store) -> None:
+    feeds = publish_feeds(site, store, 7)
+    hosts = spread.Hosts(feeds, chunk=3)
+    first = hosts.take()
+    assert first is not None and [f.url for f in first] == [feeds[n].url for n in (0, 2, 4)]
+    second = hosts.take()
+    assert second is not None and [f.url for f in second] == [feeds[n].url for n in (1, 3, 5)]
+    assert hosts.take() is None  # both hosts are out
+    # The rest of the first host waits until all that was handed out of it is done.
+    waiting = asyncio.create_task(hosts.next())
+    for feed in first[:2]:
+        hosts.done(feed)
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    hosts.done(first[2])
+    assert [f.url for f in await waiting] == [feeds[6].url]
+    assert len(hosts) == 0 and await hosts.next() is None
     assert spread.processes_for(due_feeds=5, hosts=2) == 1
     assert spread.processes_for(due_feeds=1000, hosts=1) == 1
+
+
+def test_a_process_keeps_to_the_host_it_just_finished(site: Site, store: Store) -> None:
+    feeds = publish_feeds(site, store, 6)
+    hosts = spread.Hosts(feeds, chunk=1)
+    taken = hosts.take()
+    assert taken is not None
+    host = hosts.done(taken[0])
+    after = hosts.take(prefer=host)  # not the larger host, whose connections are elsewhere
+    assert after is not None and host_key(after[0].url) == host
 
 
 async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: Store) -> None:
@@ -67,7 +90,7 @@ async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: St
     worker = spread._Worker(job(store))
     try:
         async with running(store) as run:
-            await worker.serve(spread.host_groups(feeds),
+            await worker.serve(spread.Hosts(feeds, chunk=1),
                                lambda f, r: results.append((f.id, r)), run)
     finally:
         worker.stop()
@@ -75,6 +98,8 @@ async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: St
     assert {(r.outcome, r.new) for _, r in results} == {("ok", 2)}
     assert store.counts()["all"] == 8 and worker.bytes_received > 0
     assert all(f.etag is None and f.last_error is None for f in store.feeds())
+    # This process's store groups what the worker stored into stories, with its own.
+    assert len(store.hand_over()) == 8
 
 
 async def test_a_worker_that_dies_fails_only_the_feeds_it_held(site: Site, store: Store) -> None:
@@ -88,10 +113,10 @@ async def test_a_worker_that_dies_fails_only_the_feeds_it_held(site: Site, store
     site.handle("/f0.xml", stall)
     results: list[FeedResult] = []
     worker = spread._Worker(job(store))
-    groups = deque([[feeds[0]], [feeds[1]]])
+    hosts = spread.Hosts(feeds, chunk=1)
     try:
         async with running(store) as run:
-            serving = asyncio.create_task(worker.serve(groups, lambda f, r: results.append(r),
+            serving = asyncio.create_task(worker.serve(hosts, lambda f, r: results.append(r),
                                                        run))
             assert await asyncio.to_thread(asked.wait, 30)
             worker._process.kill()
@@ -113,12 +138,12 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
     via_worker: list[str] = []
     serve = spread._Worker.serve
 
-    async def watched(worker: spread._Worker, groups: spread.Groups, done: spread.Done,
+    async def watched(worker: spread._Worker, hosts: spread.Hosts, done: spread.Done,
                       run: Run) -> None:
         def noted(feed: FeedRow, result: FeedResult) -> None:
             via_worker.append(feed.url)
             done(feed, result)
-        await serve(worker, groups, noted, run)
+        await serve(worker, hosts, noted, run)
 
     monkeypatch.setattr(spread._Worker, "serve", watched)
     seen: list[int] = []

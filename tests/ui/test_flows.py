@@ -474,7 +474,7 @@ async def test_a_large_refresh_from_the_reader_shares_work_with_a_worker_process
         await serve(worker, groups, noted, store)
 
     monkeypatch.setattr(spread._Worker, "serve", watched)
-    # One site at a time in each process: this one takes the first, the worker the next.
+    # One site at a time in each process: this one takes the first, the worker another.
     one_at_a_time = Settings(concurrency=1, per_host=1, refresh_on_start=False)
     app = ReaderApp(library, settings=one_at_a_time)
     async with app.run_test(size=SIZE) as pilot:
@@ -482,7 +482,8 @@ async def test_a_large_refresh_from_the_reader_shares_work_with_a_worker_process
         await pilot.press("R")
         await settle(pilot, rounds=2)
         assert "24 new" in str(app.main.query_one("#status", Static).render())
-    assert len([f for f in via_worker if "localhost" in f]) == 3
+    # Which feeds it took depends on who was free first: only that it took some is certain.
+    assert via_worker
 
 
 async def test_bookmarked_is_said_only_once_it_is_saved(app: ReaderApp, library: Paths) -> None:

@@ -15,9 +15,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.clean import metadata, related, score, select, tags
 from tui_reader.clean.blocks import BodyBuilder
-from tui_reader.clean.charset import decode
 from tui_reader.clean.dates import is_date_line, parse_date
-from tui_reader.clean.htmltree import parse_html
+from tui_reader.clean.htmltree import parse_html, parse_page
 from tui_reader.clean.metadata import Metadata
 from tui_reader.models import Article, Block, FeedEntry, Link
 from tui_reader.sanitize import clean_line
@@ -133,11 +132,11 @@ def _tidy_top(blocks: list[Block], article: Article, declared: bool) -> list[Blo
     return kept
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Article:
-    """Always returns an Article; an empty `.text` means no article was found."""
-    if isinstance(html, bytes):
-        html = decode(html)
-    tree = parse_html(html)
+def extract_article(html: str | bytes, url: str | None = None,
+                    content_type: str | None = None) -> Article:
+    """Always returns an Article; an empty `.text` means no article was found. A page's
+    bytes are decoded by their HTTP `content_type`, BOM or own declaration."""
+    tree = parse_page(html, content_type) if isinstance(html, bytes) else parse_html(html)
     root = tree.root
     # One CSS query for the whole page: each query parses its selector and walks the tree.
     # The parser puts every element in <head> or <body>, and nothing that votes in <head>.

@@ -131,7 +131,11 @@ def _guess(data: bytes) -> str:
 
 def decode(data: bytes, content_type: str | None = None) -> str:
     """Decode never raises: undecodable bytes become U+FFFD."""
-    encoding, skip = sniff(data, content_type)
+    return decode_as(data, *sniff(data, content_type))
+
+
+def decode_as(data: bytes, encoding: str, skip: int = 0) -> str:
+    """`data` past its `skip` BOM bytes in `encoding` (as `sniff` found them), never raising."""
     try:
         return data[skip:].decode(encoding, errors="replace")
     except (LookupError, UnicodeError):

@@ -14,6 +14,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from tui_reader.clean.charset import decode_as, sniff
+
 MAX_TAGS = 40_000
 MAX_SCOPE_STEPS = 20_000_000
 # Below this many tags even the deepest nesting stays under MAX_SCOPE_STEPS, so only larger
@@ -59,3 +61,22 @@ def bounded(html: str) -> str:
 def parse_html(html: str) -> LexborHTMLParser:
     """A Lexbor tree of `html` cut to bounds (see the module's docstring)."""
     return LexborHTMLParser(bounded(html))
+
+
+def parse_page(data: bytes, content_type: str | None = None) -> LexborHTMLParser:
+    """A Lexbor tree of a downloaded page, decoded by `charset.sniff`'s choice.
+
+    Well-formed UTF-8 goes to Lexbor as it is: those are the very bytes the parser would get
+    from the decoded text, which it encodes back, a seventh of the parse's time. Broken UTF-8
+    is decoded first, as Lexbor's own decoder joins a broken sequence's bytes across markup
+    and NULs; so is a page with enough tags to need `bounded`, which counts on text."""
+    encoding, skip = sniff(data, content_type)
+    if encoding == "utf-8" and data.count(b"<") < _SCAN_FROM:
+        body = data[skip:] if skip else data
+        try:
+            body.decode("utf-8")  # in C and cheaper than the encoding it spares
+        except UnicodeDecodeError:
+            pass
+        else:
+            return LexborHTMLParser(body)
+    return parse_html(decode_as(data, encoding, skip))

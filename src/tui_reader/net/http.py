@@ -26,7 +26,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from tui_reader.net.errors import FetchError
-from tui_reader.net.inflate import Inflater
+from tui_reader.net.inflate import IDENTITY, Inflater, too_large
 from tui_reader.net.inflate import MiB as MiB
 from tui_reader.net.session import (
     HOP,
@@ -39,6 +39,7 @@ from tui_reader.net.session import (
     malformed,
     private_address,
     socks_errors,
+    tls_context,
 )
 
 # Kept apart so the configuration can be read without loading aiohttp.
@@ -340,6 +341,7 @@ class Fetcher:
             async with route.session.get(
                 target, headers=headers, allow_redirects=False, proxy=route.proxy,
                 proxy_headers=proxy_headers,
+                ssl=tls_context() if target.scheme == "https" else True,
             ) as response:
                 return await self._read(url, target, response, max_bytes, public_only, hop)
         except FetchError:
@@ -369,15 +371,32 @@ class Fetcher:
         if codings and codings != "chunked":
             raise malformed(f"a transfer coding other than chunked ({codings[:40]!r})")
         encoding = response.headers.get("content-encoding", "").strip().lower()
-        inflater = Inflater(encoding, max_bytes)
+        if encoding in IDENTITY:
+            body = await self._plain_body(response, max_bytes)
+        else:
+            inflater = Inflater(encoding, max_bytes)
+            chunks: list[bytes] = []
+            async for raw in response.content.iter_any():
+                self.bytes_received += len(raw)
+                chunks.append(inflater.feed(raw))
+            body = b"".join(chunks)
+        return Response(url, status, response.headers, body, private=private)
+
+    async def _plain_body(self, response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+        """A body sent as it is, counted against the cap as it streams: most are, and the
+        inflater's bookkeeping would be a tenth of the client's work on them."""
         length = header_number(response.headers.get("content-length"))
-        if not encoding and length is not None and length > max_bytes:
+        if length is not None and length > max_bytes:
             raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
         chunks: list[bytes] = []
+        received = 0
         async for raw in response.content.iter_any():
+            received += len(raw)
             self.bytes_received += len(raw)
-            chunks.append(inflater.feed(raw))
-        return Response(url, status, response.headers, b"".join(chunks), private=private)
+            if received > max_bytes:
+                raise too_large(max_bytes)
+            chunks.append(raw)
+        return b"".join(chunks)
 
 
 _ANY_FAMILY: Any = 0  # socket.AF_UNSPEC, as aiohttp's connector asks by default

@@ -13,11 +13,13 @@ from tui_reader.net.errors import FetchError
 
 MiB = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+# Content-Encoding values for a body sent as it is.
+IDENTITY = ("", "identity")
 
 
 class Inflater:
     """Decompress gzip (every member of it) or deflate (zlib-wrapped or raw) with a cap on the
-    output.
+    output. A body sent as it is (`IDENTITY`) needs none of this: the Fetcher counts it alone.
 
     Bytes received count against the cap too: what follows the end of a compressed stream
     inflates to nothing and is dropped, and an endless tail of it must not be read forever.
@@ -28,8 +30,7 @@ class Inflater:
         self.total = 0
         self.received = 0
         self._gzip = encoding in ("gzip", "x-gzip")
-        self._deflate = encoding == "deflate"
-        if not (self._gzip or self._deflate or encoding in ("", "identity")):
+        if not (self._gzip or encoding == "deflate"):
             raise FetchError(f"server sent a body encoded as {encoding!r}, which was not asked for")
         # None between streams: before the first, and after each gzip member (another
         # member may follow: `gzip -c a b` and log rotators write several).
@@ -43,14 +44,11 @@ class Inflater:
     def feed(self, chunk: bytes) -> bytes:
         self.received += len(chunk)
         if self.received > self.limit:
-            raise self._over()
-        if not (self._gzip or self._deflate):
-            out = chunk
-        else:
-            out = self._inflate(self._pending + chunk) if chunk else b""
+            raise too_large(self.limit)
+        out = self._inflate(self._pending + chunk) if chunk else b""
         self.total += len(out)
         if self.total > self.limit:
-            raise self._over()
+            raise too_large(self.limit)
         return out
 
     def _inflate(self, data: bytes) -> bytes:
@@ -89,8 +87,9 @@ class Inflater:
             return zlib.decompressobj(16 + zlib.MAX_WBITS)
         return zlib.decompressobj(zlib.MAX_WBITS if _zlib_header(head) else -zlib.MAX_WBITS)
 
-    def _over(self) -> FetchError:
-        return FetchError(f"response larger than {self.limit / MiB:g} MiB, cut off")
+
+def too_large(limit: int) -> FetchError:
+    return FetchError(f"response larger than {limit / MiB:g} MiB, cut off")
 
 
 def _zlib_header(data: bytes) -> bool:

@@ -29,7 +29,8 @@ from tui_reader.scalars import ScalarError, parse_host
 
 @functools.cache
 def tls_context() -> ssl.SSLContext:
-    """Made once per process, on first use: loading the root certificates takes tens of
+    """Made once per process, at its first https request (each request names it; no
+    connector has it made up front): loading the root certificates takes tens of
     milliseconds, and every fetcher (one per refresh, one per page opened) shares it."""
     return ssl.create_default_context(cafile=certifi.where())
 
@@ -170,7 +171,7 @@ class Sessions:
         """Made on first use, inside the running loop."""
         if self._direct is None:
             # Our own slots limit requests in flight; the connector keeps the idle ones.
-            connector = aiohttp.TCPConnector(limit=0, ssl=tls_context(), resolver=self.resolver,
+            connector = aiohttp.TCPConnector(limit=0, resolver=self.resolver,
                                              use_dns_cache=False, socket_factory=_open_socket)
             self._direct = self._session(connector)
         return self._direct

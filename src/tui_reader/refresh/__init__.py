@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from tui_reader.config import FeedOptions
-from tui_reader.net.http import Fetcher
+from tui_reader.net.http import Fetcher, host_key
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import (
     FeedResult,
@@ -29,7 +29,7 @@ from tui_reader.refresh.run import (
     refresh_feed,
     subscribe,
 )
-from tui_reader.refresh.spread import host_groups, processes_for, refresh_spread
+from tui_reader.refresh.spread import processes_for, refresh_spread
 from tui_reader.store import FeedRow, Store
 
 __all__ = [
@@ -69,14 +69,13 @@ async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | Non
         if progress:
             progress(result, len(report.results), len(feeds))
 
-    groups = host_groups(feeds)
     if processes is None:
         now = datetime.now(UTC)
         due = sum(1 for f in feeds if f.due(now, force=force))
-        processes = processes_for(due, len(groups))
+        processes = processes_for(due, len({host_key(f.url) for f in feeds}))
     if processes > 1:
         report.bytes_received = await refresh_spread(
-            store, fetcher.settings, groups, processes, done, force=force, download=download,
+            store, fetcher.settings, feeds, processes, done, force=force, download=download,
             pictures=pictures, options=options)
         return report
     start = fetcher.bytes_received

@@ -101,8 +101,9 @@ class Run:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-store")
         self._unsaved: list[tuple[Prepared, asyncio.Future[tuple[int, bool]]]] = []
         self._saving: asyncio.Task[None] | None = None
-        # Set once a feed has entries to download or clean: CPU work worth sharing out.
-        self.found_work = asyncio.Event()
+        # Called (once per feed, as soon as it is known) when a feed has entries to download
+        # or clean: CPU work worth sharing out.
+        self.on_work: Callable[[], None] | None = None
 
     async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -141,6 +142,10 @@ class Run:
         if self._saving is not None:
             self._saving.cancel()
         self._writer.shutdown(wait=True)
+
+    def _found_work(self) -> None:
+        if self.on_work is not None:
+            self.on_work()
 
     async def feeds(self, feeds: Iterable[FeedRow], force: bool,
                     done: Callable[[FeedRow, FeedResult], None]) -> None:
@@ -183,6 +188,8 @@ class Run:
             if error:
                 raise error
             parsed = parse_feed(response.content, response.url, response.content_type)
+            if feed.last_success is None and parsed.entries:
+                self._found_work()  # never read before: every entry is new
         except (FetchError, NotAFeed) as exc:
             status = exc.status if isinstance(exc, FetchError) else result.status
             retry = exc.retry_after if isinstance(exc, FetchError) else None
@@ -215,9 +222,10 @@ class Run:
                        *, download: bool, public_only: bool) -> None:
         known = await self.db(self.store.entry_hashes, feed.id)
         # Entries stored by a release that resolved RSS and Atom ids against the feed's address
-        # take the id as written as their key, so they are not stored a second time.
+        # take the id as written as their key, so they are not stored a second time (a feed
+        # with nothing stored has nothing to take over, and resolving is a tenth of its work).
         rekeyed: dict[str, str] = {}
-        for entry in [] if parsed.kind.startswith("json") else parsed.entries:
+        for entry in [] if not known or parsed.kind.startswith("json") else parsed.entries:
             if entry.guid and entry.guid not in known:
                 former = former_key(entry.guid, base)
                 if former and former in known:
@@ -235,7 +243,7 @@ class Run:
             if known.get(key) != digest:
                 todo[key] = (entry, digest)
         if todo:
-            self.found_work.set()
+            self._found_work()
 
         stored = 0
 
@@ -272,8 +280,7 @@ class Run:
                 response = None
             if response is not None and response.status == 200:
                 raw = response.content
-                html = decode(raw, response.content_type)
-                page = extract_article(html, response.url)
+                page = extract_article(raw, response.url, response.content_type)
         return article_with_fallback(page, entry), raw
 
 
@@ -326,8 +333,8 @@ async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
     response = await fetcher.get(url, max_bytes=PAGE_CAP)
     if response.status >= 400:
         raise FetchError(f"{url}: {status_message(response.status)}", response.status)
-    html = decode(response.content, response.content_type)
-    article = await asyncio.to_thread(extract_article, html, response.url)
+    article = await asyncio.to_thread(extract_article, response.content, response.url,
+                                      response.content_type)
     article.url = article.url or url
     if not article.text:
         raise FetchError(f"no article found at {url}")

@@ -1,12 +1,14 @@
 """A large refresh spread over processes: parsing and cleaning are CPU work, and one Python
 process uses one core.
 
-Feeds are grouped by host, so each site is talked to by one process and the per-host limit
-still holds. Groups are handed out as processes ask for them, this one included: a worker's
-interpreter takes a few tenths of a second to start, and the groups it would have taken are
-done meanwhile. Each process has its own store connection and a fetcher with its share of
-the concurrency, and reports each feed as it finishes. A worker that dies fails only the
-feeds it held; nothing it committed is lost.
+Feeds are handed out by host, a few at a time, to whichever process asks, this one included:
+a host is worked on by one process at a time, so the per-host limit still holds, but its next
+feeds can go to another process once the last ones are done. A worker's interpreter takes a
+few tenths of a second to start, and it is started as soon as there is work to share; what it
+would have taken is done here meanwhile, and at the end work moves to whichever process is
+free instead of waiting on one that started late. Each process has its own store connection
+and a fetcher with its share of the concurrency, and reports each feed as it finishes. A
+worker that dies fails only the feeds it held; nothing it committed is lost.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from tui_reader.store import FeedRow, Store, StoreError
 
 # Fewer due feeds than this per process and a worker costs more to start than it saves.
 MIN_FEEDS_PER_PROCESS = 40
+# Feeds of one host handed out at once, in per-host slots: enough to keep the host's slots
+# busy, few enough that the last of a large refresh is shared out evenly.
+CHUNK_PER_SLOT = 2
 WORKER_DIED = "the refresh worker process stopped unexpectedly"
-Groups = deque[list[FeedRow]]
 Done = Callable[[FeedRow, FeedResult], None]
 
 
@@ -62,20 +66,78 @@ def processes_for(due_feeds: int, hosts: int) -> int:
     return max(1, min(cores, hosts, due_feeds // MIN_FEEDS_PER_PROCESS))
 
 
-def host_groups(feeds: list[FeedRow]) -> Groups:
-    """Feeds by host, the largest groups first so the longest work starts earliest."""
-    by_host: dict[str, list[FeedRow]] = {}
-    for feed in feeds:
-        by_host.setdefault(host_key(feed.url), []).append(feed)
-    return deque(sorted(by_host.values(), key=len, reverse=True))
+class Hosts:
+    """The feeds of a refresh by host, handed out `chunk` at a time, the host with the most
+    waiting first so the longest work starts earliest.
+
+    A host is out to one process at a time: its next feeds wait until every feed handed out
+    before is reported `done` by whoever took it, so two processes never talk to one site at
+    once.
+    """
+
+    def __init__(self, feeds: list[FeedRow], chunk: int) -> None:
+        self.chunk = max(1, chunk)
+        self._waiting: dict[str, deque[FeedRow]] = {}
+        for feed in feeds:
+            self._waiting.setdefault(host_key(feed.url), deque()).append(feed)
+        # Feeds out per host, and the host of each feed out.
+        self._out: dict[str, int] = {}
+        self._host_of: dict[int, str] = {}
+        self._changed = asyncio.Event()
+
+    def __len__(self) -> int:
+        """Hosts with feeds still waiting."""
+        return len(self._waiting)
+
+    def take(self, prefer: str | None = None) -> list[FeedRow] | None:
+        """The next feeds of `prefer` if it is free (the host the asker just finished: its
+        connections are still open there), else of the largest host not out; None when every
+        waiting host is out."""
+        if prefer in self._waiting and prefer not in self._out:
+            host = prefer
+        else:
+            free = [host for host in self._waiting if host not in self._out]
+            if not free:
+                return None
+            host = max(free, key=lambda h: len(self._waiting[h]))
+        queue = self._waiting[host]
+        feeds = [queue.popleft() for _ in range(min(self.chunk, len(queue)))]
+        if not queue:
+            del self._waiting[host]
+            self._notify()  # those waiting for a host learn there is none left
+        self._out[host] = len(feeds)
+        self._host_of.update((feed.id, host) for feed in feeds)
+        return feeds
+
+    async def next(self, prefer: str | None = None) -> list[FeedRow] | None:
+        """The next feeds, waiting for a host to be done if all are out; None once none wait."""
+        while self._waiting:
+            feeds = self.take(prefer)
+            if feeds is not None:
+                return feeds
+            changed = self._changed
+            await changed.wait()
+        return None
+
+    def done(self, feed: FeedRow) -> str:
+        """A feed handed out is finished (or failed): its host, free once all its are."""
+        host = self._host_of.pop(feed.id)
+        self._out[host] -= 1
+        if not self._out[host]:
+            del self._out[host]
+            self._notify()
+        return host
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
 
 
-async def refresh_spread(store: Store, settings: HttpSettings, groups: Groups,
+async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedRow],
                          processes: int, done: Done, *, force: bool, download: bool,
                          pictures: Pictures | None,
                          options: Mapping[str, FeedOptions]) -> int:
-    """Refresh the `host_groups` here and in up to `processes - 1` workers, taking them off
-    `groups`; returns bytes received.
+    """Refresh `feeds` here and in up to `processes - 1` workers; returns bytes received.
 
     The workers start once a feed turns out to have new entries, so a refresh where every
     feed answers 304 never pays for them.
@@ -85,49 +147,79 @@ async def refresh_spread(store: Store, settings: HttpSettings, groups: Groups,
     share = replace(settings, concurrency=max(settings.per_host,
                                               settings.concurrency // processes))
     lanes = max(1, settings.concurrency // settings.per_host)
+    hosts = Hosts(feeds, CHUNK_PER_SLOT * settings.per_host)
     job = Job(store.path, share, lanes, force, download, pictures, dict(options))
     async with Fetcher(share) as fetcher:
         run = Run(store, fetcher, download, pictures, options)
-        helpers = asyncio.create_task(_workers(run, job, processes - 1, groups, done))
+        helpers = _Helpers(run, job, processes - 1, hosts, done)
+        run.on_work = helpers.start
         try:
-            await asyncio.gather(*(_lane(run, groups, force, done) for _ in range(lanes)))
-            if not run.found_work.is_set():
-                helpers.cancel()
-            await asyncio.wait([helpers])
+            await asyncio.gather(*(_lane(run, hosts, force, done) for _ in range(lanes)))
+            await helpers.finish()
         finally:
-            if not helpers.done():
-                helpers.cancel()
-                await asyncio.wait([helpers])
+            await helpers.stop()
             run.close()
-        return fetcher.bytes_received + (0 if helpers.cancelled() else helpers.result())
+        return fetcher.bytes_received + helpers.bytes_received
 
 
-async def _lane(run: Run, groups: Groups, force: bool, done: Done) -> None:
-    while groups:
-        await run.feeds(groups.popleft(), force, done)
+async def _lane(run: Run, hosts: Hosts, force: bool, done: Done) -> None:
+    last: str | None = None
+
+    def finished(feed: FeedRow, result: FeedResult) -> None:
+        nonlocal last
+        last = hosts.done(feed)
+        done(feed, result)
+
+    while (feeds := await hosts.next(last)) is not None:
+        await run.feeds(feeds, force, finished)
 
 
-async def _workers(run: Run, job: Job, count: int, groups: Groups, done: Done) -> int:
-    """Start `count` workers once there is work to share, and serve them; bytes received."""
-    await run.found_work.wait()
-    if not groups:
-        return 0
-    workers: list[_Worker] = []
-    try:
+class _Helpers:
+    """The workers of one refresh, started on the first sign of work (`start`, called by the
+    run as soon as a feed has new entries) and served until they are done."""
+
+    def __init__(self, run: Run, job: Job, count: int, hosts: Hosts, done: Done) -> None:
+        self._run = run
+        self._job = job
+        self._count = count
+        self._hosts = hosts
+        self._done = done
+        self._workers: list[_Worker] = []
+        self._serving: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        """Start the workers now, once, if feeds are still waiting for a process."""
+        if self._count == 0 or not self._hosts:
+            return
+        count, self._count = self._count, 0
         # A worker that cannot start (no interpreter to spawn, no processes left) leaves its
         # share to the others and to this process.
         with contextlib.suppress(OSError):
             for _ in range(count):
-                workers.append(_Worker(job))
-        await asyncio.gather(*(worker.serve(groups, done, run) for worker in workers))
-    finally:
-        for worker in workers:
+                self._workers.append(_Worker(self._job))
+        self._serving = [asyncio.create_task(worker.serve(self._hosts, self._done, self._run))
+                         for worker in self._workers]
+
+    async def finish(self) -> None:
+        """Wait for the workers to finish what they hold."""
+        await asyncio.gather(*self._serving)
+
+    async def stop(self) -> None:
+        """Stop serving the workers, and kill any still working (the refresh was cancelled)."""
+        for task in self._serving:
+            task.cancel()
+        if self._serving:
+            await asyncio.wait(self._serving)
+        for worker in self._workers:
             worker.stop()
-    return sum(worker.bytes_received for worker in workers)
+
+    @property
+    def bytes_received(self) -> int:
+        return sum(worker.bytes_received for worker in self._workers)
 
 
 class _Worker:
-    """A worker process seen from this one: hands it groups, passes its results on.
+    """A worker process seen from this one: hands it feeds, passes its results on.
 
     A process of its own (`refresh.worker`) rather than a multiprocessing one: that would
     re-run this program's main module, and starting it needs a real stderr, which the
@@ -156,33 +248,51 @@ class _Worker:
             self.stop()
             raise
 
-    async def serve(self, groups: Groups, done: Done, run: Run) -> None:
+    async def serve(self, hosts: Hosts, done: Done, run: Run) -> None:
         """Answer the worker until it has finished, or fail what it held if it dies (its
-        errors recorded through `run`, whose store calls take their turn on its thread)."""
+        errors recorded through `run`, whose store calls take their turn on its thread).
+
+        Its asks for feeds are answered on a task of their own: one may wait for a host this
+        very worker holds, whose results must keep coming meanwhile.
+        """
         error = WORKER_DIED
         loop = asyncio.get_running_loop()
+        asked: asyncio.Task[None] | None = None
+        last: str | None = None  # the host of the last feed it finished
         try:
             while True:
                 kind, value = await loop.run_in_executor(self._reader, self._channel.receive)
                 if kind == "next":
-                    group = groups.popleft() if groups else None
-                    self._held.update((feed.id, feed) for feed in group or ())
-                    self._channel.send(group)
+                    asked = asyncio.create_task(self._hand_out(hosts, last))
                 elif kind == "result":
                     feed_id, result = value
-                    done(self._held.pop(feed_id), result)
+                    feed = self._held.pop(feed_id)
+                    last = hosts.done(feed)
+                    done(feed, result)
                 elif kind == "crashed":
                     error = f"{WORKER_DIED}: {value}"
                 else:
-                    self.bytes_received, self._finished = value, True
+                    self.bytes_received, arrived = value
+                    await run.db(run.store.take_over, arrived)
+                    self._finished = True
                     return
         except (EOFError, OSError):
             pass
+        finally:
+            if asked is not None:
+                asked.cancel()
         for feed in self._held.values():
             with contextlib.suppress(StoreError):
                 await run.db(run.store.record_feed_result, feed.id, error=error, status=None)
+            hosts.done(feed)
             done(feed, FeedResult(feed.url, feed.title, "failed", error=error))
         self._held.clear()
+
+    async def _hand_out(self, hosts: Hosts, prefer: str | None) -> None:
+        feeds = await hosts.next(prefer)
+        self._held.update((feed.id, feed) for feed in feeds or ())
+        with contextlib.suppress(OSError):  # it died: `serve` fails what it held
+            self._channel.send(feeds)
 
     def stop(self) -> None:
         """Reap a finished worker; one still working (the refresh was cancelled) is killed:

@@ -1,9 +1,10 @@
 """A refresh worker process: `python -m tui_reader.refresh.worker`, started by `spread`.
 
-It reads its Job, then asks for groups of feeds and refreshes them until there are none,
-reporting each feed. Its standard output is the channel back, so anything else that would
-print there is sent to /dev/null, and it writes nothing to the terminal, which may be showing
-the reader: a failure goes to the parent as a message.
+It reads its Job, then asks for feeds and refreshes them until there are none, reporting
+each feed, and at the end the articles it stored, which the parent groups into stories. Its
+standard output is the channel back, so anything else that would print there is sent to
+/dev/null, and it writes nothing to the terminal, which may be showing the reader: a failure
+goes to the parent as a message.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ async def _work(channel: Channel, job: Job) -> None:
                 await asyncio.gather(*(lane(run) for _ in range(job.lanes)))
             finally:
                 run.close()
-            channel.send(("done", fetcher.bytes_received))
+            # What it stored is grouped into stories by the parent, with the rest of the refresh.
+            channel.send(("done", (fetcher.bytes_received, store.hand_over())))
 
 
 if __name__ == "__main__":

@@ -290,6 +290,17 @@ class Store:
         self._arrived += [article_id for article_id, new in saved if new]
         return saved
 
+    def hand_over(self) -> list[int]:
+        """The articles stored and not yet grouped, left for another store to group: a refresh
+        worker's go to the refresh's own store, which groups all the refresh brought at once
+        (each grouping reads every article around the new ones, so two would cost twice)."""
+        arrived, self._arrived = self._arrived, []
+        return arrived
+
+    def take_over(self, article_ids: Sequence[int]) -> None:
+        """Group these articles, stored through another connection, with this store's own."""
+        self._arrived += article_ids
+
     def group_stories(self) -> None:
         """Group the articles stored since last time into stories with those around them.
 
