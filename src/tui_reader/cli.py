@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -419,6 +420,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from tui_reader.ui.terminal import start_probe
 
     start_probe()
+    # Start-up makes a great many objects that live as long as the app, and the collector
+    # walked them all again and again before the first frame; the app turns it back on then.
+    gc.disable()
     from tui_reader.ui.app import ReaderApp
 
     settings = _settings(args)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from textual.selection import Selection
 
 from pilot_support import settle
@@ -12,6 +14,7 @@ from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets import article_text
 from tui_reader.ui.widgets.article_text import ArticleText
 
 PARAGRAPHS = 400
@@ -96,3 +99,93 @@ async def test_narrower_text_is_wrapped_again_and_selection_copies_it(home: Path
         assert body.wrapped_lines > wide
         whole = body.get_selection(Selection(None, None))
         assert whole is not None and whole[0] == body.content.plain
+
+
+def two_articles(home: Path) -> Paths:
+    paths = stored(home)
+    with Store.open(paths.database) as store:
+        feed, _ = store.add_feed("https://short.example/feed", "Short news")
+        store.save_article(Article(url="https://short.example/1", title="A short item",
+                                   blocks=[Block("p", [[Span("Short and sweet.")]])]),
+                           feed_id=feed.id, guid="short")
+    return paths
+
+
+async def test_the_reader_comes_up_with_the_new_article_at_its_top(home: Path) -> None:
+    """No frame shows the article read before, nor where it was scrolled to."""
+    app = ReaderApp(two_articles(home))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        rows = app.main.article_list.rows
+        ids = [r.id for r in rows]
+        long_id = next(r.id for r in rows if r.title == "A very long read")
+        short_id = next(r.id for r in rows if r.title == "A short item")
+        app.open_reader(ids, ids.index(long_id))
+        await wrapped(pilot, app)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        reader.view.scroll_to(y=400, animate=False)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        seen: list[tuple[int | None, float]] = []
+        app.screen_change_signal.subscribe(
+            app, lambda screen: seen.append(
+                (screen.row.id if screen.row else None, screen.view.scroll_y))
+            if isinstance(screen, ReaderScreen) else None)
+        app.open_reader(ids, ids.index(short_id))
+        await settle(pilot)
+        assert seen == [(short_id, 0)]
+        assert "Short and sweet." in reader.view.body.content.plain
+
+
+async def test_a_long_article_grows_in_few_layouts_and_sooner_when_scrolled_to(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each new height lays the screen out again, so the text does not grow at every step
+    of the wrapping; scrolled near its wrapped end, it grows at once."""
+    app = ReaderApp(stored(home))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # Once to compose the reader, then again without the pilot waiting for it to idle,
+        # in slices so thin that the wrapping still goes on when the view is scrolled.
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await settle(pilot)
+        monkeypatch.setattr(article_text, "SLICE", 0.0002)
+        reader = app.get_screen("reader")
+        assert isinstance(reader, ReaderScreen)
+        body = reader.view.body
+        heights: list[int] = []
+        measure = body.get_content_height
+
+        def counted(*args: object) -> int:
+            heights.append(measure(*args))  # type: ignore[arg-type]
+            return heights[-1]
+
+        body.get_content_height = counted  # type: ignore[assignment,method-assign]
+        app.main.action_open()
+        while not heights:
+            await asyncio.sleep(0.01)
+        first = heights[-1]
+        assert not body.complete and first < 100
+        reader.view.scroll_end(animate=False, immediate=True)
+        await asyncio.sleep(0.1)
+        assert first < heights[-1] and not body.complete
+        await wrapped(pilot, app)
+        assert body.size.height == body.wrapped_lines
+        assert len(set(heights)) <= 4
+
+
+async def test_leaving_while_the_next_article_loads_does_not_bring_the_reader_back(
+        home: Path) -> None:
+    app = ReaderApp(two_articles(home))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        reader.action_step(1)
+        reader.action_back()
+        await settle(pilot)
+        assert app.screen is app.main

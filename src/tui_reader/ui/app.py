@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -164,7 +165,18 @@ class ReaderApp(App[None]):
         self.screen_change_signal.subscribe(
             self, lambda screen: logger.debug("screen: %s", type(screen).__name__)
         )
+        # Textual holds back every repaint while the app mounts. The main screen, loading its
+        # first page inside that, drew its first frame only for it to be thrown away, and the
+        # headlines showed once something else asked for a repaint (a fifth of a second later
+        # at 50,000 articles). Pushed after the mount, its first frame is the one shown.
+        self.call_later(self._start)
+
+    async def _start(self) -> None:
         await self.push_screen(MainScreen())
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The headlines are on screen; what they did not need begins."""
         if self.warnings:
             # One notice for the whole file, a line a problem.
             text = "\n".join(clean_line(w) for w in self.warnings)
@@ -177,6 +189,25 @@ class ReaderApp(App[None]):
         minutes = self.settings.auto_refresh_minutes
         if minutes:
             self.set_interval(minutes * 60, self.action_refresh)
+        self._collect_again()
+        self._import_reader()
+
+    @work(thread=True, exit_on_error=False)
+    def _import_reader(self) -> None:
+        """The reader's modules, and with them Pillow and textual-image, are imported on a
+        thread once the list is up, so the first article opened does not wait for them."""
+        import tui_reader.ui.screens.reader  # noqa: F401
+
+    @staticmethod
+    def _collect_again() -> None:
+        """The command line turns collection off for start-up; it comes back on here, and
+        what start-up made (modules, Textual's widgets and styles), which lives as long as the
+        app, is set aside from the collector for good. Left in, every full collection walked
+        it again, and one falling while an article opened held the screen for a tenth of a
+        second. An app started otherwise (a test) is left as is."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def notify(
         self,
@@ -380,11 +411,7 @@ class ReaderApp(App[None]):
 
             self._reader = ReaderScreen()
             self.install_screen(self._reader, "reader")
-        self._reader.prepare(ids, index)
-        if self.screen is not self._reader:
-            self.push_screen(self._reader)
-        else:
-            self._reader.on_screen_resume()
+        self._reader.open(ids, index)
 
     def open_article(self, article_id: int) -> None:
         """One article from the palette; n and p then step through the main list."""

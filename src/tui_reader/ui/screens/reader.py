@@ -49,16 +49,23 @@ class ReaderScreen(Screen[None]):
         self.article: Article | None = None
         self._sidebar_chosen: bool | None = None
         self._history: list[int] = []
+        # Set when the first open pushes the screen to compose it: the article loads then.
         self._pending = False
         # Set by the copy-numbered key: the next number copies its link instead of opening it.
         self._copy_next = False
 
-    def prepare(self, ids: list[int], index: int) -> None:
-        """Set the articles to step through; the first loads when the screen is shown.
+    def open(self, ids: list[int], index: int) -> None:
+        """Show `ids[index]`, with n and p stepping through `ids`.
 
-        The app keeps one ReaderScreen and pushes it again for each article, which skips
-        composing and tearing down a screen on every open."""
-        self.ids, self.index, self._history, self._pending = ids, index, [], True
+        The app keeps one ReaderScreen. Once composed, it reads the article and lays it out
+        before it is pushed again, so the first frame shows the new article rather than the
+        one before it, and screen, text and sidebar come up in one repaint."""
+        self.ids, self.index, self._history = ids, index, []
+        if self.is_running:
+            self.load(ids[index], opening=True)
+        elif not self._pending:
+            self._pending = True
+            self.app.push_screen(self)
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -102,26 +109,40 @@ class ReaderScreen(Screen[None]):
             self.reader_app.scroll_memory[self.row.id] = self.view.scroll_y
 
     @work(exclusive=True, group="article")
-    async def load(self, article_id: int) -> None:
-        """Show an article from the store, mark it read, then fill the sidebar."""
+    async def load(self, article_id: int, *, opening: bool = False) -> None:
+        """Read an article and mark it read, show it, and when `opening`, bring the screen up.
+
+        Opened from a list, its related reads come in the same trip to the store, so screen,
+        text and sidebar come up in one repaint; stepping with n or p, the text is shown
+        first and the related reads follow."""
         self._remember_scroll()
 
-        def fetch(store: Store) -> tuple[ArticleRow | None, Article | None]:
+        def fetch(
+            store: Store,
+        ) -> tuple[ArticleRow | None, Article | None, list[RelatedRead] | None]:
             row, article = store.row(article_id), store.article(article_id)
             if row is not None and not row.read:
                 store.set_read([article_id])
                 row = store.row(article_id)
-            return row, article
+            return row, article, store.related(article_id) if article and opening else None
 
-        row, article = await self.reader_app.library.run(fetch)
+        row, article, related = await self.reader_app.library.run(fetch)
         self.reader_app.changed_rows.add(article_id)
         if row is None or article is None:
             self.notify("That article is no longer stored", severity="warning")
             return
         self.row, self.article = row, article
-        await self.view.show(article, row.feed_title)
+        placed = self.view.show(article, row.feed_title)
+        if related is not None:
+            self.sidebar.show(related)
+        # Only an open brings the screen up: stepping, it may have been left meanwhile.
+        if opening and self.app.screen is not self:
+            self.view.focus()
+            self.app.push_screen(self)
+        await placed
         self.view.scroll_when_wrapped(self.reader_app.scroll_memory.get(article_id, 0))
-        self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
+        if related is None:
+            self.sidebar.show(await self.reader_app.library.run(lambda s: s.related(article_id)))
 
     def action_back(self) -> None:
         """Back from a related read to the article it was opened from, else to the list."""

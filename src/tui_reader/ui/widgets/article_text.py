@@ -28,8 +28,9 @@ from tui_reader.ui.text import Piece
 FIRST_LINES = 20
 # How long one slice of background wrapping may hold the event loop.
 SLICE = 0.008
-# How often the growing text is laid out again (each layout repaints the screen).
-GROW_EVERY = 0.1
+# The growing text is laid out again (which repaints the screen) only once it is all wrapped,
+# or sooner when the reader has scrolled to within this many lines of its wrapped end.
+AHEAD = 20
 
 
 class ArticleText(Widget):
@@ -61,7 +62,8 @@ class ArticleText(Widget):
         self._wrapped_source = 0
         self._width = 0
         self._timer: Timer | None = None
-        self._grown = 0.0
+        # The line count the last layout saw.
+        self._laid_out = 0
 
     def update(self, pieces: Sequence[Piece]) -> None:
         """New text: everything is made and wrapped again, lazily."""
@@ -80,7 +82,7 @@ class ArticleText(Widget):
 
     def _restart(self, width: int) -> None:
         self._width = width
-        self._lines, self._wrapped_source = [], 0
+        self._lines, self._wrapped_source, self._laid_out = [], 0, 0
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -122,23 +124,36 @@ class ArticleText(Widget):
         self._made += 1
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines wrapped so far, but only when all are or more are needed: each new
+        height lays the screen out again, and growing at every layout would chain layouts
+        for as long as the wrapping goes on."""
         if width != self._width:
             self._restart(width)
+        needed = max(viewport.height + FIRST_LINES, self._needed())
         if not self.complete:
-            self._wrap(lines=viewport.height + FIRST_LINES)
+            self._wrap(lines=needed)
             if not self.complete and self._timer is None:
                 self._timer = self.set_timer(0.001, self._wrap_more)
-        return len(self._lines)
+        if self.complete or self._laid_out < needed:
+            self._laid_out = len(self._lines)
+        return self._laid_out
+
+    def _needed(self) -> int:
+        """Lines down to a screen and AHEAD below the bottom of the scrolled view."""
+        view = self.parent
+        if not isinstance(view, Widget) or not self.is_mounted:
+            return 0
+        top = self.virtual_region.y
+        return int(view.scroll_y) + view.size.height - top + AHEAD
 
     def _wrap_more(self) -> None:
-        """One slice of background wrapping, then a relayout so the widget grows."""
+        """One slice of background wrapping; the widget grows when done, or when the view
+        has come near its end."""
         self._timer = None
-        now = time.perf_counter()
-        self._wrap(until=now + SLICE)
+        self._wrap(until=time.perf_counter() + SLICE)
         if not self.complete:
             self._timer = self.set_timer(0.001, self._wrap_more)
-        if self.complete or now - self._grown >= GROW_EVERY:
-            self._grown = now
+        if self.complete or self._needed() > self._laid_out:
             self.refresh(layout=True)
 
     def render_line(self, y: int) -> Strip:

@@ -97,6 +97,8 @@ class ArticleView(VerticalScroll):
         self._header(article, feed_title, lead_shown=lead is not None)
         self._scroll_target = None
         self.body.update(body or [partial(Content.styled, NO_TEXT, "$text-muted")])
+        # A new article starts at its top, not where the one before was left.
+        self.scroll_to(y=0, animate=False, immediate=True)
         return AwaitComplete(self._place(before, after))
 
     def scroll_when_wrapped(self, y: float) -> None:

@@ -1,8 +1,8 @@
 """A picture in the reader: its caption at once, the image once loaded from the picture cache.
 
 textual-image draws through the Kitty graphics protocol or Sixel where the terminal has them and
-with half-block characters elsewhere. It asks the terminal which one it speaks when imported,
-which only works before Textual takes over the terminal, so this module imports it up front.
+with half-block characters elsewhere. Which one the terminal speaks was asked before Textual
+took it over (ui/terminal.py); textual-image is imported here, told not to ask again.
 """
 
 from __future__ import annotations
@@ -15,17 +15,26 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
-from textual_image._terminal import CellSize, get_cell_size
-from textual_image.renderable import HalfcellImage, UnicodeImage
-from textual_image.widget import Image as BestImage
-from textual_image.widget._base import Image as ImageWidget
 
 from tui_reader.net.images import ImageError, open_image
 from tui_reader.store.images import ImageCache
+from tui_reader.ui.terminal import answered
 from tui_reader.ui.text import plain
 
+with answered() as terminal:
+    from textual_image._terminal import CellSize, get_cell_size
+    from textual_image.renderable import HalfcellImage, UnicodeImage
+    from textual_image.widget import HalfcellImage as HalfcellWidget
+    from textual_image.widget import SixelImage as SixelWidget
+    from textual_image.widget import TGPImage as TGPWidget
+    from textual_image.widget import UnicodeImage as UnicodeWidget
+    from textual_image.widget._base import Image as ImageWidget
+
+RENDERERS: dict[str, type[ImageWidget]] = {
+    "sixel": SixelWidget, "tgp": TGPWidget, "halfcell": HalfcellWidget, "unicode": UnicodeWidget,
+}
 # How pictures are drawn; tests and snapshots pin the half-block renderer.
-RENDERER: type[ImageWidget] = BestImage
+RENDERER = RENDERERS[terminal.pictures]
 # Pictures as wide as the text column, and never so tall that the article disappears.
 MAX_COLUMNS = 100
 MAX_ROWS = 24
