@@ -74,6 +74,16 @@ def test_story_read_article_marks_only_that_article(store: Store) -> None:
     assert [store.row(i).read for i in (first, second, third)] == [False, True, False]  # type: ignore[union-attr]
 
 
+def test_story_read_article_lists_the_rest_of_a_story_unread_once_its_first_is_read(
+        store: Store) -> None:
+    first, second, third = _save(store, _feed(store, "trade"), *RELEASE)
+    assert [r.id for r in store.articles(unread=True)] == [first]
+    store.story_read = False
+    store.set_read([first])
+    assert sorted(r.id for r in store.articles(unread=True)) == [second, third]
+    assert [r.id for r in store.articles()] == [first]
+
+
 def test_the_related_reads_lead_with_the_same_story(store: Store) -> None:
     first, second, third = _save(store, _feed(store, "trade"), *RELEASE)
     reads = store.related(second)

@@ -346,7 +346,7 @@ class Store:
         through it and `mark_all_read` marks it, so `A` marks exactly what the list holds.
         `only` narrows it to these ids (what a filter typed over the list kept). Outside a
         feed, a folder, a saved search and the bookmarks, a story is listed once, by its
-        first article."""
+        first article (but see Unread below)."""
         self.group_stories()
         where: list[str] = []
         params: list[Any] = []
@@ -370,7 +370,10 @@ class Store:
             params.append(json.dumps(folder_feeds(self.conn, [folder])))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
-        if feed_id is None and folder is None and query is None and not bookmarked:
+        # Unread, with each article of a story read on its own (story_read = "article"),
+        # lists every unread one: the story's first may be read while the rest are not.
+        if (feed_id is None and folder is None and query is None and not bookmarked
+                and not (unread and not self.story_read)):
             where.append("(a.story IS NULL OR a.story = a.id)")
         if query is not None:
             clauses, values = matching(self.conn, SavedQuery.parse(query))
