@@ -169,7 +169,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self._fit_feeds(self.size.width)
         self.article_list.focus()
-        await self.reload()
+        await self._first_load()
         self.set_interval(STATUS_EVERY, self.show_status)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -223,6 +223,36 @@ class MainScreen(Screen[None]):
             show(page)
         else:
             await self.load_articles()
+
+    async def _first_load(self) -> None:
+        """The headlines first, the feed pane a frame later.
+
+        The pane's unread counts run over every article (thirty milliseconds at 50,000, ten
+        times the first page), and its rows cost the first frame as much again; nothing on
+        the first screen waits for them but the pane itself. An empty first page waits for
+        the feeds, which decide between the list and the welcome.
+        """
+        filters = self.reader_app.settings.filters
+        fetch, show = self._page(append=False)
+
+        def read(store: Store) -> Page:
+            store.use_filters(filters)
+            return fetch(store)
+
+        page = await self.reader_app.library.run(read)
+        if isinstance(page, SearchTooBroad) or not page[0]:
+            await self.reload()
+            return
+        self.query_one("#welcome").display = False
+        show(page)
+        self._fill_feed_pane()
+
+    @work(exclusive=True, group="feed-pane")
+    async def _fill_feed_pane(self) -> None:
+        await self.refresh_counts()
+        self.refresh_bindings()
+        # The feed list's highlight event that follows would load the same page a second time.
+        self._shown_selection = self.feed_list.selection
 
     @property
     def view(self) -> View:
