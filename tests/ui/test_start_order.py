@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 
 from pilot_support import settle
+from tui_reader.models import Article
+from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.feed_list import ALL
@@ -62,3 +66,23 @@ async def test_a_reload_reads_everything_in_one_trip(
         await app.main.reload()
         assert len(trips) == 1
         assert len(app.main.article_list.rows) == 5
+
+
+async def test_counts_fit_beside_the_scrollbar_a_long_feed_list_brings(home: Path) -> None:
+    """The pane fills after the first frame, when its width is known without a scrollbar;
+    the scrollbar its rows then bring must shorten the names, not cut the counts."""
+    paths = Paths.resolve(home).ensure()
+    with Store.open(paths.database) as store:
+        for number in range(60):
+            feed, _ = store.add_feed(f"https://site{number}.example/feed", f"Feed {number}")
+            store.save_article(Article(url=f"https://site{number}.example/a", title="A story"),
+                               feed_id=feed.id, guid=f"a{number}")
+    app = ReaderApp(paths)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        feeds = app.main.feed_list
+        assert feeds.show_vertical_scrollbar
+        width = feeds.scrollable_content_region.width
+        prompts = [feeds.get_option_at_index(i).prompt for i in range(feeds.option_count)]
+        assert all(Content.from_text(p).cell_length <= width for p in prompts)
+        assert str(prompts[0]).rstrip().endswith("60")
