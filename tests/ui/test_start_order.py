@@ -38,6 +38,15 @@ async def test_headlines_are_read_before_the_feed_pane_and_once(
     app: ReaderApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = record(monkeypatch, ["articles", "feeds", "counts"])
+    feeds = Store.feeds
+    demo_offered: list[bool] = []
+
+    def feeds_read(store: Store) -> Any:
+        # The headlines are up and the pane still empty: the demo is for a reader with none.
+        demo_offered.append(app.offers_demo)
+        return feeds(store)
+
+    monkeypatch.setattr(Store, "feeds", feeds_read)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.main
@@ -47,6 +56,7 @@ async def test_headlines_are_read_before_the_feed_pane_and_once(
         assert main.feed_list.selection == ALL
         assert main.feed_list.option_count > 3
         assert not main.query_one("#welcome").display
+        assert demo_offered == [False]
 
 
 async def test_a_reload_reads_everything_in_one_trip(
