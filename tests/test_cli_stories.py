@@ -9,33 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from story_support import LANTERN, ORCHARD, store_told
 from tui_reader.cli import main
-from tui_reader.models import Article, Block, Span
 from tui_reader.paths import Paths
 from tui_reader.store import Store
-
-TOLD = [
-    ("https://reelwire.example/lantern", "Northlight sets 'Lantern Keepers' for wide release",
-     "Northlight Pictures will open the fantasy Lantern Keepers in 3,200 theaters on May 15."),
-    ("https://screenbeat.example/lk", "'Lantern Keepers' gets May 15 wide release from "
-     "Northlight", "The Hana Corvell fantasy goes wide: Northlight dated Lantern Keepers for "
-     "May 15."),
-    ("https://example.org/orchard", "Hollow Orchard film finds its director",
-     "Kestrel+ hired Mina Oduya to direct the farming-sim adaptation."),
-]
 
 
 @pytest.fixture
 def told(home: Path) -> Paths:
-    paths = Paths.resolve(home).ensure()
-    published = datetime.now(UTC) - timedelta(days=1)
-    with Store.open(paths.database) as store:
-        for n, (url, title, lead) in enumerate(TOLD):
-            feed, _ = store.add_feed(f"{url}/feed", f"Feed {n}")
-            article = Article(url=url, title=title, published=published + timedelta(hours=n),
-                              blocks=[Block("p", [[Span(lead)]])])
-            store.save_article(article, feed_id=feed.id, guid=url)
-    return paths
+    return store_told(home, [*LANTERN[:2], ORCHARD], datetime.now(UTC) - timedelta(days=1))
 
 
 def test_articles_lists_a_story_once_with_its_other_articles_under_it(

@@ -382,7 +382,13 @@ def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
     """The store; `reading` for a command that writes nothing, so it runs on a full disk."""
     from tui_reader.store import Store
 
-    return Store.open(_paths(args).database, reading=reading)
+    return Store.open(_paths(args).database, reading=reading, announce=_upgrading)
+
+
+def _upgrading(old: int, new: int) -> None:
+    """Said before the database is brought forward, so a long upgrade is not taken for a
+    hang."""
+    _err(f"upgrading the database from schema {old} to {new}; a large one takes a minute")
 
 
 def _run_with_fetcher(args: argparse.Namespace, job: Callable[[Any, Any, Settings], Any],

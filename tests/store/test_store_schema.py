@@ -95,6 +95,29 @@ def test_v12_to_v13_indexes_five_and_six_letter_prefixes_of_articles_stored(
         assert store.check_search_index() is False
 
 
+def test_an_upgrade_is_announced_once_and_a_new_or_current_database_is_not(
+        tmp_path: Path) -> None:
+    told: list[tuple[int, int]] = []
+    old = tmp_path / "old.sqlite3"
+    _at_version(old, VERSION - 1)
+    Store.open(old, announce=lambda *versions: told.append(versions)).close()
+    Store.open(old, announce=lambda *versions: told.append(versions)).close()
+    Store.open(tmp_path / "new.sqlite3", announce=lambda *versions: told.append(versions)).close()
+    assert told == [(VERSION - 1, VERSION)]
+
+
+def test_the_command_line_says_it_is_upgrading_before_it_does(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui_reader.cli import main
+    from tui_reader.paths import Paths
+
+    _at_version(Paths.resolve(home).ensure().database, VERSION - 2)
+    assert main(["articles"]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"tui-reader: upgrading the database from schema {VERSION - 2} to {VERSION};"
+        " a large one takes a minute")
+
+
 def test_a_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
     Store.open(db_path).close()
     with sqlite3.connect(db_path) as conn:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pilot_support import NOW, settle
-from tui_reader.models import Article, Block, Span
+from story_support import LANTERN, store_told
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp
@@ -16,27 +16,12 @@ from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 
 SIZE = (120, 40)
-TOLD = [
-    ("https://reelwire.example/lantern", "Northlight sets 'Lantern Keepers' for wide release",
-     "Northlight Pictures will open the fantasy Lantern Keepers in 3,200 theaters on May 15."),
-    ("https://screenbeat.example/lk", "'Lantern Keepers' gets May 15 wide release from "
-     "Northlight", "The Hana Corvell fantasy goes wide: Northlight dated Lantern Keepers for "
-     "May 15."),
-    ("https://popdesk.example/lk", "Lantern Keepers is coming to theaters this May",
-     "Fans of Hana Corvell's fantasy won't wait long: Northlight confirmed a May 15 date."),
-]
+TOLD = LANTERN
 
 
 @pytest.fixture
 def told(home: Path) -> Paths:
-    paths = Paths.resolve(home).ensure()
-    with Store.open(paths.database) as store:
-        for n, (url, title, lead) in enumerate(TOLD):
-            feed, _ = store.add_feed(f"{url}/feed", url.split("/")[2])
-            article = Article(url=url, title=title, published=NOW - timedelta(days=1, hours=-n),
-                              blocks=[Block("p", [[Span(lead)]])])
-            store.save_article(article, feed_id=feed.id, guid=url)
-    return paths
+    return store_told(home, TOLD, NOW - timedelta(days=1))
 
 
 async def test_a_story_is_listed_once_and_read_as_one(told: Paths) -> None:

@@ -13,6 +13,7 @@ from tui_reader.store.schema import (
     APPLICATION_ID,
     TABLES,
     VERSION,
+    Announce,
     check_version,
     migrate,
     version_of,
@@ -21,17 +22,18 @@ from tui_reader.store.schema import (
 BUSY_TIMEOUT = 10.0
 
 
-def connect(path: Path, timeout: float = BUSY_TIMEOUT, *,
-            reading: bool = False) -> sqlite3.Connection:
+def connect(path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False,
+            announce: Announce | None = None) -> sqlite3.Connection:
     """Open (creating if needed) and migrate; refuse files that are not ours, touching nothing.
 
     Every check that can refuse the file runs before the first pragma that writes, so a
     foreign, damaged or newer database is left byte for byte as it was. A command that only
     reads (`reading`) still works on a full disk: WAL readers need a shared-memory file that
     a full disk cannot give, so there the file is read as a snapshot without one.
+    `announce` is told before an existing database is upgraded.
     """
     try:
-        return _connect(path, timeout)
+        return _connect(path, timeout, announce)
     except StoreError as exc:
         cause = exc.__cause__
         full = isinstance(cause, sqlite3.Error) and getattr(
@@ -82,7 +84,7 @@ def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
                          " missing); move it aside to start afresh, or pass another --home")
 
 
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+def _connect(path: Path, timeout: float, announce: Announce | None) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -100,7 +102,7 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn, path)
+        migrate(conn, path, announce=announce)
         _check_tables(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()

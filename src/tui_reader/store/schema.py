@@ -276,12 +276,20 @@ def check_version(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION) -> None:
+# Told (from, to) before an existing database is brought forward: some steps rebuild an
+# index over every article, a minute at 50,000.
+Announce = Callable[[int, int], None]
+
+
+def migrate(conn: sqlite3.Connection, path: Path, target: int = VERSION,
+            announce: Announce | None = None) -> None:
     """Bring the database forward one version per transaction; a failed step changes nothing.
 
     The version is read again inside each write transaction, so two processes opening a new
     database at once do not both run the same step.
     """
+    if announce is not None and 0 < (current := version_of(conn)) < target:
+        announce(current, target)
     while version_of(conn) < target:
         conn.execute("BEGIN IMMEDIATE")
         version = version_of(conn)

@@ -39,6 +39,7 @@ from tui_reader.store.rows import (
     parse_time,
 )
 from tui_reader.store.saved import SavedQuery, matching
+from tui_reader.store.schema import Announce
 from tui_reader.store.search import (
     index_is_sound,
     rebuild_index,
@@ -119,10 +120,13 @@ class Store:
         self._signatures: dict[int, Signature] = {}
 
     @classmethod
-    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False) -> Store:
+    def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False,
+             announce: Announce | None = None) -> Store:
         """Open or create the database; `timeout` is how long a write waits for another writer,
-        and `reading` lets a command that only reads still run on a full disk."""
-        return cls(connect(path, timeout, reading=reading), path, reading=reading)
+        `reading` lets a command that only reads still run on a full disk, and `announce` is
+        told before an existing database is upgraded."""
+        return cls(connect(path, timeout, reading=reading, announce=announce), path,
+                   reading=reading)
 
     def close(self) -> None:
         """Group what arrived into stories, then close; a store that cannot write any more
