@@ -18,7 +18,6 @@ from tui_reader.models import Article
 from tui_reader.store.copies import canonical_url, global_guid
 from tui_reader.store.rows import iso
 from tui_reader.store.schema import CJK_CLASS
-from tui_reader.store.stories import encode, lead, signature, site_of
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
@@ -80,6 +79,10 @@ def prepare(item: Incoming) -> Prepared:
     """The saved columns of `item` (its story signature among them: this runs in a refresh's
     worker processes), then when it was fetched, where it sorts, and the link its copies
     share."""
+    # Grouping's word lists and patterns load with the first article prepared, not with the
+    # store: the reader's first headlines need none of them.
+    from tui_reader.store.stories import encode, lead, signature, site_of
+
     article = item.article
     fetched = datetime.now(UTC)
     published = article.published

@@ -253,8 +253,11 @@ class ReaderApp(App[None]):
 
     @property
     def offers_demo(self) -> bool:
-        """The demo is offered to a reader with no feeds yet, never inside the demo itself."""
-        return not self.demo and self._demo is None and not self.main.feed_list.feeds
+        """The demo is offered to a reader with no feeds yet, never inside the demo itself.
+        Listed articles have feeds: they show before the feed pane fills."""
+        main = self.main
+        return (not self.demo and self._demo is None and not main.feed_list.feeds
+                and not main.article_list.rows)
 
     async def action_try_demo(self) -> None:
         """Serve the demo site for this session; its feeds are removed again on quit."""

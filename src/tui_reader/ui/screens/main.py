@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from textual import events, on, work
@@ -44,6 +45,13 @@ You have no feeds yet.
   ?        every key
 
 Curated entertainment feeds:  tui-reader feeds --suggest"""
+
+
+# What the store's thread reads for the feed list: feeds, the lists' counts, the saved
+# searches' and the folders' unread counts.
+Counts = tuple[list[FeedRow], dict[str, int], list[tuple[str, int]], dict[str, int]]
+# A page of the list and the ids a filter typed over it kept, or why the search could not run.
+Page = tuple[list[ArticleRow], list[int] | None] | SearchTooBroad
 
 
 class View(TypedDict):
@@ -161,7 +169,7 @@ class MainScreen(Screen[None]):
     async def on_mount(self) -> None:
         self._fit_feeds(self.size.width)
         self.article_list.focus()
-        await self.reload()
+        await self._first_load()
         self.set_interval(STATUS_EVERY, self.show_status)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -189,17 +197,62 @@ class MainScreen(Screen[None]):
         await self.refresh_counts()
 
     async def reload(self) -> None:
-        """Apply the filters to what came in, then re-read feeds and the current page."""
+        """Apply the filters to what came in, then re-read feeds and the current page.
+
+        All in one trip to the store's thread: each trip waits for the thread to be woken and
+        the loop after it, which on a busy machine held the first headlines back the most.
+        """
         filters = self.reader_app.settings.filters
-        await self.reader_app.library.run(lambda s: s.use_filters(filters))
         self.list_filter.forget()
-        feeds, counts = await self.refresh_counts()
+        # The page is read for the view shown now; the feed list keeps it unless it is gone.
+        selection = self.feed_list.selection
+        fetch, show = self._page(append=False)
+
+        def read(store: Store) -> tuple[Counts, Page]:
+            store.use_filters(filters)
+            return self._read_counts(store), fetch(store)
+
+        counted, page = await self.reader_app.library.run(read)
+        feeds, counts = self._show_counts(counted)
         self.refresh_bindings()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
         # The feed list's highlight event that follows would load the same page a second time.
         self._shown_selection = self.feed_list.selection
-        await self.load_articles()
+        if self.feed_list.selection == selection:
+            show(page)
+        else:
+            await self.load_articles()
+
+    async def _first_load(self) -> None:
+        """The headlines first, the feed pane a frame later.
+
+        The pane's unread counts run over every article (thirty milliseconds at 50,000, ten
+        times the first page), and its rows cost the first frame as much again; nothing on
+        the first screen waits for them but the pane itself. An empty first page waits for
+        the feeds, which decide between the list and the welcome.
+        """
+        filters = self.reader_app.settings.filters
+        fetch, show = self._page(append=False)
+
+        def read(store: Store) -> Page:
+            store.use_filters(filters)
+            return fetch(store)
+
+        page = await self.reader_app.library.run(read)
+        if isinstance(page, SearchTooBroad) or not page[0]:
+            await self.reload()
+            return
+        self.query_one("#welcome").display = False
+        show(page)
+        self._fill_feed_pane()
+
+    @work(exclusive=True, group="feed-pane")
+    async def _fill_feed_pane(self) -> None:
+        await self.refresh_counts()
+        self.refresh_bindings()
+        # The feed list's highlight event that follows would load the same page a second time.
+        self._shown_selection = self.feed_list.selection
 
     @property
     def view(self) -> View:
@@ -230,6 +283,11 @@ class MainScreen(Screen[None]):
     async def load_articles(self, *, append: bool = False) -> None:
         """The first page, or the next one after the last row shown (keyset paging); a list
         filtered as one types pages through the ids the filter kept instead."""
+        fetch, show = self._page(append=append)
+        show(await self.reader_app.library.run(fetch))
+
+    def _page(self, *, append: bool) -> tuple[Callable[[Store], Page], Callable[[Page], None]]:
+        """How to read a page of the list in the store's thread, and how to show it here."""
         listing = self.article_list
         view, unread, typed = self.view, self.unread_only, self.list_filter.typed
         order = self.order
@@ -239,27 +297,32 @@ class MainScreen(Screen[None]):
         size = PAGE if append else max(PAGE, len(listing.rows))
         start = len(listing.rows) if append else 0
 
-        def fetch(store: Store) -> tuple[list[ArticleRow], list[int] | None]:
-            kept = self._kept(store, view, unread, typed) if typed else None
-            if kept is None:
-                return store.articles(**view, unread=unread, limit=size, offset=offset,
-                                      before=after, order=order), None
-            page = kept[start:start + size]
-            return store.articles(**view, unread=unread, only=page, limit=size,
-                                  order=order), kept
+        def fetch(store: Store) -> Page:
+            try:
+                kept = self._kept(store, view, unread, typed) if typed else None
+                if kept is None:
+                    return store.articles(**view, unread=unread, limit=size, offset=offset,
+                                          before=after, order=order), None
+                page = kept[start:start + size]
+                return store.articles(**view, unread=unread, only=page, limit=size,
+                                      order=order), kept
+            except SearchTooBroad as exc:
+                return exc
 
-        try:
-            rows, kept = await self.reader_app.library.run(fetch)
-        except SearchTooBroad as exc:
-            self.notify(clean_line(str(exc)), severity="warning", markup=False)
-            rows, kept = [], None
-        listing.show(rows, append=append, page=size)
-        if kept is not None:
-            listing.exhausted = start + size >= len(kept)
-        count = None if kept is None else len(kept)
-        if count != self.kept:
-            self.kept = count
-            self.show_status()
+        def show(page: Page) -> None:
+            if isinstance(page, SearchTooBroad):
+                self.notify(clean_line(str(page)), severity="warning", markup=False)
+                page = [], None
+            rows, kept = page
+            listing.show(rows, append=append, page=size)
+            if kept is not None:
+                listing.exhausted = start + size >= len(kept)
+            count = None if kept is None else len(kept)
+            if count != self.kept:
+                self.kept = count
+                self.show_status()
+
+        return fetch, show
 
     @on(OptionList.OptionHighlighted, "#feeds")
     async def _feed_changed(self) -> None:
@@ -524,15 +587,18 @@ class MainScreen(Screen[None]):
 
     async def refresh_counts(self) -> tuple[list[FeedRow], dict[str, int]]:
         """Redraw the feed list with fresh unread counts; returns what it read."""
+        return self._show_counts(await self.reader_app.library.run(self._read_counts))
+
+    def _read_counts(self, store: Store) -> Counts:
+        """In the store's thread: the feeds, the lists' counts, each saved search's and each
+        folder's."""
+        feeds = store.feeds()
         queries = self.reader_app.settings.queries
+        return (feeds, store.counts(), [(q.name, _unread(store, q.search)) for q in queries],
+                store.folders(feeds))
 
-        def read(store: Store) -> tuple[list[FeedRow], dict[str, int], list[tuple[str, int]],
-                                        dict[str, int]]:
-            feeds = store.feeds()
-            return feeds, store.counts(), [(q.name, _unread(store, q.search))
-                                           for q in queries], store.folders(feeds)
-
-        feeds, counts, saved, folders = await self.reader_app.library.run(read)
+    def _show_counts(self, counted: Counts) -> tuple[list[FeedRow], dict[str, int]]:
+        feeds, counts, saved, folders = counted
         self.feed_list.show(feeds, counts, saved, folders)
         self._feeds = feeds
         self.show_status()

@@ -92,6 +92,14 @@ class FeedList(OptionList):
             self.highlighted = 0
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_width()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar that a longer list brings takes its width from the names, as a
+        narrower pane does."""
+        self._fit_width()
+
+    def _fit_width(self) -> None:
         """Names are shortened to the width, so a new width shortens them again."""
         if self._shown and self._shown[1] != self.scrollable_content_region.width:
             self.show(*self._shown[0])
