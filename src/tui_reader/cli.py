@@ -432,7 +432,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from tui_reader.ui.app import ReaderApp
 
     settings = _settings(args)
-    ReaderApp(_paths(args), settings=settings).run()
+    ReaderApp(_paths(args), settings=settings, announce=_upgrading).run()
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 import sys
@@ -214,3 +215,17 @@ def test_a_read_only_database_gives_a_clear_message(db_path: Path, make) -> None
         pytest.skip("running as a user who can write read-only files")
     finally:
         db_path.chmod(0o644)
+
+
+def test_the_reader_says_it_is_upgrading_before_it_takes_the_screen(
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui_reader import cli
+    from tui_reader.paths import Paths
+    from tui_reader.ui.app import ReaderApp
+
+    monkeypatch.setattr(ReaderApp, "run", lambda self: None)
+    monkeypatch.setattr(gc, "disable", lambda: None)  # the app would turn it back on
+    monkeypatch.setattr("tui_reader.ui.terminal.start_probe", lambda: None)
+    _at_version(Paths.resolve(home).ensure().database, VERSION - 1)
+    assert cli.main([]) == 0
+    assert "upgrading the database from schema" in capsys.readouterr().err

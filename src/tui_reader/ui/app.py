@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from tui_reader.net.http import Fetcher
     from tui_reader.pictures import Pictures
     from tui_reader.refresh import FeedResult, RefreshReport
+    from tui_reader.store.schema import Announce
     from tui_reader.sync import SyncReport
     from tui_reader.ui.screens.reader import ReaderScreen
 
@@ -112,17 +113,20 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(
-        self, paths: Paths, *, settings: Settings | None = None, demo: bool = False
+        self, paths: Paths, *, settings: Settings | None = None, demo: bool = False,
+        announce: Announce | None = None,
     ) -> None:
         """Without settings (an embedding or a test) nothing is fetched until asked; `demo`
-        marks a session on the bundled demo site, in a home of its own."""
+        marks a session on the bundled demo site, in a home of its own; `announce` is told
+        before the database is upgraded, which happens here, before the screen is taken."""
         super().__init__()
         self.paths = paths
         self.settings = settings or Settings(refresh_on_start=False)
         self.demo = demo
         self.last_report: RefreshReport | None = None
         self.last_sync: SyncReport | None = None
-        self.library = Library(paths.database, story_read=self.settings.story_read == "story")
+        self.library = Library(paths.database, story_read=self.settings.story_read == "story",
+                               announce=announce)
         self.scroll_memory: dict[int, float] = {}
         # Articles the reader opened or changed, for the list to redraw when it comes back.
         self.changed_rows: set[int] = set()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tui_reader.store import ArticleRow, Store
+from tui_reader.store.schema import Announce
 
 T = TypeVar("T")
 
@@ -16,9 +17,10 @@ T = TypeVar("T")
 class Library:
     """One SQLite connection, used by one thread at a time."""
 
-    def __init__(self, path: Path, *, story_read: bool = True) -> None:
+    def __init__(self, path: Path, *, story_read: bool = True,
+                 announce: Announce | None = None) -> None:
         self.path = path
-        self._store = Store.open(path)
+        self._store = Store.open(path, announce=announce)
         self._store.story_read = story_read
         self._lock = threading.Lock()
 
