@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
@@ -46,9 +46,6 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
-
-if TYPE_CHECKING:
-    from tui_reader.store.stories import Signature
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -114,10 +111,8 @@ class Store:
         # Whether reading (or unreading) one article of a story does so for all of it
         # (config.toml's story_read = "story", the default) or for that article alone.
         self.story_read = True
-        # Articles stored and not yet grouped into stories, and the signatures of those
-        # grouped, kept for the next time.
+        # Articles stored and not yet grouped into stories.
         self._arrived: list[int] = []
-        self._signatures: dict[int, Signature] = {}
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False,
@@ -329,7 +324,7 @@ class Store:
         from tui_reader.store.stories import regrouped, save_changes
 
         arrived, self._arrived = self._arrived, []
-        regrouping = regrouped(self.conn, arrived, self._signatures)
+        regrouping = regrouped(self.conn, arrived)
         if regrouping.changes or regrouping.signatures:
             with write(self.conn) as conn:
                 save_changes(conn, regrouping)

@@ -558,42 +558,41 @@ class Regrouping:
     signatures: list[tuple[str, int]]
 
 
-def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
-              cache: dict[int, Signature]) -> Regrouping:
+def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int]) -> Regrouping:
     """The articles whose story changes when `new_ids` arrive.
 
     Only reads, so the work is done outside the write lock (`save_changes` writes it).
     What can change is the new articles, those they are the same story as, and the stories
     those are in: only they are grouped again, with document frequencies from every article
     within twice WINDOW (all of those stories lie within it, every article of a story being
-    within WINDOW of every other). An article alone gets None. `cache` keeps signatures
-    between calls.
+    within WINDOW of every other). An article alone gets None.
     """
     done = Regrouping([], [])
     if not new_ids:
         return done
-    marks = ",".join("?" * len(new_ids))
-    low, high = conn.execute(f"SELECT min(sort_time), max(sort_time) FROM articles"  # noqa: S608
-                             f" WHERE id IN ({marks})", list(new_ids)).fetchone()
+    low, high = conn.execute("SELECT min(sort_time), max(sort_time) FROM articles"
+                             " WHERE id IN (SELECT value FROM json_each(?))",
+                             (json.dumps(list(new_ids)),)).fetchone()
     if low is None:
         return done
     first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
+    # Title and lead only for an article without a kept signature, to work it out.
     rows = conn.execute(
-        "SELECT id, url, feed_id, sort_time, story, signature FROM articles"
-        " WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
-        (_iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
+        "SELECT id, url, feed_id, sort_time, story, signature,"
+        " iif(signature IS NULL, title, NULL), iif(signature IS NULL, substr(body, 1, ?), NULL)"
+        " FROM articles WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
+        (LEAD_CHARS * 2, _iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
     ).fetchall()
     sigs = []
-    for article_id, url, feed_id, sort_time, _, kept in rows:
-        if (sig := cache.get(article_id)) is None:
-            site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
-            sig = decode(kept, site, published) if kept else None
-            if sig is None:
+    for article_id, url, feed_id, sort_time, _, kept, title, body in rows:
+        site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
+        sig = decode(kept, site, published) if kept else None
+        if sig is None:
+            if title is None:  # a kept signature that did not read back
                 title, body = conn.execute("SELECT title, substr(body, 1, ?) FROM articles"
                                            " WHERE id = ?", (LEAD_CHARS * 2, article_id)).fetchone()
-                sig = signature(title, lead(body or ""), site, published)
-                done.signatures.append((encode(sig), article_id))
-            cache[article_id] = sig
+            sig = signature(title, lead(body or ""), site, published)
+            done.signatures.append((encode(sig), article_id))
         sigs.append(sig)
     weights = Weights(sigs)
     ids = [row[0] for row in rows]
