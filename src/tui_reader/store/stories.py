@@ -124,6 +124,16 @@ NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|
 _UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
 _DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
+# Cheap tests that rule a pattern out before its costly scan: every date in words starts with
+# a month's first three letters, every numbered part, count, sum and date has a digit, and a
+# part is named by one of PART's or ORDINAL's nouns (looked for in the lower-cased text when
+# it is ASCII, where that is what IGNORECASE matches; a regex alternation ignoring case
+# would cost as much as the scan it saves).
+_MONTH_START = re.compile("|".join(sorted({name[:3] for name in _MONTHS})))
+_DIGIT = re.compile(r"\d")
+_PART_NOUNS = ("ep", "season", "week", "vol", "part", "chapter")
+_ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
+_POSSESSIVE = re.compile(r"['’]s$")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
@@ -259,68 +269,109 @@ def _numbers(folded: str) -> set[str]:
 
 def _dates(folded: str) -> set[str]:
     dates = set()
-    for m in _DATE_EN.finditer(folded):
-        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        if month in MONTH and 1 <= int(day) <= 31:
-            dates.add(f"@{MONTH[month]}-{int(day)}")
-    for m in _DATE_KO.finditer(folded):
-        dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2) else f"@{int(m.group(1))}")
+    if _MONTH_START.search(folded):
+        for m in _DATE_EN.finditer(folded):
+            month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            if month in MONTH and 1 <= int(day) <= 31:
+                dates.add(f"@{MONTH[month]}-{int(day)}")
+    if "월" in folded:
+        for m in _DATE_KO.finditer(folded):
+            dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2)
+                      else f"@{int(m.group(1))}")
     return dates
 
 
+def _counted(folded: str) -> set[str]:
+    """The dates and counts of `folded`: none without a digit, which most headlines lack."""
+    return _dates(folded) | _numbers(folded) if _DIGIT.search(folded) else set()
+
+
+def _names_one(text: str, lowered: str, nouns: tuple[str, ...]) -> bool:
+    """Whether `text` may name one of `nouns`, its patterns ignoring case."""
+    return not text.isascii() or any(noun in lowered for noun in nouns)
+
+
 def _parts(text: str) -> set[tuple[str, str]]:
-    parts = {(_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)}
-    parts.update(("se", n) for n in _SEASON_JA.findall(text))
-    for ordinal, noun in ORDINAL.findall(text):
-        folded = _fold(ordinal)
-        number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
-        parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
-    parts.update(("#", n) for name, n in INSTALMENT.findall(text)
-                 if _fold_word(name) not in MONTH and _fold_word(name) != "no")
+    parts: set[tuple[str, str]] = set()
+    lowered = text.lower()
+    if _DIGIT.search(text):
+        if _names_one(text, lowered, _PART_NOUNS):
+            parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
+        parts.update(("se", n) for n in _SEASON_JA.findall(text))
+        parts.update(("#", n) for name, n in INSTALMENT.findall(text)
+                     if _fold_word(name) not in MONTH and _fold_word(name) != "no")
+    if _names_one(text, lowered, _ORDINAL_NOUNS):
+        for ordinal, noun in ORDINAL.findall(text):
+            folded = _fold(ordinal)
+            number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
+            parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
     return parts
 
 
-def _names(text: str) -> tuple[set[str], set[str]]:
-    """The names in `text`, and the Latin-letter runs they came from (for their keys)."""
-    names = {_fold(m.group(1)).strip() for m in QUOTED.finditer(text)}
-    runs: set[str] = set()
-    for match in CAPITALISED.finditer(text):
-        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()
-                 if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
-                 and f not in MONTH and f not in _WEEKDAYS]
-        if words:
-            run = " ".join(words)
-            runs.add(run)
-            names.add(_fold(run).strip("'.,:;!?"))
-    # A name is also each of its words, so "Hana Corvell" meets "Corvell's".
-    for name in list(names):
-        for word in name.split():
-            names.update(_word(word.strip(".,:;!?")) if len(word) > 2 else [])
-    names.update(_hangul_stem(w) for w in HANGUL.findall(text) if len(w) >= 2)
-    names.update(_CJK_RUN.findall(text))
-    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}, runs
+@lru_cache(maxsize=65536)
+def _run(match: str) -> str:
+    """The name a capitalised run gives: its words less stop words, kinds of event, months
+    and weekdays, each without a possessive 's; empty when nothing is left."""
+    return " ".join(_POSSESSIVE.sub("", w) for w in match.split()
+                    if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
+                    and f not in MONTH and f not in _WEEKDAYS)
+
+
+def _runs(text: str) -> set[str]:
+    """The names of `text` written as capitalised runs."""
+    return {run for m in CAPITALISED.finditer(text) if (run := _run(m.group(0)))}
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(name: str) -> tuple[str, ...]:
+    """A name's words, so "Hana Corvell" meets "Corvell's"."""
+    return tuple(form for word in name.split() if len(word) > 2
+                 for form in _word(word.strip(".,:;!?")))
+
+
+def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
+           cjk: Iterable[str]) -> set[str]:
+    """The names of a text from its quoted titles, capitalised runs, Hangul words and runs of
+    Han and kana."""
+    names = {_fold(q).strip() for q in quoted} | {_fold(run).strip("'.,:;!?") for run in runs}
+    names.update([form for name in names for form in _name_forms(name)])
+    names.update(_hangul_stem(w) for w in hangul if len(w) >= 2)
+    names.update(cjk)
+    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}
+
+
+@lru_cache(maxsize=65536)
+def _bare(token: str) -> str:
+    return _fold_word(token).strip(".,'")
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
     """The comparable parts of an article; `site` is its host (two articles from one site
-    are never one story: a site's own follow-ups stay separate)."""
+    are never one story: a site's own follow-ups stay separate).
+
+    Title and lead are scanned apart where no pattern can match across the two (names,
+    words, Hangul), so the title's findings serve both the headline and the whole text."""
     text = f"{title}. {lead}"
     terms: Counter[str] = Counter()
     for part, weight in ((title, 2), (lead, 1)):
         folded = _fold(part)
-        for token in WORD.findall(folded):
-            for form in _word(token):
-                terms[form] += weight
-        for term in _dates(folded) | _numbers(folded):
+        forms = [form for token in WORD.findall(folded) for form in _word(token)]
+        for _ in range(weight):
+            terms.update(forms)
+        for term in _counted(folded):
             terms[term] += weight
-    names, runs = _names(text)
-    tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(text)]
-    title_tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(title)]
-    title_names, title_only_runs = _names(title)
-    title_runs = {r for r in title_only_runs if " " in r} | {
-        m.group(1) for m in QUOTED.finditer(title)}
+    title_runs, lead_runs = _runs(title), _runs(lead)
+    runs = title_runs | lead_runs
+    title_quoted = QUOTED.findall(title)
+    title_hangul, lead_hangul = HANGUL.findall(title), HANGUL.findall(lead)
+    title_cjk = _CJK_RUN.findall(title)
+    names = _names(QUOTED.findall(text), runs, title_hangul + lead_hangul,
+                   title_cjk + _CJK_RUN.findall(lead))
+    title_tokens = [_bare(t) for t in WORD.findall(title)]
+    tokens = title_tokens + [_bare(t) for t in WORD.findall(lead)]
+    title_subjects = {r for r in title_runs if " " in r} | set(title_quoted)
     latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
-    hangul_keys = {_key(_hangul_stem(w)) for w in HANGUL.findall(text)}
+    hangul_keys = {_key(_hangul_stem(w)) for w in title_hangul + lead_hangul}
     return Signature(
         site=_fold(site).removeprefix("www."),
         published=published,
@@ -330,13 +381,14 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
         kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
         title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
-        title_names=frozenset(title_names),
+        title_names=frozenset(_names(title_quoted, title_runs, title_hangul, title_cjk)),
         formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
         subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
-                           for r in title_runs),
-        asian=bool(HANGUL.search(title) or _CJK.search(title)),
+                           for r in title_subjects),
+        asian=bool(title_hangul or _CJK.search(title)),
         parts=frozenset(_parts(text)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
+        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
+        else frozenset(),
     )
 
 
