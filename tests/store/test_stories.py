@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from tui_reader.store.stories import (
     group,
     same_story,
     signature,
+    site_of,
 )
 
 T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -240,3 +242,21 @@ def test_a_kept_signature_reads_back_as_it_was(title: str, lead: str) -> None:
                                   pytest.param("[" * 5000, id="deep")])
 def test_a_kept_signature_that_is_not_one_reads_as_none(kept: str) -> None:
     assert decode(kept, "a.test", T0) is None
+
+
+_URL_PIECES = st.lists(st.sampled_from(
+    ["http", "HTTPS", "1ab", ":", "://", "//", "/", "?", "#", "@", "[", "]", "::1", "www.",
+     "Example.COM", ".", ":80", "\t", "\n", " ", "x", "%41", "é", "user:pw@", "\\"]),
+    max_size=10).map("".join)
+
+
+@given(_URL_PIECES)
+def test_an_article_site_is_its_link_host_as_urlsplit_reads_it(url: str) -> None:
+    """Hosts are cached by scheme and authority; the answer is what splitting the whole link
+    gives, and a link with no host (or brackets holding none) falls back to the feed."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    expected = host.removeprefix("www.") if host else "feed:7"
+    assert site_of(url, 7) == expected

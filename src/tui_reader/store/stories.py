@@ -592,9 +592,26 @@ def lead(body: str) -> str:
 
 
 def site_of(url: str | None, feed_id: int | None) -> str:
-    """The site an article is from: its link's host, or its feed when it has no link."""
-    host = urlsplit(url).hostname if url else None
+    """The site an article is from: its link's host, or its feed when it has no link (or
+    one without a host)."""
+    origin = _ORIGIN.match(url) if url else None
+    host = _site_host(origin.group(0)) if origin else _host(url) if url else None
     return host.removeprefix("www.") if host else f"feed:{feed_id}"
+
+
+# Scheme and authority: all `urlsplit` reads a host from, the same for every article of a
+# site, so each site's is split once (a fifth of grouping's time went to splitting links).
+_ORIGIN = re.compile(r"[^:/?#]*://[^/?#]*")
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # brackets that hold no address
+        return None
+
+
+_site_host = lru_cache(maxsize=4096)(_host)
 
 
 # An article's new story, and the story it had: (article id, story, former story).
