@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_reader.store import stories
 from tui_reader.store.stories import (
     COMMON_MIN,
     Signature,
@@ -260,3 +261,32 @@ def test_an_article_site_is_its_link_host_as_urlsplit_reads_it(url: str) -> None
         host = None
     expected = host.removeprefix("www.") if host else "feed:7"
     assert site_of(url, 7) == expected
+
+
+_STORY_TEXT = st.lists(st.sampled_from(
+    ["season", "SEASON", "ſeaſon", "fİrst", "fırst", "Film", "movie", "instalment", "album",
+     "chapter", "episode", "Ep", "vol", "part", "week", "first", "Tenth", "1st", "2ND", "3rd",
+     "3", "12", "١٢", "²", " ", ". ", "'", "may", "Oct", "월", "일", "第", "期", "$", "%",
+     "million", "k", "Starhaven", "No", "\u212a"]), max_size=12).map("".join)
+
+
+@given(_STORY_TEXT)
+def test_what_a_shortcut_rules_out_its_pattern_never_finds(text: str) -> None:
+    """Signatures skip a pattern's scan when a cheap test says it cannot match: that test
+    must never be wrong, whatever the case or script of the letters."""
+    caseless, folded = stories._caseless(text), stories._fold(text)
+    if not stories._DIGIT.search(text):
+        for pattern in (stories.PART, stories.INSTALMENT, stories.SUM, stories._SEASON_JA):
+            assert not pattern.search(text)
+    if not stories._DIGIT.search(folded):
+        for pattern in (stories.NUMBER, stories._DATE_EN, stories._DATE_KO):
+            assert not pattern.search(folded)
+    if not any(noun in caseless for noun in stories._PART_NOUNS):
+        assert not stories.PART.search(text)
+    if not (any(noun in caseless for noun in stories._ORDINAL_NOUNS) and (
+            any(word in caseless for word in stories._ORDINALS)
+            or stories._NTH.search(caseless))):
+        assert not stories.ORDINAL.search(text)
+    if not stories._MONTH_START.search(folded):
+        assert not [m for m in stories._DATE_EN.finditer(folded)
+                    if (m.group(1) or m.group(4)) in stories.MONTH]

@@ -125,14 +125,18 @@ _UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억":
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
 _DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
 # Cheap tests that rule a pattern out before its costly scan: every date in words starts with
-# a month's first three letters, every numbered part, count, sum and date has a digit, and a
-# part is named by one of PART's or ORDINAL's nouns (looked for in the lower-cased text when
-# it is ASCII, where that is what IGNORECASE matches; a regex alternation ignoring case
-# would cost as much as the scan it saves).
+# a month's first three letters; every numbered part, count, sum and date has a digit; a part
+# is named by one of PART's nouns, and an ordinal one by an ordinal and one of ORDINAL's
+# nouns. Those are looked for in the text lower-cased as IGNORECASE matches letters (a regex
+# alternation ignoring case would cost as much as the scan it saves).
 _MONTH_START = re.compile("|".join(sorted({name[:3] for name in _MONTHS})))
 _DIGIT = re.compile(r"\d")
+_NTH = re.compile(r"\d(?:st|nd|rd|th)")
 _PART_NOUNS = ("ep", "season", "week", "vol", "part", "chapter")
 _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
+# What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
+# "i" and a combining dot.
+_SIMPLE_LOWER = str.maketrans("ıſİ", "isi")
 _POSSESSIVE = re.compile(r"['’]s$")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
@@ -286,21 +290,29 @@ def _counted(folded: str) -> set[str]:
     return _dates(folded) | _numbers(folded) if _DIGIT.search(folded) else set()
 
 
-def _names_one(text: str, lowered: str, nouns: tuple[str, ...]) -> bool:
-    """Whether `text` may name one of `nouns`, its patterns ignoring case."""
-    return not text.isascii() or any(noun in lowered for noun in nouns)
+def _caseless(text: str) -> str:
+    """`text` with letters in one case, as IGNORECASE compares them."""
+    if not text.isascii() and any(c in text for c in "ıſİ"):
+        text = text.translate(_SIMPLE_LOWER)
+    return text.lower()
+
+
+def _any_in(text: str, words: Iterable[str]) -> bool:
+    return any(word in text for word in words)
 
 
 def _parts(text: str) -> set[tuple[str, str]]:
     parts: set[tuple[str, str]] = set()
-    lowered = text.lower()
-    if _DIGIT.search(text):
-        if _names_one(text, lowered, _PART_NOUNS):
+    caseless = _caseless(text)
+    digits = bool(_DIGIT.search(text))
+    if digits:
+        if _any_in(caseless, _PART_NOUNS):
             parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
         parts.update(("se", n) for n in _SEASON_JA.findall(text))
         parts.update(("#", n) for name, n in INSTALMENT.findall(text)
                      if _fold_word(name) not in MONTH and _fold_word(name) != "no")
-    if _names_one(text, lowered, _ORDINAL_NOUNS):
+    if _any_in(caseless, _ORDINAL_NOUNS) and (
+            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(caseless))):
         for ordinal, noun in ORDINAL.findall(text):
             folded = _fold(ordinal)
             number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
