@@ -156,6 +156,8 @@ _PARTICLES = sorted(_PARTICLE_TEXT.split(), key=len, reverse=True)
 _DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
 _CONSONANTS = str.maketrans("kqctpvfrzeiou", "gggdbbbljaaaa", "wh")
 _MIN_KEY = 4
+_NOT_LETTER = re.compile("[^a-z]")
+_REPEATED = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,11 +238,10 @@ def _sum(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     """The loose sound of a name's romanisation."""
-    ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
+    ascii_text = _NOT_LETTER.sub("", (text if text.isascii() else anyascii(text)).lower())
     for digraph, single in _DIGRAPHS:
         ascii_text = ascii_text.replace(digraph, single)
-    skeleton = ascii_text.translate(_CONSONANTS)
-    folded = "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+    folded = _REPEATED.sub(r"\1", ascii_text.translate(_CONSONANTS))
     return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
 
 
@@ -357,6 +358,30 @@ def _bare(token: str) -> str:
     return _fold_word(token).strip(".,'")
 
 
+@dataclass(slots=True)
+class _Scan:
+    """What one of title and lead holds, each pattern run over it once."""
+
+    folded: str
+    forms: list[str]  # its words' comparable forms, for the terms
+    bare: list[str]  # its words folded, as kinds of event and formats are looked up
+    runs: set[str]
+    hangul: list[str]
+    cjk: list[str]
+
+
+def _scan(part: str) -> _Scan:
+    folded = _fold(part)
+    tokens = WORD.findall(folded)
+    forms = [form for token in tokens for form in _word(token)]
+    if part.isascii():
+        # Folding ASCII only lowers it: its words are the folded ones, and it has no Hangul,
+        # Han or kana.
+        return _Scan(folded, forms, [t.strip(".,'") for t in tokens], _runs(part), [], [])
+    return _Scan(folded, forms, [_bare(t) for t in WORD.findall(part)], _runs(part),
+                 HANGUL.findall(part), _CJK_RUN.findall(part))
+
+
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
     """The comparable parts of an article; `site` is its host (two articles from one site
     are never one story: a site's own follow-ups stay separate).
@@ -364,26 +389,20 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     Title and lead are scanned apart where no pattern can match across the two (names,
     words, Hangul), so the title's findings serve both the headline and the whole text."""
     text = f"{title}. {lead}"
+    head, body = _scan(title), _scan(lead)
     terms: Counter[str] = Counter()
-    for part, weight in ((title, 2), (lead, 1)):
-        folded = _fold(part)
-        forms = [form for token in WORD.findall(folded) for form in _word(token)]
+    for scan, weight in ((head, 2), (body, 1)):
         for _ in range(weight):
-            terms.update(forms)
-        for term in _counted(folded):
+            terms.update(scan.forms)
+        for term in _counted(scan.folded):
             terms[term] += weight
-    title_runs, lead_runs = _runs(title), _runs(lead)
-    runs = title_runs | lead_runs
+    runs = head.runs | body.runs
     title_quoted = QUOTED.findall(title)
-    title_hangul, lead_hangul = HANGUL.findall(title), HANGUL.findall(lead)
-    title_cjk = _CJK_RUN.findall(title)
-    names = _names(QUOTED.findall(text), runs, title_hangul + lead_hangul,
-                   title_cjk + _CJK_RUN.findall(lead))
-    title_tokens = [_bare(t) for t in WORD.findall(title)]
-    tokens = title_tokens + [_bare(t) for t in WORD.findall(lead)]
-    title_subjects = {r for r in title_runs if " " in r} | set(title_quoted)
+    hangul = head.hangul + body.hangul
+    names = _names(QUOTED.findall(text), runs, hangul, head.cjk + body.cjk)
+    title_subjects = {r for r in head.runs if " " in r} | set(title_quoted)
     latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
-    hangul_keys = {_key(_hangul_stem(w)) for w in title_hangul + lead_hangul}
+    hangul_keys = {_key(_hangul_stem(w)) for w in hangul}
     return Signature(
         site=_fold(site).removeprefix("www."),
         published=published,
@@ -391,13 +410,13 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         names=frozenset(names),
         latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
         hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
-        kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
-        title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
-        title_names=frozenset(_names(title_quoted, title_runs, title_hangul, title_cjk)),
-        formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
+        kinds=frozenset(KINDS[t] for t in head.bare + body.bare if t in KINDS),
+        title_kinds=frozenset(KINDS[t] for t in head.bare if t in KINDS),
+        title_names=frozenset(_names(title_quoted, head.runs, head.hangul, head.cjk)),
+        formats=frozenset(FORMATS[t] for t in head.bare if t in FORMATS),
         subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
                            for r in title_subjects),
-        asian=bool(title_hangul or _CJK.search(title)),
+        asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(text)),
         sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
         else frozenset(),
