@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import groupby
 from urllib.parse import urlsplit
 
 import Stemmer
@@ -137,7 +138,7 @@ _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
 # What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
 # "i" and a combining dot.
 _SIMPLE_LOWER = str.maketrans("ıſİ", "isi")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = ("'s", "’s")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
@@ -157,7 +158,6 @@ _DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
 _CONSONANTS = str.maketrans("kqctpvfrzeiou", "gggdbbbljaaaa", "wh")
 _MIN_KEY = 4
 _NOT_LETTER = re.compile("[^a-z]")
-_REPEATED = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +241,7 @@ def _key(text: str) -> str:
     ascii_text = _NOT_LETTER.sub("", (text if text.isascii() else anyascii(text)).lower())
     for digraph, single in _DIGRAPHS:
         ascii_text = ascii_text.replace(digraph, single)
-    folded = _REPEATED.sub(r"\1", ascii_text.translate(_CONSONANTS))
+    folded = "".join(letter for letter, _ in groupby(ascii_text.translate(_CONSONANTS)))
     return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
 
 
@@ -325,7 +325,7 @@ def _parts(text: str) -> set[tuple[str, str]]:
 def _run(match: str) -> str:
     """The name a capitalised run gives: its words less stop words, kinds of event, months
     and weekdays, each without a possessive 's; empty when nothing is left."""
-    return " ".join(_POSSESSIVE.sub("", w) for w in match.split()
+    return " ".join(w[:-2] if w.endswith(_POSSESSIVE) else w for w in match.split()
                     if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
                     and f not in MONTH and f not in _WEEKDAYS)
 
