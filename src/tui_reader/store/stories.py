@@ -133,7 +133,11 @@ _DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
 _MONTH_START = re.compile("|".join(sorted({name[:3] for name in _MONTHS})))
 _DIGIT = re.compile(r"\d")
 _NTH = re.compile(r"\d(?:st|nd|rd|th)")
-_PART_NOUNS = ("ep", "season", "week", "vol", "part", "chapter")
+# PART without its word boundary and case, over the lower-cased text.
+_PART_NEAR = re.compile(r"(?:ep|season|week|vol|part|chapter)[a-z]*\.?\s*\d")
+# INSTALMENT's number follows a space; QUOTED opens with one of these.
+_SPACE_DIGIT = re.compile(r"\s\d")
+_QUOTES = ("'", '"', "‘", "“", "「", "『")
 _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
 # What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
 # "i" and a combining dot.
@@ -307,11 +311,13 @@ def _parts(text: str) -> set[tuple[str, str]]:
     caseless = _caseless(text)
     digits = bool(_DIGIT.search(text))
     if digits:
-        if _any_in(caseless, _PART_NOUNS):
+        if _PART_NEAR.search(caseless):
             parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
-        parts.update(("se", n) for n in _SEASON_JA.findall(text))
-        parts.update(("#", n) for name, n in INSTALMENT.findall(text)
-                     if _fold_word(name) not in MONTH and _fold_word(name) != "no")
+        if "第" in text:
+            parts.update(("se", n) for n in _SEASON_JA.findall(text))
+        if _SPACE_DIGIT.search(text):
+            parts.update(("#", n) for name, n in INSTALMENT.findall(text)
+                         if _fold_word(name) not in MONTH and _fold_word(name) != "no")
     if _any_in(caseless, _ORDINAL_NOUNS) and (
             _any_in(caseless, _ORDINALS) or (digits and _NTH.search(caseless))):
         for ordinal, noun in ORDINAL.findall(text):
@@ -351,6 +357,10 @@ def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
     names.update(_hangul_stem(w) for w in hangul if len(w) >= 2)
     names.update(cjk)
     return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}
+
+
+def _quoted(text: str) -> list[str]:
+    return QUOTED.findall(text) if _any_in(text, _QUOTES) else []
 
 
 @lru_cache(maxsize=65536)
@@ -397,9 +407,9 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         for term in _counted(scan.folded):
             terms[term] += weight
     runs = head.runs | body.runs
-    title_quoted = QUOTED.findall(title)
+    title_quoted = _quoted(title)
     hangul = head.hangul + body.hangul
-    names = _names(QUOTED.findall(text), runs, hangul, head.cjk + body.cjk)
+    names = _names(_quoted(text), runs, hangul, head.cjk + body.cjk)
     title_subjects = {r for r in head.runs if " " in r} | set(title_quoted)
     latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
     hangul_keys = {_key(_hangul_stem(w)) for w in hangul}
