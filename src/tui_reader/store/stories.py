@@ -437,13 +437,16 @@ def encode(sig: Signature) -> str:
     """A signature as the store keeps it beside its article, made when the article is
     prepared (in a refresh's worker processes), so grouping reads it instead of working it
     out again for every article around the new ones. Site and time come from the row."""
-    return json.dumps([
+    return _json([
         sig.terms, *(sorted(field) for field in (
             sig.names, sig.latin_keys, sig.hangul_keys, sig.kinds, sig.title_kinds,
             sig.title_names, sig.formats, sig.sums)),
         sorted([sorted(words), key] for words, key in sig.subjects),
         sig.asian, sorted(sig.parts),
-    ], ensure_ascii=False, separators=(",", ":"))
+    ])
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def decode(text: str, site: str, published: datetime) -> Signature | None:
