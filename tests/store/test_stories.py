@@ -240,6 +240,9 @@ def test_a_kept_signature_reads_back_as_it_was(title: str, lead: str) -> None:
 
 
 @pytest.mark.parametrize("kept", ["", "[", "{}", "[1, 2]", '[{"a": "b"}]', "null",
+                                  '[{"a": "2"}, [], [], [], [], [], [], [], [], [], false, []]',
+                                  '[{"a": 2.5}, [], [], [], [], [], [], [], [], [], false, []]',
+                                  '[{"a": 2}, [[]], [], [], [], [], [], [], [], [], false, []]',
                                   pytest.param("[" * 5000, id="deep")])
 def test_a_kept_signature_that_is_not_one_reads_as_none(kept: str) -> None:
     assert decode(kept, "a.test", T0) is None

@@ -455,17 +455,22 @@ def decode(text: str, site: str, published: datetime) -> Signature | None:
     try:
         (terms, names, latin, hangul, kinds, title_kinds, title_names, formats, sums,
          subjects, asian, parts) = json.loads(text)
+        # JSON keys are strings; the counts must be whole numbers.
+        if not isinstance(terms, dict) or not set(map(type, terms.values())) <= _COUNTS:
+            return None
         return Signature(
-            site=_fold(site).removeprefix("www."), published=published,
-            terms={str(k): int(v) for k, v in terms.items()},
+            site=_fold_word(site).removeprefix("www."), published=published, terms=terms,
             names=frozenset(names), latin_keys=frozenset(latin), hangul_keys=frozenset(hangul),
             kinds=frozenset(kinds), title_kinds=frozenset(title_kinds),
             title_names=frozenset(title_names), formats=frozenset(formats),
-            subjects=frozenset((frozenset(words), str(key)) for words, key in subjects),
-            asian=bool(asian), parts=frozenset((str(k), str(n)) for k, n in parts),
+            subjects=frozenset([(frozenset(words), str(key)) for words, key in subjects]),
+            asian=bool(asian), parts=frozenset([(str(k), str(n)) for k, n in parts]),
             sums=frozenset(sums))
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
+
+
+_COUNTS = frozenset({int})
 
 
 def similarity(a: Signature, b: Signature, weights: Weights) -> float:
