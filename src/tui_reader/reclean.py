@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from tui_reader.models import Article
 from tui_reader.store import Store
 
-Cleaner = Callable[[bytes, str | None], Article]
+# A page's bytes, its URL and the Content-Type it was downloaded with.
+Cleaner = Callable[[bytes, str | None, str | None], Article]
 Progress = Callable[["RecleanReport", int], None]
 BATCH = 50
 
@@ -56,7 +57,7 @@ def reclean(store: Store, clean: Cleaner | None = None,
             try:
                 if page.html is None:
                     raise ValueError("damaged stored page")
-                article = clean(page.html, page.url)
+                article = clean(page.html, page.url, page.content_type)
             except Exception:
                 report.failed += 1
                 continue

@@ -9,6 +9,7 @@ import pytest
 
 from tui_reader.clean import extract_article
 from tui_reader.cli import main
+from tui_reader.models import Article
 from tui_reader.paths import Paths
 from tui_reader.store import Store
 
@@ -56,3 +57,24 @@ def test_reclean_says_an_unchanged_page_is_unchanged(
         store.save_article(extract_article(page, url), feed_id=None, guid=None, raw_html=page)
     assert main(["reclean"]) == 0
     assert capsys.readouterr().out == "1 stored pages: 0 changed, 1 unchanged\n"
+
+
+def test_reclean_reads_a_page_in_the_charset_its_header_named(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Japanese page names its charset only in the HTTP header: cleaned again offline, it is
+    read in that charset (its bytes alone would be taken for Windows-1252)."""
+    paragraphs = "".join(f"<p>新しいドラマの第{n}話では主人公が古い秘密に向き合い、視聴者は次の"
+                         "展開を待ちながら結末についてさまざまな予想を語り合っている。</p>"
+                         for n in range(1, 6))
+    page = f"<html><body><article><h1>ドラマ評</h1>{paragraphs}</article></body></html>"
+    url = "https://drama.example/review/1"
+    with Store.open(Paths.resolve(home).ensure().database) as store:
+        store.save_article(Article(url=url, title="ドラマ評"), feed_id=None, guid=None,
+                           raw_html=page.encode("euc_jp"),
+                           content_type="text/html; charset=EUC-JP")
+    assert main(["reclean"]) == 0
+    assert "1 changed" in capsys.readouterr().out
+    with Store.open(Paths.resolve(home).database) as store:
+        [row] = store.articles()
+        article = store.article(row.id)
+        assert article is not None and "視聴者は次の展開を待ちながら" in article.text

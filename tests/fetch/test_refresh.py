@@ -84,6 +84,8 @@ async def test_cold_refresh_stores_articles_and_outcome(site: Site, store: Store
     assert {r.title for r in rows} == {"Casting news", "Box office", "Festival"}
     article = store.article(rows[0].id)
     assert article is not None and article.source == "page" and "studio confirmed" in article.text
+    # Each page is kept with the Content-Type it came with, for cleaning it again.
+    assert [p.content_type for p in store.raw_pages()] == ["text/html; charset=utf-8"] * 3
     feed = store.feeds()[0]
     assert (feed.title, feed.status, feed.last_error) == ("Screen Daily", 200, None)
     assert (feed.etag, feed.last_modified) == ('"v1"', "Mon, 06 May 2024 12:00:00 GMT")

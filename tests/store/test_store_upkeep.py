@@ -121,10 +121,12 @@ def test_reclean_replaces_page_text_and_keeps_what_the_cleaner_rejects(
     thin, _ = store.save_article(make(2, "stored feed text"), feed_id=None, guid=None,
                                  raw_html=b"<p>thin</p>")
     broken, _ = store.save_article(make(3, "kept"), feed_id=None, guid=None,
-                                   raw_html=b"<p>boom</p>")
+                                   raw_html=b"<p>boom</p>", content_type="text/html")
     store.save_article(make(4, "no page"), feed_id=None, guid=None)
+    types: list[str | None] = []
 
-    def cleaner(html: bytes, url: str | None) -> Article:
+    def cleaner(html: bytes, url: str | None, content_type: str | None) -> Article:
+        types.append(content_type)
         if b"boom" in html:
             raise RuntimeError("cleaner bug")
         text = "improved words " * 30 if b"good" in html else "tiny"
@@ -137,6 +139,7 @@ def test_reclean_replaces_page_text_and_keeps_what_the_cleaner_rejects(
     assert report.summary() == ("3 stored pages: 1 changed, 0 unchanged, 1 kept as stored"
                                 " (the cleaner found too little), 1 failed")
     assert seen == [(3, 3)]
+    assert types == [None, None, "text/html"]  # as each page was stored
     article = store.article(good)
     assert article is not None and article.text.startswith("improved words")
     assert article.author == "Ada Writer"

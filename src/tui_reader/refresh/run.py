@@ -261,8 +261,8 @@ class Run:
         async def one(key: str, entry: FeedEntry, digest: str) -> None:
             nonlocal stored
             async with self.in_flight:
-                article, raw = await self.entry_article(entry, download, public_only)
-            _, new = await self.save(Incoming(article, feed.id, key, raw, digest))
+                article, page = await self.entry_article(entry, download, public_only)
+            _, new = await self.save(Incoming.of(article, feed.id, key, page, digest))
             stored += 1
             if new:
                 result.new += 1
@@ -278,11 +278,11 @@ class Run:
             result.left = len(todo) - stored
 
     async def entry_article(self, entry: FeedEntry, download: bool,
-                       public_only: bool) -> tuple[Article, bytes | None]:
+                            public_only: bool) -> tuple[Article, Response | None]:
         """The cleaned page, or the feed's own text when the page cannot be had (a sync
-        passes the server's copy of the entry)."""
-        page: Article | None = None
-        raw: bytes | None = None
+        passes the server's copy of the entry); and the page as downloaded, to keep."""
+        cleaned: Article | None = None
+        page: Response | None = None
         if download and entry.link:
             try:
                 response = await self.fetcher.get(entry.link, max_bytes=PAGE_CAP,
@@ -290,9 +290,9 @@ class Run:
             except FetchError:
                 response = None
             if response is not None and response.status == 200:
-                raw = response.content
-                page = extract_article(raw, response.url, response.content_type)
-        return article_with_fallback(page, entry), raw
+                page = response
+                cleaned = extract_article(page.content, page.url, page.content_type)
+        return article_with_fallback(cleaned, entry), page
 
 
 async def refresh_feed(store: Store, fetcher: Fetcher, feed: FeedRow, *, force: bool = False,
@@ -349,7 +349,8 @@ async def fetch_article(store: Store, fetcher: Fetcher, url: str, *,
     article.url = article.url or url
     if not article.text:
         raise FetchError(f"no article found at {url}")
-    article_id, _ = store.save_article(article, feed_id=None, guid=url, raw_html=response.content)
+    article_id, _ = store.save_article(article, feed_id=None, guid=url, raw_html=response.content,
+                                       content_type=response.content_type)
     if pictures:
         await pictures.save(fetcher, article)
     return article_id

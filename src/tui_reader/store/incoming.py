@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from tui_reader.models import Article
 from tui_reader.store.copies import canonical_url, global_guid
@@ -21,7 +21,8 @@ from tui_reader.store.schema import CJK_CLASS
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
-          "related", "source", "truncated", "raw_html", "entry_hash", "enclosures", "signature")
+          "related", "source", "truncated", "raw_html", "content_type", "entry_hash",
+          "enclosures", "signature")
 _BODY = _SAVED.index("body")
 # Pages as downloaded, kept for cleaning again: level 1 takes 1.4 ms for a 170 KB news page
 # where level 6 takes 3.6 ms (more than cleaning it), for 16% more bytes.
@@ -37,9 +38,21 @@ _SAME = ("SELECT id FROM articles WHERE canonical = ?1"
 _INDEX = "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)"
 _INDEX_CJK = "INSERT INTO articles_cjk (rowid, title, body) VALUES (?, ? || ' ', ? || ' ')"
 _CJK = re.compile(CJK_CLASS)
-# A refresh whose page download failed keeps the page stored earlier.
+# A refresh whose page download failed keeps the page stored earlier, and its Content-Type
+# (a page downloaded without one has it empty, not NULL).
+_KEPT = ("raw_html", "content_type")
 _UPDATE = "UPDATE articles SET {}, canonical = ? WHERE id = ?".format(", ".join(  # noqa: S608
-    f"{k} = coalesce(?, {k})" if k == "raw_html" else f"{k} = ?" for k in _SAVED))
+    f"{k} = coalesce(?, {k})" if k in _KEPT else f"{k} = ?" for k in _SAVED))
+
+
+class Downloaded(Protocol):
+    """A page as the network layer hands it over (the store imports nothing of it)."""
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def content_type(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +64,16 @@ class Incoming:
     guid: str | None
     raw_html: bytes | None = None
     entry_hash: str | None = None
+    # The HTTP Content-Type `raw_html` came with, which may name its charset.
+    content_type: str | None = None
+
+    @classmethod
+    def of(cls, article: Article, feed_id: int | None, guid: str | None,
+           page: Downloaded | None, entry_hash: str | None = None) -> Incoming:
+        """An article with the page it was cleaned from, if it was."""
+        if page is None:
+            return cls(article, feed_id, guid, entry_hash=entry_hash)
+        return cls(article, feed_id, guid, page.content, entry_hash, page.content_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +121,8 @@ def prepare(item: Incoming) -> Prepared:
         article.url, article.title, article.author, iso(published), article.image,
         _json(article.tags), article.site_name, blocks_json(article), text, related_json(article),
         article.source, int(article.truncated),
-        zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None, item.entry_hash,
+        zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None,
+        (item.content_type or "") if item.raw_html else None, item.entry_hash,
         enclosures_json(article), encode(story), iso(fetched), iso(sort_time),
         canonical_url(article.url),
     ))

@@ -136,6 +136,7 @@ class RawPage:
     id: int
     url: str | None
     html: bytes | None
+    content_type: str | None
 
 
 def iso(value: datetime | None) -> str | None:

@@ -253,10 +253,15 @@ INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 # until worked out (older articles, and pages cleaned again).
 _V14 = "ALTER TABLE articles ADD COLUMN signature TEXT;"
 
+# v15: the Content-Type a stored page came with: a page whose charset only its header names
+# (many Korean and Japanese sites) is read in that charset when it is cleaned again. NULL
+# without a page, or for pages stored before; empty when the server sent none.
+_V15 = "ALTER TABLE articles ADD COLUMN content_type TEXT;"
+
 # A step is SQL, or Python for what SQL cannot say; either runs inside the step's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _v9, _V10, _V11, _V12, _V13,
-                               _V14]
+                               _V14, _V15]
 VERSION = len(MIGRATIONS)
 # The tables every command relies on; a database without one of them is damaged.
 TABLES = ("feeds", "articles", "articles_fts", "pruned")

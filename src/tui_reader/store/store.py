@@ -280,10 +280,11 @@ class Store:
         guid: str | None,
         raw_html: bytes | None = None,
         entry_hash: str | None = None,
+        content_type: str | None = None,
     ) -> tuple[int, bool]:
         """Insert, or update in place keeping read and bookmark state; returns (id, new)."""
         return self.save_articles([prepare(Incoming(article, feed_id, guid, raw_html,
-                                                    entry_hash))])[0]
+                                                    entry_hash, content_type))])[0]
 
     def save_articles(self, batch: Sequence[Prepared]) -> list[tuple[int, bool]]:
         """Save several prepared articles in one transaction: (id, new) for each, in order.
@@ -591,11 +592,11 @@ class Store:
     def raw_pages(self, after_id: int = 0, limit: int = 50) -> list[RawPage]:
         """The next stored pages by id, decompressed; a damaged blob comes back as None."""
         rows = self.conn.execute(
-            "SELECT id, url, raw_html FROM articles WHERE raw_html IS NOT NULL AND id > ?"
-            " ORDER BY id LIMIT ?",
+            "SELECT id, url, raw_html, content_type FROM articles"
+            " WHERE raw_html IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
             (after_id, limit),
         ).fetchall()
-        return [RawPage(r[0], r[1], _inflate(r[2])) for r in rows]
+        return [RawPage(r[0], r[1], _inflate(r[2]), r[3] or None) for r in rows]
 
     def replace_cleaned(self, cleaned: Sequence[tuple[int, Article]]) -> int:
         """Store re-cleaned page text over the old, in one short transaction; returns how many

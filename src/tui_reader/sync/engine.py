@@ -210,12 +210,12 @@ class _Sync:
                           author=text.author, published=text.published, content=text.content)
         options = self.options.get(urls.get(feed_id, "")) or NO_OPTIONS
         async with self.run.in_flight:
-            article, raw = await self.run.entry_article(entry, not options.content_only,
-                                                        public_only=self.public_only)
+            article, page = await self.run.entry_article(entry, not options.content_only,
+                                                         public_only=self.public_only)
         if self.run.pictures:
             await self.run.pictures.save(self.run.fetcher, article, public_only=self.public_only)
         guid = headline.guid or text.link or f"{self.backend.name}:{headline.id}"
-        prepared = prepare(Incoming(article, feed_id, guid, raw))
+        prepared = prepare(Incoming.of(article, feed_id, guid, page))
         return headline.id, prepared, headline.unread, headline.starred
 
 
