@@ -25,12 +25,16 @@ FR = ("Le réalisateur a présenté son film à Cannes, où il a reçu une ovati
 
 @pytest.mark.parametrize(("text", "charset", "expected"), [
     (KO, "euc-kr", "cp949"), (JA, "shift_jis", "cp932"), (ZH, "gb18030", "gb18030"),
-    (FR, "cp1252", "cp1252"),
+    (FR, "cp1252", "cp1252"), (JA, "euc-jp", None), (JA, "iso2022_jp", "iso2022_jp"),
 ])
-def test_undeclared_charset_is_detected(text: str, charset: str, expected: str) -> None:
+def test_undeclared_charset_is_detected(text: str, charset: str, expected: str | None) -> None:
+    """`expected` None: any codec that reads the page back whole (EUC-JP is often detected
+    as one of its supersets)."""
     page = f"<html><body><article><p>{text * 3}</p></article></body></html>"
     data = page.encode(charset)
-    assert sniff(data) == (expected, 0)
+    found, skip = sniff(data)
+    assert skip == 0
+    assert found == expected if expected else found not in ("cp1252", "utf-8")
     assert decode(data) == page
 
 

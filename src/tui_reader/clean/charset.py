@@ -105,13 +105,19 @@ def sniff(data: bytes, content_type: str | None = None) -> tuple[str, int]:
         # A cut-off multi-byte character at the very end is still UTF-8.
         if exc.start < len(data) - 3:
             return _guess(data), 0
+    # ISO-2022-JP is seven-bit, so valid UTF-8 too; its escapes into JIS X 0208 give it away.
+    if b"\x1b$B" in data or b"\x1b$@" in data:
+        return "iso2022_jp", 0
     return "utf-8", 0
 
 
 # Multi-byte charsets a detector can tell from cp1252 with confidence: Korean, Japanese and
 # Chinese sites that declare nothing. A guess of some other single-byte charset is no better
 # than the browsers' cp1252, and a Western page read as, say, cp1250 would be worse.
+# Japanese comes under the names of its JIS X 0213 supersets too, which is how a detector
+# often reports EUC-JP and Shift_JIS.
 _DETECTED = frozenset({"cp949", "euc_kr", "johab", "cp932", "shift_jis", "euc_jp",
+                       "euc_jis_2004", "euc_jisx0213", "shift_jis_2004", "shift_jisx0213",
                        "iso2022_jp", "gb18030", "gb2312", "gbk", "big5", "big5hkscs", "cp950"})
 _DETECT_BYTES = 65_536
 
