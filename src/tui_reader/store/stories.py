@@ -142,7 +142,6 @@ _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
 # What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
 # "i" and a combining dot.
 _SIMPLE_LOWER = str.maketrans("ıſİ", "isi")
-_POSSESSIVE = ("'s", "’s")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
@@ -325,6 +324,9 @@ def _parts(text: str) -> set[tuple[str, str]]:
             number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
             parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
     return parts
+
+
+_POSSESSIVE = ("'s", "’s")
 
 
 @lru_cache(maxsize=65536)
