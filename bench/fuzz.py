@@ -1,6 +1,7 @@
 """Throw random and mutated input at every parser of untrusted input: feeds (XML and JSON),
-pages, OPML files, config.toml, command lines, search queries, URLs, hosts, numbers and
-dates (scalars), and Markdown export.
+pages, feed summaries, OPML files, config.toml, command lines, search queries, URLs, hosts,
+numbers and dates (scalars), Markdown export, and the story signatures of headlines and
+leads.
 
     .venv/bin/python bench/fuzz.py --seconds 180 [--seed N] [--slow 1.0] [--out DIR]
 
@@ -29,21 +30,23 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from tui_reader import cli, scalars
-from tui_reader.clean import extract_article
+from tui_reader.clean import article_with_fallback, extract_article
 from tui_reader.config import ConfigError, parse_config
 from tui_reader.feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.markdown import block_to_markdown
-from tui_reader.models import Article, Block, Span
+from tui_reader.models import Article, Block, FeedEntry, Span
 from tui_reader.net.errors import FetchError, NotAFeed
 from tui_reader.net.http import cache_lifetime, header_number, header_value, retry_after_seconds
 from tui_reader.net.inflate import Inflater
 from tui_reader.sanitize import clean_line, clean_text, safe_join, safe_url
 from tui_reader.store import InvalidSearch, Store
+from tui_reader.store.stories import decode, encode, lead, signature
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -269,6 +272,21 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
             inflater.feed(body[start:end])
         return None
 
+    def story(text: str) -> object:
+        """A headline and a lead as the web gives them, into a story signature kept and read
+        back (the patterns over them must not hang on any text)."""
+        title, _, body = text.partition("\n")
+        when = datetime(2026, 1, 1, tzinfo=UTC)
+        sig = signature(clean_line(title), lead(clean_text(body)), "x.example", when)
+        if decode(encode(sig), "x.example", when) != sig:
+            raise AssertionError("a story signature does not read back as it was kept")
+        return None
+
+    def summary(text: str) -> Article:
+        """A feed entry's summary as the article when its page cannot be had."""
+        entry = FeedEntry(guid="g", title="t", link="https://x.example/a", summary=text)
+        return article_with_fallback(None, entry)
+
     targets: dict[str, Callable[[str], object]] = {
         "feed": lambda s: parse_feed(s.encode("utf-8", "surrogatepass"), "http://x.example/f"),
         "page": lambda s: extract_article(s, "https://x.example/a"),
@@ -284,6 +302,8 @@ def run(seconds: float, seed: int, slow: float, out: Path) -> Findings:
         "export": export,
         "header": header,
         "inflate": inflate,
+        "story": story,
+        "summary": summary,
     }
     signal.signal(signal.SIGALRM, _alarm)
     end = time.monotonic() + seconds
