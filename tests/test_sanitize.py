@@ -7,6 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.sanitize import _CONTROLS, _SEQUENCES, clean_line, clean_text, safe_url
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -73,3 +74,24 @@ def test_only_http_urls_are_safe() -> None:
     ):
         assert safe_url(bad) is None
     assert safe_url("https://x.example/a\\b?q=\\") == "https://x.example/a\\b?q=\\"
+
+
+@given(st.text(alphabet=st.characters(categories=["Cs", "Cc", "Lu", "Ll", "Lo", "Zs"])))
+def test_cleaned_text_can_always_be_written(text: str) -> None:
+    """Lone surrogates (a JSON feed's broken escapes) go with the controls: no terminal, file
+    or database could encode them."""
+    clean_text(text).encode("utf-8")
+    clean_line(text).encode("utf-8")
+
+
+def test_a_json_feed_with_broken_escapes_gives_text_that_can_be_stored() -> None:
+    feed = parse_feed(
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "Drama \\udc00Desk",'
+        b' "items": [{"id": "1\\ud800", "url": "https://x.example/1", "title": "Ep\\ud800 3",'
+        b' "content_text": "Recap\\ud800", "authors": [{"name": "Kim\\udfff"}],'
+        b' "tags": ["K-drama\\ud800"]}]}', "https://x.example/feed.json")
+    [entry] = feed.entries
+    assert (feed.title, entry.title, entry.guid, entry.author, entry.categories) == (
+        "Drama Desk", "Ep 3", "1", "Kim", ["K-drama"])
+    assert "Recap" in entry.content
+    entry.content.encode("utf-8")

@@ -14,7 +14,8 @@ from urllib.parse import quote, urlsplit
 from tui_reader.scalars import ScalarError, parse_url
 
 # ESC-introduced sequences first (CSI, OSC, DCS/SOS/PM/APC with their terminators), then any
-# remaining C0 except tab/newline, DEL, C1, and bidi/isolate controls.
+# remaining C0 except tab/newline, DEL, C1, bidi/isolate controls, and lone surrogates (a JSON
+# feed's broken "\ud800" escape), which no terminal, file or database can encode.
 _SEQUENCES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"
     r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
@@ -24,7 +25,8 @@ _SEQUENCES = re.compile(
     re.DOTALL,
 )
 _CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ufff9-\ufffb"
+    "\ud800-\udfff]"
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Invisible in a one-line field, so a title could hide a difference from what it shows. Zero
