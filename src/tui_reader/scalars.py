@@ -34,9 +34,10 @@ _IPV4 = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){3}")
 # in shorthand, where urllib and our private-address check read a name: such a host is refused.
 _NUMERIC_LABEL = re.compile(r"(?:0[xX][0-9a-fA-F]*|[0-9]+)")
 # Whitespace, controls and invisible characters: a URL holding one shows differently from
-# where it leads.
+# where it leads. Lone surrogates too: no request or database can encode them.
 _URL_UNSAFE = re.compile(
-    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+    "\ud800-\udfff]"
 )
 _SCHEMES = ("http", "https")
 # The usual link, already in normal form: lower-case scheme and host of plain ASCII labels
@@ -213,8 +214,9 @@ def parse_url(text: str, base: str | None = None) -> str:
     """An absolute http(s) URL, resolved against `base` when given, with its scheme and host
     normalised (lower case, punycode, a default or empty port dropped) and its path, query
     and fragment kept as they were. Refused: other schemes, no host, an invalid host or
-    port, whitespace, controls or invisible characters anywhere, a backslash in the
-    authority (browsers and urllib read different hosts from it), over `MAX_URL` long."""
+    port, whitespace, controls, invisible characters or lone surrogates anywhere, a
+    backslash in the authority (browsers and urllib read different hosts from it), over
+    `MAX_URL` long."""
     url = text.strip(_ASCII_SPACE) if text else ""
     if base is None and _plain(url):
         return url
