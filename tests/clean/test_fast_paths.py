@@ -197,3 +197,13 @@ def test_a_page_in_another_charset_is_decoded_before_parsing() -> None:
     body = parse_page(page).body
     assert body is not None and body.text() == "드라마 방영 시작"
     assert extract_article(page, None, "text/html; charset=EUC-KR").title == ""
+
+
+def test_a_utf8_page_with_many_tags_parses_from_its_bytes_as_its_text_parses() -> None:
+    """Past `_SCAN_FROM` tags the bounds are counted on the bytes: within them, nothing is cut
+    and the page parses as its decoded text does."""
+    page = ("<html><body>" + "<div><p>café <a href=/x>€ 5</a></p></div>" * 3_000).encode()
+    fast = parse_page(page).body
+    slow = parse_html(page.decode()).body
+    assert fast is not None and slow is not None
+    assert fast.text() == slow.text() and len(fast.css("a")) == 3_000
