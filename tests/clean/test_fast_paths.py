@@ -207,3 +207,19 @@ def test_a_utf8_page_with_many_tags_parses_from_its_bytes_as_its_text_parses() -
     slow = parse_html(page.decode()).body
     assert fast is not None and slow is not None
     assert fast.text() == slow.text() and len(fast.css("a")) == 3_000
+
+
+_TREE_MARKUP = st.lists(st.sampled_from(
+    ["<div class=a id=b>", "</div>", "<p>", "</p>", "<table><tr><td>", "</table>", "<li>",
+     "<template>t</template>", "<noscript><p>n</p></noscript>", "<form><input value=v>",
+     "<select><option selected>o</option></select>", "<a href=/x>", "</a>", "<b>", "</i>",
+     "<h2>", "<br>", "<!-- c -->", "<script>s<p></script>", "<svg><title>t</title></svg>",
+     "text", " ", "&amp;"]), max_size=30).map("".join)
+
+
+@given(_TREE_MARKUP)
+def test_pages_parse_without_mutation_callbacks_into_the_same_tree(markup: str) -> None:
+    """`parse_html` skips Lexbor's mutation callbacks; the tree is the one a default parse
+    builds."""
+    page = f"<html><body>{markup}</body></html>"
+    assert parse_html(page).html == LexborHTMLParser(page).html

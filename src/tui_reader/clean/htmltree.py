@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
 
 from tui_reader.clean.charset import decode_as, sniff
 
@@ -21,6 +21,10 @@ MAX_SCOPE_STEPS = 20_000_000
 # Below this many tags even the deepest nesting stays under MAX_SCOPE_STEPS, so only larger
 # documents pay for the scan (none of 181 real news pages has as many).
 _SCAN_FROM = 5_000
+# The tree as the markup builds it, without the mutation callbacks that mirror a form's
+# <option> into its <selectedcontent> (the cleaner skips forms): a parse without them takes
+# about 4% less time.
+_OPTIONS = LexborDocumentOptions.WO_EVENTS
 # Start tags that look through the open elements (group 2: containers, which stay open until
 # closed; <p>, <li> and headings close themselves), and end tags of containers.
 _BLOCK = re.compile(
@@ -65,7 +69,7 @@ def bounded(html: str) -> str:
 
 def parse_html(html: str) -> LexborHTMLParser:
     """A Lexbor tree of `html` cut to bounds (see the module's docstring)."""
-    return LexborHTMLParser(bounded(html))
+    return LexborHTMLParser(bounded(html), options=_OPTIONS)
 
 
 def parse_page(data: bytes, content_type: str | None = None) -> LexborHTMLParser:
@@ -85,5 +89,5 @@ def parse_page(data: bytes, content_type: str | None = None) -> LexborHTMLParser
         except UnicodeDecodeError:
             pass
         else:
-            return LexborHTMLParser(body)
+            return LexborHTMLParser(body, options=_OPTIONS)
     return parse_html(decode_as(data, encoding, skip))
