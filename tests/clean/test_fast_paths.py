@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from tui_reader.clean import boilerplate, extract_article, related, score, select
+from tui_reader.clean import (
+    article_with_fallback,
+    boilerplate,
+    extract_article,
+    related,
+    score,
+    select,
+)
 from tui_reader.clean.htmltree import parse_html, parse_page
+from tui_reader.models import FeedEntry
 from tui_reader.sanitize import clean_line, safe_join, safe_url
 from tui_reader.scalars import _URL_UNSAFE, MAX_URL
 
@@ -223,3 +232,18 @@ def test_pages_parse_without_mutation_callbacks_into_the_same_tree(markup: str) 
     builds."""
     page = f"<html><body>{markup}</body></html>"
     assert parse_html(page).html == LexborHTMLParser(page).html
+
+
+_SUMMARY_TEXT = st.lists(st.sampled_from(
+    [*"ab .,'\"-\n\t\x0b\x0c\x01\x7f>=/;#", "é", "한", "漢", "\u00a0", "\u2028", "\u200b",
+     "ALSO READ- ", "Read more", "\n\n"]), max_size=40).map("".join)
+
+
+@given(_SUMMARY_TEXT)
+def test_a_plain_summary_gives_what_its_parsed_tree_gives(text: str) -> None:
+    """Markup-free text skips the parse; an empty comment forces it without adding text."""
+    entry = FeedEntry(guid="g", title="t", link="https://a.example/x", summary=text)
+    parsed = replace(entry, summary=text + "<!---->")
+    plain, general = article_with_fallback(None, entry), article_with_fallback(None, parsed)
+    assert [b.to_dict() for b in plain.blocks] == [b.to_dict() for b in general.blocks]
+    assert (plain.source, plain.truncated) == (general.source, general.truncated)

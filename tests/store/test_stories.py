@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_reader.store import stories
 from tui_reader.store.stories import (
     COMMON_MIN,
     Signature,
@@ -18,6 +20,7 @@ from tui_reader.store.stories import (
     group,
     same_story,
     signature,
+    site_of,
 )
 
 T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -237,6 +240,63 @@ def test_a_kept_signature_reads_back_as_it_was(title: str, lead: str) -> None:
 
 
 @pytest.mark.parametrize("kept", ["", "[", "{}", "[1, 2]", '[{"a": "b"}]', "null",
+                                  '[{"a": "2"}, [], [], [], [], [], [], [], [], [], false, []]',
+                                  '[{"a": 2.5}, [], [], [], [], [], [], [], [], [], false, []]',
+                                  '[{"a": 2}, [[]], [], [], [], [], [], [], [], [], false, []]',
                                   pytest.param("[" * 5000, id="deep")])
 def test_a_kept_signature_that_is_not_one_reads_as_none(kept: str) -> None:
     assert decode(kept, "a.test", T0) is None
+
+
+_URL_PIECES = st.lists(st.sampled_from(
+    ["http", "HTTPS", "1ab", ":", "://", "//", "/", "?", "#", "@", "[", "]", "::1", "www.",
+     "Example.COM", ".", ":80", "\t", "\n", " ", "x", "%41", "é", "user:pw@", "\\"]),
+    max_size=10).map("".join)
+
+
+@given(_URL_PIECES)
+def test_an_article_site_is_its_link_host_as_urlsplit_reads_it(url: str) -> None:
+    """Hosts are cached by scheme and authority; the answer is what splitting the whole link
+    gives, and a link with no host (or brackets holding none) falls back to the feed."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    expected = host.removeprefix("www.") if host else "feed:7"
+    assert site_of(url, 7) == expected
+
+
+_STORY_TEXT = st.lists(st.sampled_from(
+    ["season", "SEASON", "ſeaſon", "fİrst", "fırst", "Film", "movie", "instalment", "album",
+     "chapter", "episode", "Ep", "vol", "part", "week", "first", "Tenth", "1st", "2ND", "3rd",
+     "3", "12", "١٢", "²", " ", ". ", "'", "may", "Oct", "월", "일", "第", "期", "$", "%",
+     "million", "k", "Starhaven", "No", "\u212a", "\u3000", "\n", ".", "'", '"', "“", "”",
+     "‘", "’", "「", "」", "ep.", "Vol", "part"]), max_size=12).map("".join)
+
+
+@given(_STORY_TEXT)
+def test_what_a_shortcut_rules_out_its_pattern_never_finds(text: str) -> None:
+    """Signatures skip a pattern's scan when a cheap test says it cannot match: that test
+    must never be wrong, whatever the case or script of the letters."""
+    caseless, folded = stories._caseless(text), stories._fold(text)
+    if not stories._DIGIT.search(text):
+        for pattern in (stories.PART, stories.INSTALMENT, stories.SUM, stories._SEASON_JA):
+            assert not pattern.search(text)
+    if not stories._DIGIT.search(folded):
+        for pattern in (stories.NUMBER, stories._DATE_EN, stories._DATE_KO):
+            assert not pattern.search(folded)
+    if not stories._PART_NEAR.search(caseless):
+        assert not stories.PART.search(text)
+    if "第" not in text:
+        assert not stories._SEASON_JA.search(text)
+    if not stories._SPACE_DIGIT.search(text):
+        assert not stories.INSTALMENT.search(text)
+    if not any(quote in text for quote in stories._QUOTES):
+        assert not stories.QUOTED.search(text)
+    if not (any(noun in caseless for noun in stories._ORDINAL_NOUNS) and (
+            any(word in caseless for word in stories._ORDINALS)
+            or stories._NTH.search(caseless))):
+        assert not stories.ORDINAL.search(text)
+    if not stories._MONTH_START.search(folded):
+        assert not [m for m in stories._DATE_EN.finditer(folded)
+                    if (m.group(1) or m.group(4)) in stories.MONTH]

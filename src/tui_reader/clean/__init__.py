@@ -193,11 +193,18 @@ def article_with_fallback(page: Article | None, entry: FeedEntry) -> Article:
     return _with_entry_meta(page or Article(url=entry.link, source="none"), entry)
 
 
+# What an HTML parser acts on in text: markup, references, and the characters it replaces,
+# normalises or drops. Text without any of them is one text node, as it is.
+_UNPLAIN = ("<", "&", "\r", "\x00", "\ufeff")
+
+
 def _fragment(markup: str, base: str | None) -> Article:
-    """A feed's HTML is all article: no container to find, however short it is."""
-    body = parse_html(markup).body
+    """A feed's HTML is all article: no container to find, however short it is. Many feeds'
+    summaries are plain text, which needs no parse."""
     builder = BodyBuilder(base, MAX_BODY_CHARS)
-    if body is not None:
+    if not any(c in markup for c in _UNPLAIN):
+        builder.build_text(markup)
+    elif (body := parse_html(markup).body) is not None:
         builder.build([body])
     return Article(url=base, blocks=builder.blocks,
                    related=_unique(builder.related, base), truncated=builder.truncated)

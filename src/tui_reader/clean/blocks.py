@@ -159,6 +159,12 @@ class BodyBuilder:
                 self._element(root, 0, tag_id, role, check=False)
             self._flush()
 
+    def build_text(self, text: str) -> None:
+        """Text with nothing a parser would change (`is_plain`), as its parsed tree would
+        give it: one text node, without the parse."""
+        self._text(text)
+        self._flush()
+
     # -- walking --------------------------------------------------------------------------
 
     def _children(self, node: LexborNode, depth: int) -> None:

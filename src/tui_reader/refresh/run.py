@@ -110,16 +110,18 @@ class Run:
         return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
 
     async def save(self, item: Incoming) -> tuple[int, bool]:
-        """(id, new) once the article is committed, with whatever else was ready by then.
+        """(id, new) once the article is committed, with whatever else was ready by then."""
+        return await self._queue(item)
 
-        Its columns are made here, on the loop: the writer thread then only waits on SQLite,
-        which lets go of the GIL, instead of taking it from the loop for JSON and zlib.
-        """
+    def _queue(self, item: Incoming) -> asyncio.Future[tuple[int, bool]]:
+        """The article's columns are made here, on the loop: the writer thread then only
+        waits on SQLite, which lets go of the GIL, instead of taking it from the loop for
+        JSON and zlib."""
         future: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
         self._unsaved.append((prepare(item), future))
         if self._saving is None:
             self._saving = asyncio.create_task(self._save_batches())
-        return await future
+        return future
 
     async def _save_batches(self) -> None:
         try:
@@ -244,6 +246,15 @@ class Run:
                 todo[key] = (entry, digest)
         if todo:
             self._found_work()
+
+        if not download and not self.pictures:
+            # The feed's own text is each article: nothing to wait for but the store.
+            saved = await asyncio.gather(*(
+                self._queue(Incoming(article_with_fallback(None, entry), feed.id, key, None,
+                                     digest)) for key, (entry, digest) in todo.items()))
+            result.new += sum(new for _, new in saved)
+            result.updated += len(saved) - sum(new for _, new in saved)
+            return
 
         stored = 0
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from urllib.parse import urlsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, urlsplit
 
 # Parameters that say who sent the reader, not what the page is.
 _TRACKING = re.compile(
@@ -35,10 +36,27 @@ def canonical_url(url: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(url)
-        port, host = parts.port, (parts.hostname or "").rstrip(".")
     except ValueError:
         return None
-    if parts.scheme.lower() not in _DEFAULT_PORTS or not host or any(c in host for c in "/?#@\\ "):
+    host = _canonical_host(parts.scheme, parts.netloc)
+    if host is None:
+        return None
+    path = parts.path.rstrip("/") or "/"
+    kept = sorted(p for p in parts.query.split("&")
+                  if p and not _TRACKING.fullmatch(p.split("=", 1)[0]))
+    query = "?" + "&".join(kept) if kept else ""
+    return f"https://{host}{path}{query}"
+
+
+@lru_cache(maxsize=4096)
+def _canonical_host(scheme: str, netloc: str) -> str | None:
+    """The host (and port, unless the default) copies share, worked out once per site."""
+    try:
+        authority = SplitResult(scheme, netloc, "", "", "")
+        port, host = authority.port, (authority.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if scheme.lower() not in _DEFAULT_PORTS or not host or any(c in host for c in "/?#@\\ "):
         return None
     while host.startswith("www.") and host.count(".") > 1:
         host = host[4:]
@@ -46,11 +64,7 @@ def canonical_url(url: str | None) -> str | None:
         host = f"[{host}]"
     if port is not None and port not in _DEFAULT_PORTS.values():
         host = f"{host}:{port}"
-    path = parts.path.rstrip("/") or "/"
-    kept = sorted(p for p in parts.query.split("&")
-                  if p and not _TRACKING.fullmatch(p.split("=", 1)[0]))
-    query = "?" + "&".join(kept) if kept else ""
-    return f"https://{host}{path}{query}"
+    return host
 
 
 def global_guid(guid: str | None) -> str | None:

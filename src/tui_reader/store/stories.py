@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import groupby
 from urllib.parse import urlsplit
 
 import Stemmer
@@ -124,6 +125,24 @@ NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|
 _UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
 _DATE_KO = re.compile(r"(\d{1,2})월(?:\s*(\d{1,2})일)?")
+# Cheap tests that rule a pattern out before its costly scan: every date in words starts with
+# a month's first three letters; every numbered part, count, sum and date has a digit; a part
+# is named by one of PART's nouns, and an ordinal one by an ordinal and one of ORDINAL's
+# nouns. Those are looked for in the text lower-cased as IGNORECASE matches letters (a regex
+# alternation ignoring case would cost as much as the scan it saves).
+_MONTH_START = re.compile("|".join(sorted({name[:3] for name in _MONTHS})))
+_DIGIT = re.compile(r"\d")
+_NTH = re.compile(r"\d(?:st|nd|rd|th)")
+# PART without its word boundary and case, over the lower-cased text.
+_PART_NEAR = re.compile(r"(?:ep|season|week|vol|part|chapter)[a-z]*\.?\s*\d")
+# INSTALMENT's number follows a space; QUOTED opens with one of these.
+_SPACE_DIGIT = re.compile(r"\s\d")
+_QUOTES = ("'", '"', "‘", "“", "「", "『")
+_ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
+# What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
+# "i" and a combining dot.
+_SIMPLE_LOWER = str.maketrans("ıſİ", "isi")
+_POSSESSIVE = ("'s", "’s")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Han and kana: no spaces between words, so their text is compared by pairs of characters.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff"
@@ -142,6 +161,7 @@ _PARTICLES = sorted(_PARTICLE_TEXT.split(), key=len, reverse=True)
 _DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "b"), ("ck", "g"))
 _CONSONANTS = str.maketrans("kqctpvfrzeiou", "gggdbbbljaaaa", "wh")
 _MIN_KEY = 4
+_NOT_LETTER = re.compile("[^a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,11 +242,10 @@ def _sum(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     """The loose sound of a name's romanisation."""
-    ascii_text = "".join(c for c in anyascii(text).lower() if c.isalpha())
+    ascii_text = _NOT_LETTER.sub("", (text if text.isascii() else anyascii(text)).lower())
     for digraph, single in _DIGRAPHS:
         ascii_text = ascii_text.replace(digraph, single)
-    skeleton = ascii_text.translate(_CONSONANTS)
-    folded = "".join(c for i, c in enumerate(skeleton) if i == 0 or skeleton[i - 1] != c)
+    folded = "".join(letter for letter, _ in groupby(ascii_text.translate(_CONSONANTS)))
     return folded[:-1] if folded.endswith("a") and len(folded) > 1 else folded
 
 
@@ -259,68 +278,141 @@ def _numbers(folded: str) -> set[str]:
 
 def _dates(folded: str) -> set[str]:
     dates = set()
-    for m in _DATE_EN.finditer(folded):
-        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        if month in MONTH and 1 <= int(day) <= 31:
-            dates.add(f"@{MONTH[month]}-{int(day)}")
-    for m in _DATE_KO.finditer(folded):
-        dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2) else f"@{int(m.group(1))}")
+    if _MONTH_START.search(folded):
+        for m in _DATE_EN.finditer(folded):
+            month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            if month in MONTH and 1 <= int(day) <= 31:
+                dates.add(f"@{MONTH[month]}-{int(day)}")
+    if "월" in folded:
+        for m in _DATE_KO.finditer(folded):
+            dates.add(f"@{int(m.group(1))}-{int(m.group(2))}" if m.group(2)
+                      else f"@{int(m.group(1))}")
     return dates
 
 
+def _counted(folded: str) -> set[str]:
+    """The dates and counts of `folded`: none without a digit, which most headlines lack."""
+    return _dates(folded) | _numbers(folded) if _DIGIT.search(folded) else set()
+
+
+def _caseless(text: str) -> str:
+    """`text` with letters in one case, as IGNORECASE compares them."""
+    if not text.isascii() and any(c in text for c in "ıſİ"):
+        text = text.translate(_SIMPLE_LOWER)
+    return text.lower()
+
+
+def _any_in(text: str, words: Iterable[str]) -> bool:
+    return any(word in text for word in words)
+
+
 def _parts(text: str) -> set[tuple[str, str]]:
-    parts = {(_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text)}
-    parts.update(("se", n) for n in _SEASON_JA.findall(text))
-    for ordinal, noun in ORDINAL.findall(text):
-        folded = _fold(ordinal)
-        number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
-        parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
-    parts.update(("#", n) for name, n in INSTALMENT.findall(text)
-                 if _fold_word(name) not in MONTH and _fold_word(name) != "no")
+    parts: set[tuple[str, str]] = set()
+    caseless = _caseless(text)
+    digits = bool(_DIGIT.search(text))
+    if digits:
+        if _PART_NEAR.search(caseless):
+            parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
+        if "第" in text:
+            parts.update(("se", n) for n in _SEASON_JA.findall(text))
+        if _SPACE_DIGIT.search(text):
+            parts.update(("#", n) for name, n in INSTALMENT.findall(text)
+                         if _fold_word(name) not in MONTH and _fold_word(name) != "no")
+    if _any_in(caseless, _ORDINAL_NOUNS) and (
+            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(caseless))):
+        for ordinal, noun in ORDINAL.findall(text):
+            folded = _fold(ordinal)
+            number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
+            parts.add((_PART_OF.get(_fold(noun), _fold(noun)[:2]), number))
     return parts
 
 
-def _names(text: str) -> tuple[set[str], set[str]]:
-    """The names in `text`, and the Latin-letter runs they came from (for their keys)."""
-    names = {_fold(m.group(1)).strip() for m in QUOTED.finditer(text)}
-    runs: set[str] = set()
-    for match in CAPITALISED.finditer(text):
-        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()
-                 if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
-                 and f not in MONTH and f not in _WEEKDAYS]
-        if words:
-            run = " ".join(words)
-            runs.add(run)
-            names.add(_fold(run).strip("'.,:;!?"))
-    # A name is also each of its words, so "Hana Corvell" meets "Corvell's".
-    for name in list(names):
-        for word in name.split():
-            names.update(_word(word.strip(".,:;!?")) if len(word) > 2 else [])
-    names.update(_hangul_stem(w) for w in HANGUL.findall(text) if len(w) >= 2)
-    names.update(_CJK_RUN.findall(text))
-    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}, runs
+@lru_cache(maxsize=65536)
+def _run(match: str) -> str:
+    """The name a capitalised run gives: its words less stop words, kinds of event, months
+    and weekdays, each without a possessive 's; empty when nothing is left."""
+    return " ".join(w[:-2] if w.endswith(_POSSESSIVE) else w for w in match.split()
+                    if (f := _fold_word(w).strip(".,:;!?")) not in STOP_WORDS and f not in KINDS
+                    and f not in MONTH and f not in _WEEKDAYS)
+
+
+def _runs(text: str) -> set[str]:
+    """The names of `text` written as capitalised runs."""
+    return {run for m in CAPITALISED.finditer(text) if (run := _run(m.group(0)))}
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(name: str) -> tuple[str, ...]:
+    """A name's words, so "Hana Corvell" meets "Corvell's"."""
+    return tuple(form for word in name.split() if len(word) > 2
+                 for form in _word(word.strip(".,:;!?")))
+
+
+def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
+           cjk: Iterable[str]) -> set[str]:
+    """The names of a text from its quoted titles, capitalised runs, Hangul words and runs of
+    Han and kana."""
+    names = {_fold(q).strip() for q in quoted} | {_fold(run).strip("'.,:;!?") for run in runs}
+    names.update([form for name in names for form in _name_forms(name)])
+    names.update(_hangul_stem(w) for w in hangul if len(w) >= 2)
+    names.update(cjk)
+    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}
+
+
+def _quoted(text: str) -> list[str]:
+    return QUOTED.findall(text) if _any_in(text, _QUOTES) else []
+
+
+@lru_cache(maxsize=65536)
+def _bare(token: str) -> str:
+    return _fold_word(token).strip(".,'")
+
+
+@dataclass(slots=True)
+class _Scan:
+    """What one of title and lead holds, each pattern run over it once."""
+
+    folded: str
+    forms: list[str]  # its words' comparable forms, for the terms
+    bare: list[str]  # its words folded, as kinds of event and formats are looked up
+    runs: set[str]
+    hangul: list[str]
+    cjk: list[str]
+
+
+def _scan(part: str) -> _Scan:
+    folded = _fold(part)
+    tokens = WORD.findall(folded)
+    forms = [form for token in tokens for form in _word(token)]
+    if part.isascii():
+        # Folding ASCII only lowers it: its words are the folded ones, and it has no Hangul,
+        # Han or kana.
+        return _Scan(folded, forms, [t.strip(".,'") for t in tokens], _runs(part), [], [])
+    return _Scan(folded, forms, [_bare(t) for t in WORD.findall(part)], _runs(part),
+                 HANGUL.findall(part), _CJK_RUN.findall(part))
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
     """The comparable parts of an article; `site` is its host (two articles from one site
-    are never one story: a site's own follow-ups stay separate)."""
+    are never one story: a site's own follow-ups stay separate).
+
+    Title and lead are scanned apart where no pattern can match across the two (names,
+    words, Hangul), so the title's findings serve both the headline and the whole text."""
     text = f"{title}. {lead}"
+    head, body = _scan(title), _scan(lead)
     terms: Counter[str] = Counter()
-    for part, weight in ((title, 2), (lead, 1)):
-        folded = _fold(part)
-        for token in WORD.findall(folded):
-            for form in _word(token):
-                terms[form] += weight
-        for term in _dates(folded) | _numbers(folded):
+    for scan, weight in ((head, 2), (body, 1)):
+        for _ in range(weight):
+            terms.update(scan.forms)
+        for term in _counted(scan.folded):
             terms[term] += weight
-    names, runs = _names(text)
-    tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(text)]
-    title_tokens = [_fold_word(t).strip(".,'") for t in WORD.findall(title)]
-    title_names, title_only_runs = _names(title)
-    title_runs = {r for r in title_only_runs if " " in r} | {
-        m.group(1) for m in QUOTED.finditer(title)}
+    runs = head.runs | body.runs
+    title_quoted = _quoted(title)
+    hangul = head.hangul + body.hangul
+    names = _names(_quoted(text), runs, hangul, head.cjk + body.cjk)
+    title_subjects = {r for r in head.runs if " " in r} | set(title_quoted)
     latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
-    hangul_keys = {_key(_hangul_stem(w)) for w in HANGUL.findall(text)}
+    hangul_keys = {_key(_hangul_stem(w)) for w in hangul}
     return Signature(
         site=_fold(site).removeprefix("www."),
         published=published,
@@ -328,15 +420,16 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         names=frozenset(names),
         latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
         hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
-        kinds=frozenset(KINDS[t] for t in tokens if t in KINDS),
-        title_kinds=frozenset(KINDS[t] for t in title_tokens if t in KINDS),
-        title_names=frozenset(title_names),
-        formats=frozenset(FORMATS[t] for t in title_tokens if t in FORMATS),
+        kinds=frozenset(KINDS[t] for t in head.bare + body.bare if t in KINDS),
+        title_kinds=frozenset(KINDS[t] for t in head.bare if t in KINDS),
+        title_names=frozenset(_names(title_quoted, head.runs, head.hangul, head.cjk)),
+        formats=frozenset(FORMATS[t] for t in head.bare if t in FORMATS),
         subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
-                           for r in title_runs),
-        asian=bool(HANGUL.search(title) or _CJK.search(title)),
+                           for r in title_subjects),
+        asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(text)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)),
+        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
+        else frozenset(),
     )
 
 
@@ -344,13 +437,16 @@ def encode(sig: Signature) -> str:
     """A signature as the store keeps it beside its article, made when the article is
     prepared (in a refresh's worker processes), so grouping reads it instead of working it
     out again for every article around the new ones. Site and time come from the row."""
-    return json.dumps([
+    return _json([
         sig.terms, *(sorted(field) for field in (
             sig.names, sig.latin_keys, sig.hangul_keys, sig.kinds, sig.title_kinds,
             sig.title_names, sig.formats, sig.sums)),
         sorted([sorted(words), key] for words, key in sig.subjects),
         sig.asian, sorted(sig.parts),
-    ], ensure_ascii=False, separators=(",", ":"))
+    ])
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def decode(text: str, site: str, published: datetime) -> Signature | None:
@@ -359,17 +455,22 @@ def decode(text: str, site: str, published: datetime) -> Signature | None:
     try:
         (terms, names, latin, hangul, kinds, title_kinds, title_names, formats, sums,
          subjects, asian, parts) = json.loads(text)
+        # JSON keys are strings; the counts must be whole numbers.
+        if not isinstance(terms, dict) or not set(map(type, terms.values())) <= _COUNTS:
+            return None
         return Signature(
-            site=_fold(site).removeprefix("www."), published=published,
-            terms={str(k): int(v) for k, v in terms.items()},
+            site=_fold_word(site).removeprefix("www."), published=published, terms=terms,
             names=frozenset(names), latin_keys=frozenset(latin), hangul_keys=frozenset(hangul),
             kinds=frozenset(kinds), title_kinds=frozenset(title_kinds),
             title_names=frozenset(title_names), formats=frozenset(formats),
-            subjects=frozenset((frozenset(words), str(key)) for words, key in subjects),
-            asian=bool(asian), parts=frozenset((str(k), str(n)) for k, n in parts),
+            subjects=frozenset([(frozenset(words), str(key)) for words, key in subjects]),
+            asian=bool(asian), parts=frozenset([(str(k), str(n)) for k, n in parts]),
             sums=frozenset(sums))
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
+
+
+_COUNTS = frozenset({int})
 
 
 def similarity(a: Signature, b: Signature, weights: Weights) -> float:
@@ -540,9 +641,26 @@ def lead(body: str) -> str:
 
 
 def site_of(url: str | None, feed_id: int | None) -> str:
-    """The site an article is from: its link's host, or its feed when it has no link."""
-    host = urlsplit(url).hostname if url else None
+    """The site an article is from: its link's host, or its feed when it has no link (or
+    one without a host)."""
+    origin = _ORIGIN.match(url) if url else None
+    host = _site_host(origin.group(0)) if origin else _host(url) if url else None
     return host.removeprefix("www.") if host else f"feed:{feed_id}"
+
+
+# Scheme and authority: all `urlsplit` reads a host from, the same for every article of a
+# site, so each site's is split once (a fifth of grouping's time went to splitting links).
+_ORIGIN = re.compile(r"[^:/?#]*://[^/?#]*")
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # brackets that hold no address
+        return None
+
+
+_site_host = lru_cache(maxsize=4096)(_host)
 
 
 # An article's new story, and the story it had: (article id, story, former story).
