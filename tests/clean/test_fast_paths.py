@@ -208,6 +208,32 @@ def test_a_page_in_another_charset_is_decoded_before_parsing() -> None:
     assert extract_article(page, None, "text/html; charset=EUC-KR").title == ""
 
 
+def test_a_utf8_page_with_many_tags_parses_from_its_bytes_as_its_text_parses() -> None:
+    """Past `_SCAN_FROM` tags the bounds are counted on the bytes: within them, nothing is cut
+    and the page parses as its decoded text does."""
+    page = ("<html><body>" + "<div><p>café <a href=/x>€ 5</a></p></div>" * 3_000).encode()
+    fast = parse_page(page).body
+    slow = parse_html(page.decode()).body
+    assert fast is not None and slow is not None
+    assert fast.text() == slow.text() and len(fast.css("a")) == 3_000
+
+
+_TREE_MARKUP = st.lists(st.sampled_from(
+    ["<div class=a id=b>", "</div>", "<p>", "</p>", "<table><tr><td>", "</table>", "<li>",
+     "<template>t</template>", "<noscript><p>n</p></noscript>", "<form><input value=v>",
+     "<select><option selected>o</option></select>", "<a href=/x>", "</a>", "<b>", "</i>",
+     "<h2>", "<br>", "<!-- c -->", "<script>s<p></script>", "<svg><title>t</title></svg>",
+     "text", " ", "&amp;"]), max_size=30).map("".join)
+
+
+@given(_TREE_MARKUP)
+def test_pages_parse_without_mutation_callbacks_into_the_same_tree(markup: str) -> None:
+    """`parse_html` skips Lexbor's mutation callbacks; the tree is the one a default parse
+    builds."""
+    page = f"<html><body>{markup}</body></html>"
+    assert parse_html(page).html == LexborHTMLParser(page).html
+
+
 _SUMMARY_TEXT = st.lists(st.sampled_from(
     [*"ab .,'\"-\n\t\x0b\x0c\x01\x7f>=/;#", "é", "한", "漢", "\u00a0", "\u2028", "\u200b",
      "ALSO READ- ", "Read more", "\n\n"]), max_size=40).map("".join)

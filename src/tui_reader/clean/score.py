@@ -237,24 +237,27 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     # List items are looked for only under the climb's top box, not in the whole page.
     items = [(item, len(text)) for item in select.css(chain[-1], "li")
              if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
-    prose = _prose(voters + items, [best, *chain])
+    gains = _prose_added(voters + items, best, chain)
+    if not any(gains):
+        return best  # no level adds a paragraph: none can be taken, and no text is read
     lengths = _text_lengths(best, chain)
     chosen = best
     length = lengths[best.mem_id]
     linked: int | None = None
-    for ancestor in chain:
-        if prose[ancestor.mem_id] == prose[chosen.mem_id]:
+    prose = 0  # paragraph text the levels above `chosen` add, up to `ancestor`
+    for ancestor, gain in zip(chain, gains, strict=True):
+        prose += gain
+        if not prose:
             continue  # adds no paragraph: cannot be taken, whatever else it adds
         ancestor_length = lengths[ancestor.mem_id]
         added = ancestor_length - length
-        if added <= _WRAPPER_SLACK \
-                or prose[ancestor.mem_id] - prose[chosen.mem_id] < _PROSE_SHARE * added:
+        if added <= _WRAPPER_SLACK or prose < _PROSE_SHARE * added:
             continue
         if linked is None:
             linked = _linked(chosen)
         ancestor_linked = _linked(ancestor)
         if ancestor_linked - linked <= _ADDED_LINKS * added:
-            chosen, length, linked = ancestor, ancestor_length, ancestor_linked
+            chosen, length, linked, prose = ancestor, ancestor_length, ancestor_linked, 0
     return chosen
 
 
@@ -279,14 +282,17 @@ def _linked(node: LexborNode) -> int:
     return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
 
 
-def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> dict[int, int]:
-    """How much paragraph text lies under each of `wanted` (a chain of ancestors, innermost
-    first), leaving out paragraphs inside page chrome, a teaser link or a boilerplate box.
-    Each element is looked at once: what a walk up from it found is kept for the elements
-    below it that lead there, and only elements under `wanted` have their names read."""
-    index = {node.mem_id: i for i, node in enumerate(wanted)}
-    reached: dict[int, int] = {}  # element -> the first of `wanted` at or above it, or -1
-    direct = [0] * len(wanted)
+def _prose_added(voters: list[tuple[LexborNode, int]], best: LexborNode,
+                 chain: list[LexborNode]) -> list[int]:
+    """How much paragraph text each box of `chain` (the ancestors of `best`, innermost first)
+    adds to the box below it, leaving out paragraphs inside page chrome, a teaser link or a
+    boilerplate box. The climb compares levels with each other only, so what lies under
+    `best` itself is not sorted out. Each element is looked at once: what a walk up from it
+    found is kept for the elements below it that lead there, and only elements between
+    `best` and the top of `chain` have their names read."""
+    index = {node.mem_id: i for i, node in enumerate([best, *chain])}
+    reached: dict[int, int] = {}  # element -> the first of `best, *chain` at or above it, or -1
+    direct = [0] * (len(chain) + 1)
     for node, length in voters:
         path: list[LexborNode] = []
         ancestor: LexborNode | None = node
@@ -303,17 +309,12 @@ def _prose(voters: list[tuple[LexborNode, int]], wanted: list[LexborNode]) -> di
             path.append(ancestor)
             ancestor = ancestor.parent
         for element in reversed(path):  # from the top down: a box blocks what is under it
-            if found >= 0 and _not_prose(element):
+            if found > 0 and _not_prose(element):
                 found = -1
             reached[element.mem_id] = found
-        if found >= 0:
+        if found > 0:
             direct[found] += length
-    totals: dict[int, int] = {}
-    running = 0
-    for node, amount in zip(wanted, direct, strict=True):
-        running += amount
-        totals[node.mem_id] = running
-    return totals
+    return direct[1:]
 
 
 def _not_prose(node: LexborNode) -> bool:
