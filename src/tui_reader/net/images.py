@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING
 
 from tui_reader.net.errors import FetchError
 from tui_reader.net.http import Fetcher, MiB, status_message
 from tui_reader.sanitize import safe_url
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_CAP = 5 * MiB
 IMAGE_ACCEPT = "image/webp,image/png,image/jpeg,image/gif;q=0.9,image/*;q=0.5"
@@ -92,7 +94,10 @@ class Skipped:
 
 
 def open_image(data: bytes) -> Image.Image:
-    """Read the header and check the size, decoding no pixels; raises ImageError."""
+    """Read the header and check the size, decoding no pixels; raises ImageError. Pillow is
+    imported at the first picture: a refresh's worker processes start without it."""
+    from PIL import Image
+
     try:
         with _open_lock, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -126,6 +131,8 @@ def shrink(data: bytes) -> SmallImage:
 
 
 def _shrunk(image: Image.Image, box: tuple[int, int]) -> SmallImage:
+    from PIL import ImageOps
+
     try:
         # thumbnail() lets JPEG decode at 1/2 to 1/8 scale, so a big photo never exists in
         # memory at full size; after turning it upright it may need fitting once more.
