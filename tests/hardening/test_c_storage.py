@@ -127,6 +127,30 @@ def test_c2_two_instances_write_at_once_without_errors(tmp_path: Path) -> None:
     assert len(bookmarked(db)) == 60 and sound(db)
 
 
+
+def test_c2_instances_started_together_on_a_new_database_all_open_it(tmp_path: Path) -> None:
+    """Switching a new database to WAL answers busy at once, without waiting, while another
+    connection is creating it: each instance asks again instead of failing."""
+    errors: list[BaseException] = []
+    for round_ in range(10):
+        db = tmp_path / f"new{round_}.sqlite3"
+        start = threading.Barrier(4)
+
+        def run(db: Path = db, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                with Store.open(db) as store:
+                    store.articles(limit=5)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []
+
 HOLDER = """
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)

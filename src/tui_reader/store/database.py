@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -84,6 +85,22 @@ def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
                          " missing); move it aside to start afresh, or pass another --home")
 
 
+def _when_free(conn: sqlite3.Connection, statement: str, timeout: float) -> None:
+    """Run `statement`, asking again while SQLite answers busy. Switching to WAL answers
+    busy at once, without calling the busy handler, while another connection is creating
+    or switching the same database: two instances started together on a new one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute(statement)
+            return
+        except sqlite3.OperationalError as exc:
+            if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") \
+                    or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _connect(path: Path, timeout: float, announce: Announce | None) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +116,7 @@ def _connect(path: Path, timeout: float, announce: Announce | None) -> sqlite3.C
         # not caught with its tables made but its id not yet written.
         _check_ours(conn, path)
         check_version(conn, path)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _when_free(conn, "PRAGMA journal_mode = WAL", timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path, announce=announce)
