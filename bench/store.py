@@ -163,7 +163,7 @@ def searched(store: Store, query: str) -> object:
         return None
 
 
-def folder_rows(store: Store) -> list[tuple[str, str, tuple[float, float]]]:
+def folder_rows(store: Store) -> list[tuple[str, str, tuple[float, float, float]]]:
     """A folder's page and the folders' unread counts, with the 100 feeds filed in ten
     folders (once, on a database that has none), and filtering a list as one types."""
     feeds = store.feeds()
@@ -173,8 +173,8 @@ def folder_rows(store: Store) -> list[tuple[str, str, tuple[float, float]]]:
     lines = ListFilter()
     typed = Generator().words[5][:4]
 
-    def narrow(text: str) -> None:
-        lines.kept(text, "all", lambda: [])
+    def narrow(text: str) -> list[int]:
+        return lines.kept(text, "all", lambda: [])
 
     lines.kept("", "all", store.listed_text)
     return [
@@ -184,7 +184,7 @@ def folder_rows(store: Store) -> list[tuple[str, str, tuple[float, float]]]:
         ("filter", "the list's lines, read once", timed(store.listed_text, runs=5)),
         # Typing starts over from every line after "" (as after a backspace to nothing).
         ("filter", f"a first key, over every line: {typed[:1]}", timed(
-            lambda: [narrow(""), narrow(typed[:1])])),
+            lambda: (narrow(""), narrow(typed[:1])))),
         ("filter", f"typed key by key: {typed}", timed(
             lambda: [narrow(typed[:n]) for n in range(len(typed) + 1)])),
     ]

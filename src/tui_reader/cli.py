@@ -378,11 +378,15 @@ def _settings(args: argparse.Namespace, *, create: bool = True) -> Settings:
     return settings
 
 
-def _store(args: argparse.Namespace, *, reading: bool = False) -> Any:
-    """The store; `reading` for a command that writes nothing, so it runs on a full disk."""
+def _store(args: argparse.Namespace, *, reading: bool = False, marking: bool = False) -> Any:
+    """The store; `reading` for a command that writes nothing, so it runs on a full disk;
+    `marking` for one that marks articles read, as config.toml's `story_read` says."""
     from tui_reader.store import Store
 
-    return Store.open(_paths(args).database, reading=reading, announce=_upgrading)
+    story_read = _settings(args, create=False).story_read == "story" if marking else True
+    store = Store.open(_paths(args).database, reading=reading, announce=_upgrading)
+    store.story_read = story_read
+    return store
 
 
 def _upgrading(old: int, new: int) -> None:
@@ -573,9 +577,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _mark(args: argparse.Namespace, read: bool) -> int:
-    story_read = _settings(args, create=False).story_read == "story"
-    with _store(args) as store:
-        store.story_read = story_read
+    with _store(args, marking=True) as store:
         for article_id in args.ids:
             if store.row(article_id) is None:
                 raise UsageError(f"no article with id {article_id}")
@@ -710,10 +712,11 @@ def cmd_articles(args: argparse.Namespace) -> int:
             if feed is None:
                 raise UsageError(f"not subscribed: {args.feed}")
             feed_id = feed.id
-        folders = store.folders()
-        if args.folder is not None and not any(within(f, args.folder) for f in folders):
-            known = ", ".join(folders) or "no feed is in a folder"
-            raise UsageError(f"no folder named {args.folder!r} ({known})")
+        if args.folder is not None:
+            folders = store.folders()
+            if not any(within(f, args.folder) for f in folders):
+                known = ", ".join(folders) or "no feed is in a folder"
+                raise UsageError(f"no folder named {args.folder!r} ({known})")
         # One row past the limit tells a cut list from one that just fits; -1 is SQLite's "all".
         try:
             rows = store.articles(
@@ -739,7 +742,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
         hidden = "  [hidden]" if row.hidden else ""
         sources = f"  [{row.sources} sources]" if row.sources > 1 else ""
         print(f"{row.id:>6} {marks} {date}  {_titled(row)}{hidden}{sources}")
-        for other in stories.get(row.story, []) if row.story is not None else []:
+        for other in stories.get(row.story, ()):
             if other.id != row.id:
                 print(f"{'':>6}   {'':10}  ↳ {other.id}  {_titled(other)}")
     return 0
@@ -804,10 +807,8 @@ def cmd_read(args: argparse.Namespace) -> int:
         return 0
     sys.stdout.flush()
     # Marked read only once shown: a full disk costs the mark, not the reading.
-    story_read = _settings(args, create=False).story_read == "story"
     try:
-        with _store(args) as store:
-            store.story_read = story_read
+        with _store(args, marking=True) as store:
             store.set_read([article_id])
     except StoreError as exc:
         _err(f"not marked as read: {exc}")

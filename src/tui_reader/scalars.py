@@ -11,6 +11,7 @@ working and one that catches `ScalarError` knows the text was at fault, not the 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from datetime import UTC, datetime
@@ -210,6 +211,35 @@ def _plain(url: str) -> bool:
     return port is None or _DEFAULT_PORTS[scheme] != int(port) <= 65535
 
 
+# What `urljoin` would rewrite in a root-relative path ("/a/b?c#d") or a fragment ("#d"):
+# dot segments, parameters, an empty query, an empty fragment.
+_REWRITTEN = re.compile(r"/\.|;|\?#|[?#]$")
+
+
+def _join(base: str, href: str) -> str:
+    """`urljoin(base, href)`, without its parsing for the two commonest relative links of a
+    page: a path from the site's root and a fragment, which it returns appended to the
+    page's origin or to the page's URL, as they are, when they hold nothing it rewrites."""
+    if href.isascii() and href.isprintable() and _REWRITTEN.search(href) is None:
+        if href[:1] == "/" and href[1:2] != "/":
+            origin = _origin(base)
+            if origin is not None:
+                return origin + href
+        elif href[:1] == "#" and base.startswith(("https://", "http://")) and "#" not in base \
+                and _REWRITTEN.search(base) is None and _origin(base) is not None:
+            return base + href
+    return urljoin(base, href)
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(base: str) -> str | None:
+    """"scheme://host" of an http(s) page URL, as `urljoin` writes it before a path."""
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not base.isascii() or not base.isprintable():
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def parse_url(text: str, base: str | None = None) -> str:
     """An absolute http(s) URL, resolved against `base` when given, with its scheme and host
     normalised (lower case, punycode, a default or empty port dropped) and its path, query
@@ -222,7 +252,7 @@ def parse_url(text: str, base: str | None = None) -> str:
         return url
     if base is not None:
         try:
-            url = urljoin(base, url)
+            url = _join(base, url)
         except ValueError:
             raise _bad("link", text) from None
         if _plain(url):

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from tui_reader import scalars
 from tui_reader.clean import (
     article_with_fallback,
     boilerplate,
@@ -128,7 +129,7 @@ def test_relative_links_join_as_urljoin_joins_them(base: str, lead: str, rest: s
     except ValueError:
         expected = None
     try:
-        joined: str | None = related._join(base, href)
+        joined: str | None = scalars._join(base, href)
     except ValueError:
         joined = None
     assert joined == expected
@@ -205,7 +206,13 @@ def test_a_page_in_another_charset_is_decoded_before_parsing() -> None:
     page = "<meta charset=euc-kr><p>드라마 방영 시작</p>".encode("cp949")
     body = parse_page(page).body
     assert body is not None and body.text() == "드라마 방영 시작"
-    assert extract_article(page, None, "text/html; charset=EUC-KR").title == ""
+    # The header's charset, not the bytes' guess, reads a whole article (no meta this time).
+    paragraphs = "".join(f"<p>{n}화에서 주인공은 오래된 비밀을 마주하고, 시청자들은 다음 이야기를"
+                         " 기다리며 드라마의 결말을 두고 다양한 추측을 내놓았다.</p>"
+                         for n in range(1, 6))
+    article = f"<html><body><article>{paragraphs}</article></body></html>".encode("cp949")
+    assert "시청자들은 다음 이야기를" in extract_article(
+        article, None, "text/html; charset=EUC-KR").text
 
 
 def test_a_utf8_page_with_many_tags_parses_from_its_bytes_as_its_text_parses() -> None:

@@ -32,7 +32,7 @@ import pytest
 
 from tui_reader.files import write_atomic
 from tui_reader.models import Article, Block, Span
-from tui_reader.store import Store, StoreError, schema
+from tui_reader.store import Store, StoreError, database, schema
 from tui_reader.store.database import write
 from tui_reader.store.schema import VERSION
 
@@ -149,7 +149,38 @@ def test_c2_instances_started_together_on_a_new_database_all_open_it(tmp_path: P
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
+        assert not any(thread.is_alive() for thread in threads)
     assert errors == []
+
+
+class _Busy:
+    """A connection that answers busy `times` times, then runs the statement."""
+
+    def __init__(self, times: int, name: str = "SQLITE_BUSY") -> None:
+        self.times, self.name, self.calls = times, name, 0
+
+    def execute(self, statement: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorname = self.name
+            raise error
+
+
+def test_c2_a_busy_answer_to_the_wal_switch_is_asked_again() -> None:
+    """What the race above needs, made certain: busy answers are waited out, any other
+    error is raised at once, and waiting stops at the timeout."""
+    busy = _Busy(2)
+    database._when_free(busy, "PRAGMA journal_mode = WAL", 10)  # type: ignore[arg-type]
+    assert busy.calls == 3
+    other = _Busy(2, "SQLITE_IOERR")
+    with pytest.raises(sqlite3.OperationalError):
+        database._when_free(other, "PRAGMA journal_mode = WAL", 10)  # type: ignore[arg-type]
+    assert other.calls == 1
+    stuck = _Busy(10**9)
+    with pytest.raises(sqlite3.OperationalError):
+        database._when_free(stuck, "PRAGMA journal_mode = WAL", 0)  # type: ignore[arg-type]
+    assert stuck.calls == 1
 
 HOLDER = """
 import sqlite3, sys

@@ -160,8 +160,8 @@ class BodyBuilder:
             self._flush()
 
     def build_text(self, text: str) -> None:
-        """Text with nothing a parser would change (`is_plain`), as its parsed tree would
-        give it: one text node, without the parse."""
+        """Text with nothing a parser would change (no character of `clean._UNPLAIN`), as
+        its parsed tree would give it: one text node, without the parse."""
         self._text(text)
         self._flush()
 

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from tui_reader.clean import select
 from tui_reader.models import Link, Span
-from tui_reader.sanitize import clean_line, safe_url
+from tui_reader.sanitize import clean_line, safe_join, safe_url
 
 _PREFIX = re.compile(
     r"\s*(?:also read|read also|read more|more to read|read next|read|related( stories| posts"
@@ -42,46 +40,7 @@ def absolute(base: str | None, href: str | None) -> str | None:
     href = href.strip()
     if href.startswith(("https://", "http://")):
         return safe_url(href)
-    # Joined first, then checked as a whole URL: `safe_join` checks the same, but only a
-    # URL given whole takes the checker's fast path for plain ASCII URLs, and a relative
-    # link costs ten times an absolute one without it.
-    try:
-        joined = _join(base or "", href)
-    except ValueError:  # an unbalanced IPv6 bracket in the link or the page's URL
-        return None
-    # `safe_url` trims spaces a joined link can end in ("/a ?" loses its "?" to urljoin);
-    # `safe_join` refuses such a link, and so does this.
-    return safe_url(joined) if joined == joined.strip(_ASCII_SPACE) else None
-
-
-_ASCII_SPACE = " \t\r\n\f\v"
-# What `urljoin` would rewrite in a root-relative path ("/a/b?c#d") or a fragment ("#d"):
-# dot segments, parameters, an empty query, an empty fragment.
-_REWRITTEN = re.compile(r"/\.|;|\?#|[?#]$")
-
-
-def _join(base: str, href: str) -> str:
-    """`urljoin(base, href)`, without its parsing for the two commonest relative links of a
-    page: a path from the site's root and a fragment, which it returns appended to the
-    page's origin or to the page's URL, as they are, when they hold nothing it rewrites."""
-    if href.isascii() and href.isprintable() and _REWRITTEN.search(href) is None:
-        if href[:1] == "/" and href[1:2] != "/":
-            origin = _origin(base)
-            if origin is not None:
-                return origin + href
-        elif href[:1] == "#" and base.startswith(("https://", "http://")) and "#" not in base \
-                and _REWRITTEN.search(base) is None and _origin(base) is not None:
-            return base + href
-    return urljoin(base, href)
-
-
-@functools.lru_cache(maxsize=64)
-def _origin(base: str) -> str | None:
-    """"scheme://host" of an http(s) page URL, as `urljoin` writes it before a path."""
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not base.isascii() or not base.isprintable():
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
+    return safe_join(base or "", href)
 
 
 def interstitial(line: list[Span]) -> list[Link] | None:

@@ -29,9 +29,9 @@ from tui_reader.scalars import ScalarError, parse_host
 
 @functools.cache
 def tls_context() -> ssl.SSLContext:
-    """Made once per process, at its first https request (each request names it; no
-    connector has it made up front): loading the root certificates takes tens of
-    milliseconds, and every fetcher (one per refresh, one per page opened) shares it."""
+    """Made once per process, at its first https request (each request names it; only a
+    socks proxy's connector asks for it up front): loading the root certificates takes tens
+    of milliseconds, and every fetcher (one per refresh, one per page opened) shares it."""
     return ssl.create_default_context(cafile=certifi.where())
 
 

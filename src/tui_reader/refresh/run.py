@@ -109,14 +109,12 @@ class Run:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
 
-    async def save(self, item: Incoming) -> tuple[int, bool]:
-        """(id, new) once the article is committed, with whatever else was ready by then."""
-        return await self._queue(item)
+    def save(self, item: Incoming) -> asyncio.Future[tuple[int, bool]]:
+        """(id, new) once the article is committed, with whatever else was ready by then.
 
-    def _queue(self, item: Incoming) -> asyncio.Future[tuple[int, bool]]:
-        """The article's columns are made here, on the loop: the writer thread then only
-        waits on SQLite, which lets go of the GIL, instead of taking it from the loop for
-        JSON and zlib."""
+        Its columns are made here, on the loop: the writer thread then only waits on
+        SQLite, which lets go of the GIL, instead of taking it from the loop for JSON and
+        zlib."""
         future: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
         self._unsaved.append((prepare(item), future))
         if self._saving is None:
@@ -250,10 +248,11 @@ class Run:
         if not download and not self.pictures:
             # The feed's own text is each article: nothing to wait for but the store.
             saved = await asyncio.gather(*(
-                self._queue(Incoming(article_with_fallback(None, entry), feed.id, key, None,
-                                     digest)) for key, (entry, digest) in todo.items()))
-            result.new += sum(new for _, new in saved)
-            result.updated += len(saved) - sum(new for _, new in saved)
+                self.save(Incoming.of(article_with_fallback(None, entry), feed.id, key, None,
+                                      digest)) for key, (entry, digest) in todo.items()))
+            added = sum(new for _, new in saved)
+            result.new += added
+            result.updated += len(saved) - added
             return
 
         stored = 0

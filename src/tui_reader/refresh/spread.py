@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import heapq
 import os
 import subprocess
 import sys
@@ -84,6 +85,14 @@ class Hosts:
         self._out: dict[str, int] = {}
         self._host_of: dict[int, str] = {}
         self._changed = asyncio.Event()
+        # The free hosts, most feeds waiting first, then in the order they came: an entry
+        # is (-feeds waiting, rank, host), and one whose host has since been taken, or has
+        # fewer waiting, is passed over (a host is pushed again once it is free). Picking
+        # the largest by a scan of every host made a refresh of thousands of sites quadratic.
+        self._rank = {host: rank for rank, host in enumerate(self._waiting)}
+        self._free = [(-len(queue), self._rank[host], host)
+                      for host, queue in self._waiting.items()]
+        heapq.heapify(self._free)
 
     def __len__(self) -> int:
         """Hosts with feeds still waiting."""
@@ -96,10 +105,13 @@ class Hosts:
         if prefer in self._waiting and prefer not in self._out:
             host = prefer
         else:
-            free = [host for host in self._waiting if host not in self._out]
-            if not free:
-                return None
-            host = max(free, key=lambda h: len(self._waiting[h]))
+            while True:
+                if not self._free:
+                    return None
+                size, _, host = heapq.heappop(self._free)
+                waiting = self._waiting.get(host)
+                if waiting is not None and host not in self._out and -size == len(waiting):
+                    break
         queue = self._waiting[host]
         feeds = [queue.popleft() for _ in range(min(self.chunk, len(queue)))]
         if not queue:
@@ -125,6 +137,8 @@ class Hosts:
         self._out[host] -= 1
         if not self._out[host]:
             del self._out[host]
+            if (queue := self._waiting.get(host)) is not None:
+                heapq.heappush(self._free, (-len(queue), self._rank[host], host))
             self._notify()
         return host
 

@@ -67,3 +67,13 @@ def folder_unread(conn: sqlite3.Connection, feeds: Iterable[FeedRow]) -> dict[st
         for path, times in held.items():
             counts[path] -= times - 1
     return counts
+
+
+def carried_by(feeds: str) -> str:
+    """A condition on `articles a`: stored from one of `feeds` (a SELECT of feed ids, named
+    twice) or carried by one too. A folder's feeds carry many articles, and joined they would
+    all be read and sorted for one page; taken as a set of ids, `+` has SQLite walk the time
+    index keeping the set's members, so a page comes after a few hundred rows and a folder
+    with none is one pass of the index."""
+    return (f"+a.id IN (SELECT id FROM articles WHERE feed_id IN ({feeds})"  # noqa: S608
+            f" UNION ALL SELECT article_id FROM also_in WHERE feed_id IN ({feeds}))")

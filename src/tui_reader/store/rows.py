@@ -153,4 +153,4 @@ def article_row(r: Sequence[Any]) -> ArticleRow:
     also = tuple(sorted(set(r[10].split("\x1f")), key=str.casefold)) if r[10] else ()
     return ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], parse_time(r[6]),
                       parse_time(r[7]) or datetime.now(UTC), bool(r[8]), bool(r[9]), also,
-                      bool(r[11]), r[12], max(1, r[13]) if r[12] is not None else 1)
+                      bool(r[11]), r[12], r[13] or 1)

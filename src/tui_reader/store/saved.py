@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_reader.store.errors import InvalidSearch
-from tui_reader.store.folders import folder_feeds
+from tui_reader.store.folders import carried_by, folder_feeds
 from tui_reader.store.search import run_search
 
 _CONDITION = re.compile(
@@ -56,23 +56,17 @@ class SavedQuery:
         if self.feeds:
             marks = ",".join("?" * len(self.feeds))
             picked = f"SELECT id FROM feeds WHERE lower(title) IN ({marks}) OR url IN ({marks})"  # noqa: S608
-            clauses.append(_carried_by(picked))
+            clauses.append(carried_by(picked))
             named = [*(n.lower() for n in self.feeds), *self.feeds]
             params += [*named, *named]
         if self.folders:
-            clauses.append(_carried_by("SELECT value FROM json_each(?)"))
+            clauses.append(carried_by("SELECT value FROM json_each(?)"))
             params += [json.dumps(folder_feeds(conn, self.folders))] * 2
         if self.unread:
             clauses.append("a.read = 0")
         if self.bookmarked:
             clauses.append("a.bookmarked_at IS NOT NULL")
         return clauses, params
-
-
-def _carried_by(feeds: str) -> str:
-    """Articles first stored from one of `feeds` (a SELECT of ids), or carried by one too."""
-    return (f"(a.feed_id IN ({feeds}) OR a.id IN"  # noqa: S608
-            f" (SELECT article_id FROM also_in WHERE feed_id IN ({feeds})))")
 
 
 def matching(conn: sqlite3.Connection, query: SavedQuery) -> tuple[list[str], list[Any]]:

@@ -216,7 +216,7 @@ def _v9(conn: sqlite3.Connection) -> None:
 
 # v10: articles hidden by a filter in config.toml (store.filters), and a place for the
 # store's own small facts: which rules were applied, and up to which article. Hidden
-# articles are few: lists and counts leave out the ids this index holds (store.HIDDEN)
+# articles are few: lists and counts leave out the ids this index holds (rows.HIDDEN)
 # rather than read every row's flag.
 _V10 = """
 ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;

@@ -15,7 +15,7 @@ from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
 from tui_reader.store.filters import Filter, apply_filters, up_to_date
-from tui_reader.store.folders import folder_feeds, folder_unread
+from tui_reader.store.folders import carried_by, folder_feeds, folder_unread
 from tui_reader.store.incoming import (
     Incoming,
     Prepared,
@@ -366,13 +366,7 @@ class Store:
                       " ON c.id = x.article_id WHERE x.feed_id = ?1 AND c.feed_id IS NOT ?1) AS a")
             params.append(feed_id)
         elif folder is not None:
-            # A folder's feeds carry many articles, and joined as above they would all be read
-            # and sorted for one page. Taken as a set of ids instead, `+` has SQLite walk the
-            # time index keeping the set's members: a page comes after a few hundred rows, and
-            # a folder with none is one pass of the index.
-            picked = "(SELECT value FROM json_each(?1))"
-            where.append(f"+a.id IN (SELECT id FROM articles WHERE feed_id IN {picked}"  # noqa: S608
-                         f" UNION ALL SELECT article_id FROM also_in WHERE feed_id IN {picked})")
+            where.append(carried_by("SELECT value FROM json_each(?1)"))
             params.append(json.dumps(folder_feeds(self.conn, [folder])))
         if not hidden:
             where.append(f"a.id NOT IN ({HIDDEN})")
@@ -724,7 +718,8 @@ class Store:
                 "SELECT s.id, s.title, s.url FROM articles a JOIN articles s ON s.story = a.story"
                 " WHERE a.id = ? AND s.id != a.id ORDER BY s.sort_time, s.id", (article_id,)):
             seen_ids.add(other_id)
-            seen_urls.add(url)
+            if url:  # an article without a link hides no other without one
+                seen_urls.add(url)
             reads.append(RelatedRead(title, url, other_id, False, same_story=True))
         total += len(reads)
         for link in article.related:

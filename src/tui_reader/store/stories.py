@@ -24,13 +24,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlsplit
 
 import Stemmer
 from anyascii import anyascii
+
+from tui_reader.store.rows import iso
 
 WINDOW = timedelta(days=3)
 # The cosine above which two articles that pass every other test are one story: chosen on
@@ -701,7 +703,7 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int]) -> Regrouping:
         "SELECT id, url, feed_id, sort_time, story, signature,"
         " iif(signature IS NULL, title, NULL), iif(signature IS NULL, substr(body, 1, ?), NULL)"
         " FROM articles WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
-        (LEAD_CHARS * 2, _iso(first - 2 * WINDOW), _iso(last + 2 * WINDOW), POOL_LIMIT),
+        (LEAD_CHARS * 2, iso(first - 2 * WINDOW), iso(last + 2 * WINDOW), POOL_LIMIT),
     ).fetchall()
     sigs = []
     for article_id, url, feed_id, sort_time, _, kept, title, body in rows:
@@ -746,6 +748,3 @@ def save_changes(conn: sqlite3.Connection, regrouping: Regrouping) -> None:
         conn.execute("UPDATE articles SET story = NULL WHERE story = ?1"
                      " AND (SELECT count(*) FROM articles WHERE story = ?1) < 2", (former,))
 
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds")

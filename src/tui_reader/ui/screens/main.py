@@ -203,22 +203,22 @@ class MainScreen(Screen[None]):
         the loop after it, which on a busy machine held the first headlines back the most.
         """
         filters = self.reader_app.settings.filters
-        self.list_filter.forget()
+        list_filter = self.list_filter
         # The page is read for the view shown now; the feed list keeps it unless it is gone.
         selection = self.feed_list.selection
         fetch, show = self._page(append=False)
 
         def read(store: Store) -> tuple[Counts, Page]:
             store.use_filters(filters)
+            # In the store's thread, where the filter's lines are read and kept.
+            list_filter.forget()
             return self._read_counts(store), fetch(store)
 
         counted, page = await self.reader_app.library.run(read)
         feeds, counts = self._show_counts(counted)
-        self.refresh_bindings()
+        self._counts_shown()
         self.query_one("#welcome").display = not feeds and not counts["all"]
         self.article_list.display = bool(feeds) or counts["all"] > 0
-        # The feed list's highlight event that follows would load the same page a second time.
-        self._shown_selection = self.feed_list.selection
         if self.feed_list.selection == selection:
             show(page)
         else:
@@ -250,6 +250,9 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="feed-pane")
     async def _fill_feed_pane(self) -> None:
         await self.refresh_counts()
+        self._counts_shown()
+
+    def _counts_shown(self) -> None:
         self.refresh_bindings()
         # The feed list's highlight event that follows would load the same page a second time.
         self._shown_selection = self.feed_list.selection
@@ -273,12 +276,14 @@ class MainScreen(Screen[None]):
         selection = self.feed_list.selection
         return selection == UNREAD or selection in self.read_hidden
 
-    def _kept(self, store: Store, view: View, unread: bool, typed: str) -> list[int]:
+    @staticmethod
+    def _kept(store: Store, view: View, unread: bool, typed: str, order: SortOrder,
+              list_filter: ListFilter) -> list[int]:
         """In the store's thread: the ids of the list whose line holds every word typed, in
-        the list's order."""
-        order = self.order
-        return self.list_filter.kept(typed, (*view.values(), unread, order),
-                                     lambda: store.listed_text(**view, unread=unread, order=order))
+        the list's order. Everything but the store is taken on the UI's thread, with the
+        view, so a key pressed meanwhile cannot mix two orders."""
+        return list_filter.kept(typed, (*view.values(), unread, order),
+                                lambda: store.listed_text(**view, unread=unread, order=order))
 
     async def load_articles(self, *, append: bool = False) -> None:
         """The first page, or the next one after the last row shown (keyset paging); a list
@@ -290,7 +295,7 @@ class MainScreen(Screen[None]):
         """How to read a page of the list in the store's thread, and how to show it here."""
         listing = self.article_list
         view, unread, typed = self.view, self.unread_only, self.list_filter.typed
-        order = self.order
+        order, list_filter = self.order, self.list_filter
         # Newest first pages by keyset, straight from the index; other orders by offset.
         after = listing.rows[-1] if append and listing.rows and order == "newest" else None
         offset = len(listing.rows) if append and order != "newest" else 0
@@ -299,7 +304,8 @@ class MainScreen(Screen[None]):
 
         def fetch(store: Store) -> Page:
             try:
-                kept = self._kept(store, view, unread, typed) if typed else None
+                kept = (self._kept(store, view, unread, typed, order, list_filter) if typed
+                        else None)
                 if kept is None:
                     return store.articles(**view, unread=unread, limit=size, offset=offset,
                                           before=after, order=order), None
@@ -499,9 +505,10 @@ class MainScreen(Screen[None]):
         """Every article the list holds, on every page, read; a filter typed over the list
         narrows it too. The ids changed are kept for undo."""
         view, unread, typed = self.view, self.unread_only, self.list_filter.typed
+        order, list_filter = self.order, self.list_filter
 
         def mark(store: Store) -> list[int]:
-            kept = self._kept(store, view, unread, typed) if typed else None
+            kept = self._kept(store, view, unread, typed, order, list_filter) if typed else None
             return store.mark_all_read(**view, only=kept)
 
         try:
@@ -549,8 +556,9 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="narrow")
     async def _read_lines(self) -> None:
         """Read the list's lines while the first word is being typed."""
-        view, unread = self.view, self.unread_only
-        await self.reader_app.library.run(lambda s: self._kept(s, view, unread, ""))
+        view, unread, order, list_filter = self.view, self.unread_only, self.order, self.list_filter
+        await self.reader_app.library.run(
+            lambda s: self._kept(s, view, unread, "", order, list_filter))
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:

@@ -92,7 +92,7 @@ class ReaderScreen(Screen[None]):
         if self._pending:
             self._pending = False
             self.view.focus()
-            self.load(self.ids[self.index])
+            self.load(self.ids[self.index], opening=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_sidebar(event.size.width)

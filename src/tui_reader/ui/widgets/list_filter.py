@@ -40,7 +40,8 @@ class ListFilter(Horizontal):
         return " ".join(self.input.value.casefold().split()) if self.display else ""
 
     def forget(self) -> None:
-        """The articles changed (a refresh, a mark): read the lines again when next needed."""
+        """The articles changed (a refresh, a mark): read the lines again when next needed.
+        Called in the store's thread, like `kept`."""
         self._lines = None
 
     def kept(self, typed: str, view: Hashable,
@@ -52,13 +53,13 @@ class ListFilter(Horizontal):
         Typing on only narrows what the last keys kept, so a key costs less as the list
         shrinks.
         """
-        if self._lines is None or self._lines[0] != view:
-            lines = [(i, line.casefold()) for i, line in read()]
-            self._lines = (view, lines)
-            self._last = ("", lines)
+        held = self._lines
+        if held is None or held[0] != view:
+            held = self._lines = (view, [(i, line.casefold()) for i, line in read()])
+            self._last = ("", held[1])
         before, lines = self._last
         if not typed.startswith(before):
-            lines = self._lines[1]
+            lines = held[1]
         for word in typed.split():
             lines = [(i, line) for i, line in lines if word in line]
         self._last = (typed, lines)
