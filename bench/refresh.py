@@ -42,7 +42,7 @@ from typing import Any
 import aiohttp
 
 from tui_reader.net.http import Fetcher, HttpSettings
-from tui_reader.refresh import RefreshReport, format_size, refresh_all
+from tui_reader.refresh import RefreshReport, forking, format_size, refresh_all
 from tui_reader.store import Store
 
 WORDS = ("premiere", "studio", "sequel", "festival", "trailer", "casting", "composer", "season",
@@ -213,20 +213,25 @@ class Timed:
     report: RefreshReport
 
 
-async def timed_refresh(db: Path, settings: HttpSettings, *, download: bool) -> Timed:
-    """The refresh as `tui-reader refresh` waits for it: up to its store's close, whose
-    grouping of new articles into stories is part of a refresh (the workers' is already
-    inside `refresh_all`, as each groups what it stored before it exits)."""
+def timed_refresh(db: Path, settings: HttpSettings, *, download: bool) -> Timed:
+    """The refresh as `tui-reader refresh` runs it, its workers forked from a copy of this
+    process made before the store opens, and waits for it: up to its store's close, whose
+    grouping of new articles into stories is part of a refresh."""
     start, cpu = time.perf_counter(), cpu_seconds()
-    store = Store.open(db)
-    try:
-        async with Fetcher(settings) as fetcher:
-            report = await refresh_all(store, fetcher, force=True, download=download)
-    finally:
-        closing = time.perf_counter()
-        store.close()
+    with forking():
+        store = Store.open(db)
+        try:
+            report = asyncio.run(_refresh(store, settings, download=download))
+        finally:
+            closing = time.perf_counter()
+            store.close()
     end = time.perf_counter()
     return Timed(end - start, cpu_seconds() - cpu, end - closing, report)
+
+
+async def _refresh(store: Store, settings: HttpSettings, *, download: bool) -> RefreshReport:
+    async with Fetcher(settings) as fetcher:
+        return await refresh_all(store, fetcher, force=True, download=download)
 
 
 def ours(layout: Layout, folder: Path, settings: HttpSettings, *, download: bool,
@@ -239,7 +244,7 @@ def ours(layout: Layout, folder: Path, settings: HttpSettings, *, download: bool
     runs = [("cold", "ok"), ("all-304", "unchanged")] if download else [("cold", "ok")]
     cold = 0.0
     for name, expected in runs:
-        timed = asyncio.run(timed_refresh(db, settings, download=download))
+        timed = timed_refresh(db, settings, download=download)
         report = timed.report
         cold = cold or timed.seconds
         good = report.count(expected)

@@ -586,7 +586,7 @@ def _mark(args: argparse.Namespace, read: bool) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from tui_reader.refresh import FeedResult, refresh_all
+    from tui_reader.refresh import FeedResult, forking, refresh_all
     from tui_reader.sync import direct_feeds, sync_configured
 
     new = 0
@@ -618,7 +618,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                                      options=settings.feeds, pictures=_pictures(args, settings))
 
     logger.info("refresh started%s", " (forced)" if args.force else "")
-    report = _run_with_fetcher(args, job)
+    with forking():  # before the database is opened: see refresh.forks
+        report = _run_with_fetcher(args, job)
     logger.info("refresh finished: %s", report.summary())
     if synced is not None:
         for line in synced.complaints():

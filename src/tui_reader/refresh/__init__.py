@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from tui_reader.config import FeedOptions
 from tui_reader.net.http import Fetcher, host_key
 from tui_reader.pictures import Pictures
+from tui_reader.refresh.forks import forking
 from tui_reader.refresh.report import (
     FeedResult,
     Outcome,
@@ -42,6 +43,7 @@ __all__ = [
     "entry_hash",
     "feed_status",
     "fetch_article",
+    "forking",
     "format_size",
     "refresh_all",
     "refresh_feed",

@@ -17,6 +17,7 @@ import asyncio
 import atexit
 import contextlib
 import heapq
+import logging
 import os
 import subprocess
 import sys
@@ -29,7 +30,9 @@ from pathlib import Path
 from tui_reader.config import FeedOptions
 from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.pictures import Pictures
+from tui_reader.refresh import forks
 from tui_reader.refresh.channel import Channel
+from tui_reader.refresh.forks import Forked
 from tui_reader.refresh.report import FeedResult
 from tui_reader.refresh.run import Run
 from tui_reader.refresh.turns import Turns, shared_turns
@@ -41,6 +44,7 @@ MIN_FEEDS_PER_PROCESS = 40
 # busy, few enough that the last of a large refresh is shared out evenly.
 CHUNK_PER_SLOT = 2
 WORKER_DIED = "the refresh worker process stopped unexpectedly"
+log = logging.getLogger(__name__)
 Done = Callable[[FeedRow, FeedResult], None]
 
 
@@ -245,20 +249,33 @@ class _Helpers:
 class _Worker:
     """A worker process seen from this one: hands it feeds, passes its results on.
 
-    A process of its own (`refresh.worker`) rather than a multiprocessing one: that would
-    re-run this program's main module, and starting it needs a real stderr, which the
-    reader's screen does not have. It is in a session of its own, so Ctrl-C reaches only
-    this process, which decides what becomes of it.
+    Forked by the zygote (`forks`) when this process made one, else a process of its own
+    (`refresh.worker`) rather than a multiprocessing one: that would re-run this program's
+    main module, and starting it needs a real stderr, which the reader's screen does not
+    have. Either way it is in a session of its own, so Ctrl-C reaches only this process,
+    which decides what becomes of it.
     """
 
     def __init__(self, job: Job) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "tui_reader.refresh.worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._channel = Channel(self._process.stdout, self._process.stdin)
+        self._process: subprocess.Popen[bytes] | Forked
+        zygote = forks.current()
+        forked = None
+        if zygote is not None:
+            with contextlib.suppress(OSError):  # started as an interpreter instead
+                forked = zygote.fork_worker()
+        log.debug("refresh worker %s", "forked" if forked else "started as an interpreter")
+        if forked is not None:
+            self._process, sock = forked
+            self._channel = Channel(sock.makefile("rb"), sock.makefile("wb"))
+            sock.close()  # the channel's files keep it open
+        else:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tui_reader.refresh.worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._channel = Channel(self._process.stdout, self._process.stdin)
         # Its blocking reads wait on a thread of its own: in the loop's shared pool, many
         # workers' reads could hold every thread and stall this process's DNS lookups.
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-pipe")
@@ -331,7 +348,7 @@ class _Worker:
 
 
 # Workers of a refresh abandoned when the program exits (the reader quit mid-refresh).
-_running: set[subprocess.Popen[bytes]] = set()
+_running: set[subprocess.Popen[bytes] | Forked] = set()
 
 
 @atexit.register

@@ -5,9 +5,9 @@ polls for it, sleeping 1, 2, 5, 10 … 100 ms between tries. Processes that both
 the time do not share well that way: the one that has just committed has its next batch
 ready and takes the lock again long before the other's next try, so the other's articles
 and feed results wait, and with them its feeds (over the 5,000 articles of
-`bench/refresh.py`, the two writers slept 355 times between them). A lock the kernel hands over (flock) wakes
-the waiting process the moment the holder lets go, so the refresh's processes take turns
-instead, and SQLite's own polling is left for other programs.
+`bench/refresh.py`, the two writers slept 355 times between them). A lock the kernel hands
+over (flock) wakes the waiting process the moment the holder lets go, so the refresh's
+processes take turns instead, and SQLite's own polling is left for other programs.
 
 The lock is a file of the refresh's own, so nothing but its processes ever waits on it:
 the reader and other commands still meet a busy database as before. On Windows, which has

@@ -1,18 +1,21 @@
-"""A refresh worker process: `python -m tui_reader.refresh.worker`, started by `spread`.
+"""A refresh worker process, started by `spread`: forked (see `forks`) where it can be,
+else as `python -m tui_reader.refresh.worker`.
 
 It reads its Job, then asks for feeds and refreshes them until there are none, reporting
 each feed, and at the end the articles it stored, which the parent groups into stories. Its
-standard output is the channel back, so anything else that would print there is sent to
-/dev/null, and it writes nothing to the terminal, which may be showing the reader: a failure
-goes to the parent as a message.
+channel is a socket when forked, its standard output otherwise, and anything else that
+would print is sent to /dev/null: it writes nothing to the terminal, which may be showing
+the reader, and a failure goes to the parent as a message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from tui_reader import log
 from tui_reader.net.http import Fetcher
@@ -25,12 +28,23 @@ from tui_reader.store import FeedRow, Store
 
 
 def main() -> None:
+    """A worker started as an interpreter: its channel is its standard input and output."""
     asked = log.asked_in_environment()
     log.start(asked if isinstance(asked, Path) else None)  # the parent's debug log, if any
     channel = Channel(sys.stdin.buffer, os.fdopen(os.dup(1), "wb"))
     nowhere = os.open(os.devnull, os.O_WRONLY)
     os.dup2(nowhere, 1)  # sys.stdout now writes there too
     os.close(nowhere)
+    _serve(channel)
+
+
+def serve_socket(sock: socket.socket) -> NoReturn:
+    """A worker forked by `forks`: it has the parent's modules and log already, and its
+    channel is a socket."""
+    _serve(Channel(sock.makefile("rb"), sock.makefile("wb")))
+
+
+def _serve(channel: Channel) -> NoReturn:
     try:
         job: Job = channel.receive()
         asyncio.run(_work(channel, job))

@@ -1,0 +1,191 @@
+"""Refresh workers forked from a copy of this process made before it opened the database.
+
+A worker started as a new interpreter spends about 0.4 s of CPU importing what this process
+has already imported (aiohttp alone is a third of it), and that much of a large refresh
+passes before it takes any work. A fork has it all at once. But an SQLite connection must
+not be carried across a fork (the child would share its locks without SQLite knowing), and
+a process with other threads cannot be forked safely (a lock one of them held stays held in
+the child). So `forking` makes the copy, the zygote, while this process has imported the
+refresh but opened no database, started no thread and runs no event loop; the zygote forks
+each worker when the refresh asks, and each worker opens its own connection.
+
+Where the zygote cannot be made (not Linux, threads running, as in the reader), workers
+start as new interpreters, as they always may.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from typing import NoReturn
+
+# The zygote's answer when it could not fork: no pid, no socket.
+_FAILED = b"!"
+_PID_BYTES = 4
+
+
+class Zygote:
+    """This process's side of the zygote: asked over a socket, it forks a worker and hands
+    back the worker's pid and this side of a new socket pair to talk to it over."""
+
+    def __init__(self, pid: int, control: socket.socket) -> None:
+        self._pid = pid
+        self._control = control
+
+    @classmethod
+    def start(cls) -> Zygote | None:
+        """The zygote, or None where one cannot be made safely (see the module's text)."""
+        if sys.platform != "linux" or threading.active_count() > 1 or _loop_running():
+            return None
+        try:
+            ours, theirs = socket.socketpair()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            return None
+        if pid == 0:  # pragma: no cover - the zygote's own life, seen through its workers
+            ours.close()
+            _serve(theirs)
+        theirs.close()
+        return cls(pid, ours)
+
+    def fork_worker(self) -> tuple[Forked, socket.socket]:
+        """A new worker and the socket to it; OSError if none could be made."""
+        self._control.sendall(b"f")
+        message, fds, _, _ = socket.recv_fds(self._control, _PID_BYTES, 1)
+        if len(message) != _PID_BYTES or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise OSError("the refresh could not fork a worker")
+        channel = socket.socket(fileno=fds[0])
+        try:
+            return Forked(int.from_bytes(message, "big")), channel
+        except OSError:
+            channel.close()  # the worker sees the end of its socket and exits
+            raise
+
+    def close(self) -> None:
+        """End the zygote (it exits when its socket closes) and reap it."""
+        self._control.close()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+
+
+class Forked:
+    """A forked worker, known by a pidfd: it is the zygote's child, not ours, so its pid
+    alone could name another process once it has ended and been reaped."""
+
+    def __init__(self, pid: int) -> None:
+        self._pidfd = os.pidfd_open(pid)  # OSError on kernels before 5.3
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+
+    def wait(self) -> None:
+        """Until it has ended (the zygote reaps it); then the pidfd is let go."""
+        select.select([self._pidfd], [], [])
+        os.close(self._pidfd)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+_current: Zygote | None = None
+
+
+def current() -> Zygote | None:
+    """The zygote `forking` made for this process's refreshes, if any."""
+    return _current
+
+
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """Let the refreshes inside fork their workers: entered before the database is opened
+    and the event loop started (as `tui-reader refresh` does)."""
+    global _current
+    if _current is not None:
+        yield
+        return
+    _current = Zygote.start()
+    try:
+        yield
+    finally:
+        zygote, _current = _current, None
+        if zygote is not None:
+            zygote.close()
+
+
+def _serve(control: socket.socket) -> NoReturn:  # pragma: no cover - runs in the zygote
+    """The zygote: a worker forked for each byte asked, until the socket closes."""
+    try:
+        # A session of its own, as a worker started as an interpreter has: Ctrl-C at the
+        # terminal reaches only the refresh, which decides what becomes of its workers.
+        os.setsid()
+        _quiet()
+        while control.recv(1):
+            _reap()
+            _fork_one(control)
+        # The refresh has waited for each worker to end (`Forked.wait`): reaped here, not
+        # left to be reaped unseen, their CPU time counts among this process's children,
+        # as an interpreter-started worker's does. One still running is not waited for.
+        _reap()
+    finally:
+        os._exit(0)
+
+
+def _reap() -> None:  # pragma: no cover - runs in the zygote
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def _fork_one(control: socket.socket) -> None:  # pragma: no cover - runs in the zygote
+    try:
+        ours, theirs = socket.socketpair()
+    except OSError:
+        control.sendall(_FAILED)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        control.sendall(_FAILED)
+        return
+    if pid == 0:
+        control.close()
+        ours.close()
+        from tui_reader.refresh.worker import serve_socket
+
+        serve_socket(theirs)
+    theirs.close()
+    socket.send_fds(control, [pid.to_bytes(_PID_BYTES, "big")], [ours.fileno()])
+    ours.close()
+
+
+def _quiet() -> None:  # pragma: no cover - runs in the zygote
+    """Standard streams to /dev/null: nothing a worker prints reaches the terminal, which
+    may be showing progress. Other descriptors are left as they are (closing them under
+    objects of this process's copy could later close whatever reused their numbers); the
+    zygote and its workers end with the refresh, and with them the copies."""
+    nowhere = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(nowhere, fd)
+    os.close(nowhere)
