@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -18,6 +18,7 @@ from http_support import reply
 from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.refresh import FeedResult, refresh_all, spread
 from tui_reader.refresh.run import Run
+from tui_reader.refresh.turns import Turns, shared_turns
 from tui_reader.store import FeedRow, Store
 
 Site = Any
@@ -49,7 +50,7 @@ async def running(store: Store) -> AsyncIterator[Run]:
 
 def job(store: Store, settings: HttpSettings = FAST) -> spread.Job:
     return spread.Job(store.path, settings, lanes=2, force=True, download=True, pictures=None,
-                      options={})
+                      options={}, turns=None)
 
 
 async def test_feeds_are_handed_out_by_host_a_few_at_a_time_largest_first(
@@ -146,6 +147,15 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
         await serve(worker, hosts, noted, run)
 
     monkeypatch.setattr(spread._Worker, "serve", watched)
+    made: list[Turns | None] = []
+
+    @contextlib.contextmanager
+    def noted_turns() -> Iterator[Turns | None]:
+        with shared_turns() as turns:
+            made.append(turns)
+            yield turns
+
+    monkeypatch.setattr(spread, "shared_turns", noted_turns)
     seen: list[int] = []
     # One site at a time per process: the two host names are two groups, one for each.
     async with Fetcher(HttpSettings(concurrency=1, per_host=1, retries=0)) as fetcher:
@@ -156,6 +166,8 @@ async def test_refresh_all_over_two_processes(site: Site, store: Store,
     assert store.counts()["all"] == 16 and report.bytes_received > 0
     assert all(f.last_success is not None for f in store.feeds())
     assert 0 < len(via_worker) < 8
+    # The processes took turns at the store through a lock file of this refresh's own.
+    assert made and made[0] is not None and not made[0].path.exists()
 
 
 def slow_page(title: str) -> Any:

@@ -34,6 +34,7 @@ from tui_reader.net.http import (
 )
 from tui_reader.pictures import Pictures
 from tui_reader.refresh.report import FeedResult
+from tui_reader.refresh.turns import Turns
 from tui_reader.store import FeedRow, Incoming, Prepared, Store, StoreError, prepare
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -86,13 +87,16 @@ class Run:
     Pages wait for the cleaner once downloaded; the bound keeps a fast network from piling
     thousands of them up in memory. Store calls run one at a time on their own thread: SQLite
     lets go of the GIL, so commits overlap with downloads instead of stalling them. Articles
-    are saved in batches, everything ready since the last commit in the next one.
+    are saved in batches, everything ready since the last commit in the next one. With
+    `turns`, each store call waits for its turn among the refresh's processes.
     """
 
     def __init__(self, store: Store, fetcher: Fetcher, download: bool,
                  pictures: Pictures | None = None,
-                 options: Mapping[str, FeedOptions] | None = None) -> None:
+                 options: Mapping[str, FeedOptions] | None = None,
+                 turns: Turns | None = None) -> None:
         self.store = store
+        self.turns = turns
         self.fetcher = fetcher
         self.download = download
         self.pictures = pictures
@@ -106,8 +110,16 @@ class Run:
         self.on_work: Callable[[], None] | None = None
 
     async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
+        """A store call that writes, in this process's turn."""
+        job = functools.partial(call, *args, **kwargs)
+        if self.turns is not None:
+            job = functools.partial(self.turns.run, job)
+        return await asyncio.get_running_loop().run_in_executor(self._writer, job)
+
+    async def read(self, call: Callable[..., T], *args: Any) -> T:
+        """A store call that only reads: no turn needed, as readers never wait in WAL."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._writer, functools.partial(call, *args))
 
     def save(self, item: Incoming) -> asyncio.Future[tuple[int, bool]]:
         """(id, new) once the article is committed, with whatever else was ready by then.
@@ -220,7 +232,7 @@ class Run:
 
     async def _entries(self, feed: FeedRow, parsed: ParsedFeed, result: FeedResult, base: str,
                        *, download: bool, public_only: bool) -> None:
-        known = await self.db(self.store.entry_hashes, feed.id)
+        known = await self.read(self.store.entry_hashes, feed.id)
         # Entries stored by a release that resolved RSS and Atom ids against the feed's address
         # take the id as written as their key, so they are not stored a second time (a feed
         # with nothing stored has nothing to take over, and resolving is a tenth of its work).

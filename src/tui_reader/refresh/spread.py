@@ -32,6 +32,7 @@ from tui_reader.pictures import Pictures
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
 from tui_reader.refresh.run import Run
+from tui_reader.refresh.turns import Turns, shared_turns
 from tui_reader.store import FeedRow, Store, StoreError
 
 # Fewer due feeds than this per process and a worker costs more to start than it saves.
@@ -54,6 +55,7 @@ class Job:
     download: bool
     pictures: Pictures | None
     options: Mapping[str, FeedOptions]
+    turns: Path | None
 
 
 def processes_for(due_feeds: int, hosts: int) -> int:
@@ -162,13 +164,21 @@ async def refresh_spread(store: Store, settings: HttpSettings, feeds: list[FeedR
                                               settings.concurrency // processes))
     lanes = max(1, settings.concurrency // settings.per_host)
     hosts = Hosts(feeds, CHUNK_PER_SLOT * settings.per_host)
-    job = Job(store.path, share, lanes, force, download, pictures, dict(options))
+    with shared_turns() as turns:
+        job = Job(store.path, share, lanes, force, download, pictures, dict(options),
+                  turns.path if turns else None)
+        return await _spread(store, share, job, hosts, processes, done, turns)
+
+
+async def _spread(store: Store, share: HttpSettings, job: Job, hosts: Hosts, processes: int,
+                  done: Done, turns: Turns | None) -> int:
     async with Fetcher(share) as fetcher:
-        run = Run(store, fetcher, download, pictures, options)
+        run = Run(store, fetcher, job.download, job.pictures, job.options, turns)
         helpers = _Helpers(run, job, processes - 1, hosts, done)
         run.on_work = helpers.start
         try:
-            await asyncio.gather(*(_lane(run, hosts, force, done) for _ in range(lanes)))
+            await asyncio.gather(*(_lane(run, hosts, job.force, done)
+                                   for _ in range(job.lanes)))
             await helpers.finish()
         finally:
             await helpers.stop()

@@ -20,6 +20,7 @@ from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
 from tui_reader.refresh.run import Run
 from tui_reader.refresh.spread import Job
+from tui_reader.refresh.turns import Turns
 from tui_reader.store import FeedRow, Store
 
 
@@ -60,9 +61,10 @@ async def _work(channel: Channel, job: Job) -> None:
         while (group := await next_group()) is not None:
             await run.feeds(group, job.force, done)
 
+    turns = Turns(job.turns) if job.turns else None
     with Store.open(job.db) as store:
         async with Fetcher(job.settings) as fetcher:
-            run = Run(store, fetcher, job.download, job.pictures, job.options)
+            run = Run(store, fetcher, job.download, job.pictures, job.options, turns)
             try:
                 await asyncio.gather(*(lane(run) for _ in range(job.lanes)))
             finally:
