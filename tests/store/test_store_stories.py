@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui_reader.models import Article, Block, Span
 from tui_reader.store import Store
+from tui_reader.store.stories import decode, site_of
 
 T0 = datetime.now(UTC) - timedelta(days=1)
 
@@ -134,3 +135,18 @@ def test_a_damaged_kept_signature_is_worked_out_again(store: Store) -> None:
         assert [r.id for r in later.story(first)][:2] == [first, second]
     finally:
         later.close()
+
+
+def test_the_signatures_a_store_has_in_hand_are_the_ones_it_would_read_back(
+        store: Store) -> None:
+    """Grouping takes the signatures a store prepared itself as they were made, without
+    reading them back: each must be exactly what reading it back would give (times with
+    microseconds included, which the store keeps to the second)."""
+    ids = [*_save(store, _feed(store, "trade"), RELEASE[0], OTHER),
+           *_save(store, _feed(store, "fans"), RELEASE[1])]
+    in_hand = dict(store._signatures)
+    assert sorted(in_hand) == sorted(ids)
+    for article_id, url, feed_id, sort_time, kept in store.conn.execute(
+            "SELECT id, url, feed_id, sort_time, signature FROM articles"):
+        read_back = decode(kept, site_of(url, feed_id), datetime.fromisoformat(sort_time))
+        assert read_back == in_hand[article_id]

@@ -12,12 +12,15 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui_reader.models import Article
 from tui_reader.store.copies import canonical_url, global_guid
 from tui_reader.store.rows import iso
 from tui_reader.store.schema import CJK_CLASS
+
+if TYPE_CHECKING:  # grouping loads with the first article prepared: see `prepare`
+    from tui_reader.store.stories import Signature
 
 # What is stored of an article, in column order.
 _SAVED = ("url", "title", "author", "published", "image", "tags", "site_name", "blocks", "body",
@@ -78,10 +81,13 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """An Incoming article as column values, ready for `Store.save_articles`."""
+    """An Incoming article as column values, ready for `Store.save_articles`, with its
+    story signature as made (kept by the store that saves it, so grouping need not read it
+    back)."""
 
     item: Incoming
     values: tuple[Any, ...]
+    story: Signature
 
 
 # One encoder for every column: `json.dumps` with options builds a new one at each call, a
@@ -115,7 +121,8 @@ def prepare(item: Incoming) -> Prepared:
     text = article.text
     fetched = datetime.now(UTC)
     published = article.published
-    sort_time = min(published, fetched) if published else fetched
+    # To the second, as it is stored: the signature made here is the one read back.
+    sort_time = (min(published, fetched) if published else fetched).replace(microsecond=0)
     story = signature(article.title, lead(text), site_of(article.url, item.feed_id), sort_time)
     return Prepared(item, (
         article.url, article.title, article.author, iso(published), article.image,
@@ -125,7 +132,7 @@ def prepare(item: Incoming) -> Prepared:
         (item.content_type or "") if item.raw_html else None, item.entry_hash,
         enclosures_json(article), encode(story), iso(fetched), iso(sort_time),
         canonical_url(article.url),
-    ))
+    ), story)
 
 
 def save_prepared(conn: sqlite3.Connection, prepared: Prepared) -> tuple[int, bool]:

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
@@ -46,6 +46,9 @@ from tui_reader.store.search import (
     run_search,
     similar_articles,
 )
+
+if TYPE_CHECKING:  # grouping loads when there is something to group: see `group_stories`
+    from tui_reader.store.stories import Signature
 
 _ROW = f"SELECT {ARTICLE_COLUMNS} FROM {ARTICLE_FROM}"  # noqa: S608
 _FEED = """
@@ -111,8 +114,10 @@ class Store:
         # Whether reading (or unreading) one article of a story does so for all of it
         # (config.toml's story_read = "story", the default) or for that article alone.
         self.story_read = True
-        # Articles stored and not yet grouped into stories.
+        # Articles stored and not yet grouped into stories, and the signatures of those
+        # this store prepared itself.
         self._arrived: list[int] = []
+        self._signatures: dict[int, Signature] = {}
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False,
@@ -297,7 +302,10 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-        self._arrived += [article_id for article_id, new in saved if new]
+        for (article_id, new), prepared in zip(saved, batch, strict=True):
+            if new:
+                self._arrived.append(article_id)
+                self._signatures[article_id] = prepared.story
         return saved
 
     def hand_over(self) -> list[int]:
@@ -305,6 +313,7 @@ class Store:
         worker's go to the refresh's own store, which groups all the refresh brought at once
         (each grouping reads every article around the new ones, so two would cost twice)."""
         arrived, self._arrived = self._arrived, []
+        self._signatures = {}
         return arrived
 
     def take_over(self, article_ids: Sequence[int]) -> None:
@@ -325,7 +334,8 @@ class Store:
         from tui_reader.store.stories import regrouped, save_changes
 
         arrived, self._arrived = self._arrived, []
-        regrouping = regrouped(self.conn, arrived)
+        known, self._signatures = self._signatures, {}
+        regrouping = regrouped(self.conn, arrived, known)
         if regrouping.changes or regrouping.signatures:
             with write(self.conn) as conn:
                 save_changes(conn, regrouping)

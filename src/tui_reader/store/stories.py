@@ -680,8 +680,10 @@ class Regrouping:
     signatures: list[tuple[str, int]]
 
 
-def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int]) -> Regrouping:
-    """The articles whose story changes when `new_ids` arrive.
+def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
+              known: Mapping[int, Signature] | None = None) -> Regrouping:
+    """The articles whose story changes when `new_ids` arrive; `known` are signatures at
+    hand (those the store prepared itself), which need not be read back.
 
     Only reads, so the work is done outside the write lock (`save_changes` writes it).
     What can change is the new articles, those they are the same story as, and the stories
@@ -707,6 +709,10 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int]) -> Regrouping:
     ).fetchall()
     sigs = []
     for article_id, url, feed_id, sort_time, _, kept, title, body in rows:
+        sig = known.get(article_id) if known else None
+        if sig is not None:
+            sigs.append(sig)
+            continue
         site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
         sig = decode(kept, site, published) if kept else None
         if sig is None:
