@@ -42,8 +42,9 @@ class Zygote:
     @classmethod
     def start(cls) -> Zygote | None:
         """The zygote, or None where one cannot be made safely (see the module's text)."""
-        if sys.platform != "linux" or threading.active_count() > 1 or _loop_running():
-            return None
+        if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
+                or threading.active_count() > 1 or _loop_running():
+            return None  # one core: no refresh has workers
         try:
             ours, theirs = socket.socketpair()
         except OSError:
