@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.refresh.forks import Zygote, current, forking
+from tui_reader.refresh import forking
+from tui_reader.refresh.forks import Zygote, current
+from tui_reader.refresh.worker import serve_socket
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork only on Linux")
 
@@ -99,7 +101,7 @@ def test_no_zygote_while_another_thread_runs() -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert Zygote.start() is None
+        assert Zygote.start(serve_socket) is None
         with forking():
             assert current() is None
     finally:

@@ -7,12 +7,13 @@ refresh, `report` what came of it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 from tui_reader.config import FeedOptions
 from tui_reader.net.http import Fetcher, host_key
 from tui_reader.pictures import Pictures
-from tui_reader.refresh.forks import forking
+from tui_reader.refresh import forks
 from tui_reader.refresh.report import (
     FeedResult,
     Outcome,
@@ -49,6 +50,16 @@ __all__ = [
     "refresh_feed",
     "subscribe",
 ]
+
+
+def forking() -> AbstractContextManager[None]:
+    """Let the refreshes inside fork their workers (see `forks`): entered before the
+    database is opened and the event loop started, as `tui-reader refresh` does."""
+    # Here, not at the top: `python -m tui_reader.refresh.worker` runs this package first,
+    # which must not have imported the worker's module already.
+    from tui_reader.refresh.worker import serve_socket
+
+    return forks.forking(serve_socket)
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,

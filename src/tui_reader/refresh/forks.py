@@ -23,9 +23,11 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NoReturn
 
+# What a forked worker runs: the refresh's worker loop over its socket (`worker`).
+Serve = Callable[[socket.socket], NoReturn]
 # The zygote's answer when it could not fork: no pid, no socket.
 _FAILED = b"!"
 _PID_BYTES = 4
@@ -40,8 +42,9 @@ class Zygote:
         self._control = control
 
     @classmethod
-    def start(cls) -> Zygote | None:
-        """The zygote, or None where one cannot be made safely (see the module's text)."""
+    def start(cls, serve: Serve) -> Zygote | None:
+        """The zygote, whose workers each run `serve` on their socket, or None where one
+        cannot be made safely (see the module's text)."""
         if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
                 or threading.active_count() > 1 or _loop_running():
             return None  # one core: no refresh has workers
@@ -57,7 +60,7 @@ class Zygote:
             return None
         if pid == 0:  # pragma: no cover - the zygote's own life, seen through its workers
             ours.close()
-            _serve(theirs)
+            _serve(theirs, serve)
         theirs.close()
         return cls(pid, ours)
 
@@ -117,14 +120,14 @@ def current() -> Zygote | None:
 
 
 @contextlib.contextmanager
-def forking() -> Iterator[None]:
-    """Let the refreshes inside fork their workers: entered before the database is opened
-    and the event loop started (as `tui-reader refresh` does)."""
+def forking(serve: Serve) -> Iterator[None]:
+    """Let the refreshes inside fork their workers, each running `serve`: entered before
+    the database is opened and the event loop started (as `tui-reader refresh` does)."""
     global _current
     if _current is not None:
         yield
         return
-    _current = Zygote.start()
+    _current = Zygote.start(serve)
     try:
         yield
     finally:
@@ -133,7 +136,7 @@ def forking() -> Iterator[None]:
             zygote.close()
 
 
-def _serve(control: socket.socket) -> NoReturn:  # pragma: no cover - runs in the zygote
+def _serve(control: socket.socket, serve: Serve) -> NoReturn:  # pragma: no cover - zygote
     """The zygote: a worker forked for each byte asked, until the socket closes."""
     try:
         # A session of its own, as a worker started as an interpreter has: Ctrl-C at the
@@ -142,7 +145,7 @@ def _serve(control: socket.socket) -> NoReturn:  # pragma: no cover - runs in th
         _quiet()
         while control.recv(1):
             _reap()
-            _fork_one(control)
+            _fork_one(control, serve)
         # The refresh has waited for each worker to end (`Forked.wait`): reaped here, not
         # left to be reaped unseen, their CPU time counts among this process's children,
         # as an interpreter-started worker's does. One still running is not waited for.
@@ -157,7 +160,7 @@ def _reap() -> None:  # pragma: no cover - runs in the zygote
             pass
 
 
-def _fork_one(control: socket.socket) -> None:  # pragma: no cover - runs in the zygote
+def _fork_one(control: socket.socket, serve: Serve) -> None:  # pragma: no cover - zygote
     try:
         ours, theirs = socket.socketpair()
     except OSError:
@@ -173,9 +176,7 @@ def _fork_one(control: socket.socket) -> None:  # pragma: no cover - runs in the
     if pid == 0:
         control.close()
         ours.close()
-        from tui_reader.refresh.worker import serve_socket
-
-        serve_socket(theirs)
+        serve(theirs)
     theirs.close()
     socket.send_fds(control, [pid.to_bytes(_PID_BYTES, "big")], [ours.fileno()])
     ours.close()
