@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from urllib.parse import urlsplit
 
 import Stemmer
@@ -197,12 +197,11 @@ class Weights:
     little about which story one tells."""
 
     def __init__(self, signatures: Iterable[Signature]) -> None:
-        self.df: Counter[str] = Counter()
-        self.n = 0
-        for sig in signatures:
-            self.n += 1
-            self.df.update(sig.terms.keys())
-            self.df.update(f"~{k}" for k in sig.latin_keys | sig.hangul_keys)
+        sigs = list(signatures)
+        self.n = len(sigs)
+        # Counted in one pass each: an `update` per article was a fifth of grouping's time.
+        self.df: Counter[str] = Counter(chain.from_iterable(sig.terms for sig in sigs))
+        self.df.update(f"~{k}" for sig in sigs for k in sig.latin_keys | sig.hangul_keys)
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df[term] + 1)) + 1
