@@ -142,11 +142,17 @@ def test_the_signatures_a_store_has_in_hand_are_the_ones_it_would_read_back(
     """Grouping takes the signatures a store prepared itself as they were made, without
     reading them back: each must be exactly what reading it back would give (times with
     microseconds included, which the store keeps to the second)."""
-    ids = [*_save(store, _feed(store, "trade"), RELEASE[0], OTHER),
-           *_save(store, _feed(store, "fans"), RELEASE[1])]
+    trade = _feed(store, "trade")
+    ids = [*_save(store, trade, RELEASE[0], OTHER), *_save(store, _feed(store, "fans"),
+                                                          RELEASE[1])]
+    assert sorted(store._signatures) == sorted(ids)
+    # An article that comes back changed before grouping is read back, not taken as made.
+    url, _, lead, hours = OTHER
+    store.save_article(_article(url, "Hollow Orchard adaptation loses its director", lead,
+                                hours), feed_id=trade, guid=url)
     in_hand = dict(store._signatures)
-    assert sorted(in_hand) == sorted(ids)
+    assert sorted(in_hand) == sorted(ids[:1] + ids[2:])
     for article_id, url, feed_id, sort_time, kept in store.conn.execute(
             "SELECT id, url, feed_id, sort_time, signature FROM articles"):
         read_back = decode(kept, site_of(url, feed_id), datetime.fromisoformat(sort_time))
-        assert read_back == in_hand[article_id]
+        assert article_id not in in_hand or read_back == in_hand[article_id]

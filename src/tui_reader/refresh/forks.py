@@ -45,9 +45,10 @@ class Zygote:
     def start(cls, serve: Serve) -> Zygote | None:
         """The zygote, whose workers each run `serve` on their socket, or None where one
         cannot be made safely (see the module's text)."""
+        # On one core no refresh has workers, so no zygote is worth making.
         if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
                 or threading.active_count() > 1 or _loop_running():
-            return None  # one core: no refresh has workers
+            return None
         try:
             ours, theirs = socket.socketpair()
         except OSError:
@@ -98,8 +99,11 @@ class Forked:
             signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
 
     def wait(self) -> None:
-        """Until it has ended (the zygote reaps it); then the pidfd is let go."""
-        select.select([self._pidfd], [], [])
+        """Until it has ended (the zygote reaps it); then the pidfd is let go. Polled, not
+        selected: in a process with many connections its number may be past select's limit."""
+        ended = select.poll()
+        ended.register(self._pidfd, select.POLLIN)
+        ended.poll()
         os.close(self._pidfd)
 
 

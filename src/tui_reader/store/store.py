@@ -306,6 +306,8 @@ class Store:
             if new:
                 self._arrived.append(article_id)
                 self._signatures[article_id] = prepared.story
+            else:  # updated (or a copy of it arrived): its row says what it is now
+                self._signatures.pop(article_id, None)
         return saved
 
     def hand_over(self) -> list[int]:
