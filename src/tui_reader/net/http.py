@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -173,6 +174,7 @@ class Fetcher:
         self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._deadlines = _Deadlines()
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -218,15 +220,25 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
+        deadline = _Deadline(self.settings.deadline)
+        try:
+            return await self._retrying(url, headers, max_bytes, public_only, deadline)
+        except asyncio.CancelledError:
+            if not deadline.expired():
+                raise
+            raise FetchError(f"no complete answer within {deadline.seconds:g} s, "
+                             "gave up") from None
+        finally:
+            self._deadlines.disarm(deadline)
+
+    async def _retrying(self, url: str, headers: dict[str, str], max_bytes: int,
+                        public_only: bool, deadline: _Deadline) -> Response:
         s = self.settings
         loop = asyncio.get_running_loop()
-        deadline = _Deadline(s.deadline)
         attempt = 0
         while True:
             try:
                 response = await self._follow(url, headers, max_bytes, public_only, deadline)
-            except TimeoutError:
-                raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
             except Failure as failure:
                 error = FetchError(failure.message)
                 wait = None
@@ -254,15 +266,15 @@ class Fetcher:
 
     async def _follow(self, url: str, headers: dict[str, str], max_bytes: int,
                       public_only: bool, deadline: _Deadline) -> Response:
-        loop = asyncio.get_running_loop()
         seen = {url}
         permanent: bool | None = None
         for _ in range(self.settings.max_redirects + 1):
             async with self._host_slot(url), self._global:
                 # The clock starts once a slot is ours: time queued behind other feeds is
                 # not the server's fault.
-                async with asyncio.timeout_at(deadline.start(loop.time())):
-                    response = await self._logged(url, headers, max_bytes, public_only)
+                if deadline.at is None:
+                    self._deadlines.arm(deadline)
+                response = await self._logged(url, headers, max_bytes, public_only)
             if response.status not in REDIRECT_STATUSES:
                 return dataclasses.replace(response, moved_to=url) if permanent else response
             location = response.headers.get("location", "").strip()
@@ -404,20 +416,71 @@ _ANY_FAMILY: Any = 0  # socket.AF_UNSPEC, as aiohttp's connector asks by default
 
 class _Deadline:
     """One deadline for a whole request, its redirects and retries included: a server that
-    trickles and then drops the connection must not win the deadline again on every try."""
+    trickles and then drops the connection must not win the deadline again on every try.
 
-    __slots__ = ("at", "seconds")
+    At the deadline the requesting task is cancelled wherever it waits (for a slot, the
+    server, a retry's pause), as `asyncio.timeout` would do; `get` turns that into its error.
+    """
+
+    __slots__ = ("_cancelling", "_fired", "_task", "at", "seconds", "tick")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.at: float | None = None
+        self.at: float | None = None  # set once a slot is ours
+        self.tick = 0
+        self._task: asyncio.Task[Any] | None = None
+        self._cancelling = 0
+        self._fired = False
 
     def start(self, now: float) -> float:
-        """The deadline, set the first time: once a slot is ours, as time queued behind other
-        feeds is not the server's fault."""
-        if self.at is None:
-            self.at = now + self.seconds
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a Fetcher's request runs in a task")
+        self._task, self._cancelling = task, task.cancelling()
+        self.at = now + self.seconds
         return self.at
+
+    def fire(self) -> None:
+        if self._task is not None:
+            self._fired = True
+            self._task.cancel()
+
+    def expired(self) -> bool:
+        """Whether the request ended at this deadline, taking back the cancellation it made;
+        False when someone else (a shutdown) cancelled the task too: that must go on."""
+        return (self._task is not None and self._fired
+                and self._task.uncancel() <= self._cancelling)
+
+
+class _Deadlines:
+    """Cancels each request at its deadline, with one timer for all the requests due within
+    the same tick: a timer of its own per request (`asyncio.timeout`) cost about 10 µs per
+    GET, a sixth of the Fetcher's CPU over aiohttp's. A deadline ends up to a tick early,
+    never late: it still ends a request before a read timeout as long as itself."""
+
+    TICK = 0.02
+
+    def __init__(self) -> None:
+        self._due: dict[int, set[_Deadline]] = {}
+
+    def arm(self, deadline: _Deadline) -> None:
+        """Starts the deadline's clock, for the task that runs now."""
+        loop = asyncio.get_running_loop()
+        deadline.tick = tick = math.floor(deadline.start(loop.time()) / self.TICK)
+        due = self._due.get(tick)
+        if due is None:
+            due = self._due[tick] = set()
+            loop.call_at(tick * self.TICK, self._fire, tick)
+        due.add(deadline)
+
+    def disarm(self, deadline: _Deadline) -> None:
+        due = self._due.get(deadline.tick)
+        if due is not None:
+            due.discard(deadline)
+
+    def _fire(self, tick: int) -> None:
+        for deadline in self._due.pop(tick, ()):
+            deadline.fire()
 
 
 def _redirect_target(current: str, location: str) -> str:
