@@ -388,7 +388,7 @@ class Fetcher:
         else:
             inflater = Inflater(encoding, max_bytes)
             chunks: list[bytes] = []
-            async for raw in response.content.iter_any():
+            while raw := await response.content.readany():
                 self.bytes_received += len(raw)
                 chunks.append(inflater.feed(raw))
             body = b"".join(chunks)
@@ -396,13 +396,14 @@ class Fetcher:
 
     async def _plain_body(self, response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
         """A body sent as it is, counted against the cap as it streams: most are, and the
-        inflater's bookkeeping would be a tenth of the client's work on them."""
+        inflater's bookkeeping would be a tenth of the client's work on them. (`readany` in a
+        loop, as `read` does too: `iter_any`'s iterator cost 5 µs more per GET.)"""
         length = header_number(response.headers.get("content-length"))
         if length is not None and length > max_bytes:
             raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
         chunks: list[bytes] = []
         received = 0
-        async for raw in response.content.iter_any():
+        while raw := await response.content.readany():
             received += len(raw)
             self.bytes_received += len(raw)
             if received > max_bytes:
