@@ -244,6 +244,44 @@ async def test_silent_server_hits_the_read_timeout(site: Site) -> None:
             await fetcher.get(site.url("/silent"))
 
 
+def silent_mid_body(h: BaseHTTPRequestHandler) -> None:
+    """The head and a little of the body, then nothing."""
+    h.send_response(200)
+    h.send_header("Content-Length", "1000")
+    h.end_headers()
+    h.wfile.write(b"x" * 100)
+    h.wfile.flush()
+    time.sleep(1.5)
+
+
+async def test_a_server_silent_mid_body_hits_the_read_timeout_and_is_tried_again(
+        site: Site) -> None:
+    site.handle("/stuck", silent_mid_body)
+    settings = HttpSettings(read_timeout=0.2, deadline=5.0, retries=1, backoff=0.01)
+    async with Fetcher(settings) as fetcher:
+        with pytest.raises(FetchError, match=r"server stopped sending \(gave up after 2 tries\)"):
+            await fetcher.get(site.url("/stuck"))
+    assert len(site.seen("/stuck")) == 2
+
+
+async def test_a_silent_server_on_a_kept_alive_connection_hits_the_read_timeout(
+        site: Site) -> None:
+    site.add("/ok", b"fine")
+    site.handle("/silent", lambda h: time.sleep(1.5))
+    async with Fetcher(HttpSettings(read_timeout=0.2, deadline=5.0, retries=0)) as fetcher:
+        assert (await fetcher.get(site.url("/ok"))).content == b"fine"
+        with pytest.raises(FetchError, match="server stopped sending"):
+            await fetcher.get(site.url("/silent"))
+
+
+async def test_a_trickle_is_never_taken_for_silence(site: Site) -> None:
+    """A byte every 20 ms is the server sending: only the deadline ends it."""
+    site.handle("/slow", trickle)
+    async with Fetcher(HttpSettings(read_timeout=0.3, deadline=1.0, retries=0)) as fetcher:
+        with pytest.raises(FetchError, match=r"no complete answer within 1 s"):
+            await fetcher.get(site.url("/slow"))
+
+
 async def test_connection_reset_mid_body_is_retried_then_reported(site: Site,
                                                                   fetcher: Fetcher) -> None:
     site.handle("/reset", reset_mid_body)
