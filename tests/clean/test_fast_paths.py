@@ -178,9 +178,7 @@ def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: st
         chain.append(node)
         node = node.parent
     chain.append(body)
-    lengths = score._text_lengths(best, chain)
-    assert [lengths[n.mem_id] for n in (best, *chain)] == [
-        len(n.text()) for n in (best, *chain)]
+    assert list(score._text_lengths(best, chain)) == [len(n.text()) for n in (best, *chain)]
 
 
 # Bytes that make UTF-8 well-formed and broken sequences, markup, and the NUL that Lexbor's
@@ -254,3 +252,33 @@ def test_a_plain_summary_gives_what_its_parsed_tree_gives(text: str) -> None:
     plain, general = article_with_fallback(None, entry), article_with_fallback(None, parsed)
     assert [b.to_dict() for b in plain.blocks] == [b.to_dict() for b in general.blocks]
     assert (plain.source, plain.truncated) == (general.source, general.truncated)
+
+
+_CLIMB_MARKUP = st.lists(st.sampled_from(
+    ["<div>", "<div class=share>", "<section class=post>", "</div>", "</section>", "<p>t</p>",
+     "<aside>", "</aside>", "<a href=/x>", "</a>", "<ul>", "<li>i</li>", "</ul>", "<p>"]),
+    max_size=24).map("".join)
+
+
+@given(_CLIMB_MARKUP, _CLIMB_MARKUP, _CLIMB_MARKUP)
+def test_prose_added_from_a_paragraph_in_the_winner_is_what_walking_from_every_one_adds(
+        before: str, inside: str, after: str) -> None:
+    """Bisecting for the run of paragraphs inside the winner, and walking only from those
+    beside it up to the first one outside the climb, tallies what walking from every
+    paragraph tallies (a start outside the winner takes the walk from every one)."""
+    body = LexborHTMLParser(f"<div class=page>{before}<div class=wrap><div>{before}"
+                            f"<div id=best><p>t</p>{inside}</div>{after}</div></div>"
+                            f"{after}</div>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    chain = []
+    node = best.parent
+    while node is not None and node.tag_id != body.tag_id:
+        chain.append(node)
+        node = node.parent
+    voters = [(p, 1 << n) for n, p in enumerate(select.css(body, "p"))]
+    items = [(li, 1) for li in select.css(chain[-1], "li")]
+    expected = score._prose_added(voters, -1, items, best, chain)
+    for start in range(len(voters) + 1):
+        assert score._prose_added(voters, start, items, best, chain) == expected

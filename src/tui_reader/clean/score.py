@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -121,6 +122,8 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     voters: list[tuple[LexborNode, int]] = []
+    # element -> the last voter listed when it was first voted for: most often one inside it
+    first: dict[int, int] = {}
     for node in found:
         tag_id = node.tag_id
         whole = tag_id in _WHOLE
@@ -151,6 +154,7 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
                 if (ancestor_tag := ancestor.tag_id) in _TOP:
                     break
                 nodes[key] = ancestor
+                first[key] = len(voters) - 1
                 scores[key] = _weight(ancestor, ancestor_tag) + score * share
             ancestor = ancestor.parent
     best: LexborNode | None = None
@@ -173,9 +177,10 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         # The page's prose is still its article.
         best = nodes[top[0]]
         best_score = scores[top[0]] * (1 - link_density(best))
+    start = first[best.mem_id]
     while best.tag_id in _INLINE and best.parent is not None:
         best = best.parent  # text voted for a <font> or <span>: its box is the article
-    climbed = _climb(best, voters)
+    climbed = _climb(best, voters, start)
     if climbed is not best:
         return [climbed]
     return _with_siblings(best, best_score, scores)
@@ -217,13 +222,16 @@ _PROSE_SHARE = 0.3
 _ADDED_LINKS = 0.25
 
 
-def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode:
+def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]], start: int) -> LexborNode:
     """The ancestor of the winner that holds the whole article when the page wraps each of
     its sections in a chain of boxes of their own (page builders): paragraph votes reach
     three levels up, so the sections' common ancestor never scores. An ancestor is taken
     when what it adds to the box taken so far is mostly paragraphs and list items outside
     any boilerplate box, with few links; a level that adds only a headline or a picture is
-    passed through, as the level above may still add the rest of the article."""
+    passed through, as the level above may still add the rest of the article.
+
+    `voters` are the page's paragraphs in page order, `voters[start]` most often one inside
+    `best`."""
     chain: list[LexborNode] = []
     node = best.parent
     while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _NOT_PROSE:
@@ -237,20 +245,27 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     # List items are looked for only under the climb's top box, not in the whole page.
     items = [(item, len(text)) for item in select.css(chain[-1], "li")
              if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
-    gains = _prose_added(voters + items, best, chain)
+    gains = _prose_added(voters, start, items, best, chain)
     if not any(gains):
         return best  # no level adds a paragraph: none can be taken, and no text is read
+    # The levels' text is read from the bottom up, and no further than a level can still be
+    # taken: the top boxes are the biggest, with most of the page beside the article.
+    last = max(level for level, gain in enumerate(gains) if gain)
     lengths = _text_lengths(best, chain)
+    length = next(lengths)
     chosen = best
-    length = lengths[best.mem_id]
     linked: int | None = None
     prose = 0  # paragraph text the levels above `chosen` add, up to `ancestor`
-    for ancestor, gain in zip(chain, gains, strict=True):
+    for level, (ancestor, gain) in enumerate(zip(chain, gains, strict=True)):
         prose += gain
+        if not prose and level > last:
+            break  # neither this level nor any above adds a paragraph
+        ancestor_length = next(lengths)
         if not prose:
             continue  # adds no paragraph: cannot be taken, whatever else it adds
-        ancestor_length = lengths[ancestor.mem_id]
         added = ancestor_length - length
+        if prose < _PROSE_SHARE * added and level >= last:
+            break  # the levels above add no paragraph, and only more of the rest
         if added <= _WRAPPER_SLACK or prose < _PROSE_SHARE * added:
             continue
         if linked is None:
@@ -261,42 +276,52 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     return chosen
 
 
-def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> dict[int, int]:
+def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> Iterator[int]:
     """`len(node.text())` of `best` and of each box of `chain` (its ancestors, innermost
     first), each box's counted as the box below it plus its other children: the text of the
     top box is read once, where reading each box whole would read the article once a level."""
     below = best
     length = len(best.text())
-    lengths = {best.mem_id: length}
+    yield length
     for box in chain:
         skip = below.mem_id
         for child in box.iter(include_text=True):
             if child.mem_id != skip:
                 length += len(child.text())
-        lengths[box.mem_id] = length
+        yield length
         below = box
-    return lengths
 
 
 def _linked(node: LexborNode) -> int:
     return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
 
 
-def _prose_added(voters: list[tuple[LexborNode, int]], best: LexborNode,
+_OUTSIDE = -2
+
+
+def _prose_added(voters: list[tuple[LexborNode, int]], start: int,
+                 items: list[tuple[LexborNode, int]], best: LexborNode,
                  chain: list[LexborNode]) -> list[int]:
     """How much paragraph text each box of `chain` (the ancestors of `best`, innermost first)
     adds to the box below it, leaving out paragraphs inside page chrome, a teaser link or a
     boilerplate box. The climb compares levels with each other only, so what lies under
     `best` itself is not sorted out. Each element is looked at once: what a walk up from it
     found is kept for the elements below it that lead there, and only elements between
-    `best` and the top of `chain` have their names read."""
+    `best` and the top of `chain` have their names read.
+
+    A box's paragraphs are one run of `voters` (page order), so when `voters[start]` is
+    inside `best`, the ends of the run inside `best` are bisected for, and the paragraphs on
+    either side of it are walked from only until one is outside the top of `chain`: neither
+    the article's own paragraphs nor the rest of the page are walked from one by one.
+    `items` all lie inside the top box."""
     index = {node.mem_id: i for i, node in enumerate([best, *chain])}
-    reached: dict[int, int] = {}  # element -> the first of `best, *chain` at or above it, or -1
-    direct = [0] * (len(chain) + 1)
-    for node, length in voters:
+    reached: dict[int, int] = {}  # element -> the first of `best, *chain` at or above it,
+    direct = [0] * (len(chain) + 1)  # -1 under something not prose, `_OUTSIDE` above all
+
+    def box_of(node: LexborNode) -> int:
         path: list[LexborNode] = []
         ancestor: LexborNode | None = node
-        found = -1
+        found = _OUTSIDE
         while ancestor is not None:
             key = ancestor.mem_id
             if key in index:
@@ -312,8 +337,30 @@ def _prose_added(voters: list[tuple[LexborNode, int]], best: LexborNode,
             if found > 0 and _not_prose(element):
                 found = -1
             reached[element.mem_id] = found
-        if found > 0:
-            direct[found] += length
+        return found
+
+    def add(tallied: list[tuple[LexborNode, int]], stop: bool) -> None:
+        for node, length in tallied:
+            found = box_of(node)
+            if found > 0:
+                direct[found] += length
+            elif found == _OUTSIDE and stop:
+                return
+
+    if 0 <= start < len(voters) and box_of(voters[start][0]) == 0:
+        low, high = start, len(voters)  # voters[low] is inside `best`, voters[high] is not
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if box_of(voters[middle][0]) == 0 else (low, middle)
+        add(voters[high:], stop=True)
+        low, high = -1, start  # the same backwards
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if box_of(voters[middle][0]) == 0 else (middle, high)
+        add(voters[low::-1] if low >= 0 else [], stop=True)
+    else:
+        add(voters, stop=False)
+    add(items, stop=False)
     return direct[1:]
 
 
