@@ -6,7 +6,7 @@ import threading
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -166,7 +166,7 @@ _MARKUP = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<span>", 
 
 
 @given(_MARKUP)
-def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: str) -> None:
+def test_text_lengths_read_level_by_level_are_what_each_box_adds_to_the_winner(markup: str) -> None:
     body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
                             f"{markup}</section>{markup}</div>").body
     assert body is not None
@@ -178,7 +178,8 @@ def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: st
         chain.append(node)
         node = node.parent
     chain.append(body)
-    assert list(score._text_lengths(best, chain)) == [len(n.text()) for n in (best, *chain)]
+    assert list(score._text_lengths(best, chain)) == [
+        len(n.text()) - len(best.text()) for n in (best, *chain)]
 
 
 # Bytes that make UTF-8 well-formed and broken sequences, markup, and the NUL that Lexbor's
@@ -277,8 +278,30 @@ def test_prose_added_from_a_paragraph_in_the_winner_is_what_walking_from_every_o
     while node is not None and node.tag_id != body.tag_id:
         chain.append(node)
         node = node.parent
+    assume(chain)  # the climb has no level to tally
     voters = [(p, 1 << n) for n, p in enumerate(select.css(body, "p"))]
     items = [(li, 1) for li in select.css(chain[-1], "li")]
     expected = score._prose_added(voters, -1, items, best, chain)
     for start in range(len(voters) + 1):
         assert score._prose_added(voters, start, items, best, chain) == expected
+
+
+_BOXES = st.lists(st.sampled_from(
+    ["<div>", "<div class=comments>", "<div hidden>", "<div class=related-modal>",
+     "<section class=post>", "<aside>", "<nav>", "<a href=/x>", "<span>", "<td>"]),
+    max_size=12).map("".join)
+
+
+@given(_BOXES)
+def test_a_winner_clear_of_chrome_climbs_through_the_ancestors_the_check_read(boxes: str) -> None:
+    """The ancestors the check for chrome reads are the boxes the climb would look up."""
+    body = LexborHTMLParser(f"{boxes}<p id=best>t</p>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    for node in (best, best.parent):
+        assert node is not None
+        above = score._outside_chrome(node)
+        if above is not None:
+            assert [n.mem_id for n in above[:score._CLIMB_LEVELS]] == [
+                n.mem_id for n in score._chain(node)]
