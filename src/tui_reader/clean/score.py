@@ -10,8 +10,9 @@ siblings of the winner that score well join it.
 
 from __future__ import annotations
 
+import bisect
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -319,6 +320,7 @@ def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> Iterator[int]:
         below = box
 
 
+# Where `_prose_added` finds an element that is not under `best` or any box of the climb.
 _OUTSIDE = -2
 
 
@@ -338,8 +340,10 @@ def _prose_added(voters: list[tuple[LexborNode, int]], start: int,
     the article's own paragraphs nor the rest of the page are walked from one by one.
     `items` all lie inside the top box."""
     index = {node.mem_id: i for i, node in enumerate([best, *chain])}
-    reached: dict[int, int] = {}  # element -> the first of `best, *chain` at or above it,
-    direct = [0] * (len(chain) + 1)  # -1 under something not prose, `_OUTSIDE` above all
+    # element -> the index of the first of `best, *chain` at or above it; -1 when something
+    # not prose lies between, `_OUTSIDE` when it is under none of them
+    reached: dict[int, int] = {}
+    direct = [0] * (len(chain) + 1)
 
     def box_of(node: LexborNode) -> int:
         path: list[LexborNode] = []
@@ -362,7 +366,7 @@ def _prose_added(voters: list[tuple[LexborNode, int]], start: int,
             reached[element.mem_id] = found
         return found
 
-    def add(tallied: list[tuple[LexborNode, int]], stop: bool) -> None:
+    def add(tallied: Iterable[tuple[LexborNode, int]], stop: bool) -> None:
         for node, length in tallied:
             found = box_of(node)
             if found > 0:
@@ -371,16 +375,11 @@ def _prose_added(voters: list[tuple[LexborNode, int]], start: int,
                 return
 
     if 0 <= start < len(voters) and box_of(voters[start][0]) == 0:
-        low, high = start, len(voters)  # voters[low] is inside `best`, voters[high] is not
-        while high - low > 1:
-            middle = (low + high) // 2
-            low, high = (middle, high) if box_of(voters[middle][0]) == 0 else (low, middle)
-        add(voters[high:], stop=True)
-        low, high = -1, start  # the same backwards
-        while high - low > 1:
-            middle = (low + high) // 2
-            low, high = (low, middle) if box_of(voters[middle][0]) == 0 else (middle, high)
-        add(voters[low::-1] if low >= 0 else [], stop=True)
+        after = bisect.bisect_left(range(len(voters)), True, start + 1,
+                                   key=lambda i: box_of(voters[i][0]) != 0)
+        add(voters[after:], stop=True)
+        first = bisect.bisect_left(range(start), True, key=lambda i: box_of(voters[i][0]) == 0)
+        add(reversed(voters[:first]), stop=True)
     else:
         add(voters, stop=False)
     add(items, stop=False)
