@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader import scalars
 from tui_reader.clean import (
@@ -305,3 +305,49 @@ def test_a_winner_clear_of_chrome_climbs_through_the_ancestors_the_check_read(bo
         if above is not None:
             assert [n.mem_id for n in above[:score._CLIMB_LEVELS]] == [
                 n.mem_id for n in score._chain(node)]
+
+
+def _climb_reading_every_level(best: LexborNode, voters: list[tuple[LexborNode, int]],
+                               start: int) -> LexborNode:
+    """The climb as it was before it stopped reading levels early: every level's length."""
+    chain = score._chain(best)
+    if not chain:
+        return best
+    items = [(li, len(text)) for li in select.css(chain[-1], "li")
+             if len(text := li.text(deep=False).strip()) >= score._MIN_ITEM]
+    gains = score._prose_added(voters, start, items, best, chain)
+    lengths = list(score._text_lengths(best, chain))
+    chosen, length, linked, prose = best, lengths[0], None, 0
+    for ancestor, gain, ancestor_length in zip(chain, gains, lengths[1:], strict=True):
+        prose += gain
+        added = ancestor_length - length
+        if not prose or added <= score._WRAPPER_SLACK or prose < score._PROSE_SHARE * added:
+            continue
+        linked = score._linked(chosen) if linked is None else linked
+        ancestor_linked = score._linked(ancestor)
+        if ancestor_linked - linked <= score._ADDED_LINKS * added:
+            chosen, length, linked, prose = ancestor, ancestor_length, ancestor_linked, 0
+    return chosen
+
+
+_LEVEL_PARTS = st.lists(st.sampled_from(
+    ["<p>" + "prose, " * 30 + "</p>", "<p>short</p>", "<h2>" + "heading " * 25 + "</h2>",
+     "<ul><li>" + "item text " * 5 + "</li></ul>", "<a href=/x>" + "link " * 40 + "</a>",
+     "<div class=share>" + "<p>" + "share, " * 30 + "</p></div>", "<img src=x>"]),
+    max_size=4).map("".join)
+
+
+@given(st.lists(st.tuples(_LEVEL_PARTS, _LEVEL_PARTS), min_size=1, max_size=6))
+def test_the_climb_stops_reading_levels_only_where_none_above_can_be_taken(
+        levels: list[tuple[str, str]]) -> None:
+    markup = "<div id=best>" + "<p>" + "article text, " * 20 + "</p>" * 3 + "</div>"
+    for before, after in levels:
+        markup = f"<div>{before}{markup}{after}</div>"
+    body = LexborHTMLParser(f"<html><body>{markup}</body></html>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    voters = [(p, len(p.text().strip())) for p in select.css(body, "p")]
+    start = next(n for n, (p, _) in enumerate(voters) if p.parent and p.parent.id == "best")
+    expected = _climb_reading_every_level(best, voters, start)
+    assert score._climb(best, None, None, voters, start).mem_id == expected.mem_id
