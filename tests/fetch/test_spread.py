@@ -75,6 +75,16 @@ async def test_feeds_are_handed_out_by_host_a_few_at_a_time_largest_first(
     assert spread.processes_for(due_feeds=1000, hosts=1) == 1
 
 
+def test_one_spare_process_when_workers_are_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(spread.forks, "current", lambda: None)
+    assert spread.processes_for(due_feeds=1000, hosts=8) == 2
+    monkeypatch.setattr(spread.forks, "current", lambda: object())
+    assert spread.processes_for(due_feeds=1000, hosts=8) == 3
+    assert spread.processes_for(due_feeds=1000, hosts=2) == 2  # a host is one process's
+    assert spread.processes_for(due_feeds=100, hosts=8) == 2  # too few feeds for a third
+
+
 def test_a_process_keeps_to_the_host_it_just_finished(site: Site, store: Store) -> None:
     feeds = publish_feeds(site, store, 6)
     hosts = spread.Hosts(feeds, chunk=1)
