@@ -6,9 +6,9 @@ import threading
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader import scalars
 from tui_reader.clean import (
@@ -166,7 +166,7 @@ _MARKUP = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<span>", 
 
 
 @given(_MARKUP)
-def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: str) -> None:
+def test_text_lengths_read_level_by_level_are_what_each_box_adds_to_the_winner(markup: str) -> None:
     body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
                             f"{markup}</section>{markup}</div>").body
     assert body is not None
@@ -178,9 +178,8 @@ def test_text_lengths_read_level_by_level_are_the_lengths_of_each_box(markup: st
         chain.append(node)
         node = node.parent
     chain.append(body)
-    lengths = score._text_lengths(best, chain)
-    assert [lengths[n.mem_id] for n in (best, *chain)] == [
-        len(n.text()) for n in (best, *chain)]
+    assert list(score._text_lengths(best, chain)) == [
+        len(n.text()) - len(best.text()) for n in (best, *chain)]
 
 
 # Bytes that make UTF-8 well-formed and broken sequences, markup, and the NUL that Lexbor's
@@ -254,3 +253,101 @@ def test_a_plain_summary_gives_what_its_parsed_tree_gives(text: str) -> None:
     plain, general = article_with_fallback(None, entry), article_with_fallback(None, parsed)
     assert [b.to_dict() for b in plain.blocks] == [b.to_dict() for b in general.blocks]
     assert (plain.source, plain.truncated) == (general.source, general.truncated)
+
+
+_CLIMB_MARKUP = st.lists(st.sampled_from(
+    ["<div>", "<div class=share>", "<section class=post>", "</div>", "</section>", "<p>t</p>",
+     "<aside>", "</aside>", "<a href=/x>", "</a>", "<ul>", "<li>i</li>", "</ul>", "<p>"]),
+    max_size=24).map("".join)
+
+
+@given(_CLIMB_MARKUP, _CLIMB_MARKUP, _CLIMB_MARKUP)
+def test_prose_added_from_a_paragraph_in_the_winner_is_what_walking_from_every_one_adds(
+        before: str, inside: str, after: str) -> None:
+    """Bisecting for the run of paragraphs inside the winner, and walking only from those
+    beside it up to the first one outside the climb, tallies what walking from every
+    paragraph tallies (a start outside the winner takes the walk from every one)."""
+    body = LexborHTMLParser(f"<div class=page>{before}<div class=wrap><div>{before}"
+                            f"<div id=best><p>t</p>{inside}</div>{after}</div></div>"
+                            f"{after}</div>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    chain = []
+    node = best.parent
+    while node is not None and node.tag_id != body.tag_id:
+        chain.append(node)
+        node = node.parent
+    assume(chain)  # the climb has no level to tally
+    voters = [(p, 1 << n) for n, p in enumerate(select.css(body, "p"))]
+    items = [(li, 1) for li in select.css(chain[-1], "li")]
+    expected = score._prose_added(voters, -1, items, best, chain)
+    for start in range(len(voters) + 1):
+        assert score._prose_added(voters, start, items, best, chain) == expected
+
+
+_BOXES = st.lists(st.sampled_from(
+    ["<div>", "<div class=comments>", "<div hidden>", "<div class=related-modal>",
+     "<section class=post>", "<aside>", "<nav>", "<a href=/x>", "<span>", "<td>"]),
+    max_size=12).map("".join)
+
+
+@given(_BOXES)
+def test_a_winner_clear_of_chrome_climbs_through_the_ancestors_the_check_read(boxes: str) -> None:
+    """The ancestors the check for chrome reads are the boxes the climb would look up."""
+    body = LexborHTMLParser(f"{boxes}<p id=best>t</p>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    for node in (best, best.parent):
+        assert node is not None
+        above = score._outside_chrome(node)
+        if above is not None:
+            assert [n.mem_id for n in above[:score._CLIMB_LEVELS]] == [
+                n.mem_id for n in score._chain(node)]
+
+
+def _climb_reading_every_level(best: LexborNode, voters: list[tuple[LexborNode, int]],
+                               start: int) -> LexborNode:
+    """The climb as it was before it stopped reading levels early: every level's length."""
+    chain = score._chain(best)
+    if not chain:
+        return best
+    items = [(li, len(text)) for li in select.css(chain[-1], "li")
+             if len(text := li.text(deep=False).strip()) >= score._MIN_ITEM]
+    gains = score._prose_added(voters, start, items, best, chain)
+    lengths = list(score._text_lengths(best, chain))
+    chosen, length, linked, prose = best, lengths[0], None, 0
+    for ancestor, gain, ancestor_length in zip(chain, gains, lengths[1:], strict=True):
+        prose += gain
+        added = ancestor_length - length
+        if not prose or added <= score._WRAPPER_SLACK or prose < score._PROSE_SHARE * added:
+            continue
+        linked = score._linked(chosen) if linked is None else linked
+        ancestor_linked = score._linked(ancestor)
+        if ancestor_linked - linked <= score._ADDED_LINKS * added:
+            chosen, length, linked, prose = ancestor, ancestor_length, ancestor_linked, 0
+    return chosen
+
+
+_LEVEL_PARTS = st.lists(st.sampled_from(
+    ["<p>" + "prose, " * 30 + "</p>", "<p>short</p>", "<h2>" + "heading " * 25 + "</h2>",
+     "<ul><li>" + "item text " * 5 + "</li></ul>", "<a href=/x>" + "link " * 40 + "</a>",
+     "<div class=share>" + "<p>" + "share, " * 30 + "</p></div>", "<img src=x>"]),
+    max_size=4).map("".join)
+
+
+@given(st.lists(st.tuples(_LEVEL_PARTS, _LEVEL_PARTS), min_size=1, max_size=6))
+def test_the_climb_stops_reading_levels_only_where_none_above_can_be_taken(
+        levels: list[tuple[str, str]]) -> None:
+    markup = "<div id=best>" + "<p>" + "article text, " * 20 + "</p>" * 3 + "</div>"
+    for before, after in levels:
+        markup = f"<div>{before}{markup}{after}</div>"
+    body = LexborHTMLParser(f"<html><body>{markup}</body></html>").body
+    assert body is not None
+    best = select.css_first(body, "#best")
+    assert best is not None
+    voters = [(p, len(p.text().strip())) for p in select.css(body, "p")]
+    start = next(n for n, (p, _) in enumerate(voters) if p.parent and p.parent.id == "best")
+    expected = _climb_reading_every_level(best, voters, start)
+    assert score._climb(best, None, None, voters, start).mem_id == expected.mem_id

@@ -10,8 +10,9 @@ siblings of the winner that score well join it.
 
 from __future__ import annotations
 
+import bisect
 import functools
-import heapq
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -24,7 +25,7 @@ _NEGATIVE = Hints(r"[\s_-](?:ad|ads|banner|combx|comment|com-|contact|foot|foote
                   r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|"
                   r"shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|recirc|"
                   r"newsletter|trending|popular|nav|menu|teaser|card|byline|author)")
-_TAG_BONUS = {tags.tag_id(name): bonus for name, bonus in {
+_TAG_BONUS = {tags.tag_id(name): float(bonus) for name, bonus in {
     "div": 5, "article": 8, "main": 5, "section": 3, "td": 3, "pre": 3, "blockquote": 3,
     "form": -3, "ul": -3, "ol": -3, "li": -3, "dl": -3, "th": -5, "h1": -5, "h2": -5, "h3": -5,
     "body": -5, "html": -10}.items()}
@@ -42,7 +43,7 @@ _LINK_DENSITY_FOR = 4
 
 
 def _weight(node: LexborNode, tag_id: int) -> float:
-    weight = float(_TAG_BONUS.get(tag_id, 0))
+    weight = _TAG_BONUS.get(tag_id, 0.0)
     attrs = node.attributes
     if not attrs:
         return weight
@@ -63,12 +64,18 @@ def _hint_weight(klass: str, ident: str) -> float:
     return weight
 
 
-def link_density(node: LexborNode, text_length: int | None = None) -> float:
+def link_density(node: LexborNode, text_length: int | None = None,
+                 linked: int | None = None) -> float:
+    """The share of `node`'s text inside links; its text's length and its links' (`_linked`)
+    are read unless given."""
     length = text_length if text_length is not None else len(node.text(skip_empty=True))
     if not length:
         return 1.0
-    linked = sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
-    return min(linked / length, 1.0)
+    return min((linked if linked is not None else _linked(node)) / length, 1.0)
+
+
+def _linked(node: LexborNode) -> int:
+    return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
 
 
 # Everything that can carry paragraph text; `find_content` takes this query's result.
@@ -82,22 +89,25 @@ _CHROME = tags.ids(("footer", "aside", "nav", "header", "template", "noscript"))
 _PAGE = _TOP | {tags.tag_id("body")}
 
 
-def _inside_chrome(node: LexborNode) -> bool:
-    """Page chrome and comment sections are not stripped up front (that costs a tree walk); a
-    winner inside one is rejected instead."""
+def _outside_chrome(node: LexborNode) -> list[LexborNode] | None:
+    """`node`'s ancestors below <body>, innermost first; None when it or one of them is page
+    chrome, a link, hidden or a comment section. Page chrome and comment sections are not
+    stripped up front (that costs a tree walk); a winner inside one is rejected instead."""
+    ancestors: list[LexborNode] = []
     ancestor: LexborNode | None = node
     while ancestor is not None:
         tag_id = ancestor.tag_id
         if tag_id in _PAGE:
-            return False
+            break
         if tag_id in _CHROME or tag_id == _A:
-            return True
+            return None
         attrs = ancestor.attributes
         if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)
                       or _chrome_hint(attrs.get("class") or "", attrs.get("id") or "")):
-            return True
+            return None
+        ancestors.append(ancestor)
         ancestor = ancestor.parent
-    return False
+    return ancestors[1:]
 
 
 # Boxes that are never the article, whatever else their names say (`modal__modal-content`,
@@ -121,6 +131,8 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     voters: list[tuple[LexborNode, int]] = []
+    # element -> the last voter listed when it was first voted for: most often one inside it
+    first: dict[int, int] = {}
     for node in found:
         tag_id = node.tag_id
         whole = tag_id in _WHOLE
@@ -151,20 +163,30 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
                 if (ancestor_tag := ancestor.tag_id) in _TOP:
                     break
                 nodes[key] = ancestor
+                first[key] = len(voters) - 1
                 scores[key] = _weight(ancestor, ancestor_tag) + score * share
             ancestor = ancestor.parent
     best: LexborNode | None = None
     best_score = 0.0
-    top = heapq.nlargest(_LINK_DENSITY_FOR, scores, key=scores.__getitem__)
+    # What the climb reads again of the winner: its links' text and its ancestors, which the
+    # check for chrome has found clear of anything that would stop the climb.
+    best_linked: int | None = None
+    above: list[LexborNode] | None = None
+    # What `heapq.nlargest` picks (ties in insertion order), but sorted in C: nlargest runs
+    # a Python loop over every candidate.
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:_LINK_DENSITY_FOR]
     for key in top:
         raw = scores[key]
         if raw <= 0 or (best is not None and raw <= best_score):
             break  # link density only pulls a score towards zero: this one cannot win
-        if _inside_chrome(nodes[key]):
+        candidate = nodes[key]
+        ancestors = _outside_chrome(candidate)
+        if ancestors is None:
             continue
-        final = raw * (1 - link_density(nodes[key]))
+        linked = _linked(candidate)
+        final = raw * (1 - link_density(candidate, linked=linked))
         if best is None or final > best_score:
-            best, best_score = nodes[key], final
+            best, best_score, best_linked, above = candidate, final, linked, ancestors
     if best is None:
         if not top or scores[top[0]] <= 0:
             return []
@@ -173,9 +195,11 @@ def find_content(found: list[LexborNode], rest: list[LexborNode]) -> list[Lexbor
         # The page's prose is still its article.
         best = nodes[top[0]]
         best_score = scores[top[0]] * (1 - link_density(best))
+    start = first[best.mem_id]
     while best.tag_id in _INLINE and best.parent is not None:
         best = best.parent  # text voted for a <font> or <span>: its box is the article
-    climbed = _climb(best, voters)
+        best_linked, above = None, above and above[1:]
+    climbed = _climb(best, best_linked, above, voters, start)
     if climbed is not best:
         return [climbed]
     return _with_siblings(best, best_score, scores)
@@ -217,40 +241,44 @@ _PROSE_SHARE = 0.3
 _ADDED_LINKS = 0.25
 
 
-def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode:
+def _climb(best: LexborNode, linked: int | None, above: list[LexborNode] | None,
+           voters: list[tuple[LexborNode, int]], start: int) -> LexborNode:
     """The ancestor of the winner that holds the whole article when the page wraps each of
     its sections in a chain of boxes of their own (page builders): paragraph votes reach
     three levels up, so the sections' common ancestor never scores. An ancestor is taken
     when what it adds to the box taken so far is mostly paragraphs and list items outside
     any boilerplate box, with few links; a level that adds only a headline or a picture is
-    passed through, as the level above may still add the rest of the article."""
-    chain: list[LexborNode] = []
-    node = best.parent
-    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _NOT_PROSE:
-        attrs = node.attributes
-        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
-            break
-        chain.append(node)
-        node = node.parent
+    passed through, as the level above may still add the rest of the article.
+
+    `linked` is the length of `best`'s links' text when known; `above` its ancestors below
+    <body> when none is chrome; `voters` the page's paragraphs in page order, `voters[start]`
+    most often one inside `best`."""
+    chain = above[:_CLIMB_LEVELS] if above is not None else _chain(best)
     if not chain:
         return best
     # List items are looked for only under the climb's top box, not in the whole page.
     items = [(item, len(text)) for item in select.css(chain[-1], "li")
              if len(text := item.text(deep=False).strip()) >= _MIN_ITEM]
-    gains = _prose_added(voters + items, best, chain)
+    gains = _prose_added(voters, start, items, best, chain)
     if not any(gains):
         return best  # no level adds a paragraph: none can be taken, and no text is read
+    # The levels' text is read from the bottom up, and no further than a level can still be
+    # taken: the top boxes are the biggest, with most of the page beside the article.
+    last = max(level for level, gain in enumerate(gains) if gain)
     lengths = _text_lengths(best, chain)
+    length = next(lengths)
     chosen = best
-    length = lengths[best.mem_id]
-    linked: int | None = None
     prose = 0  # paragraph text the levels above `chosen` add, up to `ancestor`
-    for ancestor, gain in zip(chain, gains, strict=True):
+    for level, (ancestor, gain) in enumerate(zip(chain, gains, strict=True)):
         prose += gain
+        if not prose and level > last:
+            break  # neither this level nor any above adds a paragraph
+        ancestor_length = next(lengths)
         if not prose:
             continue  # adds no paragraph: cannot be taken, whatever else it adds
-        ancestor_length = lengths[ancestor.mem_id]
         added = ancestor_length - length
+        if prose < _PROSE_SHARE * added and level >= last:
+            break  # the levels above add no paragraph, and only more of the rest
         if added <= _WRAPPER_SLACK or prose < _PROSE_SHARE * added:
             continue
         if linked is None:
@@ -261,42 +289,66 @@ def _climb(best: LexborNode, voters: list[tuple[LexborNode, int]]) -> LexborNode
     return chosen
 
 
-def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> dict[int, int]:
-    """`len(node.text())` of `best` and of each box of `chain` (its ancestors, innermost
-    first), each box's counted as the box below it plus its other children: the text of the
-    top box is read once, where reading each box whole would read the article once a level."""
+def _chain(best: LexborNode) -> list[LexborNode]:
+    """The boxes the climb may take: `best`'s ancestors below the page, innermost first, up
+    to chrome or a hidden box or comment section."""
+    chain: list[LexborNode] = []
+    node = best.parent
+    while node is not None and len(chain) < _CLIMB_LEVELS and node.tag_id not in _NOT_PROSE:
+        attrs = node.attributes
+        if attrs and (verdict_of(attrs) is Verdict.HIDDEN or comments_of(attrs)):
+            break
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def _text_lengths(best: LexborNode, chain: list[LexborNode]) -> Iterator[int]:
+    """How much longer than `best`'s `node.text()` each of `best, *chain` (its ancestors,
+    innermost first) is: each box's counted as the box below it plus its other children, so
+    the top box's text is read once, where reading each box whole would read the article once
+    a level, and the climb, which compares levels, never reads the article's own text."""
     below = best
-    length = len(best.text())
-    lengths = {best.mem_id: length}
+    length = 0
+    yield length
     for box in chain:
         skip = below.mem_id
         for child in box.iter(include_text=True):
             if child.mem_id != skip:
                 length += len(child.text())
-        lengths[box.mem_id] = length
+        yield length
         below = box
-    return lengths
 
 
-def _linked(node: LexborNode) -> int:
-    return sum(len(a.text(skip_empty=True)) for a in select.css(node, "a"))
+# Where `_prose_added` finds an element that is not under `best` or any box of the climb.
+_OUTSIDE = -2
 
 
-def _prose_added(voters: list[tuple[LexborNode, int]], best: LexborNode,
+def _prose_added(voters: list[tuple[LexborNode, int]], start: int,
+                 items: list[tuple[LexborNode, int]], best: LexborNode,
                  chain: list[LexborNode]) -> list[int]:
     """How much paragraph text each box of `chain` (the ancestors of `best`, innermost first)
     adds to the box below it, leaving out paragraphs inside page chrome, a teaser link or a
     boilerplate box. The climb compares levels with each other only, so what lies under
     `best` itself is not sorted out. Each element is looked at once: what a walk up from it
     found is kept for the elements below it that lead there, and only elements between
-    `best` and the top of `chain` have their names read."""
+    `best` and the top of `chain` have their names read.
+
+    A box's paragraphs are one run of `voters` (page order), so when `voters[start]` is
+    inside `best`, the ends of the run inside `best` are bisected for, and the paragraphs on
+    either side of it are walked from only until one is outside the top of `chain`: neither
+    the article's own paragraphs nor the rest of the page are walked from one by one.
+    `items` all lie inside the top box."""
     index = {node.mem_id: i for i, node in enumerate([best, *chain])}
-    reached: dict[int, int] = {}  # element -> the first of `best, *chain` at or above it, or -1
+    # element -> the index of the first of `best, *chain` at or above it; -1 when something
+    # not prose lies between, `_OUTSIDE` when it is under none of them
+    reached: dict[int, int] = {}
     direct = [0] * (len(chain) + 1)
-    for node, length in voters:
+
+    def box_of(node: LexborNode) -> int:
         path: list[LexborNode] = []
         ancestor: LexborNode | None = node
-        found = -1
+        found = _OUTSIDE
         while ancestor is not None:
             key = ancestor.mem_id
             if key in index:
@@ -312,8 +364,25 @@ def _prose_added(voters: list[tuple[LexborNode, int]], best: LexborNode,
             if found > 0 and _not_prose(element):
                 found = -1
             reached[element.mem_id] = found
-        if found > 0:
-            direct[found] += length
+        return found
+
+    def add(tallied: Iterable[tuple[LexborNode, int]], stop: bool) -> None:
+        for node, length in tallied:
+            found = box_of(node)
+            if found > 0:
+                direct[found] += length
+            elif found == _OUTSIDE and stop:
+                return
+
+    if 0 <= start < len(voters) and box_of(voters[start][0]) == 0:
+        after = bisect.bisect_left(range(len(voters)), True, start + 1,
+                                   key=lambda i: box_of(voters[i][0]) != 0)
+        add(voters[after:], stop=True)
+        first = bisect.bisect_left(range(start), True, key=lambda i: box_of(voters[i][0]) == 0)
+        add(reversed(voters[:first]), stop=True)
+    else:
+        add(voters, stop=False)
+    add(items, stop=False)
     return direct[1:]
 
 
