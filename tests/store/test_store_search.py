@@ -78,6 +78,16 @@ def test_two_and_one_character_cjk_words_are_found_and_ranked(store: Store) -> N
     assert store.search("없는 아이") == []
 
 
+def test_only_articles_with_cjk_text_get_the_trigram_index(store: Store) -> None:
+    _add(store, "Plain", "ASCII only")
+    _add(store, "Beyoncé’s “tour”", "Accents — and quotes — are not CJK.")
+    in_title = _add(store, "“아이유” tour", "English body")
+    in_body = _add(store, "Café", "It’s Hangul at the end: 드라마")
+    indexed = store.conn.execute("SELECT rowid FROM articles_cjk ORDER BY rowid").fetchall()
+    assert [r[0] for r in indexed] == [in_title, in_body]
+    assert [h.row.id for h in store.search("드라마")] == [in_body]
+
+
 def test_cjk_index_follows_updates_and_deletes(store: Store) -> None:
     article_id = _add(store, "Title", "English only")
     assert store.search("한국") == []
