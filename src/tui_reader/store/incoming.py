@@ -153,17 +153,22 @@ def prepare(item: Incoming) -> Prepared:
     article = item.article
     text = article.text
     fetched = datetime.now(UTC)
-    published = article.published
-    # To the second, as it is stored: the signature made here is the one read back.
-    sort_time = (min(published, fetched) if published else fetched).replace(microsecond=0)
+    fetched_at, published = fetched.isoformat(timespec="seconds"), article.published
+    published_at = iso(published)
+    # Where it sorts is when it was published, or fetched if that is earlier, to the second
+    # as it is stored: the signature made here is the one read back.
+    if published is not None and published <= fetched:
+        sort_time, sorted_at = published.replace(microsecond=0), published_at
+    else:
+        sort_time, sorted_at = fetched.replace(microsecond=0), fetched_at
     story = signature(article.title, lead(text), site_of(article.url, item.feed_id), sort_time)
     return Prepared(item, (
-        article.url, article.title, article.author, iso(published), article.image,
+        article.url, article.title, article.author, published_at, article.image,
         tags_json(article), article.site_name, blocks_json(article), text, related_json(article),
         article.source, int(article.truncated),
         zlib.compress(item.raw_html, _PAGE_LEVEL) if item.raw_html else None,
         (item.content_type or "") if item.raw_html else None, item.entry_hash,
-        enclosures_json(article), encode(story), iso(fetched), iso(sort_time),
+        enclosures_json(article), encode(story), fetched_at, sorted_at,
         canonical_url(article.url),
     ), story)
 
