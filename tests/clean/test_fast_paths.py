@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tui_reader import scalars
 from tui_reader.clean import (
     article_with_fallback,
+    blocks,
     boilerplate,
     extract_article,
     related,
@@ -32,6 +33,8 @@ PAGES = [
     "<small>credit</small></figcaption></figure>",
     "",
 ]
+_BLOCK_SELECTOR = ("p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp-img, "
+                   "section")
 QUERIES = ["p", "a", "div, span, p", "meta[content], script[type=\"application/ld+json\"]",
            ".x .y, #s, [class*=x]", "img, amp-img", "figcaption, small", "title"]
 
@@ -238,6 +241,28 @@ def test_pages_parse_without_mutation_callbacks_into_the_same_tree(markup: str) 
     builds."""
     page = f"<html><body>{markup}</body></html>"
     assert parse_html(page).html == LexborHTMLParser(page).html
+
+
+_BOX_MARKUP = st.lists(st.sampled_from(
+    ["<div>", "</div>", "<td>", "<span>", "</span>", "<img src=x>", "<amp-img src=y></amp-img>",
+     "<template><img src=t></template>", "<!-- <img> -->", "<svg><image/></svg>", "<p>", "</p>",
+     "<picture><source srcset=s></picture>", "<amp-video></amp-video>", "<section>", "text",
+     "<noscript><img src=n></noscript>", "<ul><li>i</li></ul>", "<figure>", "</figure>"]),
+    max_size=20).map("".join)
+
+
+@given(_BOX_MARKUP)
+def test_a_scan_for_tag_names_finds_what_their_selector_finds(markup: str) -> None:
+    body = LexborHTMLParser(f"<table><tr>{markup}</tr></table><ul><li>{markup}</ul>").body
+    assert body is not None
+    # Boxes that are none of the tags asked for (a selector matches its own node, too).
+    for node in (body, *select.css(body, "tr, li")):
+        for query, ids, custom in (("img", blocks._IMGS, None),
+                                   ("img, amp-img", blocks._IMGS, "amp-img"),
+                                   (_BLOCK_SELECTOR, blocks._BLOCK_INSIDE, "amp-img")):
+            found = blocks._first_below(node, ids, custom)
+            expected = select.css_first(node, query)
+            assert (found and found.mem_id) == (expected and expected.mem_id)
 
 
 _SUMMARY_TEXT = st.lists(st.sampled_from(
