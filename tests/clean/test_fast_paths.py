@@ -116,6 +116,18 @@ def test_hints_match_as_a_case_insensitive_search_does(hint: str) -> None:
         assert pattern.found_in(hint) == pattern.found_in("q " + hint)
 
 
+_NAME_WORDS = st.sampled_from(["ad", "ads", "advert_x", "a2a", "author", "-bio", "bio", "tag",
+                                "tags", "widget", "widgets", "elementor", "share", "K", "ſ",
+                                "ad12", "x", "-", "_", " ", "more", "cat", "ı"])
+
+
+@given(st.lists(_NAME_WORDS, max_size=8).map("".join))
+def test_junk_words_grouped_by_letter_match_as_their_plain_alternation_does(hint: str) -> None:
+    words = "|".join(boilerplate._WORDS.split())
+    plain = boilerplate.Hints(rf"[\s_-](?:{words})(?=$|[\s_-])|\swidget")
+    assert boilerplate._JUNK.found_in(hint) == plain.found_in(hint)
+
+
 _BASES = st.sampled_from(["https://a.example/x/y", "https://a.example", "http://a.example/x?q=1",
                           "https://a.example/x?", "https://a.example/x;p", "HTTPS://A.example/x",
                           "http://u@a.example:8080/a/b/", "https://a.example/x#f", "",
