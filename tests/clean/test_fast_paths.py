@@ -128,6 +128,20 @@ def test_junk_words_grouped_by_letter_match_as_their_plain_alternation_does(hint
     assert boilerplate._JUNK.found_in(hint) == plain.found_in(hint)
 
 
+_NAMES = st.lists(st.sampled_from(
+    ["hidden", "SR-ONLY", "d-none", "you-may-like", "discussion", "replies", "Widget", "ad",
+     "related", "yarpp2", "share", "comment", "has-comments", "comments-open", "author", "bio",
+     "content", "x", "-", "_", " ", "K", "ſ", "ı", "ommentx"]), max_size=6).map("".join)
+
+
+@given(_NAMES, _NAMES)
+def test_a_name_without_any_verdicts_word_is_one_every_verdict_keeps(klass: str,
+                                                                      ident: str) -> None:
+    hint = f"{klass} {ident}"
+    if "omment" not in hint and not boilerplate._ANY_WORD.found_in(hint):
+        assert boilerplate._named_verdict(klass, ident, hint) is boilerplate.Verdict.KEEP
+
+
 _BASES = st.sampled_from(["https://a.example/x/y", "https://a.example", "http://a.example/x?q=1",
                           "https://a.example/x?", "https://a.example/x;p", "HTTPS://A.example/x",
                           "http://u@a.example:8080/a/b/", "https://a.example/x#f", "",

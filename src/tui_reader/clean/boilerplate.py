@@ -76,11 +76,11 @@ _JUNK = Hints(rf"[\s_-](?:(?:{_alternation(_WORDS)})(?=$|[\s_-])|(?<=\s)widget)"
 # Words that outweigh a junk hint: `article-body share-enabled` is still the article.
 _KEEP = Hints(r"[\s_-](?:article|body|content|entry|main|post|story|text)"
               r"(?:[\s_-](?:body|content|text))?(?=$|[\s_-])")
-_RELATED = Hints(r"[\s_-](?:related\w*|relatedposts|yarpp\w*|crp|readnext|"
-                 r"recommend\w*|you-may-like)(?=$|[\s_-])")
-_HIDDEN_CLASS = Hints(r"\s(?:hidden|hide|d-none|is-hidden|sr-only|screen-reader-text|"
-                      r"visually-hidden|visuallyhidden|invisible|offscreen|"
-                      r"element-invisible)(?=$|\s)")
+_RELATED_WORDS = r"related\w* relatedposts yarpp\w* crp readnext recommend\w* you-may-like"
+_RELATED = Hints(rf"[\s_-](?:{_alternation(_RELATED_WORDS)})(?=$|[\s_-])")
+_HIDDEN_WORDS = ("hidden hide d-none is-hidden sr-only screen-reader-text visually-hidden "
+                 "visuallyhidden invisible offscreen element-invisible")
+_HIDDEN_CLASS = Hints(rf"\s(?:{_alternation(_HIDDEN_WORDS)})(?=$|\s)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 JUNK_TEXT = re.compile(
@@ -117,11 +117,21 @@ class Verdict(enum.IntEnum):
 
 @functools.lru_cache(maxsize=65536)
 def _hint_verdict(klass: str, ident: str) -> Verdict:
-    """Cached: class and id strings repeat heavily within and across pages. A comment
-    section is junk even where its name says body or content (`comment-body`)."""
+    """Cached: class and id strings repeat heavily within and across pages, and most names
+    of a page are new to the cache on a first visit. Most hold no word of any verdict and
+    are settled by one search; a name saying "comment" is not, as taking a comment state out
+    of it (`_comment_hints`) can join what is left into a word."""
+    hint = f"{klass} {ident}"
+    if "omment" not in hint and not _ANY_WORD.found_in(hint):
+        return Verdict.KEEP
+    return _named_verdict(klass, ident, hint)
+
+
+def _named_verdict(klass: str, ident: str, hint: str) -> Verdict:
+    """The verdict of a class and id (`hint` is both). A comment section is junk even where
+    its name says body or content (`comment-body`)."""
     if _HIDDEN_CLASS.found_in(klass):
         return Verdict.HIDDEN
-    hint = f"{klass} {ident}"
     if _RELATED.found_in(hint):
         return Verdict.RELATED
     if _comment_hints(klass, ident):
@@ -158,8 +168,12 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
     return _hint_verdict(klass or "", ident or "")
 
 
-_COMMENTS = Hints(r"[\s_-](?:comments?|commentlist|disqus\w*|respond|discussion|"
-                  r"replies|community)(?=$|[\s_-])")
+_COMMENT_WORDS = r"comments? commentlist disqus\w* respond discussion replies community"
+_COMMENTS = Hints(rf"[\s_-](?:{_alternation(_COMMENT_WORDS)})(?=$|[\s_-])")
+# Any word one of the verdicts looks for, after any separator (the widget without one): a name
+# holding none is kept, told by this one search rather than by all of them.
+_ALL_WORDS = f"{_WORDS} {_RELATED_WORDS} {_COMMENT_WORDS} {_HIDDEN_WORDS}"
+_ANY_WORD = Hints(rf"[\s_-](?:(?:{_alternation(_ALL_WORDS)})(?=$|[\s_-])|widget)")
 
 
 def comments_of(attrs: dict[str, str | None]) -> bool:
