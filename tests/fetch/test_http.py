@@ -209,11 +209,77 @@ async def test_trickling_server_hits_the_total_deadline(site: Site) -> None:
     assert len(site.seen("/slow")) == 1  # a deadline is not retried
 
 
+async def test_a_deadline_leaves_its_task_free_to_go_on(site: Site) -> None:
+    """The deadline ends a request by cancelling its task; that cancellation is taken back,
+    so the caller's next request (and its own awaits) run as if nothing had happened."""
+    site.handle("/slow", trickle)
+    site.add("/ok", b"fine")
+    async with Fetcher(HttpSettings(read_timeout=5.0, deadline=0.3, retries=0)) as fetcher:
+        with pytest.raises(FetchError, match=r"no complete answer within 0.3 s"):
+            await fetcher.get(site.url("/slow"))
+        task = asyncio.current_task()
+        assert task is not None and task.cancelling() == 0
+        await asyncio.sleep(0.4)  # past where the first deadline was
+        assert (await fetcher.get(site.url("/ok"))).content == b"fine"
+
+
+async def test_a_request_cancelled_from_outside_stays_cancelled(site: Site) -> None:
+    """A shutdown's cancellation is not mistaken for the deadline's, even when both reach the
+    request before it runs again."""
+    site.handle("/slow", trickle)
+    async with Fetcher(HttpSettings(read_timeout=5.0, deadline=0.2, retries=0)) as fetcher:
+        request = asyncio.create_task(fetcher.get(site.url("/slow")))
+        await asyncio.sleep(0.1)  # under way, its deadline armed
+        time.sleep(0.3)  # the loop held past the deadline: its timer is due at the next turn
+        await asyncio.sleep(0)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+
 async def test_silent_server_hits_the_read_timeout(site: Site) -> None:
     site.handle("/silent", lambda h: time.sleep(1.5))
     async with Fetcher(HttpSettings(read_timeout=0.2, deadline=5.0, retries=0)) as fetcher:
         with pytest.raises(FetchError, match="server stopped sending"):
             await fetcher.get(site.url("/silent"))
+
+
+def silent_mid_body(h: BaseHTTPRequestHandler) -> None:
+    """The head and a little of the body, then nothing."""
+    h.send_response(200)
+    h.send_header("Content-Length", "1000")
+    h.end_headers()
+    h.wfile.write(b"x" * 100)
+    h.wfile.flush()
+    time.sleep(1.5)
+
+
+async def test_a_server_silent_mid_body_hits_the_read_timeout_and_is_tried_again(
+        site: Site) -> None:
+    site.handle("/stuck", silent_mid_body)
+    settings = HttpSettings(read_timeout=0.2, deadline=5.0, retries=1, backoff=0.01)
+    async with Fetcher(settings) as fetcher:
+        with pytest.raises(FetchError, match=r"server stopped sending \(gave up after 2 tries\)"):
+            await fetcher.get(site.url("/stuck"))
+    assert len(site.seen("/stuck")) == 2
+
+
+async def test_a_silent_server_on_a_kept_alive_connection_hits_the_read_timeout(
+        site: Site) -> None:
+    site.add("/ok", b"fine")
+    site.handle("/silent", lambda h: time.sleep(1.5))
+    async with Fetcher(HttpSettings(read_timeout=0.2, deadline=5.0, retries=0)) as fetcher:
+        assert (await fetcher.get(site.url("/ok"))).content == b"fine"
+        with pytest.raises(FetchError, match="server stopped sending"):
+            await fetcher.get(site.url("/silent"))
+
+
+async def test_a_trickle_is_never_taken_for_silence(site: Site) -> None:
+    """A byte every 20 ms is the server sending: only the deadline ends it."""
+    site.handle("/slow", trickle)
+    async with Fetcher(HttpSettings(read_timeout=0.3, deadline=1.0, retries=0)) as fetcher:
+        with pytest.raises(FetchError, match=r"no complete answer within 1 s"):
+            await fetcher.get(site.url("/slow"))
 
 
 async def test_connection_reset_mid_body_is_retried_then_reported(site: Site,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -169,10 +170,11 @@ class Fetcher:
 
     def __init__(self, settings: HttpSettings | None = None) -> None:
         self.settings = s = settings or HttpSettings()
-        self._sessions = Sessions(s.connect_timeout, s.read_timeout)
+        self._sessions = Sessions(s.connect_timeout)
         self._headers = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         self._global = asyncio.Semaphore(s.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._alarms = _Alarms()
         self.bytes_received = 0
 
     async def __aenter__(self) -> Fetcher:
@@ -218,15 +220,25 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         if accept:
             headers["Accept"] = accept
+        clock = _Clock(self.settings.deadline, self.settings.read_timeout)
+        try:
+            return await self._retrying(url, headers, max_bytes, public_only, clock)
+        except asyncio.CancelledError:
+            if not clock.expired():
+                raise
+            raise FetchError(f"no complete answer within {clock.seconds:g} s, "
+                             "gave up") from None
+        finally:
+            self._alarms.disarm(clock)
+
+    async def _retrying(self, url: str, headers: dict[str, str], max_bytes: int,
+                        public_only: bool, clock: _Clock) -> Response:
         s = self.settings
         loop = asyncio.get_running_loop()
-        deadline = _Deadline(s.deadline)
         attempt = 0
         while True:
             try:
-                response = await self._follow(url, headers, max_bytes, public_only, deadline)
-            except TimeoutError:
-                raise FetchError(f"no complete answer within {s.deadline:g} s, gave up") from None
+                response = await self._follow(url, headers, max_bytes, public_only, clock)
             except Failure as failure:
                 error = FetchError(failure.message)
                 wait = None
@@ -242,7 +254,7 @@ class Fetcher:
             if wait is None:
                 wait = min(s.backoff * 2 ** attempt, s.max_backoff)
                 wait *= 0.5 + random.random()  # noqa: S311 - jitter, not cryptography
-            out_of_time = deadline.at is not None and loop.time() + wait >= deadline.at
+            out_of_time = clock.at is not None and loop.time() + wait >= clock.at
             if attempt >= s.retries or out_of_time:
                 if attempt or out_of_time:
                     tries = f"{attempt + 1} tries" if attempt else "1 try"
@@ -253,16 +265,16 @@ class Fetcher:
             await asyncio.sleep(wait)
 
     async def _follow(self, url: str, headers: dict[str, str], max_bytes: int,
-                      public_only: bool, deadline: _Deadline) -> Response:
-        loop = asyncio.get_running_loop()
+                      public_only: bool, clock: _Clock) -> Response:
         seen = {url}
         permanent: bool | None = None
         for _ in range(self.settings.max_redirects + 1):
             async with self._host_slot(url), self._global:
                 # The clock starts once a slot is ours: time queued behind other feeds is
                 # not the server's fault.
-                async with asyncio.timeout_at(deadline.start(loop.time())):
-                    response = await self._logged(url, headers, max_bytes, public_only)
+                if clock.at is None:
+                    clock.start()  # set on the alarms by `_once`
+                response = await self._logged(url, headers, max_bytes, public_only, clock)
             if response.status not in REDIRECT_STATUSES:
                 return dataclasses.replace(response, moved_to=url) if permanent else response
             location = response.headers.get("location", "").strip()
@@ -300,14 +312,14 @@ class Fetcher:
         return await self._names_private_host(url)
 
     async def _logged(self, url: str, headers: dict[str, str], max_bytes: int,
-                      public_only: bool) -> Response:
+                      public_only: bool, clock: _Clock) -> Response:
         """One request, logged at DEBUG with what became of it (the `--debug` log)."""
         if not log.isEnabledFor(logging.DEBUG):
-            return await self._once(url, headers, max_bytes, public_only)
+            return await self._once(url, headers, max_bytes, public_only, clock)
         start, received = time.perf_counter(), self.bytes_received
         outcome = "cancelled (deadline or shutdown)"
         try:
-            response = await self._once(url, headers, max_bytes, public_only)
+            response = await self._once(url, headers, max_bytes, public_only, clock)
             outcome = status_message(response.status)
             return response
         except FetchError as exc:
@@ -318,13 +330,11 @@ class Fetcher:
                       self.bytes_received - received, (time.perf_counter() - start) * 1000)
 
     async def _once(self, url: str, headers: dict[str, str], max_bytes: int,
-                    public_only: bool) -> Response:
+                    public_only: bool, clock: _Clock) -> Response:
         try:
             target = URL(url)
         except ValueError:
             raise FetchError(f"malformed URL: {url!r}") from None
-        if public_only and await self._names_private_host(target):
-            raise FetchError(f"not fetched automatically: {url} is on a private address")
         route = self._sessions.route(target)
         # Behind a proxy the connected address is the proxy's: only the name can be judged.
         hop = Hop(public_only and route.via is None)
@@ -337,13 +347,25 @@ class Fetcher:
             else:
                 headers["Proxy-Authorization"] = route.proxy_authorization
         token = HOP.set(hop)
+        clock.watch(hop)
+        self._alarms.set(clock)
         try:
+            if public_only and await self._names_private_host(target):
+                raise FetchError(f"not fetched automatically: {url} is on a private address")
             async with route.session.get(
                 target, headers=headers, allow_redirects=False, proxy=route.proxy,
                 proxy_headers=proxy_headers,
                 ssl=tls_context() if target.scheme == "https" else True,
             ) as response:
-                return await self._read(url, target, response, max_bytes, public_only, hop)
+                clock.heard()
+                return await self._read(url, target, response, max_bytes, public_only, hop,
+                                        clock)
+        except asyncio.CancelledError:
+            if not clock.stalled():
+                raise
+            clock.watch(None)
+            self._alarms.set(clock)  # rung, it left the alarms: the deadline goes on
+            raise Failure("server stopped sending") from None
         except FetchError:
             raise
         except Exception as exc:
@@ -354,10 +376,11 @@ class Fetcher:
                                  "address") from None
             raise describe(exc, route.via) from exc
         finally:
+            clock.watch(None)
             HOP.reset(token)
 
     async def _read(self, url: str, target: URL, response: aiohttp.ClientResponse,
-                    max_bytes: int, public_only: bool, hop: Hop) -> Response:
+                    max_bytes: int, public_only: bool, hop: Hop, clock: _Clock) -> Response:
         status = response.status
         if status < 200:
             raise malformed(f"an interim answer (HTTP {status}) where a final one belongs")
@@ -372,25 +395,29 @@ class Fetcher:
             raise malformed(f"a transfer coding other than chunked ({codings[:40]!r})")
         encoding = response.headers.get("content-encoding", "").strip().lower()
         if encoding in IDENTITY:
-            body = await self._plain_body(response, max_bytes)
+            body = await self._plain_body(response, max_bytes, clock)
         else:
             inflater = Inflater(encoding, max_bytes)
             chunks: list[bytes] = []
-            async for raw in response.content.iter_any():
+            while raw := await response.content.readany():
+                clock.heard()
                 self.bytes_received += len(raw)
                 chunks.append(inflater.feed(raw))
             body = b"".join(chunks)
         return Response(url, status, response.headers, body, private=private)
 
-    async def _plain_body(self, response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
+    async def _plain_body(self, response: aiohttp.ClientResponse, max_bytes: int,
+                          clock: _Clock) -> bytes:
         """A body sent as it is, counted against the cap as it streams: most are, and the
-        inflater's bookkeeping would be a tenth of the client's work on them."""
+        inflater's bookkeeping would be a tenth of the client's work on them. (`readany` in a
+        loop, as `read` does too: `iter_any`'s iterator cost 5 µs more per GET.)"""
         length = header_number(response.headers.get("content-length"))
         if length is not None and length > max_bytes:
             raise FetchError(f"response larger than {max_bytes / MiB:g} MiB, not downloaded")
         chunks: list[bytes] = []
         received = 0
-        async for raw in response.content.iter_any():
+        while raw := await response.content.readany():
+            clock.heard()
             received += len(raw)
             self.bytes_received += len(raw)
             if received > max_bytes:
@@ -402,22 +429,117 @@ class Fetcher:
 _ANY_FAMILY: Any = 0  # socket.AF_UNSPEC, as aiohttp's connector asks by default
 
 
-class _Deadline:
-    """One deadline for a whole request, its redirects and retries included: a server that
-    trickles and then drops the connection must not win the deadline again on every try."""
+class _Clock:
+    """A request's deadline and, while it waits on a server, its read timeout, on one alarm.
 
-    __slots__ = ("at", "seconds")
+    The deadline covers the whole request, its redirects and retries included: a server that
+    trickles and then drops the connection must not win the deadline again on every try.
+    The read timeout gives up on a server that sends nothing for `read_timeout` seconds, to
+    try again: from when the request is sent (a connect has its own limit) to the answer's
+    head, and from each piece of the body to the next, as aiohttp's own did.
 
-    def __init__(self, seconds: float) -> None:
+    At either, the requesting task is cancelled where it waits (for a slot, the server, a
+    retry's pause), as `asyncio.timeout` would do; the request takes the cancellation back to
+    say which it was.
+    """
+
+    __slots__ = ("_cancelling", "_expired", "_heard", "_hop", "_loop", "_rang", "_task", "at",
+                 "read_timeout", "seconds", "tick")
+
+    def __init__(self, seconds: float, read_timeout: float) -> None:
         self.seconds = seconds
-        self.at: float | None = None
+        self.read_timeout = read_timeout
+        self.at: float | None = None  # the deadline, set once a slot is ours
+        self.tick = 0
+        self._hop: Hop | None = None  # the hop waiting on its server
+        self._heard: float | None = None  # when that server last sent something
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._cancelling = 0
+        self._rang = self._expired = False
 
-    def start(self, now: float) -> float:
-        """The deadline, set the first time: once a slot is ours, as time queued behind other
-        feeds is not the server's fault."""
-        if self.at is None:
-            self.at = now + self.seconds
-        return self.at
+    def start(self) -> None:
+        """Starts the deadline, for the task running now."""
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a Fetcher's request runs in a task")
+        self._loop = loop = asyncio.get_running_loop()
+        self._task, self._cancelling = task, task.cancelling()
+        self.at = loop.time() + self.seconds
+
+    def watch(self, hop: Hop | None) -> None:
+        """Starts timing the server of `hop`; None once it has answered or failed."""
+        self._hop, self._heard = hop, None
+
+    def heard(self) -> None:
+        """The server sent something: the answer's head, or a piece of its body."""
+        assert self._loop is not None
+        self._heard = self._loop.time()
+
+    def due(self) -> float:
+        assert self.at is not None and self._loop is not None
+        if self._hop is None:
+            return self.at
+        since = self._heard if self._heard is not None else self._hop.sent_at
+        if since is None:
+            since = self._loop.time()  # still connecting: not the server's silence
+        return min(self.at, since + self.read_timeout)
+
+    def ring(self, by: float) -> None:
+        """Called by `_Alarms` when `due` comes before `by`."""
+        assert self._task is not None and self.at is not None
+        self._rang, self._expired = True, self.at < by
+        self._task.cancel()
+
+    def expired(self) -> bool:
+        """Whether the task was cancelled at the deadline, taking that back; False when
+        someone else (a shutdown) cancelled it too: that must go on."""
+        return self._rang and self._expired and self._take_back()
+
+    def stalled(self) -> bool:
+        """Whether the task was cancelled by the read timeout, taking that back, as above."""
+        return self._rang and not self._expired and self._take_back()
+
+    def _take_back(self) -> bool:
+        assert self._task is not None
+        self._rang = False
+        return self._task.uncancel() <= self._cancelling
+
+
+class _Alarms:
+    """Rings each request's clock when due, with one timer for all the clocks due within the
+    same tick. A timer of its own per request (`asyncio.timeout`) cost about 10 µs of client
+    CPU per GET, and aiohttp's read timeout, re-armed on every packet, about 7 µs more than
+    the clock: together a quarter of the Fetcher's CPU over plain aiohttp's. A clock rings up
+    to a tick early, never late."""
+
+    TICK = 0.02
+
+    def __init__(self) -> None:
+        self._due: dict[int, set[_Clock]] = {}
+
+    def set(self, clock: _Clock) -> None:
+        """(Re)sets the clock's alarm for when it is now due."""
+        self.disarm(clock)
+        clock.tick = tick = math.floor(clock.due() / self.TICK)
+        due = self._due.get(tick)
+        if due is None:
+            due = self._due[tick] = set()
+            asyncio.get_running_loop().call_at(tick * self.TICK, self._ring, tick)
+        due.add(clock)
+
+    def disarm(self, clock: _Clock) -> None:
+        due = self._due.get(clock.tick)
+        if due is not None:
+            due.discard(clock)
+
+    def _ring(self, tick: int) -> None:
+        by = (tick + 1) * self.TICK
+        for clock in self._due.pop(tick, ()):
+            if clock.due() >= by:
+                self.set(clock)  # the server sent something since: not yet
+            else:
+                clock.ring(by)
 
 
 def _redirect_target(current: str, location: str) -> str:

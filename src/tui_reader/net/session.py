@@ -7,6 +7,7 @@ Fetcher inflates with a cap), certifi's roots, and proxies named by the environm
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextvars
 import functools
@@ -52,10 +53,12 @@ class PrivateAddress(OSError):
 @dataclass(slots=True)
 class Hop:
     """What the connector learns while one request connects: every address a socket was
-    opened to for it (none when a kept-alive connection carried it)."""
+    opened to for it (none when a kept-alive connection carried it); and when the request
+    was sent, where its read timeout starts."""
 
     public_only: bool
     connected_private: bool | None = None
+    sent_at: float | None = None
 
 
 HOP: contextvars.ContextVar[Hop] = contextvars.ContextVar("hop")
@@ -73,6 +76,17 @@ def _open_socket(address: tuple[Any, ...]) -> socket.socket:
         if private and hop.public_only:
             raise PrivateAddress(f"{sockaddr[0]} is a private address")
     return socket.socket(family, kind, proto)
+
+
+class _Response(aiohttp.ClientResponse):
+    """aiohttp's response, noting on the request's Hop when it starts to wait for the answer
+    (the request sent, on a connection made): from there the server is timed."""
+
+    async def start(self, connection: aiohttp.connector.Connection) -> aiohttp.ClientResponse:
+        hop = HOP.get(None)
+        if hop is not None:
+            hop.sent_at = asyncio.get_running_loop().time()
+        return await super().start(connection)
 
 
 class Resolver(AbstractResolver):
@@ -147,10 +161,10 @@ class Sessions:
     once per fetcher rather than on a thread for every request as `trust_env` does.
     """
 
-    def __init__(self, connect_timeout: float, read_timeout: float) -> None:
+    def __init__(self, connect_timeout: float) -> None:
         self.resolver = Resolver()
-        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout,
-                                              sock_read=read_timeout)
+        # The deadline and the read timeout are the Fetcher's own (net/http.py's _Clock).
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout)
         found = urllib.request.getproxies_environment()
         # curl takes an address without a scheme for an http:// one.
         self._by_scheme = {
@@ -164,7 +178,8 @@ class Sessions:
     def _session(self, connector: aiohttp.BaseConnector) -> aiohttp.ClientSession:
         # No cookie jar: a feed reader carries no state from one site's answer to the next.
         return aiohttp.ClientSession(connector=connector, auto_decompress=False,
-                                     cookie_jar=aiohttp.DummyCookieJar(), timeout=self._timeout)
+                                     cookie_jar=aiohttp.DummyCookieJar(), timeout=self._timeout,
+                                     response_class=_Response)
 
     @property
     def direct(self) -> aiohttp.ClientSession:
@@ -279,8 +294,6 @@ def describe(exc: BaseException, via: str | None) -> FetchError:
         return FetchError("host name not found (check the address, or the network's DNS)")
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Failure("connection timed out")
-    if isinstance(exc, aiohttp.ServerTimeoutError):
-        return Failure("server stopped sending")
     if isinstance(exc, aiohttp.ClientConnectorError):
         return Failure("cannot connect (host unreachable or offline)")
     parsing = cause(exc, HttpProcessingError)
