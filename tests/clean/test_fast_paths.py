@@ -118,14 +118,24 @@ def test_hints_match_as_a_case_insensitive_search_does(hint: str) -> None:
 
 _NAME_WORDS = st.sampled_from(["ad", "ads", "advert_x", "a2a", "author", "-bio", "bio", "tag",
                                 "tags", "widget", "widgets", "elementor", "share", "K", "ſ",
-                                "ad12", "x", "-", "_", " ", "more", "cat", "ı"])
+                                "ad12", "x", "-", "_", " ", "more", "cat", "ı", "related_x",
+                                "yarpp", "disqus", "replies", "hidden", "sr-only", "HIDE"])
 
 
 @given(st.lists(_NAME_WORDS, max_size=8).map("".join))
-def test_junk_words_grouped_by_letter_match_as_their_plain_alternation_does(hint: str) -> None:
-    words = "|".join(boilerplate._WORDS.split())
-    plain = boilerplate.Hints(rf"[\s_-](?:{words})(?=$|[\s_-])|\swidget")
-    assert boilerplate._JUNK.found_in(hint) == plain.found_in(hint)
+def test_words_grouped_by_letter_match_as_their_plain_alternation_does(hint: str) -> None:
+    def plain(words: str) -> str:
+        return "|".join(words.split())
+
+    for grouped, alternation in (
+            (boilerplate._JUNK,
+             rf"[\s_-](?:{plain(boilerplate._WORDS)})(?=$|[\s_-])|\swidget"),
+            (boilerplate._RELATED,
+             rf"[\s_-](?:{plain(boilerplate._RELATED_WORDS)})(?=$|[\s_-])"),
+            (boilerplate._COMMENTS,
+             rf"[\s_-](?:{plain(boilerplate._COMMENT_WORDS)})(?=$|[\s_-])"),
+            (boilerplate._HIDDEN_CLASS, rf"\s(?:{plain(boilerplate._HIDDEN_WORDS)})(?=$|\s)")):
+        assert grouped.found_in(hint) == boilerplate.Hints(alternation).found_in(hint)
 
 
 _NAMES = st.lists(st.sampled_from(

@@ -170,8 +170,8 @@ def verdict_of(attrs: dict[str, str | None]) -> Verdict:
 
 _COMMENT_WORDS = r"comments? commentlist disqus\w* respond discussion replies community"
 _COMMENTS = Hints(rf"[\s_-](?:{_alternation(_COMMENT_WORDS)})(?=$|[\s_-])")
-# Any word one of the verdicts looks for, after any separator (the widget without one): a name
-# holding none is kept, told by this one search rather than by all of them.
+# Any word a verdict looks for, after a separator of any kind and before one (the widget
+# before anything): a name holding none is kept, told by this one search rather than four.
 _ALL_WORDS = f"{_WORDS} {_RELATED_WORDS} {_COMMENT_WORDS} {_HIDDEN_WORDS}"
 _ANY_WORD = Hints(rf"[\s_-](?:(?:{_alternation(_ALL_WORDS)})(?=$|[\s_-])|widget)")
 
