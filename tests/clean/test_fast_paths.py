@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tui_reader import scalars
 from tui_reader.clean import (
     article_with_fallback,
+    blocks,
     boilerplate,
     extract_article,
     related,
@@ -32,6 +33,8 @@ PAGES = [
     "<small>credit</small></figcaption></figure>",
     "",
 ]
+_BLOCK_SELECTOR = ("p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp-img, "
+                   "section")
 QUERIES = ["p", "a", "div, span, p", "meta[content], script[type=\"application/ld+json\"]",
            ".x .y, #s, [class*=x]", "img, amp-img", "figcaption, small", "title"]
 
@@ -111,6 +114,42 @@ def test_hints_match_as_a_case_insensitive_search_does(hint: str) -> None:
         assert pattern.found_in(hint) == (pattern._any.search(" " + hint) is not None)
         # A word at the start of the name is found as one after a separator is.
         assert pattern.found_in(hint) == pattern.found_in("q " + hint)
+
+
+_NAME_WORDS = st.sampled_from(["ad", "ads", "advert_x", "a2a", "author", "-bio", "bio", "tag",
+                                "tags", "widget", "widgets", "elementor", "share", "K", "ſ",
+                                "ad12", "x", "-", "_", " ", "more", "cat", "ı", "related_x",
+                                "yarpp", "disqus", "replies", "hidden", "sr-only", "HIDE"])
+
+
+@given(st.lists(_NAME_WORDS, max_size=8).map("".join))
+def test_words_grouped_by_letter_match_as_their_plain_alternation_does(hint: str) -> None:
+    def plain(words: str) -> str:
+        return "|".join(words.split())
+
+    for grouped, alternation in (
+            (boilerplate._JUNK,
+             rf"[\s_-](?:{plain(boilerplate._WORDS)})(?=$|[\s_-])|\swidget"),
+            (boilerplate._RELATED,
+             rf"[\s_-](?:{plain(boilerplate._RELATED_WORDS)})(?=$|[\s_-])"),
+            (boilerplate._COMMENTS,
+             rf"[\s_-](?:{plain(boilerplate._COMMENT_WORDS)})(?=$|[\s_-])"),
+            (boilerplate._HIDDEN_CLASS, rf"\s(?:{plain(boilerplate._HIDDEN_WORDS)})(?=$|\s)")):
+        assert grouped.found_in(hint) == boilerplate.Hints(alternation).found_in(hint)
+
+
+_NAMES = st.lists(st.sampled_from(
+    ["hidden", "SR-ONLY", "d-none", "you-may-like", "discussion", "replies", "Widget", "ad",
+     "related", "yarpp2", "share", "comment", "has-comments", "comments-open", "author", "bio",
+     "content", "x", "-", "_", " ", "K", "ſ", "ı", "ommentx"]), max_size=6).map("".join)
+
+
+@given(_NAMES, _NAMES)
+def test_a_name_without_any_verdicts_word_is_one_every_verdict_keeps(klass: str,
+                                                                      ident: str) -> None:
+    hint = f"{klass} {ident}"
+    if "omment" not in hint and not boilerplate._ANY_WORD.found_in(hint):
+        assert boilerplate._named_verdict(klass, ident, hint) is boilerplate.Verdict.KEEP
 
 
 _BASES = st.sampled_from(["https://a.example/x/y", "https://a.example", "http://a.example/x?q=1",
@@ -238,6 +277,28 @@ def test_pages_parse_without_mutation_callbacks_into_the_same_tree(markup: str) 
     builds."""
     page = f"<html><body>{markup}</body></html>"
     assert parse_html(page).html == LexborHTMLParser(page).html
+
+
+_BOX_MARKUP = st.lists(st.sampled_from(
+    ["<div>", "</div>", "<td>", "<span>", "</span>", "<img src=x>", "<amp-img src=y></amp-img>",
+     "<template><img src=t></template>", "<!-- <img> -->", "<svg><image/></svg>", "<p>", "</p>",
+     "<picture><source srcset=s></picture>", "<amp-video></amp-video>", "<section>", "text",
+     "<noscript><img src=n></noscript>", "<ul><li>i</li></ul>", "<figure>", "</figure>"]),
+    max_size=20).map("".join)
+
+
+@given(_BOX_MARKUP)
+def test_a_scan_for_tag_names_finds_what_their_selector_finds(markup: str) -> None:
+    body = LexborHTMLParser(f"<table><tr>{markup}</tr></table><ul><li>{markup}</ul>").body
+    assert body is not None
+    # Boxes that are none of the tags asked for (a selector matches its own node, too).
+    for node in (body, *select.css(body, "tr, li")):
+        for query, ids, custom in (("img", blocks._IMGS, None),
+                                   ("img, amp-img", blocks._IMGS, "amp-img"),
+                                   (_BLOCK_SELECTOR, blocks._BLOCK_INSIDE, "amp-img")):
+            found = blocks._first_below(node, ids, custom)
+            expected = select.css_first(node, query)
+            assert (found and found.mem_id) == (expected and expected.mem_id)
 
 
 _SUMMARY_TEXT = st.lists(st.sampled_from(

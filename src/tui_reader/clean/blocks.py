@@ -56,7 +56,10 @@ _IN_LINK = tags.ids((*_INLINE_TAGS, *_BOLD_TAGS, "br", "img")) | {tags.COMMENT}
 _LEVELS = {tags.tag_id(f"h{n}"): n for n in range(1, 7)}
 _LI = tags.tag_id("li")
 _IMG = tags.tag_id("img")
-_BLOCK_INSIDE = "p, div, h1, h2, h3, h4, h5, h6, ul, ol, figure, table, img, amp-img, section"
+_IMGS = frozenset({_IMG})
+# What makes a table row a box of blocks rather than one line (and `amp-img`, a custom tag).
+_BLOCK_INSIDE = tags.ids(("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "figure",
+                          "table", "img", "section"))
 _SRC_ATTRS = ("data-src", "data-lazy-src", "data-original", "src")
 # A bold line this short is a subhead (old layouts and many CMS bodies print them as <b> or
 # <p><strong> rather than <h2>) when it is set larger than its surroundings or does not end
@@ -319,7 +322,7 @@ class BodyBuilder:
 
     def _row(self, node: LexborNode, depth: int) -> None:
         """A table row without block content is one line, its cells separated by spaces."""
-        if select.css_first(node, _BLOCK_INSIDE) is not None:
+        if _first_below(node, _BLOCK_INSIDE, "amp-img") is not None:
             self._children(node, depth)
             return
         self._flat += 1
@@ -330,7 +333,7 @@ class BodyBuilder:
         lines: list[list[Span]] = []
         total = linked = 0
         # Most lists hold no picture: one query for the list spares one per item.
-        pictured = select.css_first(node, "img") is not None
+        pictured = _first_below(node, _IMGS) is not None
         for item in node.iter():
             if item.tag_id != _LI:
                 continue
@@ -384,8 +387,8 @@ class BodyBuilder:
             self._add(Block("pre", [[Span(line)] for line in lines]))
 
     def _figure(self, node: LexborNode, depth: int) -> None:
-        image = node if node.tag_id == _IMG or node.tag == "amp-img" else select.css_first(
-            node, "img, amp-img")
+        image = node if node.tag_id == _IMG or node.tag == "amp-img" else _first_below(
+            node, _IMGS, "amp-img")
         if image is None:
             if node.tag_id == _FIGURE:
                 self._children(node, depth)  # a table, quote or code listing in a <figure>
@@ -597,10 +600,26 @@ def _caption_after(image: LexborNode) -> LexborNode | None:
     return sibling
 
 
+def _first_below(node: LexborNode, ids: frozenset[int],
+                 custom: str | None = None) -> LexborNode | None:
+    """The first element below `node`, in document order, with a tag id in `ids` or the
+    `custom` tag name: what `select.css_first` finds for a selector of tag names on a node
+    not one of them (a selector matches its own node too, which callers never ask). The boxes
+    asked about are small (a row, a list, a figure), where a selector's parse, paid on every
+    query, costs more than this scan, which stops at the first hit."""
+    below = node.traverse()
+    next(below)  # `node` itself
+    for element in below:
+        tag_id = element.tag_id
+        if tag_id in ids or (tag_id >= _CUSTOM and element.tag == custom):
+            return element
+    return None
+
+
 def _is_slide(item: LexborNode) -> bool:
     """A list item that is a gallery's picture and its caption, not a line of text or a
     teaser (whose text is a link)."""
-    return (select.css_first(item, "img") is not None
+    return (_first_below(item, _IMGS) is not None
             and len(item.text()) < _SLIDE_TEXT_MAX
             and not any(a.text().strip() for a in select.css(item, "a")))
 
