@@ -204,11 +204,8 @@ _MARKUP = st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<span>", 
                    max_size=30).map("".join)
 
 
-@given(_MARKUP)
-def test_text_lengths_read_level_by_level_are_what_each_box_adds_to_the_winner(markup: str) -> None:
-    body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
-                            f"{markup}</section>{markup}</div>").body
-    assert body is not None
+def _best_and_chain(body: LexborNode) -> tuple[LexborNode, list[LexborNode]]:
+    """The element `#best` and its ancestors below `body`, innermost first."""
     best = select.css_first(body, "#best")
     assert best is not None
     chain = []
@@ -216,6 +213,15 @@ def test_text_lengths_read_level_by_level_are_what_each_box_adds_to_the_winner(m
     while node is not None and node.tag_id != body.tag_id:
         chain.append(node)
         node = node.parent
+    return best, chain
+
+
+@given(_MARKUP)
+def test_text_lengths_read_level_by_level_are_what_each_box_adds_to_the_winner(markup: str) -> None:
+    body = LexborHTMLParser(f"<div><section><article>{markup}<p id=best>a</p></article>"
+                            f"{markup}</section>{markup}</div>").body
+    assert body is not None
+    best, chain = _best_and_chain(body)
     chain.append(body)
     assert list(score._text_lengths(best, chain)) == [
         len(n.text()) - len(best.text()) for n in (best, *chain)]
@@ -332,13 +338,7 @@ def test_prose_added_from_a_paragraph_in_the_winner_is_what_walking_from_every_o
                             f"<div id=best><p>t</p>{inside}</div>{after}</div></div>"
                             f"{after}</div>").body
     assert body is not None
-    best = select.css_first(body, "#best")
-    assert best is not None
-    chain = []
-    node = best.parent
-    while node is not None and node.tag_id != body.tag_id:
-        chain.append(node)
-        node = node.parent
+    best, chain = _best_and_chain(body)
     assume(chain)  # the climb has no level to tally
     voters = [(p, 1 << n) for n, p in enumerate(select.css(body, "p"))]
     items = [(li, 1) for li in select.css(chain[-1], "li")]
