@@ -32,7 +32,7 @@ _DATE_META = ("article:published_time", "parsely-pub-date", "datepublished", "dc
               "dcterms.created", "dc.date", "dcterms.date", "sailthru.date", "pubdate",
               "publish-date", "date", "og:published_time", "article:modified_time")
 _AUTHOR_MICRO = ("[itemprop=author] [itemprop=name], .h-entry .p-author, "
-                 ".hentry .author .fn, .author.vcard .fn, .vcard .fn, [itemprop=author], "
+                 ".hentry .author .fn, .vcard .fn, [itemprop=author], "
                  "a[rel=author], .byline .author, .author-name, .byline")
 _DATE_MICRO = ("[itemprop=datePublished], time.published, time.entry-date, .h-entry .dt-published, "
                "time[pubdate], time[datetime]")
