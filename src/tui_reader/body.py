@@ -7,6 +7,7 @@ Kept apart from `models` so that the renderers of a body (`markdown`) sit betwee
 from __future__ import annotations
 
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 BlockKind = Literal["p", "h", "ul", "ol", "quote", "pre", "img", "embed"]
@@ -71,7 +72,24 @@ class Block:
             data["src"] = self.src
         return data
 
+    def json(self) -> str:
+        """`to_dict` as JSON text, byte for byte what `json.dumps(..., ensure_ascii=False)`
+        writes (stored bodies are compared as text when pages are cleaned again): written
+        here, it spares the encoder's set-up and a dict per block, a tenth of the work of
+        storing an article."""
+        lines = ", ".join([f"[{', '.join([_span_json(span) for span in line])}]"
+                           for line in self.lines])
+        level = f', "level": {self.level}' if self.level else ""
+        src = f', "src": {encode_basestring(self.src)}' if self.src else ""
+        return f'{{"kind": {encode_basestring(self.kind)}, "lines": [{lines}]{level}{src}}}'
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Block:
         lines = [[Span(*part) for part in line] for line in data["lines"]]
         return cls(data["kind"], lines, data.get("level", 0), data.get("src"))
+
+
+def _span_json(span: Span) -> str:
+    if span.href:
+        return f"[{encode_basestring(span.text)}, {encode_basestring(span.href)}]"
+    return f"[{encode_basestring(span.text)}]"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tui_reader.models import Article, Block, Span
+from tui_reader.models import Article
 from tui_reader.store.copies import canonical_url, global_guid
 from tui_reader.store.rows import iso
 from tui_reader.store.schema import CJK_CLASS
@@ -107,23 +107,9 @@ _string = json.encoder.encode_basestring
 
 # The lists every article has are written here, as `_json` writes them byte for byte (pages
 # cleaned again are compared with the stored text): the encoder's set-up at each call and a
-# dict for each block cost more than escaping the text, a tenth of preparing an article.
+# dict for each item cost more than escaping the text.
 def blocks_json(article: Article) -> str:
-    return f"[{', '.join([_block_json(block) for block in article.blocks])}]"
-
-
-def _block_json(block: Block) -> str:
-    lines = ", ".join([f"[{', '.join([_span_json(span) for span in line])}]"
-                       for line in block.lines])
-    level = f', "level": {block.level}' if block.level else ""
-    src = f', "src": {_string(block.src)}' if block.src else ""
-    return f'{{"kind": {_string(block.kind)}, "lines": [{lines}]{level}{src}}}'
-
-
-def _span_json(span: Span) -> str:
-    if span.href:
-        return f"[{_string(span.text)}, {_string(span.href)}]"
-    return f"[{_string(span.text)}]"
+    return f"[{', '.join([block.json() for block in article.blocks])}]"
 
 
 def tags_json(article: Article) -> str:
