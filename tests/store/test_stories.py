@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -300,3 +301,19 @@ def test_what_a_shortcut_rules_out_its_pattern_never_finds(text: str) -> None:
     if not stories._MONTH_START.search(folded):
         assert not [m for m in stories._DATE_EN.finditer(folded)
                     if (m.group(1) or m.group(4)) in stories.MONTH]
+
+
+_NAME_TEXT = st.lists(st.one_of(st.sampled_from(
+    ["A", "Z", "a", "É", "İ", "\u212a", "Lantern", "KEEPERS", "of", "the", "von", "van", "de",
+     "Of", "'", "’", "'s", "-", "+", "_", "1", " ", "  ", "\n", "\u3000", ".", ",", "루미나",
+     "東京", "\u0301", "x"]), st.text(max_size=3)), max_size=14).map("".join)
+
+
+@given(_NAME_TEXT)
+def test_capitalised_runs_are_found_as_a_word_boundary_before_the_capital_finds_them(
+        text: str) -> None:
+    """The pattern checks the boundary behind a capital it has matched, so its scan can jump
+    between capitals: it must find exactly the runs a leading `\\b` finds."""
+    tail = r"(?:[\w+-]|['’](?=\w))*"
+    plain = rf"\b[A-Z]{tail}(?:\s+(?:(?:of|the|de|van|von)\b|[A-Z]{tail}))*"
+    assert stories.CAPITALISED.findall(text) == re.findall(plain, text)

@@ -117,8 +117,11 @@ INSTALMENT = re.compile(r"\b([A-Z][\w'’-]*)['’\"”]?\s+(\d{1,2})\b"
 _PART_OF = {"film": "#", "movie": "#", "installment": "#", "instalment": "#"}
 WORD = re.compile(r"[\w$][\w$.,'’-]*\w|\w", re.UNICODE)
 QUOTED = re.compile(r"(?<!\w)[‘'\"“「『]([^\"“”」』]{2,80}?)[’'\"”」』](?!\w)")
-_CAPITAL_WORD = r"[A-Z](?:[\w+-]|['’](?=\w))*"
-CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+(?:(?:of|the|de|van|von)\b|{_CAPITAL_WORD}))*")
+_CAPITAL_TAIL = r"(?:[\w+-]|['’](?=\w))*"
+# The run's first capital is matched before the word boundary behind it is checked, so the
+# scan jumps from capital to capital instead of trying every position.
+CAPITALISED = re.compile(rf"[A-Z](?<!\w[A-Z]){_CAPITAL_TAIL}"
+                         rf"(?:\s+(?:(?:of|the|de|van|von)\b|[A-Z]{_CAPITAL_TAIL}))*")
 SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
                  r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
 # A count however it is written: "410,000", "410K" and Korean "41만" are one number.
@@ -225,6 +228,7 @@ def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word.removesuffix("'s")))
 
 
+@lru_cache(maxsize=65536)
 def _hangul_stem(word: str) -> str:
     for particle in _PARTICLES:
         if word.endswith(particle) and len(word) - len(particle) >= 2:
@@ -341,7 +345,9 @@ def _run(match: str) -> str:
 
 def _runs(text: str) -> set[str]:
     """The names of `text` written as capitalised runs."""
-    return {run for m in CAPITALISED.finditer(text) if (run := _run(m.group(0)))}
+    runs = set(map(_run, CAPITALISED.findall(text)))
+    runs.discard("")
+    return runs
 
 
 @lru_cache(maxsize=65536)
@@ -351,15 +357,31 @@ def _name_forms(name: str) -> tuple[str, ...]:
                  for form in _word(word.strip(".,:;!?")))
 
 
+@lru_cache(maxsize=65536)
+def _named(text: str, strip: str | None) -> frozenset[str]:
+    """The names a quoted title or a capitalised run gives: itself, folded and stripped of
+    `strip`, and its words' forms. Each is kept or dropped on its own, so a text's names
+    are the union of its parts' and each part is worked out once however often it recurs."""
+    name = _fold(text).strip(strip)
+    return frozenset(n for n in (name, *_name_forms(name)) if _is_name(n))
+
+
+def _is_name(word: str) -> bool:
+    return bool(word) and word not in STOP_WORDS and word not in KINDS
+
+
+_RUN_EDGES = "'.,:;!?"
+
+
 def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
            cjk: Iterable[str]) -> set[str]:
     """The names of a text from its quoted titles, capitalised runs, Hangul words and runs of
     Han and kana."""
-    names = {_fold(q).strip() for q in quoted} | {_fold(run).strip("'.,:;!?") for run in runs}
-    names.update([form for name in names for form in _name_forms(name)])
-    names.update(_hangul_stem(w) for w in hangul if len(w) >= 2)
-    names.update(cjk)
-    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}
+    names: set[str] = set()
+    names.update(*[_named(q, None) for q in quoted], *[_named(run, _RUN_EDGES) for run in runs])
+    names.update(n for w in hangul if len(w) >= 2 and _is_name(n := _hangul_stem(w)))
+    names.update(n for n in cjk if _is_name(n))
+    return names
 
 
 def _quoted(text: str) -> list[str]:
@@ -368,7 +390,19 @@ def _quoted(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _bare(token: str) -> str:
+    """A word folded as kinds of event and formats are looked up."""
     return _fold_word(token).strip(".,'")
+
+
+@lru_cache(maxsize=65536)
+def _run_keys(run: str) -> frozenset[str]:
+    """The consonant keys of a name written in Latin letters and of each of its words."""
+    return frozenset(k for r in (run, *run.split()) if len(k := _key(r)) >= _MIN_KEY)
+
+
+@lru_cache(maxsize=65536)
+def _subject(text: str) -> tuple[frozenset[str], str]:
+    return frozenset(f for w in _fold(text).split() for f in _word(w)), _key(text)
 
 
 @dataclass(slots=True)
@@ -377,7 +411,7 @@ class _Scan:
 
     folded: str
     forms: list[str]  # its words' comparable forms, for the terms
-    bare: list[str]  # its words folded, as kinds of event and formats are looked up
+    bare: set[str]  # its words folded, as kinds of event and formats are looked up
     runs: set[str]
     hangul: list[str]
     cjk: list[str]
@@ -386,13 +420,17 @@ class _Scan:
 def _scan(part: str) -> _Scan:
     folded = _fold(part)
     tokens = WORD.findall(folded)
-    forms = [form for token in tokens for form in _word(token)]
+    forms = list(chain.from_iterable(map(_word, tokens)))
     if part.isascii():
         # Folding ASCII only lowers it: its words are the folded ones, and it has no Hangul,
         # Han or kana.
-        return _Scan(folded, forms, [t.strip(".,'") for t in tokens], _runs(part), [], [])
-    return _Scan(folded, forms, [_bare(t) for t in WORD.findall(part)], _runs(part),
+        return _Scan(folded, forms, set(map(_bare, tokens)), _runs(part), [], [])
+    return _Scan(folded, forms, set(map(_bare, WORD.findall(part))), _runs(part),
                  HANGUL.findall(part), _CJK_RUN.findall(part))
+
+
+def _kinds(bare: set[str]) -> set[str]:
+    return {KINDS[word] for word in bare & KINDS.keys()}
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
@@ -403,32 +441,26 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     words, Hangul), so the title's findings serve both the headline and the whole text."""
     text = f"{title}. {lead}"
     head, body = _scan(title), _scan(lead)
-    terms: Counter[str] = Counter()
-    for scan, weight in ((head, 2), (body, 1)):
-        for _ in range(weight):
-            terms.update(scan.forms)
-        for term in _counted(scan.folded):
-            terms[term] += weight
+    # Counted in one pass, the headline's words twice, each term keyed where it first
+    # appears: the headline's words, its dates and counts, the lead's words, its own.
+    terms = Counter([*head.forms, *head.forms, *(counted := list(_counted(head.folded))),
+                     *counted, *body.forms, *_counted(body.folded)])
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
     hangul = head.hangul + body.hangul
-    names = _names(_quoted(text), runs, hangul, head.cjk + body.cjk)
-    title_subjects = {r for r in head.runs if " " in r} | set(title_quoted)
-    latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
-    hangul_keys = {_key(_hangul_stem(w)) for w in hangul}
+    title_kinds = _kinds(head.bare)
     return Signature(
-        site=_fold(site).removeprefix("www."),
+        site=_fold_word(site).removeprefix("www."),
         published=published,
         terms=terms,
-        names=frozenset(names),
-        latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
-        hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
-        kinds=frozenset(KINDS[t] for t in head.bare + body.bare if t in KINDS),
-        title_kinds=frozenset(KINDS[t] for t in head.bare if t in KINDS),
+        names=frozenset(_names(_quoted(text), runs, hangul, head.cjk + body.cjk)),
+        latin_keys=frozenset().union(*map(_run_keys, runs)),
+        hangul_keys=frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY),
+        kinds=frozenset(title_kinds | _kinds(body.bare)),
+        title_kinds=frozenset(title_kinds),
         title_names=frozenset(_names(title_quoted, head.runs, head.hangul, head.cjk)),
-        formats=frozenset(FORMATS[t] for t in head.bare if t in FORMATS),
-        subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
-                           for r in title_subjects),
+        formats=frozenset(FORMATS[word] for word in head.bare & FORMATS.keys()),
+        subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(text)),
         sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
