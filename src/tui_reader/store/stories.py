@@ -294,9 +294,16 @@ def _dates(folded: str) -> set[str]:
     return dates
 
 
-def _counted(folded: str) -> set[str]:
+def _counted(folded: str, digits: bool) -> set[str]:
     """The dates and counts of `folded`: none without a digit, which most headlines lack."""
-    return _dates(folded) | _numbers(folded) if _DIGIT.search(folded) else set()
+    return _dates(folded) | _numbers(folded) if digits else set()
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has a digit as `\\d` matches one; in ASCII only 0-9 are, and looking
+    for each is quicker than a regex scan."""
+    return any(map(text.__contains__, "0123456789")) if text.isascii() \
+        else bool(_DIGIT.search(text))
 
 
 def _caseless(text: str) -> str:
@@ -307,23 +314,29 @@ def _caseless(text: str) -> str:
 
 
 def _any_in(text: str, words: Iterable[str]) -> bool:
-    return any(word in text for word in words)
+    return any(map(text.__contains__, words))
 
 
-def _parts(text: str) -> set[tuple[str, str]]:
+def _parts(title: str, text: str, title_digits: bool, lead_digits: bool
+           ) -> set[tuple[str, str]]:
+    """The numbered parts of `text`, the title and lead joined by ". "."""
     parts: set[tuple[str, str]] = set()
     caseless = _caseless(text)
-    digits = bool(_DIGIT.search(text))
+    # Each shortcut's match ends at a digit or starts at one and stops before ". ", so with
+    # no digit in the lead it lies within the title, and only the title need be searched.
+    near = text if lead_digits else title
+    near_caseless = caseless if lead_digits else _caseless(title)
+    digits = title_digits or lead_digits
     if digits:
-        if _PART_NEAR.search(caseless):
+        if _PART_NEAR.search(near_caseless):
             parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
         if "第" in text:
             parts.update(("se", n) for n in _SEASON_JA.findall(text))
-        if _SPACE_DIGIT.search(text):
+        if _SPACE_DIGIT.search(near):
             parts.update(("#", n) for name, n in INSTALMENT.findall(text)
                          if _fold_word(name) not in MONTH and _fold_word(name) != "no")
     if _any_in(caseless, _ORDINAL_NOUNS) and (
-            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(caseless))):
+            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(near_caseless))):
         for ordinal, noun in ORDINAL.findall(text):
             folded = _fold(ordinal)
             number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
@@ -394,6 +407,21 @@ def _bare(token: str) -> str:
     return _fold_word(token).strip(".,'")
 
 
+# Text is tokenised piece by piece between spaces, each distinct piece once: WORD neither
+# matches a space nor looks beyond what it matches, so a text's words are its pieces' words
+# in turn, and pieces ("the", "film,", "Keepers'") recur from article to article.
+
+@lru_cache(maxsize=65536)
+def _piece_forms(piece: str) -> tuple[str, ...]:
+    """The comparable forms of a folded piece's words."""
+    return tuple(chain.from_iterable(map(_word, WORD.findall(piece))))
+
+
+@lru_cache(maxsize=65536)
+def _piece_bare(piece: str) -> tuple[str, ...]:
+    return tuple(map(_bare, WORD.findall(piece)))
+
+
 @lru_cache(maxsize=65536)
 def _run_keys(run: str) -> frozenset[str]:
     """The consonant keys of a name written in Latin letters and of each of its words."""
@@ -415,18 +443,24 @@ class _Scan:
     runs: set[str]
     hangul: list[str]
     cjk: list[str]
+    # Whether it has a digit as written, and once folded (the same for ASCII).
+    digits: bool
+    folded_digits: bool
 
 
 def _scan(part: str) -> _Scan:
     folded = _fold(part)
-    tokens = WORD.findall(folded)
-    forms = list(chain.from_iterable(map(_word, tokens)))
+    pieces = folded.split()
+    forms = list(chain.from_iterable(map(_piece_forms, pieces)))
     if part.isascii():
-        # Folding ASCII only lowers it: its words are the folded ones, and it has no Hangul,
-        # Han or kana.
-        return _Scan(folded, forms, set(map(_bare, tokens)), _runs(part), [], [])
-    return _Scan(folded, forms, set(map(_bare, WORD.findall(part))), _runs(part),
-                 HANGUL.findall(part), _CJK_RUN.findall(part))
+        # Folding ASCII only lowers it: its words are the folded ones, its digits the same,
+        # and it has no Hangul, Han or kana.
+        digits = _has_digit(part)
+        return _Scan(folded, forms, set(chain.from_iterable(map(_piece_bare, pieces))),
+                     _runs(part), [], [], digits, digits)
+    return _Scan(folded, forms, set(chain.from_iterable(map(_piece_bare, part.split()))),
+                 _runs(part), HANGUL.findall(part), _CJK_RUN.findall(part),
+                 _has_digit(part), _has_digit(folded))
 
 
 def _kinds(bare: set[str]) -> set[str]:
@@ -443,8 +477,9 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     head, body = _scan(title), _scan(lead)
     # Counted in one pass, the headline's words twice, each term keyed where it first
     # appears: the headline's words, its dates and counts, the lead's words, its own.
-    terms = Counter([*head.forms, *head.forms, *(counted := list(_counted(head.folded))),
-                     *counted, *body.forms, *_counted(body.folded)])
+    counted = list(_counted(head.folded, head.folded_digits))
+    terms = Counter([*head.forms, *head.forms, *counted, *counted, *body.forms,
+                     *_counted(body.folded, body.folded_digits)])
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
     hangul = head.hangul + body.hangul
@@ -462,8 +497,8 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         formats=frozenset(FORMATS[word] for word in head.bare & FORMATS.keys()),
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
-        parts=frozenset(_parts(text)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
+        parts=frozenset(_parts(title, text, head.digits, body.digits)),
+        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if head.digits
         else frozenset(),
     )
 
