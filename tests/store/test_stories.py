@@ -317,3 +317,32 @@ def test_capitalised_runs_are_found_as_a_word_boundary_before_the_capital_finds_
     tail = r"(?:[\w+-]|['’](?=\w))*"
     plain = rf"\b[A-Z]{tail}(?:\s+(?:(?:of|the|de|van|von)\b|[A-Z]{tail}))*"
     assert stories.CAPITALISED.findall(text) == re.findall(plain, text)
+
+
+@given(st.one_of(_STORY_TEXT, _NAME_TEXT, st.text(max_size=60)))
+def test_text_has_the_words_of_its_pieces_between_spaces(text: str) -> None:
+    """Words are found piece by piece (each piece once, cached): the same words, in order, as
+    one scan of the whole text."""
+    assert [w for piece in text.split() for w in stories.WORD.findall(piece)] \
+        == stories.WORD.findall(text)
+
+
+@given(st.one_of(_STORY_TEXT, st.text(max_size=30)))
+def test_a_digit_is_found_as_the_regex_finds_one(text: str) -> None:
+    assert stories._has_digit(text) == bool(stories._DIGIT.search(text))
+
+
+_WITHOUT_DIGITS = st.one_of(_STORY_TEXT, st.text(max_size=30)).map(
+    lambda text: stories._DIGIT.sub("", text))
+
+
+@given(st.one_of(_STORY_TEXT, st.text(max_size=30)), _WITHOUT_DIGITS)
+def test_with_no_digit_in_the_lead_a_part_shortcut_matches_in_the_title_alone(
+        title: str, lead: str) -> None:
+    """A numbered part's shortcuts search only the title when the lead has no digit: they must
+    match there exactly when they match the title and lead joined."""
+    text = f"{title}. {lead}"
+    caseless, title_caseless = stories._caseless(text), stories._caseless(title)
+    assert bool(stories._SPACE_DIGIT.search(text)) == bool(stories._SPACE_DIGIT.search(title))
+    for pattern in (stories._PART_NEAR, stories._NTH):
+        assert bool(pattern.search(caseless)) == bool(pattern.search(title_caseless))
