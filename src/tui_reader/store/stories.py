@@ -386,15 +386,19 @@ def _is_name(word: str) -> bool:
 _RUN_EDGES = "'.,:;!?"
 
 
-def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
-           cjk: Iterable[str]) -> set[str]:
-    """The names of a text from its quoted titles, capitalised runs, Hangul words and runs of
-    Han and kana."""
-    names: set[str] = set()
-    names.update(*[_named(q, None) for q in quoted], *[_named(run, _RUN_EDGES) for run in runs])
-    names.update(n for w in hangul if len(w) >= 2 and _is_name(n := _hangul_stem(w)))
-    names.update(n for n in cjk if _is_name(n))
+def _names(runs: Iterable[str], hangul: Sequence[str], cjk: Sequence[str]) -> set[str]:
+    """The names of a text from its capitalised runs, Hangul words and runs of Han and kana
+    (its quoted titles give theirs by `_quoted_names`)."""
+    names = set().union(*[_named(run, _RUN_EDGES) for run in runs])
+    if hangul:
+        names.update(n for w in hangul if len(w) >= 2 and _is_name(n := _hangul_stem(w)))
+    if cjk:
+        names.update(n for n in cjk if _is_name(n))
     return names
+
+
+def _quoted_names(quoted: Iterable[str]) -> frozenset[str]:
+    return frozenset().union(*[_named(q, None) for q in quoted])
 
 
 def _quoted(text: str) -> list[str]:
@@ -484,16 +488,19 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     title_quoted = _quoted(title)
     hangul = head.hangul + body.hangul
     title_kinds = _kinds(head.bare)
+    # Names are each part's own, so the headline's serve the whole text too.
+    head_names = _names(head.runs, head.hangul, head.cjk)
     return Signature(
         site=_fold_word(site).removeprefix("www."),
         published=published,
         terms=terms,
-        names=frozenset(_names(_quoted(text), runs, hangul, head.cjk + body.cjk)),
+        names=frozenset(head_names.union(_names(body.runs, body.hangul, body.cjk),
+                                         _quoted_names(_quoted(text)))),
         latin_keys=frozenset().union(*map(_run_keys, runs)),
         hangul_keys=frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY),
         kinds=frozenset(title_kinds | _kinds(body.bare)),
         title_kinds=frozenset(title_kinds),
-        title_names=frozenset(_names(title_quoted, head.runs, head.hangul, head.cjk)),
+        title_names=frozenset(head_names.union(_quoted_names(title_quoted))),
         formats=frozenset(FORMATS[word] for word in head.bare & FORMATS.keys()),
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
@@ -508,15 +515,15 @@ def encode(sig: Signature) -> str:
     prepared (in a refresh's worker processes), so grouping reads it instead of working it
     out again for every article around the new ones. Site and time come from the row."""
     return _json([
-        sig.terms, *(sorted(field) for field in (
-            sig.names, sig.latin_keys, sig.hangul_keys, sig.kinds, sig.title_kinds,
-            sig.title_names, sig.formats, sig.sums)),
-        sorted([sorted(words), key] for words, key in sig.subjects),
+        sig.terms, sorted(sig.names), sorted(sig.latin_keys), sorted(sig.hangul_keys),
+        sorted(sig.kinds), sorted(sig.title_kinds), sorted(sig.title_names), sorted(sig.formats),
+        sorted(sig.sums), sorted([sorted(words), key] for words, key in sig.subjects),
         sig.asian, sorted(sig.parts),
     ])
 
 
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# What it encodes holds no cycles, so it is not checked for one.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def decode(text: str, site: str, published: datetime) -> Signature | None:
