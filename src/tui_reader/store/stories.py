@@ -125,7 +125,9 @@ CAPITALISED = re.compile(rf"[A-Z](?<!\w[A-Z]){_CAPITAL_TAIL}"
 SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
                  r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
 # A count however it is written: "410,000", "410K" and Korean "41만" are one number.
-NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
+# What comes before its first digit is checked once the digit is matched, so the scan jumps
+# from digit to digit.
+NUMBER = re.compile(r"(\d(?<![\w.]\d)[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
                     re.IGNORECASE)
 _UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
@@ -143,6 +145,9 @@ _PART_NEAR = re.compile(r"(?:ep|season|week|vol|part|chapter)[a-z]*\.?\s*\d")
 # INSTALMENT's number follows a space; QUOTED opens with one of these.
 _SPACE_DIGIT = re.compile(r"\s\d")
 _QUOTES = ("'", '"', "‘", "“", "「", "『")
+# A sum has a currency or per cent sign, or says "million" or "percent".
+_SUM_SIGNS = ("$", "¥", "€", "£", "%")
+_SUM_WORDS = ("million", "percent")
 _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
 # What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
 # "i" and a combining dot.
@@ -304,6 +309,12 @@ def _has_digit(text: str) -> bool:
     for each is quicker than a regex scan."""
     return any(map(text.__contains__, "0123456789")) if text.isascii() \
         else bool(_DIGIT.search(text))
+
+
+def _sums(title: str) -> frozenset[str]:
+    if not (_any_in(title, _SUM_SIGNS) or _any_in(_caseless(title), _SUM_WORDS)):
+        return frozenset()
+    return frozenset(_sum(m.group(0)) for m in SUM.finditer(title))
 
 
 def _caseless(text: str) -> str:
@@ -505,8 +516,7 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(title, text, head.digits, body.digits)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if head.digits
-        else frozenset(),
+        sums=_sums(title) if head.digits else frozenset(),
     )
 
 
