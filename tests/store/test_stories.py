@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui_reader.store import stories
@@ -357,12 +357,16 @@ def test_counts_are_found_as_a_lookbehind_before_the_first_digit_finds_them(text
 
 
 _SUM_TEXT = st.lists(st.sampled_from(
-    ["$", "¥", "€", "£", "%", "million", "MİLLİON", "mıllıon", "percent", "perſent", "PERCENT",
-     "billion", "1", "12", "0.5", "1,2", " ", ",", ".", "m", "b", "k", "\u212a", "x"]),
-    max_size=8).map("".join)
+    ["$", "€", "%", "million", "MİLLİON", "perſent", "percent", "billion", "12", "1,2", " ", "k",
+     "x"]), max_size=6).map("".join)
 
 
+@settings(max_examples=300)
 @given(st.one_of(_SUM_TEXT, st.text(max_size=20)))
+@example("12%")
+@example("€12")
+@example("12 MİLLİON")
+@example("1,2 perſent")
 def test_a_text_the_sum_shortcut_rules_out_holds_no_sum(text: str) -> None:
     if not (any(sign in text for sign in stories._SUM_SIGNS)
             or any(word in stories._caseless(text) for word in stories._SUM_WORDS)):
