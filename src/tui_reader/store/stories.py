@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain, groupby
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import Stemmer
@@ -173,9 +174,10 @@ _MIN_KEY = 4
 _NOT_LETTER = re.compile("[^a-z]")
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
-    """What one article brings to a comparison, computed once."""
+class Signature(NamedTuple):
+    """What one article brings to a comparison, computed once. A named tuple, not a frozen
+    dataclass: as immutable, and made in a third of the time (one is made for every article
+    stored, and read back for every article grouped)."""
 
     site: str
     published: datetime
