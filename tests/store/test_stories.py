@@ -371,3 +371,17 @@ def test_a_text_the_sum_shortcut_rules_out_holds_no_sum(text: str) -> None:
     if not (any(sign in text for sign in stories._SUM_SIGNS)
             or any(word in stories._caseless(text) for word in stories._SUM_WORDS)):
         assert not stories.SUM.search(text)
+
+
+def test_a_memo_answers_as_its_function_and_forgets_all_when_full() -> None:
+    calls: list[str] = []
+
+    def make(key: str) -> tuple[str, ...]:
+        calls.append(key)
+        return (key.upper(),)
+
+    memo = stories._Memo(make, limit=2)
+    assert [memo[k] for k in ("a", "b", "a")] == [("A",), ("B",), ("A",)]
+    assert calls == ["a", "b"]
+    assert memo["c"] == ("C",) and len(memo) == 1
+    assert memo["a"] == ("A",) and calls == ["a", "b", "c", "a"]

@@ -22,7 +22,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -424,19 +424,37 @@ def _bare(token: str) -> str:
     return _fold_word(token).strip(".,'")
 
 
+class _Memo(dict[str, tuple[str, ...]]):
+    """`make`'s answer for each key asked, kept until `limit` are kept (then all are
+    forgotten). Where keys are looked up for every word of every article, a dict's own lookup
+    (`map(memo.__getitem__, keys)`) costs a third less than an `lru_cache` keeping its order."""
+
+    def __init__(self, make: Callable[[str], tuple[str, ...]], limit: int = 65536) -> None:
+        super().__init__()
+        self._make, self._limit = make, limit
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
+
+
 # Text is tokenised piece by piece between spaces, each distinct piece once: WORD neither
 # matches a space nor looks beyond what it matches, so a text's words are its pieces' words
 # in turn, and pieces ("the", "film,", "Keepers'") recur from article to article.
 
-@lru_cache(maxsize=65536)
-def _piece_forms(piece: str) -> tuple[str, ...]:
+def _forms_of_piece(piece: str) -> tuple[str, ...]:
     """The comparable forms of a folded piece's words."""
     return tuple(chain.from_iterable(map(_word, WORD.findall(piece))))
 
 
-@lru_cache(maxsize=65536)
-def _piece_bare(piece: str) -> tuple[str, ...]:
+def _bare_of_piece(piece: str) -> tuple[str, ...]:
     return tuple(map(_bare, WORD.findall(piece)))
+
+
+_piece_forms = _Memo(_forms_of_piece).__getitem__
+_piece_bare = _Memo(_bare_of_piece).__getitem__
 
 
 @lru_cache(maxsize=65536)
