@@ -449,12 +449,16 @@ def _forms_of_piece(piece: str) -> tuple[str, ...]:
     return tuple(chain.from_iterable(map(_word, WORD.findall(piece))))
 
 
-def _bare_of_piece(piece: str) -> tuple[str, ...]:
-    return tuple(map(_bare, WORD.findall(piece)))
+def _tags_of_piece(piece: str) -> tuple[str, ...]:
+    """A piece's words, folded, that name a kind of event or a format."""
+    return tuple(word for word in map(_bare, WORD.findall(piece)) if word in _TAG_WORDS)
+
+
+_TAG_WORDS = KINDS.keys() | FORMATS.keys()
 
 
 _piece_forms = _Memo(_forms_of_piece).__getitem__
-_piece_bare = _Memo(_bare_of_piece).__getitem__
+_piece_tags = _Memo(_tags_of_piece).__getitem__
 
 
 @lru_cache(maxsize=65536)
@@ -474,7 +478,7 @@ class _Scan:
 
     folded: str
     forms: list[str]  # its words' comparable forms, for the terms
-    bare: set[str]  # its words folded, as kinds of event and formats are looked up
+    tags: set[str]  # its words, folded, that name a kind of event or a format
     runs: set[str]
     hangul: list[str]
     cjk: list[str]
@@ -491,15 +495,15 @@ def _scan(part: str) -> _Scan:
         # Folding ASCII only lowers it: its words are the folded ones, its digits the same,
         # and it has no Hangul, Han or kana.
         digits = _has_digit(part)
-        return _Scan(folded, forms, set(chain.from_iterable(map(_piece_bare, pieces))),
+        return _Scan(folded, forms, set(chain.from_iterable(map(_piece_tags, pieces))),
                      _runs(part), [], [], digits, digits)
-    return _Scan(folded, forms, set(chain.from_iterable(map(_piece_bare, part.split()))),
+    return _Scan(folded, forms, set(chain.from_iterable(map(_piece_tags, part.split()))),
                  _runs(part), HANGUL.findall(part), _CJK_RUN.findall(part),
                  _has_digit(part), _has_digit(folded))
 
 
-def _kinds(bare: set[str]) -> set[str]:
-    return {KINDS[word] for word in bare & KINDS.keys()}
+def _kinds(tags: set[str]) -> set[str]:
+    return {KINDS[word] for word in tags & KINDS.keys()}
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
@@ -518,7 +522,7 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
     hangul = head.hangul + body.hangul
-    title_kinds = _kinds(head.bare)
+    title_kinds = _kinds(head.tags)
     # Names are each part's own, so the headline's serve the whole text too.
     head_names = _names(head.runs, head.hangul, head.cjk)
     return Signature(
@@ -529,10 +533,10 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
                                          _quoted_names(_quoted(text)))),
         latin_keys=frozenset().union(*map(_run_keys, runs)),
         hangul_keys=frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY),
-        kinds=frozenset(title_kinds | _kinds(body.bare)),
+        kinds=frozenset(title_kinds | _kinds(body.tags)),
         title_kinds=frozenset(title_kinds),
         title_names=frozenset(head_names.union(_quoted_names(title_quoted))),
-        formats=frozenset(FORMATS[word] for word in head.bare & FORMATS.keys()),
+        formats=frozenset(FORMATS[word] for word in head.tags & FORMATS.keys()),
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(title, text, head.digits, body.digits)),
