@@ -502,8 +502,14 @@ def _scan(part: str) -> _Scan:
                  _has_digit(part), _has_digit(folded))
 
 
-def _kinds(tags: set[str]) -> set[str]:
-    return {KINDS[word] for word in tags & KINDS.keys()}
+def _kinds(tags: set[str]) -> frozenset[str]:
+    return frozenset(map(KINDS.__getitem__, tags & KINDS.keys()))
+
+
+def _hangul_keys(hangul: list[str]) -> frozenset[str]:
+    if not hangul:  # as in most articles
+        return frozenset()
+    return frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY)
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
@@ -521,7 +527,6 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
                      *_counted(body.folded, body.folded_digits)])
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
-    hangul = head.hangul + body.hangul
     title_kinds = _kinds(head.tags)
     # Names are each part's own, so the headline's serve the whole text too.
     head_names = _names(head.runs, head.hangul, head.cjk)
@@ -529,14 +534,14 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
         site=_fold_word(site).removeprefix("www."),
         published=published,
         terms=terms,
-        names=frozenset(head_names.union(_names(body.runs, body.hangul, body.cjk),
-                                         _quoted_names(_quoted(text)))),
+        names=frozenset().union(head_names, _names(body.runs, body.hangul, body.cjk),
+                                _quoted_names(_quoted(text))),
         latin_keys=frozenset().union(*map(_run_keys, runs)),
-        hangul_keys=frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY),
-        kinds=frozenset(title_kinds | _kinds(body.tags)),
-        title_kinds=frozenset(title_kinds),
-        title_names=frozenset(head_names.union(_quoted_names(title_quoted))),
-        formats=frozenset(FORMATS[word] for word in head.tags & FORMATS.keys()),
+        hangul_keys=_hangul_keys(head.hangul + body.hangul),
+        kinds=title_kinds.union(_kinds(body.tags)),
+        title_kinds=title_kinds,
+        title_names=frozenset().union(head_names, _quoted_names(title_quoted)),
+        formats=frozenset(map(FORMATS.__getitem__, head.tags & FORMATS.keys())),
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(title, text, head.digits, body.digits)),
