@@ -333,8 +333,9 @@ def _parts(title: str, text: str, title_digits: bool, lead_digits: bool
     """The numbered parts of `text`, the title and lead joined by ". "."""
     parts: set[tuple[str, str]] = set()
     caseless = _caseless(text)
-    # Each shortcut's match ends at a digit or starts at one and stops before ". ", so with
-    # no digit in the lead it lies within the title, and only the title need be searched.
+    # What each shortcut below matches holds a digit and cannot run on past the title into
+    # the ". " after it, so with no digit in the lead it lies within the title: only the
+    # title need be searched.
     near = text if lead_digits else title
     near_caseless = caseless if lead_digits else _caseless(title)
     digits = title_digits or lead_digits
@@ -425,7 +426,8 @@ def _bare(token: str) -> str:
 class _Memo(dict[str, tuple[str, ...]]):
     """`make`'s answer for each key asked, kept until `limit` are kept (then all are
     forgotten). Where keys are looked up for every word of every article, a dict's own lookup
-    (`map(memo.__getitem__, keys)`) costs a third less than an `lru_cache` keeping its order."""
+    (`map(memo.__getitem__, keys)`) costs nearly a third less than an `lru_cache`, which
+    keeps the keys' order of use at each lookup."""
 
     def __init__(self, make: Callable[[str], tuple[str, ...]], limit: int = 65536) -> None:
         super().__init__()
@@ -447,12 +449,12 @@ def _forms_of_piece(piece: str) -> tuple[str, ...]:
     return tuple(chain.from_iterable(map(_word, WORD.findall(piece))))
 
 
+_TAG_WORDS = KINDS.keys() | FORMATS.keys()
+
+
 def _tags_of_piece(piece: str) -> tuple[str, ...]:
     """A piece's words, folded, that name a kind of event or a format."""
     return tuple(word for word in map(_bare, WORD.findall(piece)) if word in _TAG_WORDS)
-
-
-_TAG_WORDS = KINDS.keys() | FORMATS.keys()
 
 
 _piece_forms = _Memo(_forms_of_piece).__getitem__
@@ -467,6 +469,7 @@ def _run_keys(run: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _subject(text: str) -> tuple[frozenset[str], str]:
+    """A headline's subject (a name or quoted title) as its words' forms and its key."""
     return frozenset(f for w in _fold(text).split() for f in _word(w)), _key(text)
 
 
@@ -505,7 +508,7 @@ def _kinds(tags: set[str]) -> frozenset[str]:
 
 
 def _hangul_keys(hangul: list[str]) -> frozenset[str]:
-    if not hangul:  # as in most articles
+    if not hangul:  # most articles have none: no generator made for nothing
         return frozenset()
     return frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY)
 
