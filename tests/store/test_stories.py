@@ -389,3 +389,11 @@ def test_a_memo_answers_as_its_function_and_forgets_all_when_full() -> None:
     assert calls == ["a", "b"]
     assert memo["c"] == ("C",) and len(memo) == 1
     assert memo["a"] == ("A",) and calls == ["a", "b", "c", "a"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=20))
+def test_an_ascii_token_is_one_script_and_neither_hangul_nor_han_nor_kana(token: str) -> None:
+    """A word in ASCII is stemmed at once, without the script checks: they must find what
+    that assumes."""
+    assert stories._SCRIPTS.findall(token) == [token]
+    assert not stories._CJK.search(token) and not stories.HANGUL.search(token)

@@ -266,6 +266,8 @@ def _word(token: str) -> tuple[str, ...]:
     token = token.strip(".,'-")
     if not token or token in STOP_WORDS:
         return ()
+    if token.isascii():  # one script, neither Hangul nor Han nor kana
+        return (_stem(token),)
     if len(parts := _SCRIPTS.findall(token)) > 1:
         return tuple(form for part in parts for form in _word(part))
     if _CJK.search(token):
