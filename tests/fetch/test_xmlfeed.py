@@ -6,7 +6,9 @@ feedparser alone gives. `fast_path` tells whether the expat reader answered or h
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from fetch.conftest import EntityTarget
 from tui_reader.clean.charset import decode
+from tui_reader.feeds.dates import _from_timestamp, from_struct
 from tui_reader.feeds.entries import MAX_ENTRIES
 from tui_reader.feeds.parse import _defuse, _parse, parse_feed
 from tui_reader.feeds.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
@@ -315,6 +318,15 @@ _ZONES = st.sampled_from(["GMT", "UT", "Z", "EST", "+0000", "-0500", "+0530", "+
     st.integers(0, 70), _ZONES))
 def test_rfc822_dates_read_directly_agree_with_feedparser(text: str) -> None:
     assert feed_date(text) == _parse_date(text)
+
+
+@given(st.tuples(st.integers(-5, 10005), st.integers(-1, 14), st.integers(-1, 33),
+                 st.integers(-1, 26), st.integers(-1, 61), st.one_of(st.integers(-1, 62),
+                                                                     st.floats(0, 60)),
+                 st.integers(0, 6), st.integers(1, 366), st.integers(-1, 1)))
+def test_struct_times_read_directly_agree_with_the_timestamp(fields: tuple[Any, ...]) -> None:
+    value = time.struct_time(fields)
+    assert from_struct(value) == _from_timestamp(value)
 
 
 _URL_PARTS = st.lists(st.sampled_from(

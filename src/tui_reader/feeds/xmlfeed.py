@@ -165,17 +165,22 @@ def feed_date(value: str | None) -> time.struct_time | None:
     if match is None:
         return _parse_date(value)  # type: ignore[no-any-return]
     day, month, year, hour, minute, second, zone = match.groups()
-    hours = minutes = 0
-    if zone[0] in "+-":
-        hours, minutes = int(zone[1:3]), int(zone[3:])
-        if zone[0] == "-":
-            hours, minutes = -hours, -minutes
     try:
         stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
                          int(second))
-        return (stamp - timedelta(minutes=minutes, hours=hours)).utctimetuple()
+        if zone[0] in "+-":
+            stamp -= _offset(zone)
+        return stamp.utctimetuple()
     except (ValueError, OverflowError):
         return _parse_date(value)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def _offset(zone: str) -> timedelta:
+    """A "+hhmm" or "-hhmm" zone as a timedelta: kept, since making one from keywords costs
+    as much as the rest of `feed_date` and a feed writes its dates in one or two zones."""
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:]))
+    return -offset if zone[0] == "-" else offset
 
 
 def _mended(text: str) -> str:
