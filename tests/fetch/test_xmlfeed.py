@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 from fetch.conftest import EntityTarget
 from tui_reader.clean.charset import decode
 from tui_reader.feeds.dates import _from_timestamp, from_struct
-from tui_reader.feeds.entries import MAX_ENTRIES
+from tui_reader.feeds.entries import MAX_ENTRIES, joined
 from tui_reader.feeds.parse import _defuse, _parse, parse_feed
 from tui_reader.feeds.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
 from tui_reader.models import ParsedFeed
+from tui_reader.sanitize import safe_join
 
 URL = "https://screenbeat.example/feeds/news.xml"
 NS = ('xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -342,6 +343,16 @@ def test_urls_that_join_to_themselves(scheme: str, host: str, rest: str, base: s
     if joins_to_itself(base, ref):
         assert urljoin(base, ref) == ref
         assert _urljoin(base, ref) == ref
+
+
+@given(st.sampled_from(["http://", "https://", "HTTP://", "ftp://", ""]),
+       st.text("abc.-019", min_size=0, max_size=8), _URL_PARTS,
+       st.sampled_from([URL, "", "https://a.example", "rel/", "https://[x/", "http://é.example/",
+                        "http://127.0.0.1:8000/feed"]))
+def test_links_are_joined_as_safe_join_joins_them(scheme: str, host: str, rest: str,
+                                                   base: str) -> None:
+    ref = scheme + host + rest
+    assert joined(base, ref) == safe_join(base, ref)
 
 
 def test_a_plain_absolute_url_is_seen_to_join_to_itself() -> None:

@@ -20,7 +20,7 @@ import feedparser.mixin
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import from_struct
-from tui_reader.feeds.entries import content_key, enclosures, take_entries
+from tui_reader.feeds.entries import content_key, enclosures, joined, take_entries
 from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
@@ -28,13 +28,12 @@ from tui_reader.feeds.xmlfeed import (
     MAX_AUTHOR,
     SCHEME,
     RawFeed,
-    joins_to_itself,
     read_xml_feed,
     takes_link_text,
 )
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
-from tui_reader.sanitize import clean_text, safe_join, safe_url
+from tui_reader.sanitize import clean_text
 from tui_reader.scalars import ScalarError, parse_int
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
@@ -148,7 +147,7 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
     entries, cut = take_entries(parsed.entries, lambda e: _entry(e, url, feed_author, atom))
     return ParsedFeed(
         title=_line(feed, "title") or url,
-        site_url=safe_join(url, feed.get("link", "") or ""),
+        site_url=joined(url, feed.get("link", "") or ""),
         entries=entries,
         bozo=parsed.bozo,
         ttl_minutes=_ttl(feed.get("ttl")),
@@ -248,7 +247,7 @@ def _absolute(base: str, values: list[Any]) -> str | None:
     for value in values:
         ref = str(value).strip() if value else ""
         if ref:
-            found = safe_url(ref) if joins_to_itself(base, ref) else safe_join(base, ref)
+            found = joined(base, ref)
             if found:
                 return found
     return None
