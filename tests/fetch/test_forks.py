@@ -107,3 +107,30 @@ def test_no_zygote_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
+
+
+PRELOAD = r"""
+import gc, os, sys
+from tui_reader.refresh import forks
+
+loaded = []
+
+def serve(sock):
+    # What the worker was forked with: the zygote's preload, and set aside from the collector.
+    sock.sendall(f"{len(loaded)} {gc.get_freeze_count() > 0}".encode())
+    os._exit(0)
+
+with forks.forking(serve, lambda: loaded.append("grouping's word lists")):
+    worker, sock = forks.current().fork_worker()
+    answer = sock.recv(64).decode()
+    worker.wait()
+print(answer, len(loaded))
+"""
+
+
+def test_workers_are_forked_with_what_the_zygote_preloaded() -> None:
+    done = subprocess.run([sys.executable, "-c", PRELOAD], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    # Loaded once in the zygote, never in the refresh's own process.
+    assert done.stdout.split() == ["1", "True", "0"]

@@ -57,9 +57,9 @@ def forking() -> AbstractContextManager[None]:
     database is opened and the event loop started, as `tui-reader refresh` does."""
     # Here, not at the top: `python -m tui_reader.refresh.worker` runs this package first,
     # which must not have imported the worker's module already.
-    from tui_reader.refresh.worker import serve_socket
+    from tui_reader.refresh.worker import preload, serve_socket
 
-    return forks.forking(serve_socket)
+    return forks.forking(serve_socket, preload)
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,

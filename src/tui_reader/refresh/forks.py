@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import select
 import signal
@@ -28,6 +29,8 @@ from typing import NoReturn
 
 # What a forked worker runs: the refresh's worker loop over its socket (`worker`).
 Serve = Callable[[socket.socket], NoReturn]
+# What the zygote loads before it forks any worker (see `Zygote.start`).
+Preload = Callable[[], object]
 # The zygote's answer when it could not fork: no pid, no socket.
 _FAILED = b"!"
 _PID_BYTES = 4
@@ -42,9 +45,10 @@ class Zygote:
         self._control = control
 
     @classmethod
-    def start(cls, serve: Serve) -> Zygote | None:
+    def start(cls, serve: Serve, preload: Preload = lambda: None) -> Zygote | None:
         """The zygote, whose workers each run `serve` on their socket, or None where one
-        cannot be made safely (see the module's text)."""
+        cannot be made safely (see the module's text). It calls `preload` first: what every
+        worker needs and this process has not loaded is then loaded once, not in each."""
         # On one core no refresh has workers, so no zygote is worth making.
         if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
                 or threading.active_count() > 1 or _loop_running():
@@ -61,7 +65,7 @@ class Zygote:
             return None
         if pid == 0:  # pragma: no cover - the zygote's own life, seen through its workers
             ours.close()
-            _serve(theirs, serve)
+            _serve(theirs, serve, preload)
         theirs.close()
         return cls(pid, ours)
 
@@ -124,14 +128,18 @@ def current() -> Zygote | None:
 
 
 @contextlib.contextmanager
-def forking(serve: Serve) -> Iterator[None]:
+def forking(serve: Serve, preload: Preload = lambda: None) -> Iterator[None]:
     """Let the refreshes inside fork their workers, each running `serve`: entered before
     the database is opened and the event loop started (as `tui-reader refresh` does)."""
     global _current
     if _current is not None:
         yield
         return
-    _current = Zygote.start(serve)
+    # What this process made so far (modules, above all) lives as long as it does: set aside
+    # from the collector, it is not walked again by every full collection, here or in the
+    # forked copies, where walking it would also copy every page it lies on.
+    gc.freeze()
+    _current = Zygote.start(serve, preload)
     try:
         yield
     finally:
@@ -140,13 +148,17 @@ def forking(serve: Serve) -> Iterator[None]:
             zygote.close()
 
 
-def _serve(control: socket.socket, serve: Serve) -> NoReturn:  # pragma: no cover - zygote
+def _serve(control: socket.socket, serve: Serve,
+           preload: Preload) -> NoReturn:  # pragma: no cover - zygote
     """The zygote: a worker forked for each byte asked, until the socket closes."""
     try:
         # A session of its own, as a worker started as an interpreter has: Ctrl-C at the
         # terminal reaches only the refresh, which decides what becomes of its workers.
         os.setsid()
         _quiet()
+        # Loaded once here, each worker has it at its fork; set aside like the rest.
+        preload()
+        gc.freeze()
         while control.recv(1):
             _reap()
             _fork_one(control, serve)

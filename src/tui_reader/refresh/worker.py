@@ -44,6 +44,13 @@ def serve_socket(sock: socket.socket) -> NoReturn:
     _serve(Channel(sock.makefile("rb"), sock.makefile("wb")))
 
 
+def preload() -> None:
+    """What a worker needs that the refresh loads only when an article arrives: grouping's
+    word lists and stemmer (about 26 ms of imports), loaded by `forks` before it forks any
+    worker, so that each has them."""
+    import tui_reader.store.stories  # noqa: F401
+
+
 def _serve(channel: Channel) -> NoReturn:
     try:
         job: Job = channel.receive()
