@@ -242,3 +242,11 @@ def test_the_plain_url_shortcut_decides_as_the_general_path_with_ports_and_bases
         assert _total(parse_url, text, base) == fast
     finally:
         scalars._PLAIN_URL = plain
+
+
+@given(st.lists(st.one_of(st.integers(0, 300).map(str), st.text("0123456789", max_size=4)),
+                min_size=1, max_size=5).map(".".join))
+def test_an_ipv4_address_is_four_numbers_below_256(host: str) -> None:
+    expected = bool(scalars._IPV4.fullmatch(host)) and all(
+        int(part) < 256 for part in host.split("."))
+    assert bool(scalars._IPV4_ADDRESS.fullmatch(host)) == expected

@@ -31,6 +31,10 @@ _DIGITS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _ASCII_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
 _IPV4 = re.compile(r"(?:0|[1-9][0-9]{0,2})(?:\.(?:0|[1-9][0-9]{0,2})){3}")
+# An `_IPV4` match whose four numbers are each below 256, told in one match (a page's links
+# to one address would each split and count it again).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_IPV4_ADDRESS = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 # Browsers read a host whose last label is a number ("127.1", "0x7f.1") as an IPv4 address
 # in shorthand, where urllib and our private-address check read a name: such a host is refused.
 _NUMERIC_LABEL = re.compile(r"(?:0[xX][0-9a-fA-F]*|[0-9]+)")
@@ -205,8 +209,7 @@ def _plain(url: str) -> bool:
     scheme, host, last, port = plain.groups()
     if len(host) > _MAX_HOST or "xn--" in host:
         return False
-    if _NUMERIC_LABEL.fullmatch(last) and not (
-            _IPV4.fullmatch(host) and all(int(part) < 256 for part in host.split("."))):
+    if _NUMERIC_LABEL.fullmatch(last) and not _IPV4_ADDRESS.fullmatch(host):
         return False
     return port is None or _DEFAULT_PORTS[scheme] != int(port) <= 65535
 

@@ -6,7 +6,9 @@ feedparser alone gives. `fast_path` tells whether the expat reader answered or h
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest
@@ -17,10 +19,12 @@ from hypothesis import strategies as st
 
 from fetch.conftest import EntityTarget
 from tui_reader.clean.charset import decode
-from tui_reader.feeds.entries import MAX_ENTRIES
+from tui_reader.feeds.dates import _from_timestamp, from_struct
+from tui_reader.feeds.entries import MAX_ENTRIES, joined
 from tui_reader.feeds.parse import _defuse, _parse, parse_feed
 from tui_reader.feeds.xmlfeed import RawFeed, feed_date, joins_to_itself, read_xml_feed
 from tui_reader.models import ParsedFeed
+from tui_reader.sanitize import safe_join
 
 URL = "https://screenbeat.example/feeds/news.xml"
 NS = ('xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -317,6 +321,15 @@ def test_rfc822_dates_read_directly_agree_with_feedparser(text: str) -> None:
     assert feed_date(text) == _parse_date(text)
 
 
+@given(st.tuples(st.integers(-5, 10005), st.integers(-1, 14), st.integers(-1, 33),
+                 st.integers(-1, 26), st.integers(-1, 61), st.one_of(st.integers(-1, 62),
+                                                                     st.floats(0, 60)),
+                 st.integers(0, 6), st.integers(1, 366), st.integers(-1, 1)))
+def test_struct_times_read_directly_agree_with_the_timestamp(fields: tuple[Any, ...]) -> None:
+    value = time.struct_time(fields)
+    assert from_struct(value) == _from_timestamp(value)
+
+
 _URL_PARTS = st.lists(st.sampled_from(
     ["/", "a", "Z", "9", "-", ".", "~", "%2F", "?", "=", "&", "#", ";", "[", "]", " ", "..",
      "//", ":", "@", "!", "'", "é", "\t"]), max_size=10).map("".join)
@@ -330,6 +343,16 @@ def test_urls_that_join_to_themselves(scheme: str, host: str, rest: str, base: s
     if joins_to_itself(base, ref):
         assert urljoin(base, ref) == ref
         assert _urljoin(base, ref) == ref
+
+
+@given(st.sampled_from(["http://", "https://", "HTTP://", "ftp://", ""]),
+       st.text("abc.-019", min_size=0, max_size=8), _URL_PARTS,
+       st.sampled_from([URL, "", "https://a.example", "rel/", "https://[x/", "http://é.example/",
+                        "http://127.0.0.1:8000/feed"]))
+def test_links_are_joined_as_safe_join_joins_them(scheme: str, host: str, rest: str,
+                                                   base: str) -> None:
+    ref = scheme + host + rest
+    assert joined(base, ref) == safe_join(base, ref)
 
 
 def test_a_plain_absolute_url_is_seen_to_join_to_itself() -> None:

@@ -106,9 +106,21 @@ feedparser.registerDateHandler(european_date)
 
 
 def from_struct(value: time.struct_time | None) -> datetime | None:
-    """feedparser's parsed dates are UTC struct_times; out-of-range ones become None."""
+    """feedparser's parsed dates are UTC struct_times; out-of-range ones become None.
+
+    Fields that make a valid date and time are that instant as they stand, a third of the
+    cost of the trip through a timestamp, which is kept for the fields it carries over
+    (a leap second, day 0 of a month, 24:00).
+    """
     if value is None:
         return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, TypeError):
+        return _from_timestamp(value)
+
+
+def _from_timestamp(value: time.struct_time) -> datetime | None:
     try:
         return datetime.fromtimestamp(calendar.timegm(value), UTC)
     except (OverflowError, ValueError, OSError):

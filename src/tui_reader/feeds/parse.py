@@ -20,7 +20,7 @@ import feedparser.mixin
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import from_struct
-from tui_reader.feeds.entries import content_key, enclosures, take_entries
+from tui_reader.feeds.entries import content_key, enclosures, joined, take_entries
 from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
 from tui_reader.feeds.xmlfeed import (
     HTML_TYPES,
@@ -28,13 +28,12 @@ from tui_reader.feeds.xmlfeed import (
     MAX_AUTHOR,
     SCHEME,
     RawFeed,
-    joins_to_itself,
     read_xml_feed,
     takes_link_text,
 )
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
-from tui_reader.sanitize import clean_text, safe_join, safe_url
+from tui_reader.sanitize import clean_text
 from tui_reader.scalars import ScalarError, parse_int
 
 # libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
@@ -148,7 +147,7 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
     entries, cut = take_entries(parsed.entries, lambda e: _entry(e, url, feed_author, atom))
     return ParsedFeed(
         title=_line(feed, "title") or url,
-        site_url=safe_join(url, feed.get("link", "") or ""),
+        site_url=joined(url, feed.get("link", "") or ""),
         entries=entries,
         bozo=parsed.bozo,
         ttl_minutes=_ttl(feed.get("ttl")),
@@ -248,19 +247,24 @@ def _absolute(base: str, values: list[Any]) -> str | None:
     for value in values:
         ref = str(value).strip() if value else ""
         if ref:
-            found = safe_url(ref) if joins_to_itself(base, ref) else safe_join(base, ref)
+            found = joined(base, ref)
             if found:
                 return found
     return None
 
 
 def _image(entry: Any, base: str) -> str | None:
-    candidates = [m.get("url") for m in entry.get("media_content", []) or []
-                  if m.get("medium") == "image" or str(m.get("type", "")).startswith("image/")]
-    candidates += [m.get("url") for m in entry.get("media_thumbnail", []) or []]
-    candidates += [link.get("href") for link in entry.get("links", []) or []
-                   if link.get("rel") == "enclosure"
-                   and str(link.get("type", "")).startswith("image/")]
+    # Loops rather than comprehensions: most entries have none of these, and a comprehension
+    # is a call even over nothing.
+    candidates = []
+    for media in entry.get("media_content") or ():
+        if media.get("medium") == "image" or str(media.get("type", "")).startswith("image/"):
+            candidates.append(media.get("url"))
+    for media in entry.get("media_thumbnail") or ():
+        candidates.append(media.get("url"))
+    for link in entry.get("links") or ():
+        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
+            candidates.append(link.get("href"))
     candidates.append((entry.get("image") or {}).get("href"))
     return _absolute(base, candidates)
 
@@ -274,11 +278,10 @@ def _link(entry: Any, base: str) -> str | None:
     if link and entry.get("guidislink") and link == entry.get("id") \
             and not SCHEME.match(str(link)) and not str(link).startswith("/"):
         link = None
-    hrefs = [link]
-    hrefs += [other.get("href") for other in entry.get("links", []) or []
-              if other.get("rel", "alternate") == "alternate"]
-    hrefs.append(entry.get(LINK_TEXT))
-    return _absolute(base, hrefs)
+    # The usual entry's own link is its page: the others are only gathered when it is not.
+    return _absolute(base, [link]) or _absolute(
+        base, [*(other.get("href") for other in entry.get("links", []) or []
+                 if other.get("rel", "alternate") == "alternate"), entry.get(LINK_TEXT)])
 
 
 def _author(entry: Any) -> str | None:
@@ -307,6 +310,16 @@ def _author(entry: Any) -> str | None:
     return ", ".join(names)[:1000] or None
 
 
+def _categories(entry: Any) -> list[str]:
+    """The entry's tags as lines, each once, in the order first given."""
+    names: dict[str, None] = {}
+    for tag in entry.get("tags", []) or []:
+        name = html_to_line(tag.get("term") or tag.get("label"))
+        if name:
+            names[name] = None
+    return list(names)
+
+
 def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> FeedEntry:
     # feedparser has already resolved links against xml:base and the feed URL; joining again
     # only matters for values it left relative.
@@ -321,21 +334,23 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
     summary = _html(entry["summary_detail"]) if entry.get("summary_detail") else ""
     guid = html_to_line(str(entry.get("id") or "").strip(), is_html=False, limit=2000)
     link = _link(entry, base)
-    files = [(e.get("href"), e.get("type"), e.get("length"), None)
-             for e in entry.get("links", []) or [] if e.get("rel") == "enclosure"]
+    files = []
+    for other in entry.get("links") or ():
+        if other.get("rel") == "enclosure":
+            files.append((other.get("href"), other.get("type"), other.get("length"), None))
     if not guid and not link:
         guid = content_key([str(entry.get("title") or ""), str(entry.get("summary") or ""),
                             *(str(c.get("value") or "") for c in content_parts),
                             *(str(url or "") for url, *_ in files)]) or ""
-    files += [(m.get("url"), m.get("type"), m.get("filesize"), m.get("duration"))
-              for m in entry.get("media_content", []) or []]
+    for media in entry.get("media_content") or ():
+        files.append((media.get("url"), media.get("type"), media.get("filesize"),
+                      media.get("duration")))
     author = _author(entry)
     if atom and not author:
         author = _author(entry.get("source") or {}) or feed_author
     # dict.get skips feedparser's deprecated "updated falls back to published" mapping.
     published = from_struct(dict.get(entry, "published_parsed"))
     updated = from_struct(dict.get(entry, "updated_parsed"))
-    tags = (html_to_line(t.get("term") or t.get("label")) for t in entry.get("tags", []) or [])
     return FeedEntry(
         guid=guid or None,
         link=link,
@@ -343,9 +358,9 @@ def _entry(entry: Any, feed_url: str, feed_author: str | None, atom: bool) -> Fe
         author=author,
         published=published or updated,
         updated=updated,
-        categories=list(dict.fromkeys(t for t in tags if t)),
+        categories=_categories(entry),
         summary="" if summary == content else summary,
         content=content,
         image=_image(entry, base),
-        enclosures=enclosures(files, base, entry.get("itunes_duration")),
+        enclosures=enclosures(files, base, entry.get("itunes_duration")) if files else [],
     )

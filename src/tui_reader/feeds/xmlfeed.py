@@ -165,17 +165,22 @@ def feed_date(value: str | None) -> time.struct_time | None:
     if match is None:
         return _parse_date(value)  # type: ignore[no-any-return]
     day, month, year, hour, minute, second, zone = match.groups()
-    hours = minutes = 0
-    if zone[0] in "+-":
-        hours, minutes = int(zone[1:3]), int(zone[3:])
-        if zone[0] == "-":
-            hours, minutes = -hours, -minutes
     try:
         stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
                          int(second))
-        return (stamp - timedelta(minutes=minutes, hours=hours)).utctimetuple()
+        if zone[0] in "+-":
+            stamp -= _offset(zone)
+        return stamp.utctimetuple()
     except (ValueError, OverflowError):
         return _parse_date(value)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def _offset(zone: str) -> timedelta:
+    """A "+hhmm" or "-hhmm" zone as a timedelta: kept, since making one from keywords costs
+    as much as the rest of `feed_date` and a feed writes its dates in one or two zones."""
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:]))
+    return -offset if zone[0] == "-" else offset
 
 
 def _mended(text: str) -> str:
@@ -405,7 +410,8 @@ class _Reader:
         attrs, self.decls = self.decls, {}
         if xmlns:
             attrs["xmlns"] = xmlns
-        if any(" " in name for name in attributes):
+        # Namespaced names are the ones with a space (expat's separator) in them.
+        if " " in "".join(attributes):
             self._namespaced_attributes(attrs, attributes)
         else:
             for name, value in attributes.items():
@@ -468,7 +474,9 @@ class _Reader:
         declares = info.xmlns or self.decls
         pairs = self._attributes(info.xmlns, attributes)
         attrs = dict(pairs)
-        self.enter(attrs.get("xml:base", attrs.get("base")) or self.base)
+        declared = attrs.get("xml:base", attrs.get("base")) or self.base
+        if declared != self.base or self.bases is not None:
+            self.enter(declared)
         if declares:
             for name, value in pairs:
                 if name.startswith("xmlns:"):
@@ -492,11 +500,10 @@ class _Reader:
 
     def enter(self, declared: str) -> None:
         """feedparser's xml:base step: the base becomes `declared` joined to it (when that is
-        a safe URL) and is stacked until the element ends."""
+        a safe URL) and is stacked until the element ends. Taken once the base moves: until
+        then every entry of the stack would be the feed URL."""
         base = self.base
         if self.bases is None:
-            if declared == base:
-                return
             self.bases = [base] * (self.depth - 1)
         self.base = _rebased(base, declared)
         self.bases.append(self.base)
@@ -578,7 +585,7 @@ class _Reader:
         if not stack or stack[-1][0] != element:
             return None
         _, expecting_text, pieces = stack.pop()
-        output: str = (pieces[0] if len(pieces) == 1 else "".join(pieces)).strip()
+        output: str = "".join(pieces).strip()
         if not expecting_text:
             return output
         if element in _RELATIVE and output:
@@ -587,55 +594,36 @@ class _Reader:
             output = _mended(output)
         return self._keep(element, output, {})
 
-    def _pop_content(self, element: str, expecting_text: int, pieces: list[str]) -> str:
-        """`pop` while a title, summary or content has set its parameters."""
-        params = self.params
-        if self.version == "atom10" and params.get("type") == _XHTML:
-            pieces = _unwrap_div(pieces)
-        output: str = "".join(pieces).strip()
-        if not expecting_text:
-            return output
-        if params.get("base64"):
-            with contextlib.suppress(binascii.Error, binascii.Incomplete, UnicodeDecodeError):
-                output = base64.decodebytes(output.encode("utf8")).decode("utf8")
-        if (params.get("type") == "text/plain" and not self.version.startswith("atom")
-                and ("</" in output or "&" in output)
-                and _FeedParserMixin.looks_like_html(output)):
-            params["type"] = "text/html"
-        params.pop("base64", None)
-        if not output.isascii():
-            output = _mended(output)
-        return self._keep(element, output, params)
-
     def _keep(self, element: str, output: str, params: Dict) -> str:
         """Where feedparser files a popped value: in the entry, in the feed, or nowhere."""
-        if element in _UNSTORED or (element == "title" and -1 < self.title_depth <= self.depth):
+        depth = self.depth
+        if element in _UNSTORED or (element == "title" and -1 < self.title_depth <= depth):
             return output
-        if self.inentry:
-            entry = self.entries[-1]
-            if element == "content":
-                entry.setdefault("content", []).append({**params, "value": output})
-            elif element == "link":
-                if not self.inimage:
-                    if "&" in output:
-                        output = _ENTITY_IN_LINK.sub(r"&\g<1>", output.replace("&amp;", "&"))
-                    entry["link"] = output
-                    if output:
-                        entry["links"][-1]["href"] = output
-            else:
-                if element == "description":
-                    element = "summary"
-                depths = self.depths[-1]
-                old = depths.get(element)
-                if old is None or self.depth <= old:
-                    depths[element] = self.depth
-                    entry[element] = output
-                    if element == "author":
-                        self.unknown_author.discard(id(entry))
-                if self.incontent:
-                    entry[element + "_detail"] = {**params, "value": output}
-        elif self.infeed:
-            self._store_in_feed(element, output)
+        if not self.inentry:
+            if self.infeed:
+                self._store_in_feed(element, output)
+            return output
+        entry = self.entries[-1]
+        if element == "content":
+            entry.setdefault("content", []).append({**params, "value": output})
+        elif element == "link":
+            if not self.inimage:
+                if "&" in output:
+                    output = _ENTITY_IN_LINK.sub(r"&\g<1>", output.replace("&amp;", "&"))
+                entry["link"] = output
+                if output:
+                    entry["links"][-1]["href"] = output
+        else:
+            if element == "description":
+                element = "summary"
+            depths = self.depths[-1]
+            if depth <= depths.get(element, depth):
+                depths[element] = depth
+                entry[element] = output
+                if element == "author":
+                    self.unknown_author.discard(id(entry))
+            if self.incontent:
+                entry[element + "_detail"] = {**params, "value": output}
         return output
 
     def _store_in_feed(self, element: str, output: str) -> None:
@@ -662,14 +650,30 @@ class _Reader:
         self.stack.append([tag, expecting, []])
 
     def pop_content(self, tag: str) -> str | None:
+        """`pop` for a title, summary or content, which reads the parameters it set."""
         stack = self.stack
-        value = None
+        params = self.params
+        output = None
         if stack and stack[-1][0] == tag:
             _, expecting_text, pieces = stack.pop()
-            value = self._pop_content(tag, expecting_text, pieces)
+            if self.version == "atom10" and params.get("type") == _XHTML:
+                pieces = _unwrap_div(pieces)
+            output = "".join(pieces).strip()
+            if expecting_text:
+                if params.pop("base64", None):
+                    with contextlib.suppress(binascii.Error, binascii.Incomplete,
+                                             UnicodeDecodeError):
+                        output = base64.decodebytes(output.encode("utf8")).decode("utf8")
+                if (params.get("type") == "text/plain" and ("</" in output or "&" in output)
+                        and not self.version.startswith("atom")
+                        and _FeedParserMixin.looks_like_html(output)):
+                    params["type"] = "text/html"
+                if not output.isascii():
+                    output = _mended(output)
+                output = self._keep(tag, output, params)
         self.incontent -= 1
-        self.params.clear()
-        return value
+        params.clear()
+        return output
 
     def resolve(self, uri: str) -> str:
         """feedparser's join of a link to the current base (see `joins_to_itself`)."""
