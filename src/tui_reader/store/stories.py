@@ -851,9 +851,12 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     after: dict[int, int | None] = {}
     for story in group([sigs[n] for n in chosen], weights):
         members = [chosen[k] for k in story]
+        if len(members) == 1:  # most articles: alone, so no story and no first to find
+            after[ids[members[0]]] = None
+            continue
         head = ids[min(members, key=lambda n: (sigs[n].published, ids[n]))]
         for n in members:
-            after[ids[n]] = head if len(members) > 1 else None
+            after[ids[n]] = head
     done.changes = [(article_id, story, before[article_id])
                     for article_id, story in after.items() if before[article_id] != story]
     return done
