@@ -394,3 +394,19 @@ def test_durations(text: str, seconds: int | None) -> None:
 def test_no_duration_raises_and_none_is_out_of_range(value: object) -> None:
     seconds = parse_duration(value)
     assert seconds is None or 0 < seconds <= 100 * 86400
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_links_element_in_the_channel_is_no_site_link(fast: bool) -> None:
+    # feedparser (and the expat reader, which follows it) file a <link> inside a channel's
+    # <links> element as a dict of attributes under "link": the feed is still read, as if it
+    # had no link.
+    links = b"<links version='2.0'><channel><title>T</title><link>http://example.com/</link>"
+    doc = (b"<rss version='2.0'><channel><title>T</title>" + links
+           + b"<item><title>One</title><link>http://example.com/1</link></item>"
+           b"</channel></links></channel></rss>")
+    feed = _parse(doc, "http://example.com/feed", "application/rss+xml", fast=fast)
+    without = _parse(b"<rss version='2.0'><channel><title>T</title></channel></rss>",
+                     "http://example.com/feed", "application/rss+xml", fast=fast)
+    assert feed.site_url == without.site_url
+    assert [entry.link for entry in feed.entries] == ["http://example.com/1"]

@@ -147,7 +147,7 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
     entries, cut = take_entries(parsed.entries, lambda e: _entry(e, url, feed_author, atom))
     return ParsedFeed(
         title=_line(feed, "title") or url,
-        site_url=joined(url, feed.get("link", "") or ""),
+        site_url=joined(url, _site_link(feed.get("link"))),
         entries=entries,
         bozo=parsed.bozo,
         ttl_minutes=_ttl(feed.get("ttl")),
@@ -227,6 +227,12 @@ def _what_instead(text: str) -> str:
     if root:
         return f"not a feed: an XML document whose root is <{root.group(1)}>, not RSS or Atom"
     return "not a feed: neither RSS, Atom nor JSON Feed"
+
+
+def _site_link(link: Any) -> str:
+    """The feed's link to its site as written; feedparser makes a `<links>` element in the
+    channel a dict of its attributes there, which names no site."""
+    return link if isinstance(link, str) else ""
 
 
 def _line(source: Any, key: str) -> str:
