@@ -4,6 +4,7 @@ that points site owners at this project."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -29,7 +30,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
     command = [sys.executable, "-c", build, str(out)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    # The pure build: what these tests check does not depend on mypyc, which would take longer
+    # (the compiled build is tested by its own CI leg).
+    pure = {**os.environ, "TUI_READER_PURE": "1"}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, env=pure)
     return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
 
 
@@ -49,6 +53,12 @@ def test_the_wheel_ships_the_licence_styles_and_type_marker(wheel: zipfile.ZipFi
     metadata = HeaderParser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
     assert metadata["Name"] == NAME
     assert metadata["License-Expression"] == "MIT"
+
+
+def test_the_pure_build_is_one_wheel_for_every_platform(wheel: zipfile.ZipFile) -> None:
+    # TUI_READER_PURE=1 (or a build without mypyc or a C compiler) gives the plain package.
+    assert Path(str(wheel.filename)).name.endswith("-py3-none-any.whl")
+    assert not [name for name in wheel.namelist() if name.endswith((".so", ".pyd"))]
 
 
 def test_textual_image_is_chosen_by_python_version(wheel: zipfile.ZipFile) -> None:
