@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.store import Store
-from tui_reader.store.copies import canonical_url
+from tui_reader.store.copies import _split, canonical_url
 from tui_reader.store.schema import migrate
 
 _URLS = st.builds(
@@ -31,6 +32,20 @@ def test_the_canonical_url_is_total_and_idempotent(url: str) -> None:
     once = canonical_url(url)
     if once is not None:
         assert canonical_url(once) == once
+
+
+def _split_by_urllib(url: str) -> tuple[str, str, str, str] | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
+@settings(max_examples=1000)
+@given(st.text() | _URLS | st.text(st.sampled_from("htps:/[]?#@ab.%\t\x7f1é"), max_size=30))
+def test_a_plain_link_is_split_as_urllib_splits_it(url: str) -> None:
+    assert _split(url) == _split_by_urllib(url)
 
 
 def test_what_differs_between_feeds_is_taken_out() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui_reader.store import stories
@@ -236,7 +238,10 @@ def test_a_name_every_article_carries_pairs_none_of_them_while_a_rarer_one_still
 @given(st.text(max_size=120), st.text(max_size=200))
 def test_a_kept_signature_reads_back_as_it_was(title: str, lead: str) -> None:
     sig = _sig(title, lead, "www.Site.test")
-    assert decode(encode(sig), "www.Site.test", sig.published) == sig
+    kept = encode(sig)
+    assert decode(kept, "www.Site.test", sig.published) == sig
+    # Kept signatures are compared as text: it is what `json` itself writes for the value.
+    assert kept == json.dumps(json.loads(kept), ensure_ascii=False, separators=(",", ":"))
 
 
 @pytest.mark.parametrize("kept", ["", "[", "{}", "[1, 2]", '[{"a": "b"}]', "null",
@@ -300,3 +305,95 @@ def test_what_a_shortcut_rules_out_its_pattern_never_finds(text: str) -> None:
     if not stories._MONTH_START.search(folded):
         assert not [m for m in stories._DATE_EN.finditer(folded)
                     if (m.group(1) or m.group(4)) in stories.MONTH]
+
+
+_NAME_TEXT = st.lists(st.one_of(st.sampled_from(
+    ["A", "Z", "a", "É", "İ", "\u212a", "Lantern", "KEEPERS", "of", "the", "von", "van", "de",
+     "Of", "'", "’", "'s", "-", "+", "_", "1", " ", "  ", "\n", "\u3000", ".", ",", "루미나",
+     "東京", "\u0301", "x"]), st.text(max_size=3)), max_size=14).map("".join)
+
+
+@given(_NAME_TEXT)
+def test_capitalised_runs_are_found_as_a_word_boundary_before_the_capital_finds_them(
+        text: str) -> None:
+    """The pattern checks the boundary behind a capital it has matched, so its scan can jump
+    between capitals: it must find exactly the runs a leading `\\b` finds."""
+    tail = r"(?:[\w+-]|['’](?=\w))*"
+    plain = rf"\b[A-Z]{tail}(?:\s+(?:(?:of|the|de|van|von)\b|[A-Z]{tail}))*"
+    assert stories.CAPITALISED.findall(text) == re.findall(plain, text)
+
+
+@given(st.one_of(_STORY_TEXT, _NAME_TEXT, st.text(max_size=60)))
+def test_text_has_the_words_of_its_pieces_between_spaces(text: str) -> None:
+    """Words are found piece by piece (each piece once, cached): the same words, in order, as
+    one scan of the whole text."""
+    assert [w for piece in text.split() for w in stories.WORD.findall(piece)] \
+        == stories.WORD.findall(text)
+
+
+@given(st.one_of(_STORY_TEXT, st.text(max_size=30)))
+def test_a_digit_is_found_as_the_regex_finds_one(text: str) -> None:
+    assert stories._has_digit(text) == bool(stories._DIGIT.search(text))
+
+
+_WITHOUT_DIGITS = st.one_of(_STORY_TEXT, st.text(max_size=30)).map(
+    lambda text: stories._DIGIT.sub("", text))
+
+
+@given(st.one_of(_STORY_TEXT, st.text(max_size=30)), _WITHOUT_DIGITS)
+def test_with_no_digit_in_the_lead_a_part_shortcut_matches_in_the_title_alone(
+        title: str, lead: str) -> None:
+    """A numbered part's shortcuts search only the title when the lead has no digit: they must
+    match there exactly when they match the title and lead joined."""
+    text = f"{title}. {lead}"
+    caseless, title_caseless = stories._caseless(text), stories._caseless(title)
+    assert bool(stories._SPACE_DIGIT.search(text)) == bool(stories._SPACE_DIGIT.search(title))
+    for pattern in (stories._PART_NEAR, stories._NTH):
+        assert bool(pattern.search(caseless)) == bool(pattern.search(title_caseless))
+
+
+@given(st.one_of(_STORY_TEXT, st.text(max_size=30)))
+def test_counts_are_found_as_a_lookbehind_before_the_first_digit_finds_them(text: str) -> None:
+    """NUMBER checks what comes before a digit it has matched, so its scan jumps between
+    digits: it must find exactly the counts the lookbehind in front finds."""
+    plain = r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)"
+    assert stories.NUMBER.findall(text) == re.findall(plain, text, re.IGNORECASE)
+
+
+_SUM_TEXT = st.lists(st.sampled_from(
+    ["$", "€", "%", "million", "MİLLİON", "perſent", "percent", "billion", "12", "1,2", " ", "k",
+     "x"]), max_size=6).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.one_of(_SUM_TEXT, st.text(max_size=20)))
+@example("12%")
+@example("€12")
+@example("12 MİLLİON")
+@example("1,2 perſent")
+def test_a_text_the_sum_shortcut_rules_out_holds_no_sum(text: str) -> None:
+    if not (any(sign in text for sign in stories._SUM_SIGNS)
+            or any(word in stories._caseless(text) for word in stories._SUM_WORDS)):
+        assert not stories.SUM.search(text)
+
+
+def test_a_memo_answers_as_its_function_and_forgets_all_when_full() -> None:
+    calls: list[str] = []
+
+    def make(key: str) -> tuple[str, ...]:
+        calls.append(key)
+        return (key.upper(),)
+
+    memo = stories._Memo(make, limit=2)
+    assert [memo[k] for k in ("a", "b", "a")] == [("A",), ("B",), ("A",)]
+    assert calls == ["a", "b"]
+    assert memo["c"] == ("C",) and len(memo) == 1
+    assert memo["a"] == ("A",) and calls == ["a", "b", "c", "a"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=20))
+def test_an_ascii_token_is_one_script_and_neither_hangul_nor_han_nor_kana(token: str) -> None:
+    """A word in ASCII is stemmed at once, without the script checks: they must find what
+    that assumes."""
+    assert stories._SCRIPTS.findall(token) == [token]
+    assert not stories._CJK.search(token) and not stories.HANGUL.search(token)

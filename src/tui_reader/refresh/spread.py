@@ -233,6 +233,12 @@ class _Helpers:
         with contextlib.suppress(OSError):
             for _ in range(count):
                 self._workers.append(_Worker(self._job))
+        # Each is sent its first feeds at once, as the answer to the ask it is about to make:
+        # this process's loop, busy with its own first feeds, took some 60 ms to get to
+        # that ask, while the worker waited with a core free.
+        for worker in self._workers:
+            if (feeds := self._hosts.take()) is not None:
+                worker.answer_ahead(feeds)
         self._serving = [asyncio.create_task(worker.serve(self._hosts, self._done, self._run))
                          for worker in self._workers]
 
@@ -289,6 +295,8 @@ class _Worker:
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-reader-pipe")
         _running.add(self._process)
         self._held: dict[int, FeedRow] = {}
+        # Asks already answered before they arrived (`answer_ahead`).
+        self._answered = 0
         self._finished = False
         self.bytes_received = 0
         try:
@@ -311,7 +319,9 @@ class _Worker:
         try:
             while True:
                 kind, value = await loop.run_in_executor(self._reader, self._channel.receive)
-                if kind == "next":
+                if kind == "next" and self._answered:
+                    self._answered -= 1
+                elif kind == "next":
                     asked = asyncio.create_task(self._hand_out(hosts, last))
                 elif kind == "result":
                     feed_id, result = value
@@ -337,8 +347,15 @@ class _Worker:
             done(feed, FeedResult(feed.url, feed.title, "failed", error=error))
         self._held.clear()
 
+    def answer_ahead(self, feeds: list[FeedRow]) -> None:
+        """Send `feeds` as the answer to the worker's next ask, before it arrives."""
+        self._answered += 1
+        self._send(feeds)
+
     async def _hand_out(self, hosts: Hosts, prefer: str | None) -> None:
-        feeds = await hosts.next(prefer)
+        self._send(await hosts.next(prefer))
+
+    def _send(self, feeds: list[FeedRow] | None) -> None:
         self._held.update((feed.id, feed) for feed in feeds or ())
         with contextlib.suppress(OSError):  # it died: `serve` fails what it held
             self._channel.send(feeds)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui_reader import log
+from tui_reader.collector import spaced
 from tui_reader.net.http import Fetcher
 from tui_reader.refresh.channel import Channel
 from tui_reader.refresh.report import FeedResult
@@ -83,7 +84,7 @@ async def _work(channel: Channel, job: Job) -> None:
             await run.feeds(group, job.force, done)
 
     turns = Turns(job.turns) if job.turns else None
-    with Store.open(job.db) as store:
+    with spaced(), Store.open(job.db) as store:
         async with Fetcher(job.settings) as fetcher:
             run = Run(store, fetcher, job.download, job.pictures, job.options, turns)
             try:

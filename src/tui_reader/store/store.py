@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from tui_reader.collector import spaced
 from tui_reader.models import Article, Block, Enclosure, Link
 from tui_reader.store.database import BUSY_TIMEOUT, connect, write
 from tui_reader.store.errors import StoreError, describe
@@ -337,7 +338,8 @@ class Store:
 
         arrived, self._arrived = self._arrived, []
         known, self._signatures = self._signatures, {}
-        regrouping = regrouped(self.conn, arrived, known)
+        with spaced():
+            regrouping = regrouped(self.conn, arrived, known)
         if regrouping.changes or regrouping.signatures:
             with write(self.conn) as conn:
                 save_changes(conn, regrouping)

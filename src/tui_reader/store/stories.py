@@ -22,7 +22,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -117,12 +117,17 @@ INSTALMENT = re.compile(r"\b([A-Z][\w'’-]*)['’\"”]?\s+(\d{1,2})\b"
 _PART_OF = {"film": "#", "movie": "#", "installment": "#", "instalment": "#"}
 WORD = re.compile(r"[\w$][\w$.,'’-]*\w|\w", re.UNICODE)
 QUOTED = re.compile(r"(?<!\w)[‘'\"“「『]([^\"“”」』]{2,80}?)[’'\"”」』](?!\w)")
-_CAPITAL_WORD = r"[A-Z](?:[\w+-]|['’](?=\w))*"
-CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+(?:(?:of|the|de|van|von)\b|{_CAPITAL_WORD}))*")
+_CAPITAL_TAIL = r"(?:[\w+-]|['’](?=\w))*"
+# The run's first capital is matched before the word boundary behind it is checked, so the
+# scan jumps from capital to capital instead of trying every position.
+CAPITALISED = re.compile(rf"[A-Z](?<!\w[A-Z]){_CAPITAL_TAIL}"
+                         rf"(?:\s+(?:(?:of|the|de|van|von)\b|[A-Z]{_CAPITAL_TAIL}))*")
 SUM = re.compile(r"[$¥€£]\s?\d[\d,.]*\s?(?:million|billion|m|b|k)?\b"
                  r"|\b\d[\d,.]*\s?(?:million|percent|%)", re.IGNORECASE)
 # A count however it is written: "410,000", "410K" and Korean "41만" are one number.
-NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
+# What comes before its first digit is checked once the digit is matched, so the scan jumps
+# from digit to digit.
+NUMBER = re.compile(r"(\d(?<![\w.]\d)[\d,]*(?:\.\d+)?)\s?(k|m|million|billion|만|억)?(?![\w.]*\d)",
                     re.IGNORECASE)
 _UNITS = {"k": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "만": 1e4, "억": 1e8}
 _DATE_EN = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+([a-z]{3,9})\b")
@@ -140,6 +145,9 @@ _PART_NEAR = re.compile(r"(?:ep|season|week|vol|part|chapter)[a-z]*\.?\s*\d")
 # INSTALMENT's number follows a space; QUOTED opens with one of these.
 _SPACE_DIGIT = re.compile(r"\s\d")
 _QUOTES = ("'", '"', "‘", "“", "「", "『")
+# A sum has a currency or per cent sign, or says "million" or "percent".
+_SUM_SIGNS = ("$", "¥", "€", "£", "%")
+_SUM_WORDS = ("million", "percent")
 _ORDINAL_NOUNS = ("season", "film", "movie", "instal", "chapter", "album")
 # What IGNORECASE takes for an ASCII letter beyond its two cases; `str.lower` turns İ into
 # "i" and a combining dot.
@@ -225,6 +233,7 @@ def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word.removesuffix("'s")))
 
 
+@lru_cache(maxsize=65536)
 def _hangul_stem(word: str) -> str:
     for particle in _PARTICLES:
         if word.endswith(particle) and len(word) - len(particle) >= 2:
@@ -257,6 +266,8 @@ def _word(token: str) -> tuple[str, ...]:
     token = token.strip(".,'-")
     if not token or token in STOP_WORDS:
         return ()
+    if token.isascii():  # one script, neither Hangul nor Han nor kana
+        return (_stem(token),)
     if len(parts := _SCRIPTS.findall(token)) > 1:
         return tuple(form for part in parts for form in _word(part))
     if _CJK.search(token):
@@ -290,9 +301,22 @@ def _dates(folded: str) -> set[str]:
     return dates
 
 
-def _counted(folded: str) -> set[str]:
+def _counted(folded: str, digits: bool) -> set[str]:
     """The dates and counts of `folded`: none without a digit, which most headlines lack."""
-    return _dates(folded) | _numbers(folded) if _DIGIT.search(folded) else set()
+    return _dates(folded) | _numbers(folded) if digits else set()
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has a digit as `\\d` matches one; in ASCII only 0-9 are, and looking
+    for each is quicker than a regex scan."""
+    return any(map(text.__contains__, "0123456789")) if text.isascii() \
+        else bool(_DIGIT.search(text))
+
+
+def _sums(title: str) -> frozenset[str]:
+    if not (_any_in(title, _SUM_SIGNS) or _any_in(_caseless(title), _SUM_WORDS)):
+        return frozenset()
+    return frozenset(_sum(m.group(0)) for m in SUM.finditer(title))
 
 
 def _caseless(text: str) -> str:
@@ -303,23 +327,30 @@ def _caseless(text: str) -> str:
 
 
 def _any_in(text: str, words: Iterable[str]) -> bool:
-    return any(word in text for word in words)
+    return any(map(text.__contains__, words))
 
 
-def _parts(text: str) -> set[tuple[str, str]]:
+def _parts(title: str, text: str, title_digits: bool, lead_digits: bool
+           ) -> set[tuple[str, str]]:
+    """The numbered parts of `text`, the title and lead joined by ". "."""
     parts: set[tuple[str, str]] = set()
     caseless = _caseless(text)
-    digits = bool(_DIGIT.search(text))
+    # What each shortcut below matches holds a digit and cannot run on past the title into
+    # the ". " after it, so with no digit in the lead it lies within the title: only the
+    # title need be searched.
+    near = text if lead_digits else title
+    near_caseless = caseless if lead_digits else _caseless(title)
+    digits = title_digits or lead_digits
     if digits:
-        if _PART_NEAR.search(caseless):
+        if _PART_NEAR.search(near_caseless):
             parts.update((_fold(k).removesuffix(".")[:2], n) for k, n in PART.findall(text))
         if "第" in text:
             parts.update(("se", n) for n in _SEASON_JA.findall(text))
-        if _SPACE_DIGIT.search(text):
+        if _SPACE_DIGIT.search(near):
             parts.update(("#", n) for name, n in INSTALMENT.findall(text)
                          if _fold_word(name) not in MONTH and _fold_word(name) != "no")
     if _any_in(caseless, _ORDINAL_NOUNS) and (
-            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(caseless))):
+            _any_in(caseless, _ORDINALS) or (digits and _NTH.search(near_caseless))):
         for ordinal, noun in ORDINAL.findall(text):
             folded = _fold(ordinal)
             number = str(_ORDINALS.index(folded) + 1) if folded in _ORDINALS else folded[:-2]
@@ -341,7 +372,9 @@ def _run(match: str) -> str:
 
 def _runs(text: str) -> set[str]:
     """The names of `text` written as capitalised runs."""
-    return {run for m in CAPITALISED.finditer(text) if (run := _run(m.group(0)))}
+    runs = set(map(_run, CAPITALISED.findall(text)))
+    runs.discard("")
+    return runs
 
 
 @lru_cache(maxsize=65536)
@@ -351,15 +384,35 @@ def _name_forms(name: str) -> tuple[str, ...]:
                  for form in _word(word.strip(".,:;!?")))
 
 
-def _names(quoted: Iterable[str], runs: Iterable[str], hangul: Iterable[str],
-           cjk: Iterable[str]) -> set[str]:
-    """The names of a text from its quoted titles, capitalised runs, Hangul words and runs of
-    Han and kana."""
-    names = {_fold(q).strip() for q in quoted} | {_fold(run).strip("'.,:;!?") for run in runs}
-    names.update([form for name in names for form in _name_forms(name)])
-    names.update(_hangul_stem(w) for w in hangul if len(w) >= 2)
-    names.update(cjk)
-    return {n for n in names if n and n not in STOP_WORDS and n not in KINDS}
+@lru_cache(maxsize=65536)
+def _named(text: str, strip: str | None) -> frozenset[str]:
+    """The names a quoted title or a capitalised run gives: itself, folded and stripped of
+    `strip`, and its words' forms. Each is kept or dropped on its own, so a text's names
+    are the union of its parts' and each part is worked out once however often it recurs."""
+    name = _fold(text).strip(strip)
+    return frozenset(n for n in (name, *_name_forms(name)) if _is_name(n))
+
+
+def _is_name(word: str) -> bool:
+    return bool(word) and word not in STOP_WORDS and word not in KINDS
+
+
+_RUN_EDGES = "'.,:;!?"
+
+
+def _names(runs: Iterable[str], hangul: Sequence[str], cjk: Sequence[str]) -> set[str]:
+    """The names of a text from its capitalised runs, Hangul words and runs of Han and kana
+    (its quoted titles give theirs by `_quoted_names`)."""
+    names = set().union(*[_named(run, _RUN_EDGES) for run in runs])
+    if hangul:
+        names.update(n for w in hangul if len(w) >= 2 and _is_name(n := _hangul_stem(w)))
+    if cjk:
+        names.update(n for n in cjk if _is_name(n))
+    return names
+
+
+def _quoted_names(quoted: Iterable[str]) -> frozenset[str]:
+    return frozenset().union(*[_named(q, None) for q in quoted])
 
 
 def _quoted(text: str) -> list[str]:
@@ -368,7 +421,59 @@ def _quoted(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _bare(token: str) -> str:
+    """A word folded as kinds of event and formats are looked up."""
     return _fold_word(token).strip(".,'")
+
+
+class _Memo(dict[str, tuple[str, ...]]):
+    """`make`'s answer for each key asked, kept until `limit` are kept (then all are
+    forgotten). Where keys are looked up for every word of every article, a dict's own lookup
+    (`map(memo.__getitem__, keys)`) costs nearly a third less than an `lru_cache`, which
+    keeps the keys' order of use at each lookup. Forgetting all is cheap here: the words'
+    own forms stay cached beneath."""
+
+    def __init__(self, make: Callable[[str], tuple[str, ...]], limit: int = 65536) -> None:
+        super().__init__()
+        self._make, self._limit = make, limit
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
+
+
+# Text is tokenised piece by piece between spaces, each distinct piece once: WORD neither
+# matches a space nor looks beyond what it matches, so a text's words are its pieces' words
+# in turn, and pieces ("the", "film,", "Keepers'") recur from article to article.
+
+def _forms_of_piece(piece: str) -> tuple[str, ...]:
+    """The comparable forms of a folded piece's words."""
+    return tuple(chain.from_iterable(map(_word, WORD.findall(piece))))
+
+
+_TAG_WORDS = KINDS.keys() | FORMATS.keys()
+
+
+def _tags_of_piece(piece: str) -> tuple[str, ...]:
+    """A piece's words, folded, that name a kind of event or a format."""
+    return tuple(word for word in map(_bare, WORD.findall(piece)) if word in _TAG_WORDS)
+
+
+_piece_forms = _Memo(_forms_of_piece).__getitem__
+_piece_tags = _Memo(_tags_of_piece).__getitem__
+
+
+@lru_cache(maxsize=65536)
+def _run_keys(run: str) -> frozenset[str]:
+    """The consonant keys of a name written in Latin letters and of each of its words."""
+    return frozenset(k for r in (run, *run.split()) if len(k := _key(r)) >= _MIN_KEY)
+
+
+@lru_cache(maxsize=65536)
+def _subject(text: str) -> tuple[frozenset[str], str]:
+    """A headline's subject (a name or quoted title) as its words' forms and its key."""
+    return frozenset(f for w in _fold(text).split() for f in _word(w)), _key(text)
 
 
 @dataclass(slots=True)
@@ -377,22 +482,38 @@ class _Scan:
 
     folded: str
     forms: list[str]  # its words' comparable forms, for the terms
-    bare: list[str]  # its words folded, as kinds of event and formats are looked up
+    tags: set[str]  # its words, folded, that name a kind of event or a format
     runs: set[str]
     hangul: list[str]
     cjk: list[str]
+    # Whether it has a digit as written, and once folded (the same for ASCII).
+    digits: bool
+    folded_digits: bool
 
 
 def _scan(part: str) -> _Scan:
     folded = _fold(part)
-    tokens = WORD.findall(folded)
-    forms = [form for token in tokens for form in _word(token)]
+    pieces = folded.split()
+    forms = list(chain.from_iterable(map(_piece_forms, pieces)))
     if part.isascii():
-        # Folding ASCII only lowers it: its words are the folded ones, and it has no Hangul,
-        # Han or kana.
-        return _Scan(folded, forms, [t.strip(".,'") for t in tokens], _runs(part), [], [])
-    return _Scan(folded, forms, [_bare(t) for t in WORD.findall(part)], _runs(part),
-                 HANGUL.findall(part), _CJK_RUN.findall(part))
+        # Folding ASCII only lowers it: its words are the folded ones, its digits the same,
+        # and it has no Hangul, Han or kana.
+        digits = _has_digit(part)
+        return _Scan(folded, forms, set(chain.from_iterable(map(_piece_tags, pieces))),
+                     _runs(part), [], [], digits, digits)
+    return _Scan(folded, forms, set(chain.from_iterable(map(_piece_tags, part.split()))),
+                 _runs(part), HANGUL.findall(part), _CJK_RUN.findall(part),
+                 _has_digit(part), _has_digit(folded))
+
+
+def _kinds(tags: set[str]) -> frozenset[str]:
+    return frozenset(map(KINDS.__getitem__, tags & KINDS.keys()))
+
+
+def _hangul_keys(hangul: list[str]) -> frozenset[str]:
+    if not hangul:  # most articles have none: no generator made for nothing
+        return frozenset()
+    return frozenset(k for w in hangul if len(k := _key(_hangul_stem(w))) >= _MIN_KEY)
 
 
 def signature(title: str, lead: str, site: str, published: datetime) -> Signature:
@@ -403,36 +524,32 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
     words, Hangul), so the title's findings serve both the headline and the whole text."""
     text = f"{title}. {lead}"
     head, body = _scan(title), _scan(lead)
-    terms: Counter[str] = Counter()
-    for scan, weight in ((head, 2), (body, 1)):
-        for _ in range(weight):
-            terms.update(scan.forms)
-        for term in _counted(scan.folded):
-            terms[term] += weight
+    # Counted in one pass, the headline's words twice, each term keyed where it first
+    # appears: the headline's words, its dates and counts, the lead's words, its own.
+    counted = list(_counted(head.folded, head.folded_digits))
+    terms = Counter([*head.forms, *head.forms, *counted, *counted, *body.forms,
+                     *_counted(body.folded, body.folded_digits)])
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
-    hangul = head.hangul + body.hangul
-    names = _names(_quoted(text), runs, hangul, head.cjk + body.cjk)
-    title_subjects = {r for r in head.runs if " " in r} | set(title_quoted)
-    latin_keys = {_key(r) for run in runs for r in (run, *run.split())}
-    hangul_keys = {_key(_hangul_stem(w)) for w in hangul}
+    title_kinds = _kinds(head.tags)
+    # Names are each part's own, so the headline's serve the whole text too.
+    head_names = _names(head.runs, head.hangul, head.cjk)
     return Signature(
-        site=_fold(site).removeprefix("www."),
+        site=_fold_word(site).removeprefix("www."),
         published=published,
         terms=terms,
-        names=frozenset(names),
-        latin_keys=frozenset(k for k in latin_keys if len(k) >= _MIN_KEY),
-        hangul_keys=frozenset(k for k in hangul_keys if len(k) >= _MIN_KEY),
-        kinds=frozenset(KINDS[t] for t in head.bare + body.bare if t in KINDS),
-        title_kinds=frozenset(KINDS[t] for t in head.bare if t in KINDS),
-        title_names=frozenset(_names(title_quoted, head.runs, head.hangul, head.cjk)),
-        formats=frozenset(FORMATS[t] for t in head.bare if t in FORMATS),
-        subjects=frozenset((frozenset(f for w in _fold(r).split() for f in _word(w)), _key(r))
-                           for r in title_subjects),
+        names=frozenset().union(head_names, _names(body.runs, body.hangul, body.cjk),
+                                _quoted_names(_quoted(text))),
+        latin_keys=frozenset().union(*map(_run_keys, runs)),
+        hangul_keys=_hangul_keys(head.hangul + body.hangul),
+        kinds=title_kinds.union(_kinds(body.tags)),
+        title_kinds=title_kinds,
+        title_names=frozenset().union(head_names, _quoted_names(title_quoted)),
+        formats=frozenset(map(FORMATS.__getitem__, head.tags & FORMATS.keys())),
+        subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
-        parts=frozenset(_parts(text)),
-        sums=frozenset(_sum(m.group(0)) for m in SUM.finditer(title)) if _DIGIT.search(title)
-        else frozenset(),
+        parts=frozenset(_parts(title, text, head.digits, body.digits)),
+        sums=_sums(title) if head.digits else frozenset(),
     )
 
 
@@ -441,15 +558,15 @@ def encode(sig: Signature) -> str:
     prepared (in a refresh's worker processes), so grouping reads it instead of working it
     out again for every article around the new ones. Site and time come from the row."""
     return _json([
-        sig.terms, *(sorted(field) for field in (
-            sig.names, sig.latin_keys, sig.hangul_keys, sig.kinds, sig.title_kinds,
-            sig.title_names, sig.formats, sig.sums)),
-        sorted([sorted(words), key] for words, key in sig.subjects),
+        sig.terms, sorted(sig.names), sorted(sig.latin_keys), sorted(sig.hangul_keys),
+        sorted(sig.kinds), sorted(sig.title_kinds), sorted(sig.title_names), sorted(sig.formats),
+        sorted(sig.sums), sorted([sorted(words), key] for words, key in sig.subjects),
         sig.asian, sorted(sig.parts),
     ])
 
 
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# What it encodes holds no cycles, so it is not checked for one.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def decode(text: str, site: str, published: datetime) -> Signature | None:
@@ -734,9 +851,12 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     after: dict[int, int | None] = {}
     for story in group([sigs[n] for n in chosen], weights):
         members = [chosen[k] for k in story]
+        if len(members) == 1:  # most articles: alone, so no story and no first to find
+            after[ids[members[0]]] = None
+            continue
         head = ids[min(members, key=lambda n: (sigs[n].published, ids[n]))]
         for n in members:
-            after[ids[n]] = head if len(members) > 1 else None
+            after[ids[n]] = head
     done.changes = [(article_id, story, before[article_id])
                     for article_id, story in after.items() if before[article_id] != story]
     return done
