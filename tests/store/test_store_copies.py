@@ -5,14 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.store import Store
-from tui_reader.store.copies import _split, canonical_url
+from tui_reader.store.copies import _split, _split_by_urllib, canonical_url
 from tui_reader.store.schema import migrate
 
 _URLS = st.builds(
@@ -32,14 +31,6 @@ def test_the_canonical_url_is_total_and_idempotent(url: str) -> None:
     once = canonical_url(url)
     if once is not None:
         assert canonical_url(once) == once
-
-
-def _split_by_urllib(url: str) -> tuple[str, str, str, str] | None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return parts.scheme, parts.netloc, parts.path, parts.query
 
 
 @settings(max_examples=1000)

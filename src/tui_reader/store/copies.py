@@ -62,6 +62,10 @@ def _split(url: str) -> tuple[str, str, str, str] | None:
             and (plain := _PLAIN.match(url)) is not None:
         scheme, netloc, path, query = plain.groups()
         return scheme, netloc, path, query or ""
+    return _split_by_urllib(url)
+
+
+def _split_by_urllib(url: str) -> tuple[str, str, str, str] | None:
     try:
         parts = urlsplit(url)
     except ValueError:
