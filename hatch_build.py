@@ -40,8 +40,9 @@ COMPILED = (
 )
 
 # Runtime dependencies whose types mypy reads while compiling: the modules above import them, or
-# import modules of ours that do. Without them mypy sees `Any` there, and mypyc generates code for
-# types that differ from those the sources are checked against.
+# import modules of ours that do. The compile checks them under the project's strict settings,
+# as development does, so it sees the same types; without these the check fails on their imports
+# and the build falls back to pure Python.
 TYPED_BY = ("selectolax", "charset-normalizer", "idna", "anyascii")
 
 # Build requirements of the compile step, installed through `dependencies` below. mypy within the
