@@ -35,6 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from compiled import build_line
 from tui_reader.clean import extract_article
 
 SHARED = Path("/work/shared")
@@ -240,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     tool = _load_tool()
+    print(build_line())
     extractors = {name: EXTRACTORS[name]() for name in args.only or list(EXTRACTORS)}
     for corpus in args.sets or CORPORA:
         if not (corpus / "ground-truth.json").is_file():

@@ -41,6 +41,7 @@ from typing import Any
 
 import aiohttp
 
+from compiled import build_line
 from tui_reader.net.http import Fetcher, HttpSettings
 from tui_reader.refresh import RefreshReport, forking, format_size, refresh_all
 from tui_reader.store import Store
@@ -327,6 +328,7 @@ def main() -> int:
     print(f"{args.feeds} feeds × {args.items} items, {args.ports} loopback sites, "
           f"concurrency {args.concurrency} (per host {settings.per_host}); "
           f"Python {sys.version.split()[0]}")
+    print(build_line())
     with tempfile.TemporaryDirectory(prefix="tui-reader-bench-") as tmp, \
             serving(args.feeds, args.items, args.ports) as layout:
         folder = Path(tmp)

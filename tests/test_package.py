@@ -4,6 +4,7 @@ that points site owners at this project."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -24,13 +25,28 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 NAME = PROJECT["name"]
 
 
+def _backend(hook: str, *args: str, pure: bool) -> str:
+    """What the build backend's `hook` returns, called in a child process as pip would call it,
+    with or without TUI_READER_PURE=1 (hatch_build.py's switch to the pure build)."""
+    call = f"import sys; from hatchling import build; print(build.{hook}(*sys.argv[1:]))"
+    env = {name: value for name, value in os.environ.items() if name != "TUI_READER_PURE"}
+    if pure:
+        env["TUI_READER_PURE"] = "1"
+    done = subprocess.run([sys.executable, "-c", call, *args], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env=env)
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
-    build = "import sys; from hatchling.build import build_wheel; print(build_wheel(sys.argv[1]))"
-    command = [sys.executable, "-c", build, str(out)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    return zipfile.ZipFile(out / done.stdout.strip().splitlines()[-1])
+    # The pure build: what these tests check does not depend on mypyc, which would take longer
+    # (the compiled build is tested by its own CI leg).
+    return zipfile.ZipFile(out / _backend("build_wheel", str(out), pure=True))
+
+
+def _extension_modules(wheel: zipfile.ZipFile) -> list[str]:
+    return [name for name in wheel.namelist() if name.endswith((".so", ".pyd"))]
 
 
 def test_the_distribution_name_is_not_the_other_programs() -> None:
@@ -49,6 +65,26 @@ def test_the_wheel_ships_the_licence_styles_and_type_marker(wheel: zipfile.ZipFi
     metadata = HeaderParser().parsestr(wheel.read(f"{dist_info}/METADATA").decode())
     assert metadata["Name"] == NAME
     assert metadata["License-Expression"] == "MIT"
+
+
+def test_the_pure_build_is_one_wheel_for_every_platform(wheel: zipfile.ZipFile) -> None:
+    # TUI_READER_PURE=1 (or a build without mypyc or a C compiler) gives the plain package.
+    assert Path(str(wheel.filename)).name.endswith("-py3-none-any.whl")
+    assert not _extension_modules(wheel)
+
+
+def test_an_editable_install_is_never_compiled(tmp_path: Path) -> None:
+    # A compiled module would be loaded instead of its source, edits and all.
+    built = zipfile.ZipFile(tmp_path / _backend("build_editable", str(tmp_path), pure=False))
+    assert Path(str(built.filename)).name.endswith("-py3-none-any.whl")
+    assert not _extension_modules(built)
+
+
+def test_mypy_is_fetched_for_the_build_only_when_it_may_compile() -> None:
+    compiling = _backend("get_requires_for_build_wheel", pure=False)
+    assert "mypy" in compiling
+    assert "selectolax" in compiling  # the compiled modules are type-checked against it
+    assert "mypy" not in _backend("get_requires_for_build_wheel", pure=True)
 
 
 def test_textual_image_is_chosen_by_python_version(wheel: zipfile.ZipFile) -> None:
