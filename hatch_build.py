@@ -1,7 +1,7 @@
-"""Wheel builds compile the cleaner's hot modules with mypyc, and fall back to the pure-Python
-package whenever that cannot be done: mypyc or a C compiler missing, a compile error, or
-`TUI_READER_PURE=1` in the environment. The compiled modules behave as their sources do; they
-only save time on every page cleaned.
+"""Wheel builds compile the hot modules of the cleaner and of story grouping with mypyc, and fall
+back to the pure-Python package whenever that cannot be done: mypyc or a C compiler missing, a
+compile error, or `TUI_READER_PURE=1` in the environment. The compiled modules behave as their
+sources do; they only save time on every page cleaned and every story grouped.
 
 Editable installs always stay pure: a compiled module next to its source would shadow the
 source's later edits. Nothing is built inside the source tree for the same reason: mypy's cache,
