@@ -109,8 +109,10 @@ async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: St
     assert {(r.outcome, r.new) for _, r in results} == {("ok", 2)}
     assert store.counts()["all"] == 8 and worker.bytes_received > 0
     assert all(f.etag is None and f.last_error is None for f in store.feeds())
-    # This process's store groups what the worker stored into stories, with its own.
-    assert len(store.hand_over()) == 8
+    # This process's store groups what the worker stored into stories, with its own, and
+    # has the signatures the worker made.
+    handed = store.hand_over()
+    assert len(handed) == 8 and all(signature is not None for _, signature in handed)
 
 
 async def test_a_worker_that_dies_fails_only_the_feeds_it_held(site: Site, store: Store) -> None:

@@ -23,7 +23,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain, groupby
@@ -198,6 +198,18 @@ class Signature:
     asian: bool
     parts: frozenset[tuple[str, str]]
     sums: frozenset[str]
+
+    def __reduce__(self) -> tuple[type[Signature], tuple[object, ...]]:
+        """Pickled as its fields, passed to the constructor: a refresh's workers hand their
+        signatures to the process that groups them, and the frozen dataclass's own way, each
+        field set through `object.__setattr__`, made loading twice as slow. The terms go as a
+        plain dict, as `decode` makes them: a Counter is loaded by a call to its constructor."""
+        return Signature, (self.site, self.published, dict(self.terms),
+                           *map(self.__getattribute__, _SIGNATURE_FIELDS[3:]))
+
+
+_SIGNATURE_FIELDS = tuple(field.name for field in fields(Signature))
+assert _SIGNATURE_FIELDS[:3] == ("site", "published", "terms")
 
 
 class Weights:
