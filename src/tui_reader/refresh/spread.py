@@ -72,13 +72,22 @@ def processes_for(due_feeds: int, hosts: int) -> int:
     with articles. It is not worth a new interpreter's start-up."""
     if not sys.executable:  # embedded: no interpreter to start workers with
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
+    cores = _cores()
     if forks.current() is not None:  # made only where there are two cores or more
         cores += 1
     return max(1, min(cores, hosts, due_feeds // MIN_FEEDS_PER_PROCESS))
+
+
+def most_workers() -> int:
+    """The most workers a refresh forks: `processes_for` a large one, less its own."""
+    return _cores()
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Hosts:
