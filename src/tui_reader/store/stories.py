@@ -828,21 +828,33 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     if low is None:
         return done
     first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
-    # Title and lead only for an article without a kept signature, to work it out.
     rows = conn.execute(
-        "SELECT id, url, feed_id, sort_time, story, signature,"
-        " iif(signature IS NULL, title, NULL), iif(signature IS NULL, substr(body, 1, ?), NULL)"
-        " FROM articles WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
-        (LEAD_CHARS * 2, iso(first - 2 * WINDOW), iso(last + 2 * WINDOW), POOL_LIMIT),
+        "SELECT id, story FROM articles WHERE sort_time BETWEEN ? AND ?"
+        " ORDER BY sort_time DESC, id DESC LIMIT ?",
+        (iso(first - 2 * WINDOW), iso(last + 2 * WINDOW), POOL_LIMIT),
     ).fetchall()
+    known = known or {}
+    # The rest of a row only where no signature is at hand (after a large refresh, none):
+    # title and lead only where none is kept either, to work it out.
+    unknown = [article_id for article_id, _ in rows if article_id not in known]
+    kept = {row[0]: row[1:] for row in conn.execute(
+        "SELECT id, url, feed_id, sort_time, signature, iif(signature IS NULL, title, NULL),"
+        " iif(signature IS NULL, substr(body, 1, ?), NULL) FROM articles"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (LEAD_CHARS * 2, json.dumps(unknown)))} if unknown else {}
     sigs = []
-    for article_id, url, feed_id, sort_time, _, kept, title, body in rows:
-        sig = known.get(article_id) if known else None
+    pool = []  # the rows, less any deleted between the two reads
+    for article_id, story in rows:
+        sig = known.get(article_id)
         if sig is not None:
             sigs.append(sig)
+            pool.append((article_id, story))
             continue
+        if (row := kept.get(article_id)) is None:
+            continue
+        url, feed_id, sort_time, signed, title, body = row
         site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
-        sig = decode(kept, site, published) if kept else None
+        sig = decode(signed, site, published) if signed else None
         if sig is None:
             if title is None:  # a kept signature that did not read back
                 title, body = conn.execute("SELECT title, substr(body, 1, ?) FROM articles"
@@ -850,9 +862,10 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
             sig = signature(title, lead(body or ""), site, published)
             done.signatures.append((encode(sig), article_id))
         sigs.append(sig)
+        pool.append((article_id, story))
     weights = Weights(sigs)
-    ids = [row[0] for row in rows]
-    before = {row[0]: row[4] for row in rows}
+    ids = [article_id for article_id, _ in pool]
+    before = dict(pool)
     wanted = set(new_ids)
     arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
     touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
