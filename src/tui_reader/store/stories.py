@@ -766,10 +766,17 @@ _SENTENCE_END = re.compile(r"[.!?。…](?=\s|$)")
 
 
 def lead(body: str) -> str:
-    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS."""
-    first = body.strip().split("\n", 1)[0][:LEAD_CHARS]
+    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS.
+
+    Read without splitting off the rest of a long body, and sentence ends looked for only
+    in a paragraph that is cut: most feeds' summaries are shorter."""
+    text = body.strip()
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end])[:LEAD_CHARS]
+    if len(first) < LEAD_CHARS:
+        return first
     ends = [m.end() for m in _SENTENCE_END.finditer(first)]
-    return first[: ends[-1]] if ends and len(first) == LEAD_CHARS else first
+    return first[: ends[-1]] if ends else first
 
 
 def site_of(url: str | None, feed_id: int | None) -> str:
