@@ -214,17 +214,28 @@ assert _SIGNATURE_FIELDS[:3] == ("site", "published", "terms")
 
 class Weights:
     """Inverse document frequencies from a set of articles: a word most of them use says
-    little about which story one tells."""
+    little about which story one tells.
+
+    Counted when first asked for: new articles that share no name with any article around
+    them are compared with none, and a refresh that brings such articles into a large store
+    would otherwise count the words of every article within the window for nothing."""
 
     def __init__(self, signatures: Iterable[Signature]) -> None:
-        sigs = list(signatures)
-        self.n = len(sigs)
-        # Counted in one pass each: an `update` per article was a fifth of grouping's time.
-        self.df: Counter[str] = Counter(chain.from_iterable(sig.terms for sig in sigs))
-        self.df.update(f"~{k}" for sig in sigs for k in sig.latin_keys | sig.hangul_keys)
+        self._signatures: list[Signature] | None = list(signatures)
+        self.n = len(self._signatures)
+        self._df: Counter[str] = Counter()
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df[term] + 1)) + 1
+
+    @property
+    def df(self) -> Counter[str]:
+        if self._signatures is not None:
+            sigs, self._signatures = self._signatures, None
+            # Counted in one pass each: an `update` per article was a fifth of grouping's time.
+            self._df.update(chain.from_iterable(sig.terms for sig in sigs))
+            self._df.update(f"~{k}" for sig in sigs for k in sig.latin_keys | sig.hangul_keys)
+        return self._df
 
 
 def _fold(text: str) -> str:
