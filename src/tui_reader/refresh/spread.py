@@ -316,7 +316,8 @@ class _Worker:
 
     async def serve(self, hosts: Hosts, done: Done, run: Run) -> None:
         """Answer the worker until it has finished, or fail what it held if it dies (its
-        errors recorded through `run`, whose store calls take their turn on its thread).
+        errors recorded through `run`, whose store calls take their turn on its thread). The
+        articles it stored come with its reports, to be grouped by `run`'s store.
 
         Its asks for feeds are answered on a task of their own: one may wait for a host this
         very worker holds, whose results must keep coming meanwhile.
@@ -333,7 +334,8 @@ class _Worker:
                 elif kind == "next":
                     asked = asyncio.create_task(self._hand_out(hosts, last))
                 elif kind == "result":
-                    feed_id, result = value
+                    feed_id, result, arrived = value
+                    run.store.take_over(arrived)
                     feed = self._held.pop(feed_id)
                     last = hosts.done(feed)
                     done(feed, result)
@@ -341,7 +343,7 @@ class _Worker:
                     error = f"{WORKER_DIED}: {value}"
                 else:
                     self.bytes_received, arrived = value
-                    await run.db(run.store.take_over, arrived)
+                    run.store.take_over(arrived)
                     self._finished = True
                     return
         except (EOFError, OSError):
