@@ -760,10 +760,14 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
         first.extend(second)
         for k in second:
             story_of[k] = first
+    if not links:  # most articles of most refreshes: each alone
+        return [[i] for i in order]
     rank = {i: pos for pos, i in enumerate(order)}
+    # Each story is first met at its first article, `story_of` being in time order: the
+    # stories come in the order of their first articles.
     stories = {id(story): story for story in story_of.values()}.values()
-    return sorted((sorted(story, key=rank.__getitem__) for story in stories),
-                  key=lambda story: rank[story[0]])
+    return [sorted(story, key=rank.__getitem__) if len(story) > 1 else story
+            for story in stories]
 
 
 # In the database: `articles.story` holds the id of the story's first article.
