@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from urllib.parse import urlsplit
 
 import pytest
@@ -390,6 +391,22 @@ def test_a_memo_answers_as_its_function_and_forgets_all_when_full() -> None:
     assert calls == ["a", "b"]
     assert memo["c"] == ("C",) and len(memo) == 1
     assert memo["a"] == ("A",) and calls == ["a", "b", "c", "a"]
+
+
+_ASCII = st.characters(max_codepoint=127)
+_TAG_TEXT = st.lists(st.one_of(st.sampled_from(
+    [*(word for word in [*stories.KINDS, *stories.FORMATS] if word.isascii()), " ", "  ", ".",
+     ",", "'", "-", "'s", "Review:", "RECAST", "x"]), st.text(alphabet=_ASCII, max_size=3)),
+    max_size=10).map("".join)
+
+
+@given(st.one_of(_TAG_TEXT, st.text(alphabet=_ASCII, max_size=40)))
+def test_an_ascii_text_none_of_whose_forms_names_a_kind_or_format_names_none(text: str) -> None:
+    """An ASCII text's words are looked through for kinds of event and formats only when one
+    of its forms is the stem of one: the words found must be those every piece gives."""
+    pieces = stories._fold(text).split()
+    assert stories._scan(text).tags \
+        == set(chain.from_iterable(map(stories._tags_of_piece, pieces)))
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=20))
