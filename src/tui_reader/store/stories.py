@@ -540,8 +540,13 @@ def _scan(part: str) -> _Scan:
                  _has_digit(part), _has_digit(folded))
 
 
-def _kinds(tags: set[str]) -> frozenset[str]:
-    return frozenset(map(KINDS.__getitem__, tags & KINDS.keys()))
+def _tagged(tags: set[str], table: Mapping[str, str]) -> frozenset[str]:
+    """The kinds of event or formats (as `table` gives them) that `tags` name: most texts
+    name none, and are not looked up."""
+    return frozenset(map(table.__getitem__, tags & table.keys())) if tags else _NONE
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _hangul_keys(hangul: list[str]) -> frozenset[str]:
@@ -565,7 +570,7 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
                      *_counted(body.folded, body.folded_digits)])
     runs = head.runs | body.runs
     title_quoted = _quoted(title)
-    title_kinds = _kinds(head.tags)
+    title_kinds = _tagged(head.tags, KINDS)
     # Names are each part's own, so the headline's serve the whole text too.
     head_names = _names(head.runs, head.hangul, head.cjk)
     return Signature(
@@ -576,10 +581,10 @@ def signature(title: str, lead: str, site: str, published: datetime) -> Signatur
                                 _quoted_names(_quoted(text))),
         latin_keys=frozenset().union(*map(_run_keys, runs)),
         hangul_keys=_hangul_keys(head.hangul + body.hangul),
-        kinds=title_kinds.union(_kinds(body.tags)),
+        kinds=title_kinds.union(_tagged(body.tags, KINDS)),
         title_kinds=title_kinds,
         title_names=frozenset().union(head_names, _quoted_names(title_quoted)),
-        formats=frozenset(map(FORMATS.__getitem__, head.tags & FORMATS.keys())),
+        formats=_tagged(head.tags, FORMATS),
         subjects=frozenset(map(_subject, {r for r in head.runs if " " in r} | set(title_quoted))),
         asian=bool(head.hangul or (not title.isascii() and _CJK.search(title))),
         parts=frozenset(_parts(title, text, head.digits, body.digits)),
