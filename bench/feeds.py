@@ -8,7 +8,7 @@ Over every file of feedparser's test corpus (read where it lies, never copied) i
 * every document whose `ParsedFeed` (or `NotAFeed` message) differs between the two paths,
   with its first few differing fields (there should be none),
 * the accepted departures from feedparser 6 as shipped: every document whose answer changes
-  when feedparser gets back the behaviour `feeds.parse` and `feeds.dates` take from it (ids
+  when feedparser gets back the behaviour `feeds.fallback` and `feeds.dates` take from it (ids
   resolved as URLs, a non-web <link>'s text dropped, English-only day and month names,
   addresses cut after four letters of their domain),
   counted by fix,
@@ -33,8 +33,8 @@ import feedparser.datetimes
 import feedparser.mixin
 
 from refresh import Layout, feed_xml
+from tui_reader.feeds import fallback, xmlfeed
 from tui_reader.feeds import parse as feeds
-from tui_reader.feeds import xmlfeed
 from tui_reader.feeds.dates import european_date
 from tui_reader.models import ParsedFeed
 from tui_reader.net.errors import NotAFeed
@@ -120,14 +120,14 @@ def _short(value: Any) -> str:
 
 @contextlib.contextmanager
 def feedparser_as_shipped() -> Iterator[None]:
-    """feedparser 6 without what `feeds.parse` and `feeds.dates` change in it."""
+    """feedparser 6 without what `feeds.fallback` and `feeds.dates` change in it."""
     mixin = feedparser.mixin._FeedParserMixin
     handlers = feedparser.datetimes._date_handlers
     relative, start, end = mixin.can_be_relative_uri, mixin._start_link, mixin._end_link
     authors = mixin._sync_author_detail
     mixin.can_be_relative_uri = relative | {"id"}
-    mixin._start_link, mixin._end_link = feeds._start_link, feeds._end_link
-    mixin._sync_author_detail = feeds._sync_author_detail
+    mixin._start_link, mixin._end_link = fallback._start_link, fallback._end_link
+    mixin._sync_author_detail = fallback._sync_author_detail
     handlers.remove(european_date)
     try:
         yield
