@@ -8,6 +8,7 @@ does, with its server started after the zygote.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -137,3 +138,34 @@ def test_workers_are_forked_with_what_the_zygote_preloaded() -> None:
     # Loaded once in the zygote, never in the refresh's own process.
     assert (loaded, loaded_here) == ("1", "0")
     assert int(frozen) > int(frozen_here) > 0
+
+
+AHEAD = r"""
+import os, sys
+from pathlib import Path
+from tui_reader.refresh import forks
+
+folder = Path(sys.argv[1])
+
+def serve(sock):
+    (folder / str(os.getpid())).write_text("")
+    sock.recv(1)  # until its socket closes
+    os._exit(0)
+
+with forks.forking(serve, ahead=2):
+    worker, sock = forks.current().fork_worker()
+    sock.close()
+    worker.wait()
+print(len(list(folder.iterdir())))
+"""
+
+
+def test_workers_forked_ahead_and_never_asked_for_end_with_the_zygote(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", AHEAD, str(tmp_path)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    # The one handed over and the one never asked for both ran, and both have ended.
+    assert done.stdout.split() == ["2"]
+    for pid in (int(path.name) for path in tmp_path.iterdir()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

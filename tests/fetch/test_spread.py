@@ -15,8 +15,10 @@ import pytest
 from fetch.conftest import FAST
 from fetch.test_refresh import page, rss
 from http_support import reply
+from tui_reader.feeds.parse import parse_feed
 from tui_reader.net.http import Fetcher, HttpSettings, host_key
 from tui_reader.refresh import FeedResult, refresh_all, spread
+from tui_reader.refresh import run as run_module
 from tui_reader.refresh.run import Run
 from tui_reader.refresh.turns import Turns, shared_turns
 from tui_reader.store import FeedRow, Store
@@ -109,8 +111,10 @@ async def test_a_worker_process_refreshes_what_it_is_given(site: Site, store: St
     assert {(r.outcome, r.new) for _, r in results} == {("ok", 2)}
     assert store.counts()["all"] == 8 and worker.bytes_received > 0
     assert all(f.etag is None and f.last_error is None for f in store.feeds())
-    # This process's store groups what the worker stored into stories, with its own.
-    assert len(store.hand_over()) == 8
+    # This process's store groups what the worker stored into stories, with its own, and
+    # has the signatures the worker made.
+    handed = store.hand_over()
+    assert len(handed) == 8 and all(signature is not None for _, signature in handed)
 
 
 async def test_a_worker_that_dies_fails_only_the_feeds_it_held(site: Site, store: Store) -> None:
@@ -198,6 +202,28 @@ async def test_nothing_new_starts_no_worker(site: Site, store: Store,
         report = await refresh_all(store, fetcher, force=True, processes=2)
     assert report.count("ok") == 4 and report.new_articles == 0
     assert started == []
+
+
+async def test_feeds_never_read_start_the_workers_before_any_feed_is_read(
+        site: Site, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every entry of a feed never read is new: the work is certain from the start."""
+    publish_feeds(site, store, 4)
+    events: list[str] = []
+
+    def no_process(job: spread.Job) -> spread._Worker:
+        events.append("worker")
+        raise OSError("Resource temporarily unavailable")
+
+    def parse(*args: Any) -> Any:
+        events.append("parsed")
+        return parse_feed(*args)
+
+    monkeypatch.setattr(spread, "_Worker", no_process)
+    monkeypatch.setattr(run_module, "parse_feed", parse)
+    async with Fetcher(FAST) as fetcher:
+        report = await refresh_all(store, fetcher, force=True, processes=2)
+    assert report.count("ok") == 4
+    assert events[0] == "worker" and events.count("parsed") == 4
 
 
 async def test_workers_that_cannot_start_leave_the_work_here(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta
 
 from tui_reader.models import Article, Block, Span
@@ -156,3 +157,29 @@ def test_the_signatures_a_store_has_in_hand_are_the_ones_it_would_read_back(
             "SELECT id, url, feed_id, sort_time, signature FROM articles"):
         read_back = decode(kept, site_of(url, feed_id), datetime.fromisoformat(sort_time))
         assert article_id not in in_hand or read_back == in_hand[article_id]
+
+
+def test_a_store_takes_over_another_stores_articles_with_their_signatures(
+        store: Store) -> None:
+    """A refresh worker's store hands its new articles over with the signatures it made
+    (through a pipe, pickled); the refresh's own store groups them as if it had read each
+    back, and reads back only those handed over without one."""
+    worker = Store.open(store.path)
+    try:
+        ids = [*_save(worker, _feed(worker, "trade"), RELEASE[0], OTHER),
+               *_save(worker, _feed(worker, "fans"), RELEASE[1], RELEASE[2])]
+        handed = pickle.loads(pickle.dumps(worker.hand_over()))
+    finally:
+        worker.close()
+    assert [article_id for article_id, _ in handed] == ids
+    for article_id, signature in handed:
+        url, feed_id, sort_time, kept = store.conn.execute(
+            "SELECT url, feed_id, sort_time, signature FROM articles WHERE id = ?",
+            (article_id,)).fetchone()
+        assert signature == decode(kept, site_of(url, feed_id), datetime.fromisoformat(sort_time))
+    handed[1] = (handed[1][0], None)  # read back
+    store.take_over(handed)
+    assert sorted(store._signatures) == sorted(ids[:1] + ids[2:])
+    first, other, second, third = ids
+    assert [r.id for r in store.story(first)] == [first, second, third]
+    assert store.row(other).story is None  # type: ignore[union-attr]

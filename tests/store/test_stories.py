@@ -20,6 +20,7 @@ from tui_reader.store.stories import (
     decode,
     encode,
     group,
+    lead,
     same_story,
     signature,
     site_of,
@@ -397,3 +398,15 @@ def test_an_ascii_token_is_one_script_and_neither_hangul_nor_han_nor_kana(token:
     that assumes."""
     assert stories._SCRIPTS.findall(token) == [token]
     assert not stories._CJK.search(token) and not stories.HANGUL.search(token)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t\u3000\u2028。")), max_size=700))
+@example("a" * 299 + ". " + "b" * 10)
+@example("  " + "word. " * 80 + "\n second")
+def test_a_lead_is_the_first_paragraph_cut_after_its_last_sentence(body: str) -> None:
+    """`lead` reads the first paragraph without copying the body: it must be what stripping
+    the body, taking its first line and cutting it after its last sentence gives."""
+    first = body.strip().split("\n", 1)[0][:stories.LEAD_CHARS]
+    ends = [m.end() for m in re.finditer(r"[.!?。…](?=\s|$)", first)]
+    assert lead(body) == (first[: ends[-1]] if ends and len(first) == stories.LEAD_CHARS
+                          else first)

@@ -32,7 +32,7 @@ from tui_reader.refresh.run import (
     refresh_feed,
     subscribe,
 )
-from tui_reader.refresh.spread import processes_for, refresh_spread
+from tui_reader.refresh.spread import most_workers, processes_for, refresh_spread
 from tui_reader.store import FeedRow, Store
 
 __all__ = [
@@ -60,7 +60,7 @@ def forking() -> AbstractContextManager[None]:
     # which must not have imported the worker's module already.
     from tui_reader.refresh.worker import preload, serve_socket
 
-    return forks.forking(serve_socket, preload)
+    return forks.forking(serve_socket, preload, ahead=most_workers())
 
 
 async def refresh_all(store: Store, fetcher: Fetcher, feeds: list[FeedRow] | None = None, *,

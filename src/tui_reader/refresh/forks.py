@@ -45,10 +45,15 @@ class Zygote:
         self._control = control
 
     @classmethod
-    def start(cls, serve: Serve, preload: Preload = lambda: None) -> Zygote | None:
+    def start(cls, serve: Serve, preload: Preload = lambda: None,
+              ahead: int = 0) -> Zygote | None:
         """The zygote, whose workers each run `serve` on their socket, or None where one
         cannot be made safely (see the module's text). It calls `preload` first: what every
-        worker needs and this process has not loaded is then loaded once, not in each."""
+        worker needs and this process has not loaded is then loaded once, not in each.
+
+        It forks `ahead` workers at once, which wait for their first message: a fork takes
+        the zygote some 9 ms, during which the refresh, asking for a worker, waited with a
+        core idle, and a refresh asks for its workers at its start."""
         # On one core no refresh has workers, so no zygote is worth making.
         if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
                 or threading.active_count() > 1 or _loop_running():
@@ -65,7 +70,7 @@ class Zygote:
             return None
         if pid == 0:  # pragma: no cover - the zygote's own life, seen through its workers
             ours.close()
-            _serve(theirs, serve, preload)
+            _serve(theirs, serve, preload, ahead)
         theirs.close()
         return cls(pid, ours)
 
@@ -128,9 +133,10 @@ def current() -> Zygote | None:
 
 
 @contextlib.contextmanager
-def forking(serve: Serve, preload: Preload = lambda: None) -> Iterator[None]:
+def forking(serve: Serve, preload: Preload = lambda: None, ahead: int = 0) -> Iterator[None]:
     """Let the refreshes inside fork their workers, each running `serve`: entered before
-    the database is opened and the event loop started (as `tui-reader refresh` does)."""
+    the database is opened and the event loop started (as `tui-reader refresh` does).
+    `ahead` workers are forked before any is asked for (see `Zygote.start`)."""
     global _current
     if _current is not None:
         yield
@@ -139,7 +145,7 @@ def forking(serve: Serve, preload: Preload = lambda: None) -> Iterator[None]:
     # from the collector, it is not walked again by every full collection, here or in the
     # forked copies, where walking it would also copy every page it lies on.
     gc.freeze()
-    _current = Zygote.start(serve, preload)
+    _current = Zygote.start(serve, preload, ahead)
     try:
         yield
     finally:
@@ -148,9 +154,9 @@ def forking(serve: Serve, preload: Preload = lambda: None) -> Iterator[None]:
             zygote.close()
 
 
-def _serve(control: socket.socket, serve: Serve,
-           preload: Preload) -> NoReturn:  # pragma: no cover - zygote
-    """The zygote: a worker forked for each byte asked, until the socket closes."""
+def _serve(control: socket.socket, serve: Serve, preload: Preload,
+           ahead: int) -> NoReturn:  # pragma: no cover - zygote
+    """The zygote: a worker handed over for each byte asked, until the socket closes."""
     try:
         # A session of its own, as a worker started as an interpreter has: Ctrl-C at the
         # terminal reaches only the refresh, which decides what becomes of its workers.
@@ -159,12 +165,21 @@ def _serve(control: socket.socket, serve: Serve,
         # Loaded once here, each worker has it at its fork; set aside like the rest.
         preload()
         gc.freeze()
+        spare: list[tuple[int, socket.socket]] = []
+        for _ in range(ahead):
+            if (worker := _fork_one(serve, control, spare)) is not None:
+                spare.insert(0, worker)  # handed over in the order forked
         while control.recv(1):
             _reap()
-            _fork_one(control, serve)
-        # The refresh has waited for each worker to end (`Forked.wait`): reaped here, not
-        # left to be reaped unseen, their CPU time counts among this process's children,
-        # as an interpreter-started worker's does. One still running is not waited for.
+            _hand_over(control, spare.pop() if spare else _fork_one(serve, control, spare))
+        # Those never asked for end as their socket closes; each is waited for, as the
+        # refresh has waited for each worker it had (`Forked.wait`): reaped here, not left
+        # to be reaped unseen, their CPU time counts among this process's children, as an
+        # interpreter-started worker's does. One still running is not waited for.
+        for pid, ours in spare:
+            ours.close()
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
         _reap()
     finally:
         os._exit(0)
@@ -176,24 +191,36 @@ def _reap() -> None:  # pragma: no cover - runs in the zygote
             pass
 
 
-def _fork_one(control: socket.socket, serve: Serve) -> None:  # pragma: no cover - zygote
+def _fork_one(serve: Serve, control: socket.socket, spare: list[tuple[int, socket.socket]]
+              ) -> tuple[int, socket.socket] | None:  # pragma: no cover - zygote
+    """A worker running `serve`, and the zygote's end of its socket; None if none could be
+    made. The worker closes its copies of the zygote's sockets: one of another worker's
+    held open would keep that worker from ever seeing its end close."""
     try:
         ours, theirs = socket.socketpair()
     except OSError:
-        control.sendall(_FAILED)
-        return
+        return None
     try:
         pid = os.fork()
     except OSError:
         ours.close()
         theirs.close()
-        control.sendall(_FAILED)
-        return
+        return None
     if pid == 0:
-        control.close()
-        ours.close()
+        for other in (control, ours, *(sock for _, sock in spare)):
+            other.close()
         serve(theirs)
     theirs.close()
+    return pid, ours
+
+
+def _hand_over(control: socket.socket,
+               worker: tuple[int, socket.socket] | None) -> None:  # pragma: no cover - zygote
+    """Send the refresh a worker's pid and socket, or word that none could be made."""
+    if worker is None:
+        control.sendall(_FAILED)
+        return
+    pid, ours = worker
     socket.send_fds(control, [pid.to_bytes(_PID_BYTES, "big")], [ours.fileno()])
     ours.close()
 

@@ -77,7 +77,9 @@ async def _work(channel: Channel, job: Job) -> None:
             return group
 
     def done(feed: FeedRow, result: FeedResult) -> None:
-        channel.send(("result", (feed.id, result)))
+        # With the articles stored since the last report and their signatures: handed over
+        # as they come, they are unpickled while the refresh still runs, not at its end.
+        channel.send(("result", (feed.id, result, store.hand_over())))
 
     async def lane(run: Run) -> None:
         while (group := await next_group()) is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -116,9 +117,11 @@ class Store:
         # (config.toml's story_read = "story", the default) or for that article alone.
         self.story_read = True
         # Articles stored and not yet grouped into stories, and the signatures of those
-        # this store prepared itself.
+        # this store prepared itself; under the lock, as a refresh saves on one thread and
+        # hands its articles over (or takes a worker's) on another.
         self._arrived: list[int] = []
         self._signatures: dict[int, Signature] = {}
+        self._arriving = threading.Lock()
 
     @classmethod
     def open(cls, path: Path, timeout: float = BUSY_TIMEOUT, *, reading: bool = False,
@@ -303,25 +306,37 @@ class Store:
             saved = [save_prepared(conn, prepared) for prepared in batch]
             if self.filters is not None:
                 apply_filters(conn, self.filters)
-        for (article_id, new), prepared in zip(saved, batch, strict=True):
-            if new:
-                self._arrived.append(article_id)
-                self._signatures[article_id] = prepared.story
-            else:  # updated (or a copy of it arrived): its row says what it is now
-                self._signatures.pop(article_id, None)
+        with self._arriving:
+            for (article_id, new), prepared in zip(saved, batch, strict=True):
+                if new:
+                    self._arrived.append(article_id)
+                    self._signatures[article_id] = prepared.story
+                else:  # updated (or a copy of it arrived): its row says what it is now
+                    self._signatures.pop(article_id, None)
         return saved
 
-    def hand_over(self) -> list[int]:
+    def hand_over(self) -> list[tuple[int, Signature | None]]:
         """The articles stored and not yet grouped, left for another store to group: a refresh
         worker's go to the refresh's own store, which groups all the refresh brought at once
-        (each grouping reads every article around the new ones, so two would cost twice)."""
-        arrived, self._arrived = self._arrived, []
-        self._signatures = {}
-        return arrived
+        (each grouping reads every article around the new ones, so two would cost twice).
+        Each goes with its signature when this store prepared it, so the other need not read
+        it back: decoding a worker's thousands of kept signatures was a third of the serial
+        end of a large refresh."""
+        with self._arriving:
+            arrived, self._arrived = self._arrived, []
+            signatures, self._signatures = self._signatures, {}
+        return [(article_id, signatures.get(article_id)) for article_id in arrived]
 
-    def take_over(self, article_ids: Sequence[int]) -> None:
-        """Group these articles, stored through another connection, with this store's own."""
-        self._arrived += article_ids
+    def take_over(self, arrived: Sequence[tuple[int, Signature | None]]) -> None:
+        """Group these articles, stored through another connection, with this store's own;
+        those without a signature are read back."""
+        with self._arriving:
+            for article_id, signature in arrived:
+                self._arrived.append(article_id)
+                if signature is None:
+                    self._signatures.pop(article_id, None)
+                else:
+                    self._signatures[article_id] = signature
 
     def group_stories(self) -> None:
         """Group the articles stored since last time into stories with those around them.
@@ -336,8 +351,9 @@ class Store:
         # fifth of its import time, and the first headlines need none of them.
         from tui_reader.store.stories import regrouped, save_changes
 
-        arrived, self._arrived = self._arrived, []
-        known, self._signatures = self._signatures, {}
+        with self._arriving:
+            arrived, self._arrived = self._arrived, []
+            known, self._signatures = self._signatures, {}
         with spaced():
             regrouping = regrouped(self.conn, arrived, known)
         if regrouping.changes or regrouping.signatures:

@@ -23,7 +23,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain, groupby
@@ -199,20 +199,43 @@ class Signature:
     parts: frozenset[tuple[str, str]]
     sums: frozenset[str]
 
+    def __reduce__(self) -> tuple[type[Signature], tuple[object, ...]]:
+        """Pickled as its fields, passed to the constructor: a refresh's workers hand their
+        signatures to the process that groups them, and the frozen dataclass's own way, each
+        field set through `object.__setattr__`, made loading twice as slow. The terms go as a
+        plain dict, as `decode` makes them: a Counter is loaded by a call to its constructor."""
+        return Signature, (self.site, self.published, dict(self.terms),
+                           *map(self.__getattribute__, _SIGNATURE_FIELDS[3:]))
+
+
+_SIGNATURE_FIELDS = tuple(field.name for field in fields(Signature))
+assert _SIGNATURE_FIELDS[:3] == ("site", "published", "terms")
+
 
 class Weights:
     """Inverse document frequencies from a set of articles: a word most of them use says
-    little about which story one tells."""
+    little about which story one tells.
+
+    Counted when first asked for: new articles that share no name with any article around
+    them are compared with none, and a refresh that brings such articles into a large store
+    would otherwise count the words of every article within the window for nothing."""
 
     def __init__(self, signatures: Iterable[Signature]) -> None:
-        sigs = list(signatures)
-        self.n = len(sigs)
-        # Counted in one pass each: an `update` per article was a fifth of grouping's time.
-        self.df: Counter[str] = Counter(chain.from_iterable(sig.terms for sig in sigs))
-        self.df.update(f"~{k}" for sig in sigs for k in sig.latin_keys | sig.hangul_keys)
+        self._signatures: list[Signature] | None = list(signatures)
+        self.n = len(self._signatures)
+        self._df: Counter[str] = Counter()
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df[term] + 1)) + 1
+
+    @property
+    def df(self) -> Counter[str]:
+        if self._signatures is not None:
+            sigs, self._signatures = self._signatures, None
+            # Counted in one pass each: an `update` per article was a fifth of grouping's time.
+            self._df.update(chain.from_iterable(sig.terms for sig in sigs))
+            self._df.update(f"~{k}" for sig in sigs for k in sig.latin_keys | sig.hangul_keys)
+        return self._df
 
 
 def _fold(text: str) -> str:
@@ -737,10 +760,14 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
         first.extend(second)
         for k in second:
             story_of[k] = first
+    if not links:  # most articles of most refreshes: each alone
+        return [[i] for i in order]
     rank = {i: pos for pos, i in enumerate(order)}
+    # Each story is first met at its first article, `story_of` being in time order: the
+    # stories come in the order of their first articles.
     stories = {id(story): story for story in story_of.values()}.values()
-    return sorted((sorted(story, key=rank.__getitem__) for story in stories),
-                  key=lambda story: rank[story[0]])
+    return [sorted(story, key=rank.__getitem__) if len(story) > 1 else story
+            for story in stories]
 
 
 # In the database: `articles.story` holds the id of the story's first article.
@@ -754,10 +781,17 @@ _SENTENCE_END = re.compile(r"[.!?。…](?=\s|$)")
 
 
 def lead(body: str) -> str:
-    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS."""
-    first = body.strip().split("\n", 1)[0][:LEAD_CHARS]
+    """The first paragraph of `body`, cut after its last full sentence within LEAD_CHARS.
+
+    Read without splitting off the rest of a long body, and sentence ends looked for only
+    in a paragraph that is cut: most feeds' summaries are shorter."""
+    text = body.strip()
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end])[:LEAD_CHARS]
+    if len(first) < LEAD_CHARS:
+        return first
     ends = [m.end() for m in _SENTENCE_END.finditer(first)]
-    return first[: ends[-1]] if ends and len(first) == LEAD_CHARS else first
+    return first[: ends[-1]] if ends else first
 
 
 def site_of(url: str | None, feed_id: int | None) -> str:
@@ -816,21 +850,33 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     if low is None:
         return done
     first, last = datetime.fromisoformat(low), datetime.fromisoformat(high)
-    # Title and lead only for an article without a kept signature, to work it out.
     rows = conn.execute(
-        "SELECT id, url, feed_id, sort_time, story, signature,"
-        " iif(signature IS NULL, title, NULL), iif(signature IS NULL, substr(body, 1, ?), NULL)"
-        " FROM articles WHERE sort_time BETWEEN ? AND ? ORDER BY sort_time DESC, id DESC LIMIT ?",
-        (LEAD_CHARS * 2, iso(first - 2 * WINDOW), iso(last + 2 * WINDOW), POOL_LIMIT),
+        "SELECT id, story FROM articles WHERE sort_time BETWEEN ? AND ?"
+        " ORDER BY sort_time DESC, id DESC LIMIT ?",
+        (iso(first - 2 * WINDOW), iso(last + 2 * WINDOW), POOL_LIMIT),
     ).fetchall()
+    known = known or {}
+    # The rest of a row only where no signature is at hand (after a large refresh, none):
+    # title and lead only where none is kept either, to work it out.
+    unknown = [article_id for article_id, _ in rows if article_id not in known]
+    kept = {row[0]: row[1:] for row in conn.execute(
+        "SELECT id, url, feed_id, sort_time, signature, iif(signature IS NULL, title, NULL),"
+        " iif(signature IS NULL, substr(body, 1, ?), NULL) FROM articles"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (LEAD_CHARS * 2, json.dumps(unknown)))} if unknown else {}
     sigs = []
-    for article_id, url, feed_id, sort_time, _, kept, title, body in rows:
-        sig = known.get(article_id) if known else None
+    pool = []  # the rows, less any deleted between the two reads
+    for article_id, story in rows:
+        sig = known.get(article_id)
         if sig is not None:
             sigs.append(sig)
+            pool.append((article_id, story))
             continue
+        if (row := kept.get(article_id)) is None:
+            continue
+        url, feed_id, sort_time, signed, title, body = row
         site, published = site_of(url, feed_id), datetime.fromisoformat(sort_time)
-        sig = decode(kept, site, published) if kept else None
+        sig = decode(signed, site, published) if signed else None
         if sig is None:
             if title is None:  # a kept signature that did not read back
                 title, body = conn.execute("SELECT title, substr(body, 1, ?) FROM articles"
@@ -838,9 +884,10 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
             sig = signature(title, lead(body or ""), site, published)
             done.signatures.append((encode(sig), article_id))
         sigs.append(sig)
+        pool.append((article_id, story))
     weights = Weights(sigs)
-    ids = [row[0] for row in rows]
-    before = {row[0]: row[4] for row in rows}
+    ids = [article_id for article_id, _ in pool]
+    before = dict(pool)
     wanted = set(new_ids)
     arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
     touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
