@@ -1,6 +1,7 @@
 """Refresh benchmark: many feeds with article pages on a loopback server.
 
     .venv/bin/python bench/refresh.py [--feeds 200] [--items 25] [--ports 8] [--concurrency 16]
+                                      [--rounds 3]
 
 A child process serves the feeds (RSS 2.0, with ETag and Last-Modified, answering 304 to a
 matching If-None-Match) and a small article page per item, spread over several ports on
@@ -14,7 +15,8 @@ matching If-None-Match) and a small article page per item, spread over several p
   close's share,
 * newsboat's `-x reload` on the same feeds (feeds only, `reload-threads` set to our
   concurrency) when newsboat is installed,
-* our feeds-only and with-articles cold refreshes against newsboat's feeds-only reload, and
+* our feeds-only and with-articles cold refreshes against newsboat's feeds-only reload, by
+  the medians of `--rounds` cold runs of each, run in turn, and
 * the client CPU per request of our Fetcher against plain aiohttp (the library under it),
   for 2,000 GETs at our concurrency of 4 KiB and 64 KiB bodies.
 """
@@ -28,6 +30,7 @@ import multiprocessing
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +46,7 @@ import aiohttp
 
 from compiled import build_line
 from tui_reader.net.http import Fetcher, HttpSettings
-from tui_reader.refresh import RefreshReport, forking, format_size, refresh_all
+from tui_reader.refresh import Outcome, RefreshReport, forking, format_size, refresh_all
 from tui_reader.store import Store
 
 WORDS = ("premiere", "studio", "sequel", "festival", "trailer", "casting", "composer", "season",
@@ -236,13 +239,17 @@ async def _refresh(store: Store, settings: HttpSettings, *, download: bool) -> R
 
 
 def ours(layout: Layout, folder: Path, settings: HttpSettings, *, download: bool,
-         label: str) -> float:
-    """Prints each run; returns the cold run's seconds."""
-    db = folder / f"{label}.sqlite3"
+         label: str, round_: int) -> float:
+    """Prints each run (the all-304 one in the first round only); returns the cold run's
+    seconds."""
+    db = folder / f"{label}-{round_}.sqlite3"
+    first = round_ == 0
     with Store.open(db) as store:
         for n in range(layout.feeds):
             store.add_feed(layout.feed_url(n), f"feed {n}")
-    runs = [("cold", "ok"), ("all-304", "unchanged")] if download else [("cold", "ok")]
+    runs: list[tuple[str, Outcome]] = [("cold", "ok")]
+    if download and first:
+        runs.append(("all-304", "unchanged"))
     cold = 0.0
     for name, expected in runs:
         timed = timed_refresh(db, settings, download=download)
@@ -258,19 +265,22 @@ def ours(layout: Layout, folder: Path, settings: HttpSettings, *, download: bool
     return cold
 
 
-def newsboat(layout: Layout, folder: Path, threads: int) -> float | None:
-    """Prints each run; returns the cold run's seconds, None without newsboat."""
+def newsboat(layout: Layout, folder: Path, threads: int, round_: int) -> float | None:
+    """Prints each run (the all-304 one in the first round only); returns the cold run's
+    seconds, None without newsboat."""
+    first = round_ == 0
     binary = shutil.which("newsboat")
     if binary is None:
-        print("newsboat: not installed, skipped")
+        if first:
+            print("newsboat: not installed, skipped")
         return None
     urls = folder / "urls"
     urls.write_text("".join(layout.feed_url(n) + "\n" for n in range(layout.feeds)))
     config = folder / "config"
     config.write_text(f"reload-threads {threads}\nshow-read-feeds yes\n")
-    cache = folder / "newsboat-cache.db"
+    cache = folder / f"newsboat-cache-{round_}.db"
     cold = 0.0
-    for name in ("cold", "all-304"):
+    for name in ("cold", "all-304") if first else ("cold",):
         start = time.perf_counter()
         done = subprocess.run([binary, "-x", "reload", "-u", str(urls), "-C", str(config),
                                "-c", str(cache)], capture_output=True, text=True, check=False,
@@ -317,31 +327,49 @@ def client_cpu(layout: Layout, settings: HttpSettings, requests: int = 2000) -> 
               f"({ours / theirs:.2f}x), {requests} GETs at concurrency {settings.concurrency}")
 
 
+def _median(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.2f} s ({min(seconds):.2f}-{max(seconds):.2f})"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=25)
     parser.add_argument("--ports", type=int, default=8, help="sites to spread the feeds over")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="cold runs of each, compared by their medians")
     args = parser.parse_args()
     settings = HttpSettings(concurrency=args.concurrency)
     print(f"{args.feeds} feeds × {args.items} items, {args.ports} loopback sites, "
           f"concurrency {args.concurrency} (per host {settings.per_host}); "
           f"Python {sys.version.split()[0]}")
     print(build_line())
+    with_articles: list[float] = []
+    feeds_only: list[float] = []
+    peer: list[float] = []
     with tempfile.TemporaryDirectory(prefix="tui-reader-bench-") as tmp, \
             serving(args.feeds, args.items, args.ports) as layout:
         folder = Path(tmp)
-        with_articles = ours(layout, folder, settings, download=True, label="with articles")
-        feeds_only = ours(layout, folder, settings, download=False, label="feeds only")
-        peer = newsboat(layout, folder, args.concurrency)
+        # Each cold run in turn, round after round, each on a new database or cache: the
+        # machine's speed drifts, and one run of each is at the mercy of a moment.
+        for round_ in range(args.rounds):
+            with_articles.append(ours(layout, folder, settings, download=True,
+                                      label="with articles", round_=round_))
+            feeds_only.append(ours(layout, folder, settings, download=False,
+                                   label="feeds only", round_=round_))
+            if (seconds := newsboat(layout, folder, args.concurrency, round_)) is not None:
+                peer.append(seconds)
         client_cpu(layout, settings)
     if peer:
-        verdict = "met" if feeds_only <= peer else "missed"
+        ours_median, peer_median = statistics.median(feeds_only), statistics.median(peer)
+        verdict = "met" if ours_median <= peer_median else "missed"
+        print(f"cold, median of {args.rounds}: feeds only {_median(feeds_only)}, with articles "
+              f"{_median(with_articles)}; newsboat feeds only {_median(peer)}")
         print(f"target (our feeds-only refresh no slower than newsboat's): {verdict}, "
-              f"{feeds_only / peer:.2f}x newsboat's time")
-        print(f"our cold refresh with articles: {with_articles / peer:.2f}x newsboat's "
-              "feeds-only time")
+              f"{ours_median / peer_median:.2f}x newsboat's time")
+        print(f"our cold refresh with articles: "
+              f"{statistics.median(with_articles) / peer_median:.2f}x newsboat's feeds-only time")
     return 0
 
 

@@ -183,3 +183,13 @@ def test_a_store_takes_over_another_stores_articles_with_their_signatures(
     first, other, second, third = ids
     assert [r.id for r in store.story(first)] == [first, second, third]
     assert store.row(other).story is None  # type: ignore[union-attr]
+
+
+def test_a_new_article_joins_a_later_one_stored_before(store: Store) -> None:
+    """An entry can arrive after an article published later than it (a feed read late, a
+    date set back): grouping the new one takes in the article it matches, whichever is
+    newer."""
+    (later,) = _save(store, _feed(store, "fans"), RELEASE[1])
+    store.group_stories()
+    (earlier,) = _save(store, _feed(store, "trade"), RELEASE[0])
+    assert [r.id for r in store.story(earlier)] == [earlier, later]

@@ -52,8 +52,8 @@ class Zygote:
         worker needs and this process has not loaded is then loaded once, not in each.
 
         It forks `ahead` workers at once, which wait for their first message: a fork takes
-        the zygote some 9 ms, during which the refresh, asking for a worker, waited with a
-        core idle, and a refresh asks for its workers at its start."""
+        the zygote a few milliseconds, which the refresh, asking for its workers as it
+        starts, spent waiting with a core idle."""
         # On one core no refresh has workers, so no zygote is worth making.
         if sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2 \
                 or threading.active_count() > 1 or _loop_running():

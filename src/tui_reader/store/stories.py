@@ -736,10 +736,22 @@ def _conflict(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> b
                for k in kinds)
 
 
+def _links(signatures: Sequence[Signature], weights: Weights, window: timedelta,
+           among: set[int] | None = None) -> dict[tuple[int, int], float]:
+    """The candidate pairs (see `_candidates`) that are one story, with their scores."""
+    links = {}
+    for i, j in _candidates(signatures, window, among):
+        if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
+            links[i, j] = value
+    return links
+
+
 def group(signatures: Sequence[Signature], weights: Weights | None = None,
-          window: timedelta = WINDOW) -> list[list[int]]:
+          window: timedelta = WINDOW,
+          links: Mapping[tuple[int, int], float] | None = None) -> list[list[int]]:
     """Indexes of `signatures` grouped into stories, each group and the list in time order
-    (ties by index); an article alone is a group of one.
+    (ties by index); an article alone is a group of one. `links` are the pairs that are one
+    story, when already found (`_links`).
 
     Complete-link: the closest pairs are taken first, and two stories join only when every
     article of one is the same story as every article of the other, so the result does not
@@ -747,10 +759,8 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
     """
     weights = weights or Weights(signatures)
     order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
-    links: dict[tuple[int, int], float] = {}
-    for i, j in _candidates(signatures, window):
-        if (value := score(signatures[i], signatures[j], weights, window)) >= 1:
-            links[i, j] = value
+    if links is None:
+        links = _links(signatures, weights, window)
     story_of = {i: [i] for i in order}
     for i, j in sorted(links, key=lambda pair: (-links[pair], pair)):
         first, second = story_of[i], story_of[j]
@@ -890,13 +900,16 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     before = dict(pool)
     wanted = set(new_ids)
     arrived = {n for n, article_id in enumerate(ids) if article_id in wanted}
-    touched = arrived | {j for i, j in _candidates(sigs, WINDOW, among=arrived)
-                         for j in (i, j) if score(sigs[i], sigs[j], weights) >= 1}
+    fresh = _links(sigs, weights, WINDOW, among=arrived)
+    touched = arrived | {n for pair in fresh for n in pair}
     stories = {before[ids[n]] for n in touched} - {None}
     touched |= {n for n, article_id in enumerate(ids) if before[article_id] in stories}
     chosen = sorted(touched)
+    # When the new articles are all there is (a first refresh, or one after days away),
+    # grouping them compares the very pairs just compared.
+    every = len(arrived) == len(sigs)
     after: dict[int, int | None] = {}
-    for story in group([sigs[n] for n in chosen], weights):
+    for story in group([sigs[n] for n in chosen], weights, links=fresh if every else None):
         members = [chosen[k] for k in story]
         if len(members) == 1:  # most articles: alone, so no story and no first to find
             after[ids[members[0]]] = None
