@@ -3,103 +3,27 @@
 We decode the bytes ourselves (see `charset`) and drop any DTD internal subset and entity
 declarations so an entity blow-up has nothing to expand. A well-formed document is then read
 by `xmlfeed`, which gives what feedparser would in a tenth of the time; anything else goes to
-feedparser as clean UTF-8 in an `io.BytesIO` (given a str or bytes it could take the document
-for a path or URL and read it). Both answers become a `ParsedFeed` by the same code below.
+feedparser (`fallback`, which sets it up). Both answers become a `ParsedFeed` by the same code
+below.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
-
-import feedparser
-import feedparser.api
-import feedparser.mixin
 
 from tui_reader.clean.charset import decode
 from tui_reader.clean.text import html_to_line, plain_to_html
 from tui_reader.feeds.dates import from_struct
 from tui_reader.feeds.entries import content_key, enclosures, joined, take_entries
+from tui_reader.feeds.fallback import read_with_feedparser
 from tui_reader.feeds.jsonfeed import looks_like_json, parse_json_feed
-from tui_reader.feeds.xmlfeed import (
-    HTML_TYPES,
-    LINK_TEXT,
-    MAX_AUTHOR,
-    SCHEME,
-    RawFeed,
-    read_xml_feed,
-    takes_link_text,
-)
+from tui_reader.feeds.xmlfeed import HTML_TYPES, LINK_TEXT, SCHEME, read_xml_feed
 from tui_reader.models import FeedEntry, ParsedFeed
 from tui_reader.net.errors import NotAFeed
 from tui_reader.sanitize import clean_text
 from tui_reader.scalars import ScalarError, parse_int
 
-# libxml2's SAX driver, when installed, is not hardened like expat: always use expat.
-feedparser.api.PREFERRED_XML_PARSERS = []
-# feedparser looks for an e-mail address in every author with a regex that backtracks in
-# quadratic time: a 100 KB author name held a refresh for minutes. We keep 1000 characters of
-# a name anyway, so it only ever sees MAX_AUTHOR of one (xmlfeed bounds its copy alike).
-# Its regex also stops a domain at four letters, splitting "desk@pods.example" into the
-# address "desk@pods.exam" and the name "ple": the address is then read whole.
-_sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
-_WHOLE_ADDRESS = re.compile(r"[A-Za-z0-9_.+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}")
-
-
-def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
-    context = self._get_context()
-    value = context.get(key)
-    if isinstance(value, str) and len(value) > MAX_AUTHOR:
-        context[key] = value = value[:MAX_AUTHOR]
-    people = context.get(f"{key}s")
-    split = people[-1] if people and not people[-1] else None
-    _sync_author_detail(self, key)
-    email = split.get("email") if split is not None else None
-    whole = _WHOLE_ADDRESS.search(value) if email and isinstance(value, str) else None
-    if split is not None and email and whole and whole.group() != email \
-            and whole.group().startswith(email):
-        split["email"] = whole.group()
-        name = value.replace(whole.group(), "").replace("()", "").replace("<>", "").strip()
-        name = name.removeprefix("(").removesuffix(")").strip()
-        if name:
-            split["name"] = name
-        else:
-            split.pop("name", None)
-
-
-feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
-# An id is kept as written: "t3_157awnr" or a UUID is no address to resolve against the feed's
-# (it became "https://host/t3_157awnr", and changed when the feed moved). `_link` takes an id
-# for the entry's page only when it is an http(s) URL.
-feedparser.mixin._FeedParserMixin.can_be_relative_uri -= {"id"}
-# feedparser drops the text of a <link> with an address attribute; when that address is not a
-# web one (<link uri="at://…">https://…</link>) the text is kept as LINK_TEXT.
-_start_link = feedparser.mixin._FeedParserMixin._start_link
-_end_link = feedparser.mixin._FeedParserMixin._end_link
-
-
-def _start_link_keeping_text(self: Any, attrs: dict[str, str]) -> None:
-    href = attrs.get("url", attrs.get("uri", attrs.get("href")))
-    _start_link(self, attrs)
-    if takes_link_text(href):
-        self.push(LINK_TEXT, self.infeed or self.inentry or self.insource)
-
-
-def _end_link_keeping_text(self: Any) -> None:
-    self.pop(LINK_TEXT)
-    _end_link(self)
-
-
-feedparser.mixin._FeedParserMixin._start_link = _start_link_keeping_text
-feedparser.mixin._FeedParserMixin._end_link = _end_link_keeping_text
-
-# feedparser's loose parser has bugs of its own on broken markup (georss, podcast chapters,
-# tags and text inputs out of place raise these; bench/fuzz.py found each): the document is
-# then not a feed we can read, not a crash.
-_FEEDPARSER_FAILURES = (KeyError, IndexError, TypeError, ValueError, AttributeError,
-                        UnicodeError, OverflowError, RecursionError)
-_UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
 _XML_DECL = re.compile(r"<\?xml[^>]{0,200}?\?>")
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
@@ -137,7 +61,7 @@ def _parse(data: bytes, url: str, content_type: str | None, *, fast: bool) -> Pa
     if _HTML.match(text, 0, 4096):
         raise NotAFeed("not a feed: got an HTML page")
     defused = _defuse(text)
-    parsed = (read_xml_feed(defused, url) if fast else None) or _feedparser(defused, url)
+    parsed = (read_xml_feed(defused, url) if fast else None) or read_with_feedparser(defused, url)
     if not parsed.version and not parsed.entries:
         raise NotAFeed(_what_instead(text))
     feed = parsed.feed
@@ -162,20 +86,6 @@ def _ttl(value: object) -> int | None:
         return parse_int(str(value or ""), high=525_600, what="ttl")
     except ScalarError:
         return None
-
-
-def _feedparser(text: str, url: str) -> RawFeed:
-    try:
-        parsed = feedparser.parse(
-            io.BytesIO(text.encode("utf-8", "replace")),
-            response_headers={**_UTF8_HEADERS, "content-location": url},
-            sanitize_html=False,
-            resolve_relative_uris=False,
-        )
-    except _FEEDPARSER_FAILURES as exc:
-        raise NotAFeed(f"not a feed: too malformed to read ({type(exc).__name__})") from exc
-    return RawFeed(parsed.get("version") or "", parsed.get("feed", {}),
-                   parsed.get("entries", []), bool(parsed.get("bozo")))
 
 
 def _defuse(text: str) -> str:

@@ -62,6 +62,10 @@ _CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/htm
 _SUMMARY_TYPES = frozenset({"text/plain", "text/html", _XHTML})
 _MATHML = "http://www.w3.org/1998/Math/MathML"
 _SVG = "http://www.w3.org/2000/svg"
+# Root elements of embedded markup that feedparser gives an xmlns attribute, with their namespace.
+# A set, not a tuple of tuples: mypyc miscompiles `in` over a literal tuple of tuples (its
+# unrolled comparisons release a temporary on a path that never set it).
+_MARKUP_ROOTS = frozenset({("math", _MATHML), ("svg", _SVG)})
 _XLINK = "http://www.w3.org/1999/xlink"
 _RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 _USERLAND = "http://backend.userland.com/rss"
@@ -195,7 +199,8 @@ def _decline(context: str | None, base: str | None, system_id: str | None,
     return 1
 
 
-def _skip(name: str, is_parameter_entity: bool) -> None:
+def _skip(name: str, is_parameter_entity: int) -> None:
+    """expat's flag is an int (0 or 1), which compiled code would refuse as a bool."""
     return None
 
 
@@ -374,7 +379,7 @@ class _Reader:
             namespace = lower = _USERLAND
         prefix = _NAMESPACES.get(lower)
         local = local.lower()
-        xmlns = namespace if (local, namespace) in (("math", _MATHML), ("svg", _SVG)) else None
+        xmlns = namespace if (local, namespace) in _MARKUP_ROOTS else None
         if prefix:
             local = prefix.lower() + ":" + local
         elif namespace:
