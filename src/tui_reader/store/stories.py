@@ -777,6 +777,8 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
     order = sorted(range(len(signatures)), key=lambda i: (signatures[i].published, i))
     if links is None:
         links = _links(signatures, weights, window)
+    if not links:  # most articles of most refreshes: each alone
+        return [[i] for i in order]
     story_of = {i: [i] for i in order}
     for i, j in sorted(links, key=lambda pair: (-links[pair], pair)):
         first, second = story_of[i], story_of[j]
@@ -786,8 +788,6 @@ def group(signatures: Sequence[Signature], weights: Weights | None = None,
         first.extend(second)
         for k in second:
             story_of[k] = first
-    if not links:  # most articles of most refreshes: each alone
-        return [[i] for i in order]
     rank = {i: pos for pos, i in enumerate(order)}
     # Each story is first met at its first article, `story_of` being in time order: the
     # stories come in the order of their first articles.
@@ -923,9 +923,9 @@ def regrouped(conn: sqlite3.Connection, new_ids: Sequence[int],
     chosen = sorted(touched)
     # When the new articles are all there is (a first refresh, or one after days away),
     # grouping them compares the very pairs just compared.
-    every = len(arrived) == len(sigs)
+    only_new = len(arrived) == len(sigs)
     after: dict[int, int | None] = {}
-    for story in group([sigs[n] for n in chosen], weights, links=fresh if every else None):
+    for story in group([sigs[n] for n in chosen], weights, links=fresh if only_new else None):
         members = [chosen[k] for k in story]
         if len(members) == 1:  # most articles: alone, so no story and no first to find
             after[ids[members[0]]] = None
